@@ -1,0 +1,234 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PROFILES } from "../../stacks/profiles";
+import {
+    DAILY_WINDOW, EMAIL, HOSTNAME, LOG_RETENTION_DAYS, Problem, WEEKLY_WINDOW,
+    intIn, isBoolean, isPrivateRange, matches, oneOf, parseCidr, problem, show, windowsOverlap,
+} from "./checks";
+import {
+    BaselineConfig, ENVIRONMENTS, Environment, NAT_STRATEGIES, POSTGRES_MAJORS, REQUIRED_TAGS, SECTIONS, Section,
+} from "./types";
+
+/** Raised before any resource is registered; lists every bad key of the stack. */
+export class ConfigError extends Error {
+    constructor(readonly problems: string[]) {
+        super(`Invalid stack configuration:\n  - ${problems.join("\n  - ")}`);
+        this.name = "ConfigError";
+    }
+}
+
+/** Configuration as read from the stack, before defaults: `baseline:*` keys plus the aws ones we rely on. */
+export interface RawConfig {
+    /** `baseline:<key>` values, parsed from JSON where the stack gave objects. */
+    baseline: Record<string, unknown>;
+    /** `aws:region` */
+    region?: unknown;
+    /** `aws:defaultTags` */
+    defaultTags?: unknown;
+}
+
+const TOP_LEVEL_KEYS = ["environment", "protectStatefulResources", ...SECTIONS];
+const RESERVED_DB_USERS = ["postgres", "admin", "administrator", "root", "rdsadmin", "master", "user", "sa"];
+const MAXMEMORY_POLICIES = ["volatile-lru", "allkeys-lru", "volatile-lfu", "allkeys-lfu", "volatile-random", "allkeys-random", "volatile-ttl", "noeviction"];
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const PI_RETENTION = [7, 731, ...Array.from({ length: 23 }, (_, i) => 31 * (i + 1))];
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Merge one section: profile values under the stack's, rejecting keys the section does not have. */
+function mergeSection(section: Section, env: Environment, given: unknown, problems: string[]): Record<string, unknown> {
+    const defaults: Record<string, unknown> = { ...((PROFILES[env] as Record<string, unknown>)[section] as object | undefined) };
+    const known = Object.keys(KNOWN_KEYS[section]);
+    if (given === undefined) return defaults;
+    if (!isRecord(given)) {
+        problems.push(problem(`baseline:${section}`, given, `an object with keys ${known.join(", ")}`));
+        return defaults;
+    }
+    for (const key of Object.keys(given)) {
+        if (!known.includes(key)) problems.push(`baseline:${section}.${key} is not a setting: allowed keys are ${known.join(", ")}`);
+    }
+    return { ...defaults, ...given };
+}
+
+/** Every key of every section, with its check. `env` lets a check be stricter in prod. */
+type Check = (key: string, value: unknown, env: Environment, section: Record<string, unknown>) => Problem;
+const KNOWN_KEYS: Record<Section, Record<string, Check>> = {
+    app: {
+        name: (k, v) => matches(k, v, /^[a-z][a-z0-9-]{1,19}$/, "2-20 lowercase letters, digits or hyphens, starting with a letter"),
+        port: (k, v) => intIn(k, v, 1024, 65535),
+    },
+    network: {
+        cidrBlock: (k, v) => {
+            const parsed = parseCidr(v);
+            if (!parsed) return problem(k, v, "an IPv4 network in CIDR notation such as 10.0.0.0/16");
+            if (parsed[1] < 16 || parsed[1] > 24) return problem(k, v, "a prefix length from /16 to /24");
+            return isPrivateRange(parsed) ? undefined : problem(k, v, "a private (RFC 1918) range: 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16");
+        },
+        availabilityZoneCount: (k, v, env) => (env === "prod" ? intIn(k, v, 2, 3) : intIn(k, v, 1, 3)),
+        natGateways: (k, v) => oneOf(k, v, NAT_STRATEGIES),
+        publicSubnetMask: (k, v) => intIn(k, v, 17, 28),
+        privateSubnetMask: (k, v) => intIn(k, v, 17, 28),
+        isolatedSubnetMask: (k, v) => intIn(k, v, 17, 28),
+        interfaceEndpoints: (k, v) => isBoolean(k, v),
+        flowLogRetentionDays: (k, v) => oneOf(k, v, LOG_RETENTION_DAYS),
+    },
+    database: {
+        engineVersion: (k, v) => oneOf(k, v, POSTGRES_MAJORS),
+        instanceClass: (k, v) => matches(k, v, /^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class such as db.m6g.large"),
+        allocatedStorage: (k, v) => intIn(k, v, 20, 65536),
+        maxAllocatedStorage: (k, v, _e, s) =>
+            intIn(k, v, Number.isInteger(s.allocatedStorage) ? (s.allocatedStorage as number) : 20, 65536),
+        multiAz: (k, v) => isBoolean(k, v),
+        backupRetentionDays: (k, v) => intIn(k, v, 1, 35),
+        backupWindow: (k, v) => matches(k, v, DAILY_WINDOW, "a UTC window hh:mm-hh:mm such as 03:00-04:00"),
+        maintenanceWindow: (k, v, _e, s) =>
+            matches(k, v, WEEKLY_WINDOW, "a UTC window ddd:hh:mm-ddd:hh:mm such as sun:04:30-sun:05:30") ??
+            (typeof s.backupWindow === "string" && DAILY_WINDOW.test(s.backupWindow) && windowsOverlap(s.backupWindow, v as string)
+                ? problem(k, v, `a window that does not overlap backupWindow ${show(s.backupWindow)}`)
+                : undefined),
+        deletionProtection: (k, v) => isBoolean(k, v),
+        masterUsername: (k, v) =>
+            matches(k, v, /^[a-z][a-z0-9_]{0,62}$/, "a lowercase identifier of up to 63 characters") ??
+            (RESERVED_DB_USERS.includes(v as string) ? problem(k, v, `a name other than the well-known ${RESERVED_DB_USERS.join(", ")}`) : undefined),
+        databaseName: (k, v) => matches(k, v, /^[a-z][a-z0-9_]{0,62}$/, "a lowercase identifier of up to 63 characters"),
+        monitoringIntervalSeconds: (k, v) => oneOf(k, v, [1, 5, 10, 15, 30, 60]),
+        performanceInsightsRetentionDays: (k, v) => oneOf(k, v, PI_RETENTION),
+        slowQueryThresholdMs: (k, v) => intIn(k, v, 0, 3_600_000),
+    },
+    cache: {
+        engineVersion: (k, v) => oneOf(k, v, ["6.2", "7.0", "7.1"]),
+        nodeType: (k, v) => matches(k, v, /^cache\.[a-z0-9]+\.[a-z0-9]+$/, "an ElastiCache node type such as cache.m6g.large"),
+        numCacheClusters: (k, v, env) => (env === "prod" ? intIn(k, v, 2, 6) : intIn(k, v, 1, 6)),
+        snapshotRetentionDays: (k, v, env) => (env === "prod" ? intIn(k, v, 1, 35) : intIn(k, v, 0, 35)),
+        snapshotWindow: (k, v) => matches(k, v, DAILY_WINDOW, "a UTC window hh:mm-hh:mm such as 02:00-03:00"),
+        maintenanceWindow: (k, v, _e, s) =>
+            matches(k, v, WEEKLY_WINDOW, "a UTC window ddd:hh:mm-ddd:hh:mm such as sun:05:30-sun:06:30") ??
+            (typeof s.snapshotWindow === "string" && DAILY_WINDOW.test(s.snapshotWindow) && windowsOverlap(s.snapshotWindow, v as string)
+                ? problem(k, v, `a window that does not overlap snapshotWindow ${show(s.snapshotWindow)}`)
+                : undefined),
+        maxmemoryPolicy: (k, v) => oneOf(k, v, MAXMEMORY_POLICIES),
+    },
+    documentDb: {
+        enabled: (k, v) => isBoolean(k, v),
+        engineVersion: (k, v) => oneOf(k, v, ["4.0.0", "5.0.0"]),
+        instanceClass: (k, v) => matches(k, v, /^db\.[a-z0-9]+\.[a-z0-9]+$/, "a DocumentDB instance class such as db.r6g.large"),
+        instanceCount: (k, v, env, s) => (env === "prod" && s.enabled === true ? intIn(k, v, 2, 16) : intIn(k, v, 1, 16)),
+        backupRetentionDays: (k, v) => intIn(k, v, 1, 35),
+        backupWindow: (k, v) => matches(k, v, DAILY_WINDOW, "a UTC window hh:mm-hh:mm such as 03:00-04:00"),
+        deletionProtection: (k, v) => isBoolean(k, v),
+    },
+    storage: {
+        noncurrentVersionTransitionDays: (k, v) => intIn(k, v, 30, 3650),
+        noncurrentVersionExpirationDays: (k, v, _e, s) =>
+            intIn(k, v, Number.isInteger(s.noncurrentVersionTransitionDays) ? (s.noncurrentVersionTransitionDays as number) + 1 : 31, 3650),
+        abortIncompleteUploadDays: (k, v) => intIn(k, v, 1, 365),
+        logRetentionDays: (k, v) => intIn(k, v, 1, 3650),
+    },
+    domain: {
+        name: (k, v) => matches(k, v, HOSTNAME, "a lowercase DNS name such as shop.example.com"),
+    },
+    alerts: {
+        emails: (k, v) =>
+            Array.isArray(v) && v.length > 0
+                ? v.map((e, i) => matches(`${k}[${i}]`, e, EMAIL, "an e-mail address such as ops@example.com")).find((p) => p)
+                : problem(k, v, "a non-empty list of e-mail addresses"),
+    },
+    kms: {
+        deletionWindowDays: (k, v) => intIn(k, v, 7, 30),
+    },
+};
+
+/**
+ * Merge the stack's values over its environment profile and validate everything.
+ * Pure: tests call it with plain objects; {@link loadConfig} feeds it the real stack config.
+ */
+export function resolveConfig(raw: RawConfig): BaselineConfig {
+    const problems: string[] = [];
+    const given = raw.baseline;
+
+    for (const key of Object.keys(given)) {
+        if (!TOP_LEVEL_KEYS.includes(key)) problems.push(`baseline:${key} is not a setting: allowed keys are ${TOP_LEVEL_KEYS.join(", ")}`);
+    }
+
+    const envProblem = oneOf("baseline:environment", given.environment, ENVIRONMENTS);
+    if (envProblem) throw new ConfigError([envProblem, ...problems]);
+    const env = given.environment as Environment;
+
+    const region = raw.region;
+    if (typeof region !== "string" || !REGION.test(region)) {
+        problems.push(problem("aws:region", region, "an AWS region such as eu-west-1"));
+    }
+
+    const tagsObject = isRecord(raw.defaultTags) ? raw.defaultTags.tags : undefined;
+    const tags = isRecord(tagsObject) ? tagsObject : {};
+    for (const tag of REQUIRED_TAGS) {
+        if (typeof tags[tag] !== "string" || (tags[tag] as string).trim() === "") {
+            problems.push(problem(`aws:defaultTags.tags.${tag}`, tags[tag], "a non-empty string (every resource must carry it)"));
+        }
+    }
+    if (typeof tags.Environment === "string" && tags.Environment !== env) {
+        problems.push(problem("aws:defaultTags.tags.Environment", tags.Environment, `${show(env)}, the value of baseline:environment`));
+    }
+
+    const protect = given.protectStatefulResources ?? PROFILES[env].protectStatefulResources;
+    const protectProblem = isBoolean("baseline:protectStatefulResources", protect);
+    if (protectProblem) problems.push(protectProblem);
+    else if (env === "prod" && protect === false) {
+        problems.push(problem("baseline:protectStatefulResources", protect, "true in prod (databases, buckets and keys must survive a destroy)"));
+    }
+
+    const sections = {} as Record<Section, Record<string, unknown>>;
+    for (const section of SECTIONS) {
+        const merged = mergeSection(section, env, given[section], problems);
+        for (const [key, check] of Object.entries(KNOWN_KEYS[section])) {
+            const p = check(`baseline:${section}.${key}`, merged[key], env, merged);
+            if (p) problems.push(p);
+        }
+        sections[section] = merged;
+    }
+    if (problems.length === 0) problems.push(...subnetCapacityProblems(sections.network));
+
+    if (problems.length > 0) throw new ConfigError(problems);
+    return {
+        environment: env,
+        region: region as string,
+        protectStatefulResources: protect as boolean,
+        tags: tags as Record<string, string>,
+        ...(sections as unknown as Pick<BaselineConfig, Section>),
+    };
+}
+
+/** The three tiers in every AZ must fit inside the VPC range. */
+function subnetCapacityProblems(network: Record<string, unknown>): string[] {
+    const [, prefix] = parseCidr(network.cidrBlock)!;
+    const azs = network.availabilityZoneCount as number;
+    const masks = [network.publicSubnetMask, network.privateSubnetMask, network.isolatedSubnetMask] as number[];
+    const needed = masks.reduce((sum, mask) => sum + azs * 2 ** (32 - mask), 0);
+    const available = 2 ** (32 - prefix);
+    return needed <= available
+        ? []
+        : [
+              problem("baseline:network.cidrBlock", network.cidrBlock,
+                  `a range with room for ${azs} AZs of /${masks.join(", /")} subnets (${needed} addresses; it has ${available}): widen it or narrow the subnet masks`),
+          ];
+}
+
+/** Read the current stack's configuration and validate it. Throws {@link ConfigError}. */
+export function loadConfig(): BaselineConfig {
+    const baseline: Record<string, unknown> = {};
+    for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
+        if (!fullKey.startsWith("baseline:")) continue;
+        const key = fullKey.slice("baseline:".length);
+        baseline[key] = parseValue(value);
+    }
+    const aws = new pulumi.Config("aws");
+    return resolveConfig({ baseline, region: aws.get("region"), defaultTags: aws.getObject("defaultTags") });
+}
+
+/** Pulumi hands every value over as a string; structured values are JSON text. */
+function parseValue(value: string): unknown {
+    try {
+        return JSON.parse(value);
+    } catch {
+        return value;
+    }
+}

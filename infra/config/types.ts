@@ -1,0 +1,171 @@
+/**
+ * The program's public API: every stack setting, after the environment profile (stacks/profiles.ts)
+ * has been merged under the stack's own `Pulumi.<stack>.yaml` values and validated.
+ * Defaults per environment live in the profiles, not here, so one table (README) documents them.
+ */
+
+export type Environment = "prod" | "staging";
+export const ENVIRONMENTS: readonly Environment[] = ["prod", "staging"];
+
+export type NatStrategy = "OnePerAz" | "Single";
+export const NAT_STRATEGIES: readonly NatStrategy[] = ["OnePerAz", "Single"];
+
+/** `baseline:network` */
+export interface NetworkConfig {
+    /** VPC IPv4 range, e.g. `10.20.0.0/16`. Prefix /16 to /24. */
+    cidrBlock: string;
+    /** Availability zones to spread subnets over: 2 or 3 (prod: at least 2). */
+    availabilityZoneCount: number;
+    /** `OnePerAz` (prod) survives an AZ outage; `Single` (staging) is cheaper. */
+    natGateways: NatStrategy;
+    /** CIDR prefix length of each public subnet (load balancer, NAT). */
+    publicSubnetMask: number;
+    /** CIDR prefix length of each private (application) subnet. */
+    privateSubnetMask: number;
+    /** CIDR prefix length of each isolated (database) subnet. */
+    isolatedSubnetMask: number;
+    /** Interface endpoints for ECR, Logs, Secrets Manager and SSM (the S3 gateway endpoint is always on). */
+    interfaceEndpoints: boolean;
+    /** Flow log retention in days (a CloudWatch Logs retention value). */
+    flowLogRetentionDays: number;
+}
+
+/** `baseline:app`: what the data tier and security groups need to know about the application. */
+export interface AppConfig {
+    /** Short lowercase name used in AWS resource names and the database name, e.g. `shop`. */
+    name: string;
+    /** Container port the load balancer forwards to. */
+    port: number;
+}
+
+export type PostgresMajor = "15" | "16" | "17";
+export const POSTGRES_MAJORS: readonly PostgresMajor[] = ["15", "16", "17"];
+
+/** `baseline:database`: the PostgreSQL (RDS) instance. */
+export interface DatabaseConfig {
+    /** Major version; RDS applies minor versions automatically. */
+    engineVersion: PostgresMajor;
+    instanceClass: string;
+    /** Initial gp3 storage in GiB (20..65536). */
+    allocatedStorage: number;
+    /** Storage autoscaling ceiling in GiB; at least `allocatedStorage`. */
+    maxAllocatedStorage: number;
+    multiAz: boolean;
+    /** Automated backup retention in days (1..35). */
+    backupRetentionDays: number;
+    /** UTC `hh:mm-hh:mm`. */
+    backupWindow: string;
+    /** UTC `ddd:hh:mm-ddd:hh:mm`. */
+    maintenanceWindow: string;
+    deletionProtection: boolean;
+    /** Master user name; `postgres`, `admin`, `root` and other defaults are rejected. */
+    masterUsername: string;
+    /** Name of the application database. */
+    databaseName: string;
+    /** Enhanced monitoring interval in seconds: 1, 5, 10, 15, 30 or 60. */
+    monitoringIntervalSeconds: number;
+    /** Performance Insights retention: 7, 731 or a multiple of 31 up to 713. */
+    performanceInsightsRetentionDays: number;
+    /** Statements slower than this are logged (`log_min_duration_statement`). */
+    slowQueryThresholdMs: number;
+}
+
+/** `baseline:cache`: the Redis (ElastiCache) replication group. */
+export interface CacheConfig {
+    /** Redis OSS engine version: 6.2, 7.0 or 7.1. */
+    engineVersion: string;
+    nodeType: string;
+    /** Primary plus replicas; prod needs at least 2 for automatic failover. */
+    numCacheClusters: number;
+    /** Daily snapshots kept (0..35; prod at least 1). */
+    snapshotRetentionDays: number;
+    /** UTC `hh:mm-hh:mm`. */
+    snapshotWindow: string;
+    /** UTC `ddd:hh:mm-ddd:hh:mm`. */
+    maintenanceWindow: string;
+    /** Eviction policy, e.g. `allkeys-lru`. */
+    maxmemoryPolicy: string;
+}
+
+/** `baseline:documentDb`: the MongoDB-compatible cluster, off unless a stack turns it on. */
+export interface DocumentDbConfig {
+    enabled: boolean;
+    /** Engine version: 4.0.0 or 5.0.0. */
+    engineVersion: string;
+    instanceClass: string;
+    /** Instances in the cluster (1..16; prod at least 2). */
+    instanceCount: number;
+    /** Backup retention in days (1..35). */
+    backupRetentionDays: number;
+    /** UTC `hh:mm-hh:mm`. */
+    backupWindow: string;
+    deletionProtection: boolean;
+}
+
+/** `baseline:storage`: the assets and log buckets. */
+export interface StorageConfig {
+    /** Noncurrent object versions move to STANDARD_IA after this many days (at least 30). */
+    noncurrentVersionTransitionDays: number;
+    /** Noncurrent object versions are deleted after this many days (after the transition). */
+    noncurrentVersionExpirationDays: number;
+    /** Incomplete multipart uploads are aborted after this many days. */
+    abortIncompleteUploadDays: number;
+    /** Objects in the log bucket expire after this many days. */
+    logRetentionDays: number;
+}
+
+/** `baseline:domain` */
+export interface DomainConfig {
+    /** Public host name of the application, e.g. `shop.example.com`. */
+    name: string;
+}
+
+/** `baseline:alerts` */
+export interface AlertsConfig {
+    /** Addresses subscribed to the alarm topic; at least one. */
+    emails: string[];
+}
+
+/** `baseline:kms` */
+export interface KmsConfig {
+    /** Waiting period before a scheduled key deletion completes (7..30 days). */
+    deletionWindowDays: number;
+}
+
+/** The validated configuration of one stack. */
+export interface BaselineConfig {
+    /** `baseline:environment`: selects the profile. */
+    environment: Environment;
+    /** `aws:region` */
+    region: string;
+    /**
+     * `baseline:protectStatefulResources`: databases, buckets and keys get `protect` and
+     * `retainOnDelete`, so neither `pulumi destroy` nor a replacing change can delete data.
+     */
+    protectStatefulResources: boolean;
+    /** `aws:defaultTags.tags`: applied by the provider to every resource. */
+    tags: Record<string, string>;
+    app: AppConfig;
+    network: NetworkConfig;
+    database: DatabaseConfig;
+    cache: CacheConfig;
+    documentDb: DocumentDbConfig;
+    storage: StorageConfig;
+    domain: DomainConfig;
+    alerts: AlertsConfig;
+    kms: KmsConfig;
+}
+
+/** Sections a stack may set, each merged key by key over its profile. */
+export const SECTIONS = ["app", "network", "database", "cache", "documentDb", "storage", "domain", "alerts", "kms"] as const;
+export type Section = (typeof SECTIONS)[number];
+
+/** What a profile supplies: every section in full, minus what only a stack can know. */
+export type Profile = {
+    protectStatefulResources: boolean;
+} & { [S in Exclude<Section, "domain" | "alerts" | "app">]: BaselineConfig[S] } & {
+    app: Pick<AppConfig, "port">;
+};
+
+/** Tags every resource must carry through `aws:defaultTags`. */
+export const REQUIRED_TAGS = ["Environment", "Project", "Owner", "CostCenter"] as const;

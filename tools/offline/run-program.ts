@@ -1,0 +1,160 @@
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import { mockCall, mockResourceOutputs } from "./mock-outputs";
+
+/** One registration as the engine would see it: inputs, options and dependencies. */
+export interface RecordedResource {
+    urn: string;
+    type: string;
+    name: string;
+    /** false for component resources (ours and awsx's remote ones). */
+    custom: boolean;
+    remote: boolean;
+    /** Inputs as `Mocks.newResource` receives them (secrets wrapped, unknowns dropped). */
+    inputs: Record<string, any>;
+    /** Inputs as serialized on the wire: unknowns are the SDK's sentinel strings, secrets are wrapped. */
+    wireInputs: Record<string, any>;
+    /** URN of the parent, if any. */
+    parent?: string;
+    protect: boolean;
+    retainOnDelete: boolean;
+    ignoreChanges: string[];
+    aliases: string[];
+    deleteBeforeReplace?: boolean;
+    additionalSecretOutputs: string[];
+    customTimeouts: { createSeconds: number; updateSeconds: number; deleteSeconds: number };
+    /** URNs from `dependsOn` and from every input. */
+    dependencies: string[];
+    /** Input name → URNs of the resources its value came from. */
+    propertyDependencies: Record<string, string[]>;
+    provider?: string;
+}
+
+export interface RunOptions {
+    project?: string;
+    stack: string;
+    /** Full config keys (`baseline:database`, `aws:region`) to string values, as Pulumi hands them over. */
+    config: Record<string, string>;
+    /** Every output of another resource is unknown, as on a new stack's first preview. */
+    firstPreview?: boolean;
+}
+
+export interface RunResult<T> {
+    resources: RecordedResource[];
+    outputs: T | undefined;
+    error?: unknown;
+}
+
+/** Pulumi's Duration strings ("5m", "1h30m", "90s") as seconds, the way the engine reports them. */
+function durationSeconds(text: string): number {
+    let total = 0;
+    for (const [, n, unit] of text.matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g)) total += Number(n) * ({ h: 3600, m: 60, s: 1 } as const)[unit as "h" | "m" | "s"];
+    return total;
+}
+
+function record(req: any, urn: string, inputs: Record<string, any>): RecordedResource {
+    const propertyDependencies: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((v: any, k: string) => {
+        propertyDependencies[k] = v.getUrnsList();
+    });
+    const timeouts = req.getCustomtimeouts();
+    const aliasSpecs: any[] = req.getAliasesList?.() ?? [];
+    return {
+        urn,
+        type: req.getType(),
+        name: req.getName(),
+        custom: req.getCustom(),
+        remote: req.getRemote(),
+        inputs,
+        wireInputs: req.getObject()?.toJavaScript() ?? {},
+        parent: req.getParent() || undefined,
+        protect: req.getProtect() === true,
+        retainOnDelete: req.getRetainondelete() === true,
+        ignoreChanges: req.getIgnorechangesList(),
+        aliases: aliasSpecs.map((a) => (typeof a === "string" ? a : a.getUrn?.() || a.getSpec?.()?.getName?.() || "")).filter((a) => a),
+        deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        customTimeouts: {
+            createSeconds: timeouts ? durationSeconds(timeouts.getCreate()) : 0,
+            updateSeconds: timeouts ? durationSeconds(timeouts.getUpdate()) : 0,
+            deleteSeconds: timeouts ? durationSeconds(timeouts.getDelete()) : 0,
+        },
+        dependencies: req.getDependenciesList(),
+        propertyDependencies,
+        provider: req.getProvider() || undefined,
+    };
+}
+
+/**
+ * Run `program` under Pulumi's runtime mocks with a stack's configuration and record every
+ * registration. Needs neither the CLI nor provider plugins. Runs are sequential: the runtime is global.
+ * A program that throws (bad config) is reported in `error` with whatever had been registered by then.
+ */
+export async function runProgram<T>(program: () => T | Promise<T>, opts: RunOptions): Promise<RunResult<T>> {
+    const region = opts.config["aws:region"] ?? "us-east-1";
+    pulumi.runtime.setAllConfig(opts.config);
+
+    const resources: RecordedResource[] = [];
+    const pendingInputs = new Map<string, Record<string, any>>();
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                pendingInputs.set(`${args.type}::${args.name}`, args.inputs);
+                return mockResourceOutputs(args, region, opts.firstPreview === true);
+            },
+            call: (args) => mockCall(args, region),
+        },
+        opts.project ?? "baseline",
+        opts.stack,
+        opts.firstPreview === true,
+    );
+
+    const monitor: any = settings.getMonitor();
+    const original = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) =>
+        original(req, (err: any, resp: any) => {
+            if (!err && resp) {
+                const key = `${req.getType()}::${req.getName()}`;
+                resources.push(record(req, resp.getUrn(), pendingInputs.get(key) ?? {}));
+                pendingInputs.delete(key);
+            }
+            callback(err, resp);
+        });
+
+    let outputs: T | undefined;
+    let error: unknown;
+    try {
+        outputs = await program();
+    } catch (e) {
+        error = e;
+    }
+    // Registrations made inside apply callbacks finish later: drain the queue before reporting.
+    await (settings as any).waitForRPCs();
+    return { resources, outputs, error };
+}
+
+/** Read `Pulumi.<stack>.yaml` from the project root and return its config in the runtime's string form. */
+export function loadStackConfig(stack: string, root: string = path.resolve(__dirname, "../..")): Record<string, string> {
+    const file = path.join(root, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) {
+        const stacks = fs.readdirSync(root).filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f)).map((f) => f.split(".")[1]);
+        throw new Error(`stack ${JSON.stringify(stack)} has no ${path.basename(file)}: known stacks are ${stacks.join(", ")}`);
+    }
+    const doc = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | undefined;
+    return stackConfigToRuntime(doc?.config ?? {});
+}
+
+/** Parse a `Pulumi.<stack>.yaml` `config:` map into the string form the runtime expects. */
+export function stackConfigToRuntime(config: Record<string, unknown>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [key, value] of Object.entries(config ?? {})) {
+        if (value !== null && typeof value === "object" && "secure" in (value as object)) {
+            throw new Error(`${key} is a secret; the offline check cannot decrypt it. Keep secrets out of stack config (the program generates them).`);
+        }
+        out[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return out;
+}
