@@ -58,6 +58,7 @@ export const PROFILES: Readonly<Record<Environment, Profile>> = {
             abortIncompleteUploadDays: 7,
             logRetentionDays: 365,
         },
+        logs: { retentionDays: 365 },
         kms: { deletionWindowDays: 30 },
     },
     staging: {
@@ -113,6 +114,7 @@ export const PROFILES: Readonly<Record<Environment, Profile>> = {
             abortIncompleteUploadDays: 7,
             logRetentionDays: 90,
         },
+        logs: { retentionDays: 30 },
         kms: { deletionWindowDays: 30 },
     },
 };

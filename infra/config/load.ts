@@ -132,6 +132,9 @@ const KNOWN_KEYS: Record<Section, Record<string, Check>> = {
                 ? v.map((e, i) => matches(`${k}[${i}]`, e, EMAIL, "an e-mail address such as ops@example.com")).find((p) => p)
                 : problem(k, v, "a non-empty list of e-mail addresses"),
     },
+    logs: {
+        retentionDays: (k, v) => oneOf(k, v, LOG_RETENTION_DAYS),
+    },
     kms: {
         deletionWindowDays: (k, v) => intIn(k, v, 7, 30),
     },

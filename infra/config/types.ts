@@ -126,6 +126,12 @@ export interface AlertsConfig {
     emails: string[];
 }
 
+/** `baseline:logs`: CloudWatch log groups the program creates (database, cache and audit logs). */
+export interface LogsConfig {
+    /** Retention in days (a CloudWatch Logs retention value; never "forever"). */
+    retentionDays: number;
+}
+
 /** `baseline:kms` */
 export interface KmsConfig {
     /** Waiting period before a scheduled key deletion completes (7..30 days). */
@@ -153,11 +159,12 @@ export interface BaselineConfig {
     storage: StorageConfig;
     domain: DomainConfig;
     alerts: AlertsConfig;
+    logs: LogsConfig;
     kms: KmsConfig;
 }
 
 /** Sections a stack may set, each merged key by key over its profile. */
-export const SECTIONS = ["app", "network", "database", "cache", "documentDb", "storage", "domain", "alerts", "kms"] as const;
+export const SECTIONS = ["app", "network", "database", "cache", "documentDb", "storage", "domain", "alerts", "logs", "kms"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** What a profile supplies: every section in full, minus what only a stack can know. */
