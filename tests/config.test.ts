@@ -1,0 +1,135 @@
+import * as assert from "assert";
+import { ConfigError, RawConfig, resolveConfig } from "../infra/config/load";
+import { windowsOverlap } from "../infra/config/checks";
+import { PROFILES } from "../stacks/profiles";
+import { runStackExpectingError, stackConfig } from "./harness";
+
+const TAGS = { tags: { Environment: "prod", Project: "baseline", Owner: "platform", CostCenter: "cc-1" } };
+
+/** A minimal valid prod stack: what a stack file must set, the rest comes from the profile. */
+function raw(baseline: Record<string, unknown> = {}, extra: Partial<RawConfig> = {}): RawConfig {
+    return {
+        baseline: {
+            environment: "prod",
+            app: { name: "shop" },
+            domain: { name: "shop.example.com" },
+            alerts: { emails: ["ops@example.com"] },
+            ...baseline,
+        },
+        region: "eu-west-1",
+        defaultTags: TAGS,
+        ...extra,
+    };
+}
+
+/** The problems a config raises, or a failure if it is accepted. */
+function problemsOf(config: RawConfig): string[] {
+    try {
+        resolveConfig(config);
+    } catch (e) {
+        assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
+        return e.problems;
+    }
+    assert.fail("expected the configuration to be rejected");
+}
+
+describe("stack configuration", () => {
+    it("fills every unset key from the environment profile", () => {
+        const c = resolveConfig(raw());
+        assert.deepStrictEqual(c.database, PROFILES.prod.database);
+        assert.deepStrictEqual(c.network, PROFILES.prod.network);
+        assert.strictEqual(c.protectStatefulResources, true);
+        assert.deepStrictEqual(c.app, { name: "shop", port: 8080 });
+    });
+
+    it("lets a stack override one key of a section and keep the rest", () => {
+        const c = resolveConfig(raw({ database: { backupRetentionDays: 35 } }));
+        assert.strictEqual(c.database.backupRetentionDays, 35);
+        assert.strictEqual(c.database.multiAz, true);
+    });
+
+    it("uses the staging profile's cheaper defaults", () => {
+        const c = resolveConfig(raw({ environment: "staging" }, { defaultTags: { tags: { ...TAGS.tags, Environment: "staging" } } }));
+        assert.strictEqual(c.network.natGateways, "Single");
+        assert.strictEqual(c.database.multiAz, false);
+        assert.strictEqual(c.database.backupRetentionDays, 7);
+        assert.strictEqual(c.database.deletionProtection, false);
+        assert.strictEqual(c.protectStatefulResources, false);
+    });
+
+    it("loads both stack files of the repository", () => {
+        for (const stack of ["prod", "staging"]) {
+            const config = stackConfig(stack);
+            const baseline: Record<string, unknown> = {};
+            for (const [k, v] of Object.entries(config)) if (k.startsWith("baseline:")) baseline[k.slice(9)] = v.startsWith("{") || v.startsWith("[") ? JSON.parse(v) : v;
+            const c = resolveConfig({ baseline, region: config["aws:region"], defaultTags: JSON.parse(config["aws:defaultTags"]) });
+            assert.strictEqual(c.environment, stack);
+        }
+    });
+
+    describe("rejects bad input with the key, the value and what is allowed", () => {
+        const cases: [string, RawConfig, string][] = [
+            ["unknown environment", raw({ environment: "production" }), 'baseline:environment = "production" is not allowed: expected one of "prod", "staging"'],
+            ["malformed CIDR", raw({ network: { cidrBlock: "10.0.0.0/33" } }), 'baseline:network.cidrBlock = "10.0.0.0/33" is not allowed: expected an IPv4 network in CIDR notation such as 10.0.0.0/16'],
+            ["CIDR with host bits", raw({ network: { cidrBlock: "10.0.0.1/16" } }), 'baseline:network.cidrBlock = "10.0.0.1/16" is not allowed: expected an IPv4 network in CIDR notation such as 10.0.0.0/16'],
+            ["public CIDR", raw({ network: { cidrBlock: "8.8.0.0/16" } }), 'baseline:network.cidrBlock = "8.8.0.0/16" is not allowed: expected a private (RFC 1918) range: 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16'],
+            ["too few AZs for prod", raw({ network: { availabilityZoneCount: 1 } }), "baseline:network.availabilityZoneCount = 1 is not allowed: expected an integer from 2 to 3"],
+            ["unknown NAT strategy", raw({ network: { natGateways: "None" } }), 'baseline:network.natGateways = "None" is not allowed: expected one of "OnePerAz", "Single"'],
+            ["backup retention above 35", raw({ database: { backupRetentionDays: 40 } }), "baseline:database.backupRetentionDays = 40 is not allowed: expected an integer from 1 to 35"],
+            ["backup retention of 0", raw({ database: { backupRetentionDays: 0 } }), "baseline:database.backupRetentionDays = 0 is not allowed: expected an integer from 1 to 35"],
+            ["non-positive storage", raw({ database: { allocatedStorage: -5 } }), "baseline:database.allocatedStorage = -5 is not allowed: expected an integer from 20 to 65536"],
+            ["max storage below allocated", raw({ database: { allocatedStorage: 200, maxAllocatedStorage: 100 } }), "baseline:database.maxAllocatedStorage = 100 is not allowed: expected an integer from 200 to 65536"],
+            ["unknown engine version", raw({ database: { engineVersion: "14" } }), 'baseline:database.engineVersion = "14" is not allowed: expected one of "15", "16", "17"'],
+            ["default master user", raw({ database: { masterUsername: "postgres" } }), 'baseline:database.masterUsername = "postgres" is not allowed: expected a name other than the well-known postgres, admin, administrator, root, rdsadmin, master, user, sa'],
+            ["overlapping windows", raw({ database: { backupWindow: "04:00-05:00", maintenanceWindow: "sun:04:30-sun:05:30" } }), 'baseline:database.maintenanceWindow = "sun:04:30-sun:05:30" is not allowed: expected a window that does not overlap backupWindow "04:00-05:00"'],
+            ["malformed window", raw({ database: { backupWindow: "3am-4am" } }), 'baseline:database.backupWindow = "3am-4am" is not allowed: expected a UTC window hh:mm-hh:mm such as 03:00-04:00'],
+            ["monitoring off", raw({ database: { monitoringIntervalSeconds: 0 } }), "baseline:database.monitoringIntervalSeconds = 0 is not allowed: expected one of 1, 5, 10, 15, 30, 60"],
+            ["malformed e-mail", raw({ alerts: { emails: ["ops@example.com", "not-an-email"] } }), 'baseline:alerts.emails[1] = "not-an-email" is not allowed: expected an e-mail address such as ops@example.com'],
+            ["no alert e-mail", raw({ alerts: { emails: [] } }), "baseline:alerts.emails = [] is not allowed: expected a non-empty list of e-mail addresses"],
+            ["single-node cache in prod", raw({ cache: { numCacheClusters: 1 } }), "baseline:cache.numCacheClusters = 1 is not allowed: expected an integer from 2 to 6"],
+            ["no cache snapshots in prod", raw({ cache: { snapshotRetentionDays: 0 } }), "baseline:cache.snapshotRetentionDays = 0 is not allowed: expected an integer from 1 to 35"],
+            ["single-instance DocumentDB in prod", raw({ documentDb: { enabled: true, instanceCount: 1 } }), "baseline:documentDb.instanceCount = 1 is not allowed: expected an integer from 2 to 16"],
+            ["log retention forever", raw({ logs: { retentionDays: 0 } }), "baseline:logs.retentionDays = 0 is not allowed: expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653"],
+            ["short KMS deletion window", raw({ kms: { deletionWindowDays: 3 } }), "baseline:kms.deletionWindowDays = 3 is not allowed: expected an integer from 7 to 30"],
+            ["bad domain", raw({ domain: { name: "Shop_Example" } }), 'baseline:domain.name = "Shop_Example" is not allowed: expected a lowercase DNS name such as shop.example.com'],
+            ["unprotected prod", raw({ protectStatefulResources: false }), "baseline:protectStatefulResources = false is not allowed: expected true in prod (databases, buckets and keys must survive a destroy)"],
+            ["typo in a section key", raw({ database: { backupRetention: 30 } }), "baseline:database.backupRetention is not a setting: allowed keys are engineVersion, instanceClass, allocatedStorage, maxAllocatedStorage, multiAz, backupRetentionDays, backupWindow, maintenanceWindow, deletionProtection, masterUsername, databaseName, monitoringIntervalSeconds, performanceInsightsRetentionDays, slowQueryThresholdMs"],
+            ["unknown top-level key", raw({ databse: {} }), "baseline:databse is not a setting: allowed keys are environment, protectStatefulResources, app, network, database, cache, documentDb, storage, domain, alerts, logs, kms"],
+            ["section that is not an object", raw({ cache: "big" }), 'baseline:cache = "big" is not allowed: expected an object with keys engineVersion, nodeType, numCacheClusters, snapshotRetentionDays, snapshotWindow, maintenanceWindow, maxmemoryPolicy'],
+            ["missing region", raw({}, { region: undefined }), "aws:region = (unset) is not allowed: expected an AWS region such as eu-west-1"],
+            ["missing cost tag", raw({}, { defaultTags: { tags: { Environment: "prod", Project: "p", Owner: "o" } } }), "aws:defaultTags.tags.CostCenter = (unset) is not allowed: expected a non-empty string (every resource must carry it)"],
+            ["Environment tag disagrees", raw({}, { defaultTags: { tags: { ...TAGS.tags, Environment: "staging" } } }), 'aws:defaultTags.tags.Environment = "staging" is not allowed: expected "prod", the value of baseline:environment'],
+            ["subnets do not fit", raw({ network: { cidrBlock: "10.0.0.0/22", publicSubnetMask: 24, privateSubnetMask: 24, isolatedSubnetMask: 24 } }), 'baseline:network.cidrBlock = "10.0.0.0/22" is not allowed: expected a range with room for 3 AZs of /24, /24, /24 subnets (2304 addresses; it has 1024): widen it or narrow the subnet masks'],
+        ];
+        for (const [what, config, message] of cases) {
+            it(what, () => assert.deepStrictEqual(problemsOf(config), [message]));
+        }
+
+        it("reports every problem at once", () => {
+            const problems = problemsOf(raw({ database: { backupRetentionDays: 99, engineVersion: "9" }, kms: { deletionWindowDays: 1 } }));
+            assert.strictEqual(problems.length, 3);
+        });
+
+        it("requires the settings only a stack can know", () => {
+            const config = raw();
+            delete config.baseline.domain;
+            assert.deepStrictEqual(problemsOf(config), ['baseline:domain.name = (unset) is not allowed: expected a lowercase DNS name such as shop.example.com']);
+        });
+    });
+
+    describe("maintenance windows", () => {
+        it("detects a daily window that overlaps a weekly one, across midnight too", () => {
+            assert.strictEqual(windowsOverlap("03:00-04:00", "sun:03:30-sun:04:30"), true);
+            assert.strictEqual(windowsOverlap("03:00-04:00", "sun:04:30-sun:05:30"), false);
+            assert.strictEqual(windowsOverlap("23:30-00:30", "mon:00:00-mon:01:00"), true);
+            assert.strictEqual(windowsOverlap("23:30-00:15", "sat:23:45-sun:00:30"), true);
+        });
+    });
+
+    it("fails the program before any resource is registered", async () => {
+        const { error, result } = await runStackExpectingError("prod", { "baseline:database": { backupRetentionDays: 40 } });
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, /baseline:database\.backupRetentionDays = 40 is not allowed/);
+        assert.deepStrictEqual(result.resources, []);
+    });
+});
