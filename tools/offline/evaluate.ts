@@ -41,7 +41,7 @@ export interface Diagnostic {
 /** `--policy-pack-config` file: a level for all, and per policy a level or an object with `enforcementLevel` and properties. */
 export type PolicyPackConfig = Record<string, unknown>;
 
-type AnyPolicy = ResourceValidationPolicy | StackValidationPolicy;
+export type AnyPolicy = ResourceValidationPolicy | StackValidationPolicy;
 const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 
 export class PolicyConfigError extends Error {
@@ -131,8 +131,9 @@ const throwNotApplicable = (reason?: string): never => {
     throw new NotApplicable(reason);
 };
 
-function levelOf(p: AnyPolicy, cfg: ResolvedPolicyConfig): EnforcementLevel {
-    const level = cfg.levels.get(p.name) ?? p.enforcementLevel ?? cfg.all ?? "advisory";
+/** The CLI's order: the policy's own entry, then `all`, then the policy's default (the pack default is advisory). */
+export function levelOf(p: AnyPolicy, cfg: ResolvedPolicyConfig): EnforcementLevel {
+    const level = cfg.levels.get(p.name) ?? cfg.all ?? p.enforcementLevel ?? "advisory";
     return level === "remediate" ? "mandatory" : level;
 }
 

@@ -136,12 +136,17 @@ export async function runProgram<T>(program: () => T | Promise<T>, opts: RunOpti
     return { resources, outputs, error };
 }
 
+/** The stack file is missing or holds what the offline check cannot use. */
+export class StackConfigError extends Error {
+    override name = "StackConfigError";
+}
+
 /** Read `Pulumi.<stack>.yaml` from the project root and return its config in the runtime's string form. */
 export function loadStackConfig(stack: string, root: string = path.resolve(__dirname, "../..")): Record<string, string> {
     const file = path.join(root, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) {
         const stacks = fs.readdirSync(root).filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f)).map((f) => f.split(".")[1]);
-        throw new Error(`stack ${JSON.stringify(stack)} has no ${path.basename(file)}: known stacks are ${stacks.join(", ")}`);
+        throw new StackConfigError(`stack ${JSON.stringify(stack)} has no ${path.basename(file)}: known stacks are ${stacks.join(", ")}`);
     }
     const doc = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | undefined;
     return stackConfigToRuntime(doc?.config ?? {});
@@ -152,7 +157,7 @@ export function stackConfigToRuntime(config: Record<string, unknown>): Record<st
     const out: Record<string, string> = {};
     for (const [key, value] of Object.entries(config ?? {})) {
         if (value !== null && typeof value === "object" && "secure" in (value as object)) {
-            throw new Error(`${key} is a secret; the offline check cannot decrypt it. Keep secrets out of stack config (the program generates them).`);
+            throw new StackConfigError(`${key} is a secret; the offline check cannot decrypt it. Keep secrets out of stack config (the program generates them).`);
         }
         out[key] = typeof value === "string" ? value : JSON.stringify(value);
     }
