@@ -1,0 +1,127 @@
+/**
+ * KMS key policy documents, as pure functions of the account, partition and region, so each key's
+ * grants can be read and tested without AWS. Every key starts from the same root statement (IAM
+ * policies in the account decide who administers it); each then names only the services that use it.
+ */
+
+/** Where the key lives: what the ARNs and service endpoints in a policy are built from. */
+export interface KeyPolicyContext {
+    /** 12-digit account id. */
+    accountId: string;
+    /** `aws`, `aws-cn`, `aws-us-gov`. */
+    partition: string;
+    /** e.g. `eu-west-1`. */
+    region: string;
+    /** DNS suffix of service endpoints in this partition; `amazonaws.com` unless given. */
+    dnsSuffix?: string;
+}
+
+export interface PolicyStatement {
+    Sid: string;
+    Effect: "Allow" | "Deny";
+    Principal: { AWS: string } | { Service: string };
+    Action: string | string[];
+    Resource: string;
+    Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export interface PolicyDocument {
+    Version: "2012-10-17";
+    Statement: PolicyStatement[];
+}
+
+/** What a service needs to encrypt and decrypt on a caller's behalf (grants included, for RDS and ElastiCache). */
+export const SERVICE_USE_ACTIONS = [
+    "kms:Encrypt",
+    "kms:Decrypt",
+    "kms:ReEncrypt*",
+    "kms:GenerateDataKey*",
+    "kms:CreateGrant",
+    "kms:ListGrants",
+    "kms:DescribeKey",
+];
+
+const root = (ctx: KeyPolicyContext) => `arn:${ctx.partition}:iam::${ctx.accountId}:root`;
+const endpoint = (ctx: KeyPolicyContext, service: string) => `${service}.${ctx.region}.${ctx.dnsSuffix ?? "amazonaws.com"}`;
+
+/**
+ * Without this statement no IAM policy can grant use of the key, and a key nobody can administer
+ * cannot be repaired. It delegates to IAM; it does not open the key to anyone outside the account.
+ */
+function accountRootStatement(ctx: KeyPolicyContext): PolicyStatement {
+    return { Sid: "EnableIamPoliciesInAccount", Effect: "Allow", Principal: { AWS: root(ctx) }, Action: "kms:*", Resource: "*" };
+}
+
+/** Principals of this account may use the key, but only through the named services (as the AWS managed keys work). */
+function viaServicesStatement(ctx: KeyPolicyContext, sid: string, services: string[]): PolicyStatement {
+    return {
+        Sid: sid,
+        Effect: "Allow",
+        Principal: { AWS: root(ctx) },
+        Action: SERVICE_USE_ACTIONS,
+        Resource: "*",
+        Condition: {
+            StringEquals: {
+                "kms:CallerAccount": ctx.accountId,
+                "kms:ViaService": services.map((s) => endpoint(ctx, s)),
+            },
+        },
+    };
+}
+
+/**
+ * The data key: RDS storage, Performance Insights and DocumentDB (all through the RDS endpoint),
+ * Secrets Manager secrets (the managed master password, the Redis auth token) and ElastiCache.
+ */
+export function dataKeyPolicy(ctx: KeyPolicyContext): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [accountRootStatement(ctx), viaServicesStatement(ctx, "AllowDataServicesInAccount", ["rds", "secretsmanager", "elasticache"])],
+    };
+}
+
+/**
+ * The logs key: CloudWatch Logs encrypts log groups itself, so its regional service principal gets the
+ * key, but only for log groups of this account and region (the encryption context names the group).
+ */
+export function logsKeyPolicy(ctx: KeyPolicyContext): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            accountRootStatement(ctx),
+            {
+                Sid: "AllowCloudWatchLogsForAccountLogGroups",
+                Effect: "Allow",
+                Principal: { Service: endpoint(ctx, "logs") },
+                Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                Resource: "*",
+                Condition: {
+                    ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:*` },
+                },
+            },
+        ],
+    };
+}
+
+/**
+ * The storage key: S3 SSE-KMS for principals of this account. CloudFront (origin access control) can
+ * only serve objects encrypted with it when `allowCloudFrontDecrypt` is set, and then only for this
+ * account's distributions.
+ */
+export function storageKeyPolicy(ctx: KeyPolicyContext, allowCloudFrontDecrypt = false): PolicyDocument {
+    const statements = [accountRootStatement(ctx), viaServicesStatement(ctx, "AllowS3InAccount", ["s3"])];
+    if (allowCloudFrontDecrypt) {
+        statements.push({
+            Sid: "AllowCloudFrontDistributionsOfAccount",
+            Effect: "Allow",
+            Principal: { Service: "cloudfront.amazonaws.com" },
+            Action: "kms:Decrypt",
+            Resource: "*",
+            Condition: {
+                StringEquals: { "aws:SourceAccount": ctx.accountId },
+                ArnLike: { "aws:SourceArn": `arn:${ctx.partition}:cloudfront::${ctx.accountId}:distribution/*` },
+            },
+        });
+    }
+    return { Version: "2012-10-17", Statement: statements };
+}

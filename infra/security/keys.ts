@@ -1,0 +1,70 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { KmsConfig } from "../config/types";
+import { KeyPolicyContext, PolicyDocument, dataKeyPolicy, logsKeyPolicy, storageKeyPolicy } from "./key-policies";
+
+export interface KeysArgs {
+    /** `baseline:kms`: the deletion window applied to every key. */
+    kms: KmsConfig;
+    /** Stable prefix for alias names, e.g. `pos-prod` → `alias/pos-prod-data`. */
+    namePrefix: string;
+    /** Puts `protect` and `retainOnDelete` on the keys (prod): data encrypted with a deleted key is lost. */
+    protect: boolean;
+    /**
+     * Lets CloudFront distributions of this account decrypt objects encrypted with the storage key
+     * (needed to serve an SSE-KMS bucket through origin access control). Default false.
+     */
+    allowCloudFrontDecrypt?: boolean;
+}
+
+const ALIAS_PREFIX = /^[a-zA-Z0-9/_-]{1,200}$/;
+
+/** Customer-managed keys that rotate yearly, each with an explicit policy naming only the services that use it. */
+export class Keys extends pulumi.ComponentResource {
+    /** RDS, Performance Insights, DocumentDB, ElastiCache and Secrets Manager. */
+    readonly dataKeyArn: pulumi.Output<string>;
+    /** CloudWatch Logs log groups. */
+    readonly logsKeyArn: pulumi.Output<string>;
+    /** S3 SSE-KMS. */
+    readonly storageKeyArn: pulumi.Output<string>;
+
+    constructor(name: string, args: KeysArgs, opts?: pulumi.ComponentResourceOptions) {
+        if (!ALIAS_PREFIX.test(args.namePrefix) || args.namePrefix.startsWith("aws")) {
+            throw new Error(`Keys ${name}: namePrefix ${JSON.stringify(args.namePrefix)} cannot start a KMS alias: use letters, digits, "/", "_" or "-", not starting with "aws".`);
+        }
+        const window = args.kms.deletionWindowDays;
+        if (!Number.isInteger(window) || window < 7 || window > 30) {
+            throw new Error(`Keys ${name}: kms.deletionWindowDays is ${window}, expected a whole number of days from 7 to 30.`);
+        }
+        super("baseline:security:Keys", name, {}, opts);
+        const allowCloudFrontDecrypt = args.allowCloudFrontDecrypt ?? false;
+
+        const identity = aws.getCallerIdentityOutput({}, { parent: this });
+        const partition = aws.getPartitionOutput({}, { parent: this });
+        const region = aws.getRegionOutput({}, { parent: this });
+        const context: pulumi.Output<KeyPolicyContext> = pulumi
+            .all([identity.accountId, partition.partition, partition.dnsSuffix, region.region])
+            .apply(([accountId, partitionName, dnsSuffix, regionName]) => ({ accountId, partition: partitionName, dnsSuffix, region: regionName }));
+
+        const key = (suffix: string, description: string, policy: (ctx: KeyPolicyContext) => PolicyDocument) => {
+            const k = new aws.kms.Key(
+                `${name}-${suffix}`,
+                {
+                    description: `${args.namePrefix} ${description}`,
+                    enableKeyRotation: true,
+                    deletionWindowInDays: window,
+                    policy: context.apply((ctx) => JSON.stringify(policy(ctx))),
+                },
+                { parent: this, protect: args.protect, retainOnDelete: args.protect },
+            );
+            new aws.kms.Alias(`${name}-${suffix}-alias`, { name: `alias/${args.namePrefix}-${suffix}`, targetKeyId: k.keyId }, { parent: this });
+            return k;
+        };
+
+        this.dataKeyArn = key("data", "databases, cache and secrets", dataKeyPolicy).arn;
+        this.logsKeyArn = key("logs", "CloudWatch Logs", logsKeyPolicy).arn;
+        this.storageKeyArn = key("storage", "S3 objects", (ctx) => storageKeyPolicy(ctx, allowCloudFrontDecrypt)).arn;
+
+        this.registerOutputs({ dataKeyArn: this.dataKeyArn, logsKeyArn: this.logsKeyArn, storageKeyArn: this.storageKeyArn });
+    }
+}

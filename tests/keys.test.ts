@@ -1,0 +1,168 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { loadConfig } from "../infra/config/load";
+import { dataKeyPolicy, logsKeyPolicy, storageKeyPolicy, SERVICE_USE_ACTIONS } from "../infra/security/key-policies";
+import { Keys, KeysArgs } from "../infra/security/keys";
+import { MOCK_ACCOUNT_ID } from "../tools/offline/mock-outputs";
+import { Run, runUnderMocks } from "./harness";
+
+const ctx = { accountId: "111122223333", partition: "aws", region: "eu-west-1", dnsSuffix: "amazonaws.com" };
+const ROOT_STATEMENT = { Sid: "EnableIamPoliciesInAccount", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "kms:*", Resource: "*" };
+
+const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+
+describe("key policies", () => {
+    it("data key: the account's principals use it only through RDS, Secrets Manager and ElastiCache", () => {
+        assert.deepStrictEqual(dataKeyPolicy(ctx), {
+            Version: "2012-10-17",
+            Statement: [
+                ROOT_STATEMENT,
+                {
+                    Sid: "AllowDataServicesInAccount",
+                    Effect: "Allow",
+                    Principal: { AWS: "arn:aws:iam::111122223333:root" },
+                    Action: SERVICE_USE_ACTIONS,
+                    Resource: "*",
+                    Condition: {
+                        StringEquals: {
+                            "kms:CallerAccount": "111122223333",
+                            "kms:ViaService": ["rds.eu-west-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com", "elasticache.eu-west-1.amazonaws.com"],
+                        },
+                    },
+                },
+            ],
+        });
+    });
+
+    it("logs key: the regional CloudWatch Logs principal, limited to this account's log groups", () => {
+        const statement = logsKeyPolicy(ctx).Statement[1];
+        assert.deepStrictEqual(statement.Principal, { Service: "logs.eu-west-1.amazonaws.com" });
+        assert.deepStrictEqual(statement.Condition, {
+            ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:111122223333:log-group:*" },
+        });
+        assert.deepStrictEqual(logsKeyPolicy(ctx).Statement[0], ROOT_STATEMENT);
+        assert.strictEqual(logsKeyPolicy(ctx).Statement.length, 2);
+    });
+
+    it("storage key: S3 only, and CloudFront only when asked, for this account's distributions", () => {
+        const plain = storageKeyPolicy(ctx);
+        assert.deepStrictEqual(plain.Statement.map((s) => s.Sid), ["EnableIamPoliciesInAccount", "AllowS3InAccount"]);
+        assert.deepStrictEqual(plain.Statement[1].Condition, {
+            StringEquals: { "kms:CallerAccount": "111122223333", "kms:ViaService": ["s3.eu-west-1.amazonaws.com"] },
+        });
+        const withCloudFront = storageKeyPolicy(ctx, true).Statement[2];
+        assert.deepStrictEqual(withCloudFront, {
+            Sid: "AllowCloudFrontDistributionsOfAccount",
+            Effect: "Allow",
+            Principal: { Service: "cloudfront.amazonaws.com" },
+            Action: "kms:Decrypt",
+            Resource: "*",
+            Condition: {
+                StringEquals: { "aws:SourceAccount": "111122223333" },
+                ArnLike: { "aws:SourceArn": "arn:aws:cloudfront::111122223333:distribution/*" },
+            },
+        });
+    });
+
+    it("follows the partition and its DNS suffix", () => {
+        const cn = { accountId: "111122223333", partition: "aws-cn", region: "cn-north-1", dnsSuffix: "amazonaws.com.cn" };
+        assert.deepStrictEqual(logsKeyPolicy(cn).Statement[1].Principal, { Service: "logs.cn-north-1.amazonaws.com.cn" });
+        assert.strictEqual(dataKeyPolicy(cn).Statement[0].Principal.AWS, "arn:aws-cn:iam::111122223333:root");
+    });
+
+    it("never has a wildcard principal", () => {
+        for (const doc of [dataKeyPolicy(ctx), logsKeyPolicy(ctx), storageKeyPolicy(ctx, true)]) {
+            for (const s of doc.Statement) {
+                const principals = Object.values(s.Principal);
+                assert.ok(!principals.includes("*"), `${s.Sid} names the * principal`);
+            }
+        }
+    });
+});
+
+describe("Keys component", () => {
+    const build = (overrides: Partial<KeysArgs> = {}) => () => {
+        const c = loadConfig();
+        const keys = new Keys("keys", { kms: c.kms, namePrefix: `${c.app.name}-${c.environment}`, protect: c.protectStatefulResources, ...overrides });
+        return { keys, arns: { data: keys.dataKeyArn, logs: keys.logsKeyArn, storage: keys.storageKeyArn } };
+    };
+
+    for (const [stack, protect] of [["prod", true], ["staging", false]] as const) {
+        describe(stack, () => {
+            let run: Run;
+            before(async () => {
+                run = await runUnderMocks(build(), stack);
+            });
+
+            it("creates three rotating keys with a 30-day deletion window, protected only in prod", () => {
+                const keys = run.ofType("aws:kms/key:Key");
+                assert.deepStrictEqual(keys.map((k) => k.name).sort(), ["keys-data", "keys-logs", "keys-storage"]);
+                for (const k of keys) {
+                    assert.strictEqual(k.inputs.enableKeyRotation, true, k.name);
+                    assert.strictEqual(k.inputs.deletionWindowInDays, 30, k.name);
+                    assert.strictEqual(k.protect, protect, k.name);
+                    assert.strictEqual(k.retainOnDelete, protect, k.name);
+                    assert.strictEqual(run.parentName(k), "keys");
+                }
+            });
+
+            it("gives each key the policy of its purpose, for the mocked account and the stack's region", () => {
+                const mockCtx = { accountId: MOCK_ACCOUNT_ID, partition: "aws", region: "eu-west-1", dnsSuffix: "amazonaws.com" };
+                assert.deepStrictEqual(JSON.parse(run.one("aws:kms/key:Key", "keys-data").inputs.policy), dataKeyPolicy(mockCtx));
+                assert.deepStrictEqual(JSON.parse(run.one("aws:kms/key:Key", "keys-logs").inputs.policy), logsKeyPolicy(mockCtx));
+                assert.deepStrictEqual(JSON.parse(run.one("aws:kms/key:Key", "keys-storage").inputs.policy), storageKeyPolicy(mockCtx));
+            });
+
+            it("names an alias for each key after the stack", () => {
+                const aliases = run.ofType("aws:kms/alias:Alias").map((a) => [a.name, a.inputs.name, a.inputs.targetKeyId, run.parentName(a)]);
+                assert.deepStrictEqual(aliases.sort(), [
+                    ["keys-data-alias", `alias/pos-${stack}-data`, "keys-data-key-id", "keys"],
+                    ["keys-logs-alias", `alias/pos-${stack}-logs`, "keys-logs-key-id", "keys"],
+                    ["keys-storage-alias", `alias/pos-${stack}-storage`, "keys-storage-key-id", "keys"],
+                ]);
+            });
+
+            it("registers the component under its type token", () => {
+                assert.strictEqual(run.one("baseline:security:Keys").name, "keys");
+            });
+        });
+    }
+
+    it("outputs each key's ARN", async () => {
+        let arns: Record<string, pulumi.Output<string>> = {};
+        await runUnderMocks(() => {
+            arns = build()().arns;
+        }, "prod");
+        assert.deepStrictEqual(
+            { data: await value(arns.data), logs: await value(arns.logs), storage: await value(arns.storage) },
+            {
+                data: `arn:aws:kms:eu-west-1:${MOCK_ACCOUNT_ID}:key/keys-data-key-id`,
+                logs: `arn:aws:kms:eu-west-1:${MOCK_ACCOUNT_ID}:key/keys-logs-key-id`,
+                storage: `arn:aws:kms:eu-west-1:${MOCK_ACCOUNT_ID}:key/keys-storage-key-id`,
+            },
+        );
+    });
+
+    it("adds the CloudFront statement to the storage key only when asked", async () => {
+        const run = await runUnderMocks(build({ allowCloudFrontDecrypt: true }), "prod");
+        const sids = JSON.parse(run.one("aws:kms/key:Key", "keys-storage").inputs.policy).Statement.map((s: { Sid: string }) => s.Sid);
+        assert.deepStrictEqual(sids, ["EnableIamPoliciesInAccount", "AllowS3InAccount", "AllowCloudFrontDistributionsOfAccount"]);
+    });
+
+    it("rejects a deletion window outside 7..30 days before registering anything", async () => {
+        const run = await runUnderMocks(() => {
+            assert.throws(() => build({ kms: { deletionWindowDays: 5 } })(), {
+                message: "Keys keys: kms.deletionWindowDays is 5, expected a whole number of days from 7 to 30.",
+            });
+        }, "prod");
+        assert.deepStrictEqual(run.resources, []);
+    });
+
+    it("rejects a name prefix that cannot form an alias", async () => {
+        const run = await runUnderMocks(() => {
+            assert.throws(() => build({ namePrefix: "aws-prod" })(), /namePrefix "aws-prod" cannot start a KMS alias/);
+            assert.throws(() => build({ namePrefix: "pos prod" })(), /namePrefix "pos prod" cannot start a KMS alias/);
+        }, "prod");
+        assert.deepStrictEqual(run.resources, []);
+    });
+});
