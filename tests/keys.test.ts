@@ -67,7 +67,7 @@ describe("key policies", () => {
     it("follows the partition and its DNS suffix", () => {
         const cn = { accountId: "111122223333", partition: "aws-cn", region: "cn-north-1", dnsSuffix: "amazonaws.com.cn" };
         assert.deepStrictEqual(logsKeyPolicy(cn).Statement[1].Principal, { Service: "logs.cn-north-1.amazonaws.com.cn" });
-        assert.strictEqual(dataKeyPolicy(cn).Statement[0].Principal.AWS, "arn:aws-cn:iam::111122223333:root");
+        assert.deepStrictEqual(dataKeyPolicy(cn).Statement[0].Principal, { AWS: "arn:aws-cn:iam::111122223333:root" });
     });
 
     it("never has a wildcard principal", () => {
