@@ -1,0 +1,177 @@
+import * as aws from "@pulumi/aws";
+import { Policies } from "@pulumi/policy";
+import { StackResource, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
+import { isSet, isUnknown, parseJson, show } from "./lib/props";
+
+/** log-01: log groups expire within known bounds, never "forever" (0 or unset). */
+export const logsRetention = resourcePolicy<{ minimumRetentionDays: number; maximumRetentionDays: number }>({
+    name: "logs-retention",
+    description: "CloudWatch log groups must set a retention period (never \"forever\") within the configured bounds.",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Set `retentionInDays` on the aws.cloudwatch.LogGroup to a CloudWatch Logs retention value within the bounds (the program takes it from `baseline:logs.retentionDays`).",
+    securityHub: ["CloudWatch.16"],
+    catalogue: ["log-01"],
+    config: {
+        minimumRetentionDays: { type: "integer", minimum: 1, default: 7, description: "Shortest retention allowed (incident investigations need the logs)." },
+        maximumRetentionDays: { type: "integer", minimum: 1, default: 3653, description: "Longest retention allowed (cost, data minimisation)." },
+    },
+    types: [aws.cloudwatch.LogGroup],
+    check: (group, { config }, report) => {
+        const days = group.retentionInDays;
+        const { minimumRetentionDays: min, maximumRetentionDays: max } = config;
+        if (isUnknown(days)) report.unverifiable("retentionInDays", days, `logs expire after ${min} to ${max} days`);
+        else if (days === undefined || days === null || days === 0) {
+            report.violation(`CloudWatch log group must expire its logs: retentionInDays is ${show(days ?? undefined)}, which keeps them forever, expected ${min} to ${max} days.`);
+        } else if (days < min || days > max) {
+            report.violation(`CloudWatch log group retention must be within ${min} to ${max} days: retentionInDays is ${show(days)}.`);
+        }
+    },
+});
+
+/** log-01: log groups hold application and audit data; encrypt them with a key the account controls. */
+export const logsEncryption = resourcePolicy({
+    name: "logs-encryption",
+    description: "CloudWatch log groups must be encrypted with a customer-managed KMS key.",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Set `kmsKeyId` on the aws.cloudwatch.LogGroup to a KMS key ARN whose policy lets `logs.<region>.amazonaws.com` use it.",
+    catalogue: ["log-01"],
+    types: [aws.cloudwatch.LogGroup],
+    check: (group, _ctx, report) => {
+        if (!isSet(group.kmsKeyId)) {
+            report.violation("CloudWatch log group must be encrypted with a customer-managed KMS key: kmsKeyId is unset, expected a key ARN.");
+        }
+    },
+});
+
+/** log-02: an alarm nobody hears is not monitoring. */
+export const alarmActions = resourcePolicy({
+    name: "alarm-actions",
+    description: "CloudWatch alarms must have alarm actions, and actions must be enabled.",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Set `alarmActions` to the alerts topic ARN and leave `actionsEnabled` unset or true on the aws.cloudwatch.MetricAlarm / CompositeAlarm.",
+    securityHub: ["CloudWatch.15"],
+    catalogue: ["log-02"],
+    types: [aws.cloudwatch.MetricAlarm, aws.cloudwatch.CompositeAlarm],
+    check: (alarm, { type }, report) => {
+        const what = type === tokenOf(aws.cloudwatch.CompositeAlarm) ? "CloudWatch composite alarm" : "CloudWatch alarm";
+        const actions = alarm.alarmActions;
+        // An unknown list (ARNs of topics created in this stack) is set.
+        if (!isUnknown(actions) && (!Array.isArray(actions) || actions.length === 0)) {
+            report.violation(`${what} must notify someone: alarmActions is ${show(actions)}, expected at least one action ARN.`);
+        }
+        if (isUnknown(alarm.actionsEnabled)) report.unverifiable("actionsEnabled", alarm.actionsEnabled, "alarm actions are enabled");
+        else if (alarm.actionsEnabled === false) {
+            report.violation(`${what} must have its actions enabled: actionsEnabled is false, expected true or unset.`);
+        }
+    },
+});
+
+/** sns-01: topics carry alert contents; `alias/aws/sns` also blocks CloudWatch alarms from publishing. */
+export const snsEncryption = resourcePolicy({
+    name: "sns-encryption",
+    description: "SNS topics must be encrypted with a customer-managed KMS key.",
+    severity: "medium",
+    enforcementLevel: "advisory",
+    remediationSteps: "Set `kmsMasterKeyId` on the aws.sns.Topic to a customer-managed key whose policy lets the publishing services (cloudwatch.amazonaws.com) use it.",
+    securityHub: ["SNS.1"],
+    catalogue: ["sns-01"],
+    types: [aws.sns.Topic],
+    check: (topic, _ctx, report) => {
+        const key = topic.kmsMasterKeyId;
+        if (!isSet(key)) {
+            report.violation("SNS topic must be encrypted with a customer-managed KMS key: kmsMasterKeyId is unset, expected a key ARN or alias.");
+        } else if (key === "alias/aws/sns") {
+            report.violation('SNS topic must be encrypted with a customer-managed KMS key: kmsMasterKeyId is "alias/aws/sns", which CloudWatch alarms cannot publish through, expected a customer key.');
+        }
+    },
+});
+
+const TLS_DENY = "a Deny statement for every principal on sns:Publish with condition Bool aws:SecureTransport false";
+
+/** True when a policy document denies publishing over plain HTTP to every principal. */
+export function deniesPublishWithoutTls(document: unknown): boolean {
+    const doc = parseJson(document);
+    const statements: any[] = doc ? [doc.Statement ?? []].flat() : [];
+    return statements.some((s) => {
+        const actions = [s?.Action ?? []].flat();
+        const principals = [s?.Principal, s?.Principal?.AWS].flat();
+        const secure = [s?.Condition?.Bool?.["aws:SecureTransport"] ?? []].flat().map(String);
+        return s?.Effect === "Deny" && principals.includes("*") && secure.includes("false")
+            && actions.some((a) => a === "*" || a === "sns:*" || a === "sns:Publish");
+    });
+}
+
+/** The TopicPolicy resources that target `topic`: by property dependency, else by its known name. */
+function policiesOf(topic: StackResource, topicPolicies: StackResource[]): StackResource[] {
+    const name = topic.props.name;
+    return topicPolicies.filter((p) => {
+        if ((p.propertyDependencies.arn ?? []).includes(topic)) return true;
+        const arn = p.props.arn;
+        return typeof arn === "string" && typeof name === "string" && !isUnknown(arn) && !isUnknown(name) && arn.endsWith(`:${name}`);
+    });
+}
+
+/** sns-01: publishers must use TLS; only a policy can require it. */
+export const snsTlsOnly = stackPolicy({
+    name: "sns-tls-only",
+    description: "SNS topics must have a policy (inline or aws.sns.TopicPolicy) that denies publishing without TLS.",
+    severity: "medium",
+    enforcementLevel: "advisory",
+    remediationSteps:
+        "Give the topic an aws.sns.TopicPolicy (or inline `policy`) with a statement " +
+        '`{ Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: <topic ARN>, Condition: { Bool: { "aws:SecureTransport": "false" } } }`.',
+    catalogue: ["sns-01"],
+    check: (resources, _ctx, report) => {
+        const topicPolicies = resources.filter((r) => r.type === tokenOf(aws.sns.TopicPolicy));
+        const requirement = "the topic policy denies publishing without TLS";
+        for (const policy of topicPolicies) {
+            if (isUnknown(policy.props.policy)) report.unverifiable(policy, "policy", requirement);
+            else if (!deniesPublishWithoutTls(policy.props.policy)) {
+                report.violation(policy, `SNS topic policy must deny publishing without TLS: the document has no such statement, expected ${TLS_DENY}.`);
+            }
+        }
+        for (const topic of resources.filter((r) => r.type === tokenOf(aws.sns.Topic))) {
+            const inline = topic.props.policy;
+            if (isUnknown(inline)) report.unverifiable(topic, "policy", requirement);
+            else if (inline !== undefined && !deniesPublishWithoutTls(inline)) {
+                report.violation(topic, `SNS topic must deny publishing without TLS: its inline policy has no such statement, expected ${TLS_DENY}.`);
+            } else if (inline === undefined && policiesOf(topic, topicPolicies).length === 0) {
+                report.violation(topic, `SNS topic must deny publishing without TLS: it has no policy (inline or aws.sns.TopicPolicy), expected one with ${TLS_DENY}.`);
+            }
+        }
+    },
+});
+
+/** ct-01: an audit trail that covers every region, cannot be silently edited, and feeds alarms. */
+export const cloudtrailConfiguration = resourcePolicy({
+    name: "cloudtrail-configuration",
+    description: "CloudTrail trails must log every region, validate log files, encrypt with KMS and deliver to CloudWatch Logs.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+        "On the aws.cloudtrail.Trail set `isMultiRegionTrail: true`, `enableLogFileValidation: true`, `kmsKeyId` (a customer key ARN), " +
+        "`cloudWatchLogsGroupArn` (`${logGroup.arn}:*`) and `cloudWatchLogsRoleArn` (a role CloudTrail can assume to write there).",
+    securityHub: ["CloudTrail.1", "CloudTrail.2", "CloudTrail.4", "CloudTrail.5"],
+    catalogue: ["ct-01"],
+    types: [aws.cloudtrail.Trail],
+    check: (trail, _ctx, report) => {
+        if (isUnknown(trail.enableLogging)) report.unverifiable("enableLogging", trail.enableLogging, "the trail is logging");
+        else if (trail.enableLogging === false) report.violation("CloudTrail trail must be logging: enableLogging is false, expected true or unset.");
+        const flags: [string, string][] = [["isMultiRegionTrail", "cover every region"], ["enableLogFileValidation", "validate its log files"]];
+        for (const [flag, rule] of flags) {
+            if (isUnknown(trail[flag])) report.unverifiable(flag, trail[flag], `the trail is set to ${rule}`);
+            else if (trail[flag] !== true) report.violation(`CloudTrail trail must ${rule}: ${flag} is ${show(trail[flag])}, expected true.`);
+        }
+        if (!isSet(trail.kmsKeyId)) report.violation("CloudTrail trail must encrypt its logs with a customer-managed KMS key: kmsKeyId is unset, expected a key ARN.");
+        if (!isSet(trail.cloudWatchLogsGroupArn) || !isSet(trail.cloudWatchLogsRoleArn)) {
+            report.violation(
+                `CloudTrail trail must deliver to CloudWatch Logs: cloudWatchLogsGroupArn is ${show(trail.cloudWatchLogsGroupArn)} and cloudWatchLogsRoleArn is ${show(trail.cloudWatchLogsRoleArn)}, expected both set.`,
+            );
+        }
+    },
+});
+
+export const loggingPolicies: Policies = [logsRetention, logsEncryption, alarmActions, snsEncryption, snsTlsOnly, cloudtrailConfiguration];
