@@ -1,0 +1,279 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { loadConfig } from "../infra/config/load";
+import { StorageConfig } from "../infra/config/types";
+import { allowAccessLogDelivery, bucketArn, denyInsecureTransport, policyDocument } from "../infra/storage/bucket-policy";
+import { ASSETS_ACCESS_LOG_PREFIX, Buckets } from "../infra/storage/buckets";
+import { logExpiryRule, validateStorageConfig, versionHousekeepingRule } from "../infra/storage/lifecycle";
+import { MAX_NAME_PREFIX_LENGTH, bucketName, validateNamePrefix } from "../infra/storage/naming";
+import { MOCK_ACCOUNT_ID } from "../tools/offline/mock-outputs";
+import { runProgram } from "../tools/offline/run-program";
+import { RecordedResource, Run, runUnderMocks, stackConfig } from "./harness";
+import { UNKNOWN } from "./policies/helpers";
+
+const KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/storage-key-id";
+const STORAGE: StorageConfig = { noncurrentVersionTransitionDays: 30, noncurrentVersionExpirationDays: 365, abortIncompleteUploadDays: 7, logRetentionDays: 90 };
+
+/** The component as the program builds it, from the stack's validated config. */
+function buckets(): Buckets {
+    const c = loadConfig();
+    return new Buckets("storage", {
+        storage: c.storage,
+        storageKmsKeyArn: KEY_ARN,
+        protect: c.protectStatefulResources,
+        namePrefix: `${c.app.name}-${c.environment}`,
+    });
+}
+
+const resolve = <T>(o: pulumi.Output<T>) => new Promise<T>((done) => o.apply(done));
+
+describe("storage helpers", () => {
+    it("denies plain-HTTP requests on the bucket and its objects", () => {
+        assert.deepStrictEqual(denyInsecureTransport("arn:aws:s3:::b"), {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+        });
+    });
+
+    it("lets the S3 logging service write one prefix, for one source bucket and account", () => {
+        assert.deepStrictEqual(
+            allowAccessLogDelivery({ logBucketArn: "arn:aws:s3:::logs", prefix: "s3-access/assets/", sourceBucketArn: "arn:aws:s3:::assets", sourceAccountId: "111122223333" }),
+            {
+                Sid: "AllowS3ServerAccessLogDelivery",
+                Effect: "Allow",
+                Principal: { Service: "logging.s3.amazonaws.com" },
+                Action: "s3:PutObject",
+                Resource: "arn:aws:s3:::logs/s3-access/assets/*",
+                Condition: { ArnLike: { "aws:SourceArn": "arn:aws:s3:::assets" }, StringEquals: { "aws:SourceAccount": "111122223333" } },
+            },
+        );
+    });
+
+    it("rejects a log prefix that would also match sibling prefixes", () => {
+        assert.throws(
+            () => allowAccessLogDelivery({ logBucketArn: "arn:aws:s3:::logs", prefix: "assets", sourceBucketArn: "arn:aws:s3:::a", sourceAccountId: "1" }),
+            { message: 'allowAccessLogDelivery: prefix must end with "/", got "assets"' },
+        );
+    });
+
+    it("builds ARNs in the given partition and wraps statements in a versioned document", () => {
+        assert.strictEqual(bucketArn("aws-cn", "b"), "arn:aws-cn:s3:::b");
+        assert.deepStrictEqual(policyDocument([denyInsecureTransport("arn:aws:s3:::b")]).Version, "2012-10-17");
+    });
+
+    it("moves noncurrent versions to STANDARD_IA, expires them and aborts stale uploads", () => {
+        assert.deepStrictEqual(versionHousekeepingRule(STORAGE), {
+            id: "noncurrent-versions-and-incomplete-uploads",
+            status: "Enabled",
+            filter: {},
+            noncurrentVersionTransitions: [{ noncurrentDays: 30, storageClass: "STANDARD_IA" }],
+            noncurrentVersionExpiration: { noncurrentDays: 365 },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+        });
+        assert.deepStrictEqual(logExpiryRule(STORAGE), { id: "expire-logs", status: "Enabled", filter: {}, expiration: { days: 90 } });
+    });
+
+    it("rejects lifecycle settings S3 would refuse or that make no sense", () => {
+        assert.throws(() => validateStorageConfig({ ...STORAGE, noncurrentVersionTransitionDays: 10, noncurrentVersionExpirationDays: 5 }), {
+            message:
+                "Buckets: invalid storage settings: noncurrentVersionTransitionDays must be at least 30 (S3's minimum for STANDARD_IA), got 10; " +
+                "noncurrentVersionExpirationDays (5) must be greater than noncurrentVersionTransitionDays (10), or versions expire before they move.",
+        });
+        assert.throws(() => validateStorageConfig({ ...STORAGE, abortIncompleteUploadDays: 0 }), {
+            message: "Buckets: invalid storage settings: abortIncompleteUploadDays must be a whole number of days >= 1, got 0.",
+        });
+        assert.doesNotThrow(() => validateStorageConfig(STORAGE));
+    });
+
+    it("names buckets <prefix>-<role>-<account> and rejects prefixes S3 would refuse", () => {
+        assert.strictEqual(bucketName("pos-prod", "assets", "123456789012"), "pos-prod-assets-123456789012");
+        assert.throws(() => validateNamePrefix("Pos_Prod"), { message: /^Buckets: namePrefix "Pos_Prod" is not allowed: use lowercase letters/ });
+        assert.throws(() => validateNamePrefix("pos--prod"), { message: /^Buckets: namePrefix "pos--prod" is not allowed/ });
+        assert.throws(() => validateNamePrefix("sthree-x"), { message: 'Buckets: namePrefix "sthree-x" starts with a prefix S3 reserves: choose another.' });
+        const long = "a".repeat(MAX_NAME_PREFIX_LENGTH + 1);
+        assert.throws(() => validateNamePrefix(long), { message: `Buckets: namePrefix "${long}" is 44 characters: at most 43, so that bucket names stay within S3's 63.` });
+        assert.strictEqual(bucketName("a".repeat(MAX_NAME_PREFIX_LENGTH), "assets", "123456789012").length, 63);
+    });
+});
+
+const EXPECTED_LIFECYCLE: Record<string, { transition: number; expiration: number; abort: number; logRetention: number }> = {
+    prod: { transition: 30, expiration: 365, abort: 7, logRetention: 365 },
+    staging: { transition: 30, expiration: 90, abort: 7, logRetention: 90 },
+};
+
+for (const stack of ["prod", "staging"] as const) {
+    describe(`Buckets component (${stack})`, () => {
+        let run: Run;
+        let component: Buckets;
+        const assetsName = `pos-${stack}-assets-${MOCK_ACCOUNT_ID}`;
+        const logsName = `pos-${stack}-logs-${MOCK_ACCOUNT_ID}`;
+        const prod = stack === "prod";
+
+        before(async () => {
+            run = await runUnderMocks(() => (component = buckets()), stack);
+        });
+
+        const assets = () => run.one("aws:s3/bucket:Bucket", "storage-assets");
+        const logs = () => run.one("aws:s3/bucket:Bucket", "storage-logs");
+        const setting = (type: string, name: string) => run.one(`aws:s3/${type}`, name);
+        /** Each setting of one bucket: the resource and the bucket it must point at. */
+        const settingsOf = (): [RecordedResource, RecordedResource][] => [
+            ["bucketPublicAccessBlock:BucketPublicAccessBlock", "public-access-block"],
+            ["bucketOwnershipControls:BucketOwnershipControls", "ownership"],
+            ["bucketVersioning:BucketVersioning", "versioning"],
+            ["bucketLifecycleConfiguration:BucketLifecycleConfiguration", "lifecycle"],
+            ["bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "encryption"],
+            ["bucketPolicy:BucketPolicy", "policy"],
+        ].flatMap(([type, suffix]) => [
+            [setting(type, `storage-assets-${suffix}`), assets()] as [RecordedResource, RecordedResource],
+            [setting(type, `storage-logs-${suffix}`), logs()] as [RecordedResource, RecordedResource],
+        ]);
+
+        it("creates two named buckets, never force-destroyed", () => {
+            assert.deepStrictEqual(assets().wireInputs, { bucket: assetsName });
+            assert.deepStrictEqual(logs().wireInputs, { bucket: logsName });
+            assert.deepStrictEqual(run.ofType("aws:s3/bucket:Bucket").map((b) => b.name).sort(), ["storage-assets", "storage-logs"]);
+        });
+
+        it("points every setting at its own bucket, by the bucket id and by dependency", () => {
+            for (const [r, bucket] of settingsOf()) {
+                assert.strictEqual(r.wireInputs.bucket, bucket.wireInputs.bucket, `${r.name}.bucket`);
+                assert.deepStrictEqual(r.propertyDependencies.bucket, [bucket.urn], `${r.name} depends on ${bucket.name}`);
+            }
+            assert.strictEqual(run.resources.filter((r) => r.type.startsWith("aws:s3/") && r.type !== "aws:s3/bucket:Bucket").length, 13);
+        });
+
+        it("blocks all public access and disables ACLs on both buckets", () => {
+            for (const b of ["assets", "logs"]) {
+                const pab = setting("bucketPublicAccessBlock:BucketPublicAccessBlock", `storage-${b}-public-access-block`);
+                const { bucket: _bucket, ...flags } = pab.wireInputs;
+                assert.deepStrictEqual(flags, { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+                assert.deepStrictEqual(setting("bucketOwnershipControls:BucketOwnershipControls", `storage-${b}-ownership`).wireInputs.rule, { objectOwnership: "BucketOwnerEnforced" });
+            }
+        });
+
+        it("encrypts assets with the storage key and a bucket key, and logs with SSE-S3", () => {
+            assert.deepStrictEqual(setting("bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "storage-assets-encryption").wireInputs.rules, [
+                { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN }, bucketKeyEnabled: true },
+            ]);
+            assert.deepStrictEqual(setting("bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "storage-logs-encryption").wireInputs.rules, [
+                { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+            ]);
+        });
+
+        it("enables versioning on both buckets", () => {
+            for (const b of ["assets", "logs"]) {
+                assert.deepStrictEqual(setting("bucketVersioning:BucketVersioning", `storage-${b}-versioning`).wireInputs.versioningConfiguration, { status: "Enabled" });
+            }
+        });
+
+        it(`applies the ${stack} lifecycle: noncurrent versions, stale uploads, and log expiry on the log bucket only`, () => {
+            const e = EXPECTED_LIFECYCLE[stack];
+            const housekeeping = {
+                id: "noncurrent-versions-and-incomplete-uploads",
+                status: "Enabled",
+                filter: {},
+                noncurrentVersionTransitions: [{ noncurrentDays: e.transition, storageClass: "STANDARD_IA" }],
+                noncurrentVersionExpiration: { noncurrentDays: e.expiration },
+                abortIncompleteMultipartUpload: { daysAfterInitiation: e.abort },
+            };
+            const lifecycle = (b: string) => setting("bucketLifecycleConfiguration:BucketLifecycleConfiguration", `storage-${b}-lifecycle`);
+            assert.deepStrictEqual(lifecycle("assets").wireInputs.rules, [housekeeping]);
+            assert.deepStrictEqual(lifecycle("logs").wireInputs.rules, [housekeeping, { id: "expire-logs", status: "Enabled", filter: {}, expiration: { days: e.logRetention } }]);
+            // Noncurrent-version rules are applied after versioning is on.
+            assert.ok(lifecycle("assets").dependencies.includes(setting("bucketVersioning:BucketVersioning", "storage-assets-versioning").urn));
+        });
+
+        it("denies plain HTTP on each bucket and its objects; only S3 logging may write to the log bucket", () => {
+            const policy = (b: string) => JSON.parse(setting("bucketPolicy:BucketPolicy", `storage-${b}-policy`).wireInputs.policy);
+            const tlsDeny = (name: string) => ({
+                Sid: "DenyInsecureTransport",
+                Effect: "Deny",
+                Principal: "*",
+                Action: "s3:*",
+                Resource: [`arn:aws:s3:::${name}`, `arn:aws:s3:::${name}/*`],
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            });
+            assert.deepStrictEqual(policy("assets"), { Version: "2012-10-17", Statement: [tlsDeny(assetsName)] });
+            assert.deepStrictEqual(policy("logs"), {
+                Version: "2012-10-17",
+                Statement: [
+                    tlsDeny(logsName),
+                    {
+                        Sid: "AllowS3ServerAccessLogDelivery",
+                        Effect: "Allow",
+                        Principal: { Service: "logging.s3.amazonaws.com" },
+                        Action: "s3:PutObject",
+                        Resource: `arn:aws:s3:::${logsName}/s3-access/assets/*`,
+                        Condition: { ArnLike: { "aws:SourceArn": `arn:aws:s3:::${assetsName}` }, StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID } },
+                    },
+                ],
+            });
+            // S3 rejects a policy change racing the public access block change on the same bucket.
+            for (const b of ["assets", "logs"]) {
+                const pab = setting("bucketPublicAccessBlock:BucketPublicAccessBlock", `storage-${b}-public-access-block`);
+                assert.ok(setting("bucketPolicy:BucketPolicy", `storage-${b}-policy`).dependencies.includes(pab.urn), b);
+            }
+        });
+
+        it("logs assets requests into the log bucket under a prefix, and the log bucket nowhere", () => {
+            const logging = run.ofType("aws:s3/bucketLogging:BucketLogging");
+            assert.deepStrictEqual(logging.map((l) => l.name), ["storage-assets-access-logging"]);
+            assert.deepStrictEqual(logging[0].wireInputs, { bucket: assetsName, targetBucket: logsName, targetPrefix: ASSETS_ACCESS_LOG_PREFIX });
+            assert.deepStrictEqual(logging[0].propertyDependencies.bucket, [assets().urn]);
+            assert.deepStrictEqual(logging[0].propertyDependencies.targetBucket, [logs().urn]);
+            // Delivery only starts once the log bucket's policy lets the logging service in.
+            assert.ok(logging[0].dependencies.includes(setting("bucketPolicy:BucketPolicy", "storage-logs-policy").urn));
+        });
+
+        it(`${prod ? "protects and retains" : "neither protects nor retains"} the buckets, and ${prod ? "retains" : "does not retain"} their settings`, () => {
+            for (const b of [assets(), logs()]) assert.deepStrictEqual([b.name, b.protect, b.retainOnDelete], [b.name, prod, prod]);
+            for (const [r] of settingsOf()) assert.deepStrictEqual([r.name, r.protect, r.retainOnDelete], [r.name, false, prod]);
+        });
+
+        it("parents every resource on the component", () => {
+            const root = run.one("baseline:storage:Buckets", "storage");
+            const children = run.resources.filter((r) => r !== root);
+            assert.strictEqual(children.length, 15);
+            for (const r of children) assert.strictEqual(r.parent, root.urn, r.name);
+        });
+
+        it("outputs the bucket names and ARNs", async () => {
+            assert.deepStrictEqual(
+                await resolve(pulumi.all([component.assetsBucketName, component.assetsBucketArn, component.logBucketName, component.logBucketArn])),
+                [assetsName, `arn:aws:s3:::${assetsName}`, logsName, `arn:aws:s3:::${logsName}`],
+            );
+        });
+    });
+}
+
+describe("Buckets component on a new stack's first preview", () => {
+    it("still joins every setting to its bucket by dependency while bucket ids are unknown", async () => {
+        const run = await runUnderMocks(buckets, "prod", {}, { firstPreview: true });
+        const s3Settings = run.resources.filter((r) => r.type.startsWith("aws:s3/") && r.type !== "aws:s3/bucket:Bucket");
+        assert.strictEqual(s3Settings.length, 13);
+        for (const r of s3Settings) {
+            assert.strictEqual(r.wireInputs.bucket, UNKNOWN, r.name);
+            const target = r.name.startsWith("storage-assets-") ? "storage-assets" : "storage-logs";
+            assert.deepStrictEqual(r.propertyDependencies.bucket, [run.one("aws:s3/bucket:Bucket", target).urn], r.name);
+        }
+        // Built from names, not outputs, so the policy pack can read the TLS rule before the first apply.
+        const policy = JSON.parse(run.one("aws:s3/bucketPolicy:BucketPolicy", "storage-assets-policy").wireInputs.policy);
+        assert.deepStrictEqual(policy.Statement[0].Resource, [`arn:aws:s3:::pos-prod-assets-${MOCK_ACCOUNT_ID}`, `arn:aws:s3:::pos-prod-assets-${MOCK_ACCOUNT_ID}/*`]);
+    });
+});
+
+describe("Buckets component validation", () => {
+    it("fails on a bad prefix before registering anything", async () => {
+        const result = await runProgram(() => {
+            const c = loadConfig();
+            return new Buckets("storage", { storage: c.storage, storageKmsKeyArn: KEY_ARN, protect: true, namePrefix: "POS" });
+        }, { stack: "prod", config: stackConfig("prod") });
+        assert.match(String(result.error), /Buckets: namePrefix "POS" is not allowed/);
+        assert.deepStrictEqual(result.resources, []);
+    });
+});
