@@ -1,0 +1,240 @@
+import * as aws from "@pulumi/aws";
+import { Policies } from "@pulumi/policy";
+import { ResourceReporter, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
+import { at, isSet, isUnknown, list, parseJson, show } from "./lib/props";
+import { sourcesOf } from "./lib/resource-links";
+
+/** ecs-01: cluster metrics and task-level telemetry for alarms and incident work. */
+export const ecsClusterContainerInsights = resourcePolicy({
+    name: "ecs-cluster-container-insights",
+    description: "ECS clusters must have Container Insights enabled (or enhanced).",
+    severity: "low",
+    enforcementLevel: "advisory",
+    remediationSteps: 'Add `settings: [{ name: "containerInsights", value: "enhanced" }]` (or "enabled") to the aws.ecs.Cluster.',
+    securityHub: ["ECS.12"],
+    catalogue: ["ecs-01"],
+    types: [aws.ecs.Cluster],
+    check: (cluster, _ctx, report) => {
+        if (isUnknown(cluster.settings)) {
+            report.unverifiable("settings", cluster.settings, "Container Insights is on");
+            return;
+        }
+        const index = list(cluster.settings).findIndex((s) => s?.name === "containerInsights");
+        const value = index < 0 ? undefined : cluster.settings[index].value;
+        if (isUnknown(value)) report.unverifiable(`settings[${index}].value`, value, "Container Insights is on");
+        else if (value !== "enabled" && value !== "enhanced") {
+            report.violation(`ECS cluster must have Container Insights on: containerInsights is ${show(value)}, expected "enabled" or "enhanced".`);
+        }
+    },
+});
+
+/** ecs-02: tasks live in private subnets and reach out through NAT or VPC endpoints. */
+export const ecsServiceNoPublicIp = resourcePolicy({
+    name: "ecs-service-no-public-ip",
+    description: "ECS services must not assign public IP addresses to their tasks.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Set `networkConfiguration.assignPublicIp: false` and place the tasks in private subnets; use NAT gateways or VPC endpoints for outbound traffic.",
+    securityHub: ["ECS.2"],
+    catalogue: ["ecs-02"],
+    types: [aws.ecs.Service],
+    check: (service, _ctx, report) => {
+        const assign = at(service, "networkConfiguration.assignPublicIp");
+        if (isUnknown(assign)) report.unverifiable("networkConfiguration.assignPublicIp", assign, "tasks get no public IP");
+        else if (assign === true) {
+            report.violation("ECS service must not give its tasks public IP addresses: networkConfiguration.assignPublicIp is true, expected false (private subnets with NAT or VPC endpoints).");
+        }
+    },
+});
+
+/** ecs-03: a deployment that never becomes healthy rolls back instead of looping forever. */
+export const ecsServiceCircuitBreaker = resourcePolicy({
+    name: "ecs-service-circuit-breaker",
+    description: "ECS services deployed by ECS must enable the deployment circuit breaker with rollback.",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Set `deploymentCircuitBreaker: { enable: true, rollback: true }` on the aws.ecs.Service.",
+    catalogue: ["ecs-03"],
+    types: [aws.ecs.Service],
+    check: (service, _ctx, report) => {
+        const controller = at(service, "deploymentController.type") ?? "ECS";
+        // CodeDeploy and external controllers own rollback themselves; ECS ignores the breaker for them.
+        if (controller === "CODE_DEPLOY" || controller === "EXTERNAL") return;
+        const breaker = service.deploymentCircuitBreaker;
+        const fields = { enable: at(breaker, "enable"), rollback: at(breaker, "rollback") };
+        const wrong = breaker === undefined || Object.values(fields).some((v) => v !== true && !isUnknown(v));
+        const unknown = Object.entries(fields).find(([, v]) => isUnknown(v));
+        if (!wrong && unknown) {
+            report.unverifiable(isUnknown(breaker) ? "deploymentCircuitBreaker" : `deploymentCircuitBreaker.${unknown[0]}`, unknown[1], "the deployment circuit breaker rolls back");
+        } else if (wrong && isUnknown(controller)) {
+            report.unverifiable("deploymentController.type", controller, "the service either uses another deployment controller or the circuit breaker with rollback");
+        } else if (wrong) {
+            const found = breaker === undefined ? "(unset)" : `{enable: ${show(fields.enable)}, rollback: ${show(fields.rollback)}}`;
+            report.violation(`ECS service must use the deployment circuit breaker with rollback: deploymentCircuitBreaker is ${found}, expected {enable: true, rollback: true}.`);
+        }
+    },
+});
+
+/**
+ * `containerDefinitions` is one JSON string: unknown during preview as soon as any part of it (an image
+ * URL, a log group name) is, so the whole check is then unverifiable rather than passed.
+ */
+export function containersOf(taskDefinition: Record<string, any>, report: ResourceReporter, requirement: string): Record<string, any>[] | undefined {
+    const defs = taskDefinition.containerDefinitions;
+    if (isUnknown(defs)) {
+        report.unverifiable("containerDefinitions", defs, requirement);
+        return undefined;
+    }
+    const parsed = parseJson(defs);
+    if (!Array.isArray(parsed)) {
+        report.violation(`ECS task definition must list its containers as a JSON array: containerDefinitions is ${show(defs)}, expected a JSON array of container definitions.`);
+        return undefined;
+    }
+    return parsed.filter((c) => c !== null && typeof c === "object");
+}
+
+/** How messages name a container: its name, or its position. */
+export function containerName(container: Record<string, any>, index: number): string {
+    return `container ${typeof container.name === "string" ? show(container.name) : index}`;
+}
+
+/** ecs-04: without a log driver a container's output is lost. */
+export const ecsTaskLogging = resourcePolicy({
+    name: "ecs-task-logging",
+    description: "Every container of an ECS task definition must have a logConfiguration with a log driver.",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    remediationSteps: 'Give each container `logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": ..., "awslogs-region": ..., "awslogs-stream-prefix": ... } }`.',
+    securityHub: ["ECS.9"],
+    catalogue: ["ecs-04"],
+    types: [aws.ecs.TaskDefinition],
+    check: (taskDefinition, _ctx, report) => {
+        const containers = containersOf(taskDefinition, report, "every container has a log configuration") ?? [];
+        containers.forEach((c, i) => {
+            const driver = at(c, "logConfiguration.logDriver");
+            if (typeof driver === "string" && driver !== "" && driver !== "none") return;
+            const found = isSet(c.logConfiguration) ? `has logDriver ${show(driver)}` : "has no logConfiguration";
+            report.violation(`ECS container must send its logs to a log driver: ${containerName(c, i)} ${found}, expected a logConfiguration with a logDriver such as "awslogs".`);
+        });
+    },
+});
+
+export interface EcsPlaintextSecretsConfig {
+    secretNamePatterns: string[];
+    allowedNamePatterns: string[];
+}
+
+/** ecs-05: environment values are readable by anyone who can describe the task definition. */
+export const ecsTaskNoPlaintextSecrets = resourcePolicy<EcsPlaintextSecretsConfig>({
+    name: "ecs-task-no-plaintext-secrets",
+    description: "ECS containers must not carry secret-looking variables in `environment`; secrets come through `secrets` (valueFrom).",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Move the variable from `environment` to `secrets: [{ name, valueFrom: <Secrets Manager or SSM parameter ARN> }]` and grant the execution role read access to that secret only.",
+    securityHub: ["ECS.8"],
+    catalogue: ["ecs-05"],
+    config: {
+        secretNamePatterns: {
+            type: "array", items: { type: "string" },
+            default: ["PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "API_?KEY", "PRIVATE_?KEY", "ACCESS_?KEY", "SIGNING_?KEY", "CREDENTIAL"],
+            description: "Regular expressions (case-insensitive) that mark an environment variable name as a secret.",
+        },
+        allowedNamePatterns: {
+            type: "array", items: { type: "string" }, default: ["_(ARN|NAME|PATH|FILE)$"],
+            description: "Regular expressions (case-insensitive) for names that only point at a secret (e.g. DB_SECRET_ARN) and are allowed.",
+        },
+    },
+    types: [aws.ecs.TaskDefinition],
+    check: (taskDefinition, { config }, report) => {
+        const secret = config.secretNamePatterns.map((p) => new RegExp(p, "i"));
+        const allowed = config.allowedNamePatterns.map((p) => new RegExp(p, "i"));
+        const containers = containersOf(taskDefinition, report, "no container carries a secret in its environment") ?? [];
+        containers.forEach((c, i) => {
+            const names = list(c.environment).map((e) => e?.name).filter((n): n is string => typeof n === "string");
+            const leaked = names.filter((n) => secret.some((re) => re.test(n)) && !allowed.some((re) => re.test(n)));
+            if (leaked.length > 0) {
+                report.violation(`ECS container must take secrets from "secrets", not "environment": ${containerName(c, i)} sets ${show(leaked)} in environment, expected secrets entries with valueFrom (Secrets Manager or SSM).`);
+            }
+        });
+    },
+});
+
+export interface EcsContainerHardeningConfig {
+    requireReadonlyRootFilesystem: boolean;
+    requireNonRootUser: boolean;
+}
+
+/** `root`, `0`, `root:<group>`, `0:<gid>`. */
+export function isRootUser(user: string): boolean {
+    return /^(root|0)(:.*)?$/.test(user.trim());
+}
+
+/** ecs-06: a compromised container gets as little of the host and of itself as possible. */
+export const ecsContainerHardening = resourcePolicy<EcsContainerHardeningConfig>({
+    name: "ecs-container-hardening",
+    description: "ECS containers must not be privileged, should have a read-only root filesystem and run as a non-root user.",
+    severity: "medium",
+    enforcementLevel: "advisory",
+    remediationSteps: 'In each container definition set `privileged: false` (or leave it unset), `readonlyRootFilesystem: true` (mount a volume for scratch space) and `user: "<uid>:<gid>"` other than root/0.',
+    securityHub: ["ECS.4", "ECS.5", "ECS.1"],
+    catalogue: ["ecs-06"],
+    config: {
+        requireReadonlyRootFilesystem: { type: "boolean", default: true, description: "Require readonlyRootFilesystem: true on every container." },
+        requireNonRootUser: { type: "boolean", default: true, description: "Require an explicit non-root `user` on every container." },
+    },
+    types: [aws.ecs.TaskDefinition],
+    check: (taskDefinition, { config }, report) => {
+        const containers = containersOf(taskDefinition, report, "containers are unprivileged, read-only and non-root") ?? [];
+        containers.forEach((c, i) => {
+            const who = containerName(c, i);
+            if (c.privileged === true) report.violation(`ECS container must not run privileged: ${who} has privileged true, expected false.`);
+            if (config.requireReadonlyRootFilesystem && c.readonlyRootFilesystem !== true) {
+                report.violation(`ECS container must have a read-only root filesystem: ${who} has readonlyRootFilesystem ${show(c.readonlyRootFilesystem)}, expected true.`);
+            }
+            if (config.requireNonRootUser && (typeof c.user !== "string" || c.user.trim() === "" || isRootUser(c.user))) {
+                report.violation(`ECS container must run as a non-root user: ${who} has user ${show(c.user)}, expected a non-root user such as "1000:1000".`);
+            }
+        });
+    },
+});
+
+const TASK_DEFINITION = tokenOf(aws.ecs.TaskDefinition);
+const ROLE = tokenOf(aws.iam.Role);
+
+/**
+ * ecs-07: the execution role pulls images and reads secrets for ECS; the task role is what the
+ * application code gets. One role for both hands the code the secrets of every task. A stack policy,
+ * because when the ARNs are unknown only the property dependencies show which role produced them.
+ */
+export const ecsTaskSeparateRoles = stackPolicy({
+    name: "ecs-task-separate-roles",
+    description: "ECS task definitions must use a task role different from their execution role.",
+    severity: "medium",
+    enforcementLevel: "advisory",
+    remediationSteps: "Create a second aws.iam.Role for the application (taskRoleArn) holding only what the code calls; keep image pulls, logs and secret reads on the execution role.",
+    catalogue: ["ecs-07"],
+    check: (resources, _ctx, report) => {
+        for (const td of resources.filter((r) => r.type === TASK_DEFINITION)) {
+            const exec = td.props.executionRoleArn;
+            const task = td.props.taskRoleArn;
+            if (!isSet(exec) || !isSet(task)) continue;
+            const execRoles = sourcesOf(td, "executionRoleArn", ROLE);
+            const shared = sourcesOf(td, "taskRoleArn", ROLE).find((r) => execRoles.includes(r));
+            const expected = "expected a task role of its own with only the application's permissions";
+            if (shared) {
+                report.violation(td, `ECS task definition must use different execution and task roles: both ARNs come from role ${show(shared.name)}, ${expected}.`);
+            } else if (!isUnknown(exec) && !isUnknown(task)) {
+                if (exec === task) report.violation(td, `ECS task definition must use different execution and task roles: executionRoleArn and taskRoleArn are both ${show(exec)}, ${expected}.`);
+            } else {
+                // Unknown ARNs are told apart only by coming from different roles of the stack.
+                const unresolved = ["executionRoleArn", "taskRoleArn"].find((p) => isUnknown(td.props[p]) && sourcesOf(td, p, ROLE).length === 0);
+                if (unresolved) report.unverifiable(td, unresolved, "the task role differs from the execution role");
+            }
+        }
+    },
+});
+
+export const ecsPolicies: Policies = [
+    ecsClusterContainerInsights, ecsServiceNoPublicIp, ecsServiceCircuitBreaker,
+    ecsTaskLogging, ecsTaskNoPlaintextSecrets, ecsContainerHardening, ecsTaskSeparateRoles,
+];
