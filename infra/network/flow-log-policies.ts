@@ -1,0 +1,62 @@
+/**
+ * IAM documents for the VPC flow-log delivery role, built as plain JSON so they are readable in the
+ * diff and testable without an AWS invoke.
+ */
+
+export interface PolicyStatement {
+    Sid?: string;
+    Effect: "Allow" | "Deny";
+    Principal?: Record<string, string | string[]>;
+    Action: string | string[];
+    Resource?: string | string[];
+    Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export interface PolicyDocument {
+    Version: "2012-10-17";
+    Statement: PolicyStatement[];
+}
+
+/**
+ * Only the VPC Flow Logs service may assume the role, and only for flow logs of this account in this
+ * region (aws:SourceAccount / aws:SourceArn guard against the confused-deputy problem).
+ */
+export function flowLogTrustPolicy(accountId: string, partition: string, region: string): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "VpcFlowLogsAssumeRole",
+                Effect: "Allow",
+                Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+                Action: "sts:AssumeRole",
+                Condition: {
+                    StringEquals: { "aws:SourceAccount": accountId },
+                    ArnLike: { "aws:SourceArn": `arn:${partition}:ec2:${region}:${accountId}:vpc-flow-log/*` },
+                },
+            },
+        ],
+    };
+}
+
+/**
+ * Write access to one log group and its streams. The group already exists (we create it, with our
+ * KMS key and retention), so the role gets no logs:CreateLogGroup and no account-wide Describe.
+ * `logGroupArn` is the group's ARN without the trailing `:*` (as @pulumi/aws v7 reports it).
+ */
+export function flowLogPermissionsPolicy(logGroupArn: string): PolicyDocument {
+    if (logGroupArn.endsWith(":*")) {
+        throw new Error(`flowLogPermissionsPolicy: expected a log group ARN without a trailing ":*", got ${logGroupArn}`);
+    }
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "DeliverFlowLogs",
+                Effect: "Allow",
+                Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                Resource: [logGroupArn, `${logGroupArn}:log-stream:*`],
+            },
+        ],
+    };
+}
