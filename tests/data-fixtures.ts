@@ -1,0 +1,32 @@
+import * as pulumi from "@pulumi/pulumi";
+import { RecordedResource, Run, isSecret } from "./harness";
+
+/** What the data-tier tests hand the components in place of the network and Keys outputs. */
+export const DATA_KEY = "arn:aws:kms:eu-west-1:123456789012:key/data-key-id";
+export const LOGS_KEY = "arn:aws:kms:eu-west-1:123456789012:key/logs-key-id";
+export const ISOLATED_SUBNETS = ["subnet-isolated-a", "subnet-isolated-b", "subnet-isolated-c"];
+
+/** The two stacks and what differs between them for the data tier. */
+export const STACKS = [
+    { stack: "prod", protect: true, backupDays: 30, multiAz: true, deletionProtection: true, logRetention: 365 },
+    { stack: "staging", protect: false, backupDays: 7, multiAz: false, deletionProtection: false, logRetention: 30 },
+] as const;
+
+/** An output's value once the mocks have resolved it. */
+export const valueOf = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+
+/** Every resource in the run other than `root` hangs (directly) under the component `root`. */
+export function childrenOf(run: Run, root: string): RecordedResource[] {
+    return run.resources.filter((r) => r.name !== root);
+}
+
+/** Paths of every input that holds `needle` without a secret wrapper around it. */
+export function plainOccurrences(value: unknown, needle: string, path = ""): string[] {
+    if (isSecret(value)) return [];
+    if (typeof value === "string") return value.includes(needle) ? [path] : [];
+    if (Array.isArray(value)) return value.flatMap((v, i) => plainOccurrences(v, needle, `${path}[${i}]`));
+    if (typeof value === "object" && value !== null) {
+        return Object.entries(value).flatMap(([k, v]) => plainOccurrences(v, needle, path ? `${path}.${k}` : k));
+    }
+    return [];
+}

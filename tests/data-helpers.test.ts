@@ -1,0 +1,73 @@
+import * as assert from "assert";
+import { docdbFamily, postgresFamily, redisFamily } from "../infra/data/engine-families";
+import { docdbLogGroupName, elasticacheLogGroupName, rdsLogGroupName } from "../infra/data/log-groups";
+import { masterUserSecretArn } from "../infra/data/master-secret";
+import { dataIdentifier } from "../infra/data/naming";
+
+describe("data tier helpers", () => {
+    describe("parameter group families", () => {
+        it("maps each PostgreSQL major to its family", () => {
+            assert.deepStrictEqual(["15", "16", "17"].map(postgresFamily), ["postgres15", "postgres16", "postgres17"]);
+        });
+        it("rejects a PostgreSQL version that is not a supported major", () => {
+            assert.throws(() => postgresFamily("15.4"), {
+                message: 'PostgreSQL engineVersion "15.4" has no known parameter group family: expected one of 15, 16, 17.',
+            });
+        });
+        it("maps Redis 6.x to redis6.x and 7.x to redis7", () => {
+            assert.deepStrictEqual(["6.2", "7.0", "7.1"].map(redisFamily), ["redis6.x", "redis7", "redis7"]);
+        });
+        it("rejects a Redis version without a family", () => {
+            assert.throws(() => redisFamily("5.0.6"), {
+                message: 'Redis engineVersion "5.0.6" has no known parameter group family: expected 6.x or 7.x, such as 7.1.',
+            });
+        });
+        it("maps DocumentDB versions to docdb<major>.<minor>", () => {
+            assert.deepStrictEqual(["4.0.0", "5.0.0"].map(docdbFamily), ["docdb4.0", "docdb5.0"]);
+        });
+        it("rejects a DocumentDB version without a family", () => {
+            assert.throws(() => docdbFamily("3.6.0"), {
+                message: 'DocumentDB engineVersion "3.6.0" has no known parameter group family: expected 4.0.0 or 5.0.0.',
+            });
+        });
+    });
+
+    describe("dataIdentifier", () => {
+        it("joins prefix and suffix", () => {
+            assert.strictEqual(dataIdentifier("Redis cache", "pos-prod", "redis", 40), "pos-prod-redis");
+        });
+        for (const bad of ["Pos-prod", "1pos", "pos--prod", "pos_prod", "pos-", ""]) {
+            it(`rejects the prefix ${JSON.stringify(bad)}`, () => {
+                assert.throws(() => dataIdentifier("Redis cache", bad, "redis", 40), {
+                    message: `Redis cache: namePrefix ${JSON.stringify(bad)} gives the identifier ${JSON.stringify(`${bad}-redis`)}, expected lowercase letters, digits and single hyphens, starting with a letter, at most 40 characters.`,
+                });
+            });
+        }
+        it("rejects an identifier longer than the service allows", () => {
+            const prefix = "a".repeat(34);
+            assert.strictEqual(dataIdentifier("x", prefix, "redis", 40).length, 40);
+            assert.throws(() => dataIdentifier("x", `${prefix}b`, "redis", 40), /at most 40 characters\.$/);
+        });
+    });
+
+    describe("log group names", () => {
+        it("are where each service writes", () => {
+            assert.strictEqual(rdsLogGroupName("pos-prod-postgres", "postgresql"), "/aws/rds/instance/pos-prod-postgres/postgresql");
+            assert.strictEqual(docdbLogGroupName("pos-prod-docdb", "audit"), "/aws/docdb/pos-prod-docdb/audit");
+            assert.strictEqual(elasticacheLogGroupName("pos-prod-redis", "slow-log"), "/aws/elasticache/pos-prod-redis/slow-log");
+        });
+    });
+
+    describe("masterUserSecretArn", () => {
+        it("returns the ARN of the first managed secret", () => {
+            assert.strictEqual(masterUserSecretArn("RDS instance db", [{ secretArn: "arn:aws:secretsmanager:eu-west-1:1:secret:rds!db" }]), "arn:aws:secretsmanager:eu-west-1:1:secret:rds!db");
+        });
+        it("fails loudly when the service manages no secret", () => {
+            for (const secrets of [undefined, []]) {
+                assert.throws(() => masterUserSecretArn("RDS instance db", secrets), {
+                    message: "RDS instance db reported no master user secret: manageMasterUserPassword must be on, so the password lives only in Secrets Manager.",
+                });
+            }
+        });
+    });
+});

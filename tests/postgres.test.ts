@@ -1,0 +1,229 @@
+import * as assert from "assert";
+import { loadConfig } from "../infra/config/load";
+import { Postgres, PostgresArgs } from "../infra/data/postgres";
+import { postgresParameters } from "../infra/data/postgres-settings";
+import { DATA_KEY, ISOLATED_SUBNETS, LOGS_KEY, STACKS, childrenOf, valueOf } from "./data-fixtures";
+import { Overrides, Run, runUnderMocks } from "./harness";
+
+const INSTANCE = "aws:rds/instance:Instance";
+const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+
+function postgres(overrides: Partial<PostgresArgs> = {}) {
+    const c = loadConfig();
+    return new Postgres("postgres", {
+        database: c.database,
+        logs: c.logs,
+        namePrefix: `${c.app.name}-${c.environment}`,
+        subnetIds: ISOLATED_SUBNETS,
+        securityGroupIds: ["sg-database"],
+        dataKeyArn: DATA_KEY,
+        logsKeyArn: LOGS_KEY,
+        protect: c.protectStatefulResources,
+        ...overrides,
+    });
+}
+
+/** Run Postgres under mocks and keep the component, to read its outputs. */
+async function runPostgres(stack: string, overrides: Overrides = {}, opts: { firstPreview?: boolean } = {}) {
+    let component: Postgres | undefined;
+    const run = await runUnderMocks(() => {
+        component = postgres();
+    }, stack, overrides, opts);
+    return { run, component: component! };
+}
+
+describe("Postgres", () => {
+    for (const env of STACKS) {
+        describe(env.stack, () => {
+            let run: Run;
+            let component: Postgres;
+            let instance: Run["resources"][number];
+            const prefix = `pos-${env.stack}`;
+            before(async () => {
+                ({ run, component } = await runPostgres(env.stack));
+                instance = run.one(INSTANCE, "postgres-instance");
+            });
+
+            it("runs PostgreSQL of the configured major, never reachable from the internet", () => {
+                assert.strictEqual(instance.inputs.engine, "postgres");
+                assert.strictEqual(instance.inputs.engineVersion, "15");
+                assert.strictEqual(instance.inputs.publiclyAccessible, false);
+                assert.strictEqual(instance.inputs.identifier, `${prefix}-postgres`);
+                assert.deepStrictEqual(instance.inputs.vpcSecurityGroupIds, ["sg-database"]);
+                assert.strictEqual(instance.inputs.caCertIdentifier, "rds-ca-rsa2048-g1");
+            });
+
+            it("sits in its own subnet group of the isolated subnets", () => {
+                const group = run.one("aws:rds/subnetGroup:SubnetGroup", "postgres-subnets");
+                assert.deepStrictEqual(group.inputs.subnetIds, ISOLATED_SUBNETS);
+                assert.strictEqual(instance.inputs.dbSubnetGroupName, group.inputs.name);
+                assert.strictEqual(group.inputs.name, `${prefix}-postgres`);
+            });
+
+            it("encrypts storage and Performance Insights with the data key", () => {
+                assert.strictEqual(instance.inputs.storageEncrypted, true);
+                assert.strictEqual(instance.inputs.kmsKeyId, DATA_KEY);
+                assert.strictEqual(instance.inputs.performanceInsightsEnabled, true);
+                assert.strictEqual(instance.inputs.performanceInsightsKmsKeyId, DATA_KEY);
+                assert.strictEqual(instance.inputs.performanceInsightsRetentionPeriod, 7);
+            });
+
+            it(`keeps ${env.backupDays} days of backups and a final snapshot`, () => {
+                assert.strictEqual(instance.inputs.backupRetentionPeriod, env.backupDays);
+                assert.strictEqual(instance.inputs.backupWindow, "03:00-04:00");
+                assert.strictEqual(instance.inputs.maintenanceWindow, "sun:04:30-sun:05:30");
+                assert.strictEqual(instance.inputs.skipFinalSnapshot, false);
+                assert.strictEqual(instance.inputs.finalSnapshotIdentifier, `${prefix}-postgres-final`);
+                assert.strictEqual(instance.inputs.copyTagsToSnapshot, true);
+                assert.strictEqual(instance.inputs.deleteAutomatedBackups, false);
+            });
+
+            it(`Multi-AZ ${env.multiAz}, deletion protection ${env.deletionProtection}`, () => {
+                assert.strictEqual(instance.inputs.multiAz, env.multiAz);
+                assert.strictEqual(instance.inputs.deletionProtection, env.deletionProtection);
+            });
+
+            it(`protect and retainOnDelete are ${env.protect} on the instance`, () => {
+                assert.strictEqual(instance.protect, env.protect);
+                assert.strictEqual(instance.retainOnDelete, env.protect);
+            });
+
+            it("has no password anywhere: RDS manages it in Secrets Manager under the data key", () => {
+                assert.strictEqual(instance.inputs.manageMasterUserPassword, true);
+                assert.strictEqual(instance.inputs.masterUserSecretKmsKeyId, DATA_KEY);
+                for (const r of run.resources) {
+                    for (const key of ["password", "passwordWo", "masterPassword"]) {
+                        assert.strictEqual(r.inputs[key], undefined, `${r.name}.${key}`);
+                    }
+                }
+                assert.strictEqual(instance.inputs.username, "pos_admin");
+                assert.strictEqual(instance.inputs.dbName, "pos");
+                assert.strictEqual(instance.inputs.iamDatabaseAuthenticationEnabled, true);
+            });
+
+            it("outputs the master user secret ARN that RDS reports", async () => {
+                assert.strictEqual(await valueOf(component.masterUserSecretArn), "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-postgres-instance");
+                assert.strictEqual(await valueOf(component.address), "postgres-instance.abcdefgh.eu-west-1.rds.amazonaws.com");
+                assert.strictEqual(await valueOf(component.port), 5432);
+                assert.strictEqual(await valueOf(component.resourceId), "db-POSTGRES-INSTANCE");
+            });
+
+            it("uses gp3 storage that grows up to the configured ceiling", () => {
+                assert.strictEqual(instance.inputs.storageType, "gp3");
+                assert.strictEqual(instance.inputs.allocatedStorage, env.stack === "prod" ? 100 : 20);
+                assert.strictEqual(instance.inputs.maxAllocatedStorage, env.stack === "prod" ? 1000 : 100);
+            });
+
+            it("forces TLS and logs slow statements through a postgres15 parameter group", () => {
+                const group = run.one("aws:rds/parameterGroup:ParameterGroup", "postgres-params");
+                assert.strictEqual(group.inputs.family, "postgres15");
+                assert.strictEqual(instance.inputs.parameterGroupName, group.inputs.name);
+                const params = Object.fromEntries(group.inputs.parameters.map((p: { name: string; value: string }) => [p.name, p.value]));
+                assert.strictEqual(params["rds.force_ssl"], "1");
+                assert.strictEqual(params["log_min_duration_statement"], env.stack === "prod" ? "500" : "1000");
+                assert.strictEqual(params["ssl_min_protocol_version"], "TLSv1.2");
+            });
+
+            it(`exports postgresql and upgrade logs to pre-created groups kept ${env.logRetention} days under the logs key`, () => {
+                assert.deepStrictEqual(instance.inputs.enabledCloudwatchLogsExports, ["postgresql", "upgrade"]);
+                const groups = run.ofType(LOG_GROUP);
+                assert.deepStrictEqual(
+                    groups.map((g) => [g.inputs.name, g.inputs.retentionInDays, g.inputs.kmsKeyId]),
+                    [
+                        [`/aws/rds/instance/${prefix}-postgres/postgresql`, env.logRetention, LOGS_KEY],
+                        [`/aws/rds/instance/${prefix}-postgres/upgrade`, env.logRetention, LOGS_KEY],
+                    ],
+                );
+                for (const g of groups) assert.ok(instance.dependencies.includes(g.urn), `instance does not wait for ${g.name}`);
+            });
+
+            it("sends enhanced monitoring through a role only RDS monitoring of this account can assume", () => {
+                const role = run.one("aws:iam/role:Role", "postgres-monitoring-role");
+                assert.deepStrictEqual(JSON.parse(role.inputs.assumeRolePolicy), {
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "RdsEnhancedMonitoring",
+                            Effect: "Allow",
+                            Principal: { Service: "monitoring.rds.amazonaws.com" },
+                            Action: "sts:AssumeRole",
+                            Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+                        },
+                    ],
+                });
+                const attachment = run.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "postgres-monitoring-policy");
+                assert.strictEqual(attachment.inputs.policyArn, "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole");
+                assert.deepStrictEqual(attachment.propertyDependencies.role, [role.urn]);
+                assert.strictEqual(instance.inputs.monitoringInterval, env.stack === "prod" ? 30 : 60);
+                assert.deepStrictEqual(instance.propertyDependencies.monitoringRoleArn, [role.urn]);
+                assert.ok(instance.dependencies.includes(attachment.urn), "instance starts monitoring before its role has the policy");
+            });
+
+            it("keeps upgrades automatic and parents every child to the component", () => {
+                assert.strictEqual(instance.inputs.autoMinorVersionUpgrade, true);
+                const root = run.one("baseline:data:Postgres", "postgres");
+                for (const r of childrenOf(run, "postgres")) assert.strictEqual(r.parent, root.urn, r.name);
+                assert.deepStrictEqual(
+                    childrenOf(run, "postgres").map((r) => r.name).sort(),
+                    ["postgres-instance", "postgres-log-postgresql", "postgres-log-upgrade", "postgres-monitoring-policy", "postgres-monitoring-role", "postgres-params", "postgres-subnets"],
+                );
+            });
+        });
+    }
+
+    it("follows a major version change with the matching parameter family", async () => {
+        const { run } = await runPostgres("staging", { "baseline:database": { engineVersion: "17" } });
+        assert.strictEqual(run.one(INSTANCE).inputs.engineVersion, "17");
+        const group = run.one("aws:rds/parameterGroup:ParameterGroup");
+        assert.deepStrictEqual([group.inputs.family, group.inputs.name], ["postgres17", "pos-staging-postgres-postgres17"]);
+    });
+
+    it("survives a first preview, where RDS has not reported its secret yet", async () => {
+        const { run } = await runPostgres("prod", {}, { firstPreview: true });
+        assert.strictEqual(run.one(INSTANCE).inputs.publiclyAccessible, false);
+    });
+
+    describe("validation, before anything is registered", () => {
+        const rejects = async (overrides: Partial<PostgresArgs>, message: string) => {
+            const run = await runUnderMocks(() => assert.throws(() => postgres(overrides), { message }), "prod");
+            assert.deepStrictEqual(run.resources, []);
+        };
+        const prodDb = () => {
+            let db!: PostgresArgs["database"];
+            return runUnderMocks(() => (db = loadConfig().database), "prod").then(() => db);
+        };
+
+        it("refuses to turn automated backups off", async () => {
+            const database = { ...(await prodDb()), backupRetentionDays: 0 };
+            await rejects({ database }, "Postgres postgres: database.backupRetentionDays is 0, expected 1 to 35 (0 turns automated backups off).");
+        });
+        it("refuses a storage ceiling below the initial size", async () => {
+            const database = { ...(await prodDb()), maxAllocatedStorage: 50 };
+            await rejects({ database }, "Postgres postgres: database.maxAllocatedStorage is 50, expected at least allocatedStorage (100).");
+        });
+        it("refuses enhanced monitoring off", async () => {
+            const database = { ...(await prodDb()), monitoringIntervalSeconds: 0 };
+            await rejects({ database }, "Postgres postgres: database.monitoringIntervalSeconds is 0, expected one of 1, 5, 10, 15, 30, 60.");
+        });
+        it("refuses a name prefix that is not an RDS identifier", async () => {
+            await rejects(
+                { namePrefix: "Pos_Prod" },
+                'Postgres postgres: namePrefix "Pos_Prod" gives the identifier "Pos_Prod-postgres", expected lowercase letters, digits and single hyphens, starting with a letter, at most 63 characters.',
+            );
+        });
+    });
+});
+
+describe("postgresParameters", () => {
+    it("forces TLS 1.2+, SCRAM passwords and the given slow-query threshold, and never logs statements wholesale", () => {
+        const params = postgresParameters(250);
+        assert.deepStrictEqual(params.slice(0, 4), [
+            { name: "rds.force_ssl", value: "1" },
+            { name: "ssl_min_protocol_version", value: "TLSv1.2" },
+            { name: "password_encryption", value: "scram-sha-256" },
+            { name: "log_min_duration_statement", value: "250" },
+        ]);
+        assert.ok(!params.some((p) => p.name === "log_statement"), "log_statement would log passwords set with ALTER ROLE");
+        assert.strictEqual(new Set(params.map((p) => p.name)).size, params.length, "a parameter is set twice");
+    });
+});
