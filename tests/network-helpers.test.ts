@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { PROFILES } from "../stacks/profiles";
 import { endpointServiceName, endpointSuffix, privateRouteTableIds, routeTableIdsForSubnets } from "../infra/network/endpoints";
-import { flowLogPermissionsPolicy, flowLogTrustPolicy } from "../infra/network/flow-log-policies";
+import { flowLogPermissionsPolicy, flowLogTrustPolicy, logGroupArn } from "../infra/network/flow-log-policies";
 import { flowLogGroupName, nameTag } from "../infra/network/naming";
 import { DATA_STORES, GROUPS, securityGroupRules } from "../infra/network/security-groups";
 import { NetworkArgsToCheck, validateNetworkArgs } from "../infra/network/validate";
@@ -45,6 +45,10 @@ describe("network helpers", () => {
                     },
                 ],
             });
+        });
+
+        it("builds a log group ARN without the trailing :*", () => {
+            assert.strictEqual(logGroupArn("aws-cn", "cn-north-1", "111122223333", "/a/b"), "arn:aws-cn:logs:cn-north-1:111122223333:log-group:/a/b");
         });
 
         it("rejects a log group ARN that already ends in :* (the stream resource would be wrong)", () => {

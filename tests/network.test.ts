@@ -183,9 +183,20 @@ describe("Network component", function () {
                     },
                 ],
             });
+            // Built from the group's name: it must be the ARN the log group reports (the flow log's destination).
+            assert.strictEqual(group, prod.one(T.flowLog).inputs.logDestination);
             assert.strictEqual(sourceOf(prod, policy, "role"), "network-flow-logs-role");
-            assert.strictEqual(sourceOf(prod, policy, "policy"), "network-flow-logs");
             assert.strictEqual(prod.ofType(T.rolePolicy).length, 1);
+        });
+
+        it("have IAM documents that are known on a first preview, so policy checks can read them", async () => {
+            const preview = await runUnderMocks(program, "prod", {}, { firstPreview: true });
+            const policy = JSON.parse(preview.one(T.rolePolicy).wireInputs.policy);
+            assert.deepStrictEqual(policy.Statement[0].Resource, [
+                "arn:aws:logs:eu-west-1:123456789012:log-group:/baseline/prod/network/vpc-flow-logs",
+                "arn:aws:logs:eu-west-1:123456789012:log-group:/baseline/prod/network/vpc-flow-logs:log-stream:*",
+            ]);
+            assert.strictEqual(JSON.parse(preview.one(T.role).wireInputs.assumeRolePolicy).Statement[0].Principal.Service, "vpc-flow-logs.amazonaws.com");
         });
     });
 

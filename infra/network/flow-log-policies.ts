@@ -60,3 +60,11 @@ export function flowLogPermissionsPolicy(logGroupArn: string): PolicyDocument {
         ],
     };
 }
+
+/**
+ * A log group's ARN from its parts, as @pulumi/aws v7 reports it (no trailing `:*`). Lets the
+ * role's policy be built from known values, so policy checks can read it on a first preview.
+ */
+export function logGroupArn(partition: string, region: string, accountId: string, name: string): string {
+    return `arn:${partition}:logs:${region}:${accountId}:log-group:${name}`;
+}

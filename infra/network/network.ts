@@ -3,7 +3,7 @@ import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkConfig } from "../config/types";
 import { INTERFACE_ENDPOINT_SERVICES, endpointServiceName, endpointSuffix, privateRouteTableIds } from "./endpoints";
-import { flowLogPermissionsPolicy, flowLogTrustPolicy } from "./flow-log-policies";
+import { flowLogPermissionsPolicy, flowLogTrustPolicy, logGroupArn } from "./flow-log-policies";
 import { flowLogGroupName, nameTag } from "./naming";
 import { GROUPS, GroupKey, RuleSpec, securityGroupRules } from "./security-groups";
 import { validateNetworkArgs } from "./validate";
@@ -118,10 +118,11 @@ export class Network extends pulumi.ComponentResource {
     /** All traffic of the VPC to an encrypted, retention-bound log group, through a role that can write only there. */
     private flowLogs(name: string, vpcId: pulumi.Output<string>, args: NetworkArgs, tag: (s: string) => Record<string, string>): pulumi.Output<string> {
         const child = { parent: this };
+        const groupName = flowLogGroupName(pulumi.getProject(), pulumi.getStack(), name);
         const logGroup = new aws.cloudwatch.LogGroup(
             `${name}-flow-logs`,
             {
-                name: flowLogGroupName(pulumi.getProject(), pulumi.getStack(), name),
+                name: groupName,
                 retentionInDays: args.config.flowLogRetentionDays,
                 kmsKeyId: args.logsKmsKeyArn,
                 tags: tag("vpc-flow-logs"),
@@ -144,7 +145,13 @@ export class Network extends pulumi.ComponentResource {
         );
         const rolePolicy = new aws.iam.RolePolicy(
             `${name}-flow-logs-policy`,
-            { role: role.id, policy: logGroup.arn.apply((arn) => JSON.stringify(flowLogPermissionsPolicy(arn))) },
+            {
+                role: role.id,
+                // From the group's known name rather than `logGroup.arn`, so the document is known at preview.
+                policy: pulumi
+                    .all([identity.accountId, partition.partition])
+                    .apply(([account, part]) => JSON.stringify(flowLogPermissionsPolicy(logGroupArn(part, args.region, account, groupName)))),
+            },
             child,
         );
 
