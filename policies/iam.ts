@@ -1,0 +1,286 @@
+import * as aws from "@pulumi/aws";
+import { Policies } from "@pulumi/policy";
+import { StackResource, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
+import { at, isSet, isUnknown, show } from "./lib/props";
+import { awsManagedPolicyName, conditionValues, isAllActions, parseDocument, serviceWideAction, statementName, values } from "./lib/iam-documents";
+import { refersTo } from "./lib/resource-links";
+
+const ROLE = tokenOf(aws.iam.Role);
+const POLICY = tokenOf(aws.iam.Policy);
+
+/** What a document check found: a rule broken, or a value it needs that is unknown until apply. */
+export type Finding = { violation: string } | { unknown: string; value: unknown };
+
+/**
+ * iam-01 over one permissions document: Allow statements must name their actions. `*` on `*` is
+ * administrator access; `svc:*` grants the service's future actions too; Allow with NotAction grants
+ * everything not listed. `path` locates the document in the resource's inputs, for unknown values.
+ */
+export function wildcardFindings(document: unknown, path: string, label: string, allowedServices: string[]): Finding[] {
+    if (document === undefined) return [];
+    const parsed = parseDocument(document);
+    if (parsed.kind === "unknown") return [{ unknown: path, value: document }];
+    if (parsed.kind === "invalid") return [{ violation: `${label} must be a JSON policy document: ${path} is ${show(document)}, expected an object with a Statement list.` }];
+    const findings: Finding[] = parsed.statementsUnknown ? [{ unknown: `${path}.Statement`, value: at(document, "Statement") }] : [];
+    const allowed = new Set(allowedServices.map((s) => s.toLowerCase()));
+    parsed.statements.forEach((s, i) => {
+        if (isUnknown(s.Effect)) findings.push({ unknown: `${path}.Statement[${i}].Effect`, value: s.Effect });
+        if (s.Effect !== "Allow") return;
+        const name = statementName(s, i);
+        if (s.NotAction !== undefined) {
+            findings.push({ violation: `${label} must not combine Allow with NotAction: ${name} allows every action except ${show(s.NotAction)}, expected an explicit Action list.` });
+        }
+        const actions = values(s.Action);
+        if (actions.some(isUnknown)) findings.push({ unknown: `${path}.Statement[${i}].Action`, value: s.Action });
+        const known = actions.filter((a): a is string => typeof a === "string" && !isUnknown(a));
+        const everyResource = values(s.Resource).includes("*") || s.NotResource !== undefined;
+        if (everyResource && known.some(isAllActions)) {
+            const on = s.NotResource !== undefined ? `every resource except ${show(s.NotResource)}` : '"*"';
+            findings.push({ violation: `${label} must not allow every action on every resource: ${name} allows "*" on ${on}, expected specific actions on specific resources.` });
+        }
+        const wide = known.filter((a) => (isAllActions(a) && !everyResource) || (!isAllActions(a) && serviceWideAction(a) !== undefined && !allowed.has(serviceWideAction(a)!)));
+        if (wide.length > 0) {
+            findings.push({ violation: `${label} must not allow service-wide actions: ${name} allows ${show(wide)}, expected the specific actions needed (or the service in allowedServiceWildcards).` });
+        }
+    });
+    return findings;
+}
+
+const DOCUMENT_LABELS: Record<string, string> = {
+    [POLICY]: "IAM policy",
+    [tokenOf(aws.iam.RolePolicy)]: "IAM role policy",
+    [tokenOf(aws.iam.UserPolicy)]: "IAM user policy",
+    [tokenOf(aws.iam.GroupPolicy)]: "IAM group policy",
+};
+
+/** iam-01 */
+export const iamNoWildcardActions = resourcePolicy<{ allowedServiceWildcards: string[] }>({
+    name: "iam-no-wildcard-actions",
+    description: 'IAM permissions must not allow "*" on "*", service-wide "svc:*" actions, or Allow with NotAction.',
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps: "List the specific actions the workload calls (e.g. `s3:GetObject`) on the specific resource ARNs it uses; build documents with aws.iam.getPolicyDocumentOutput or JSON.stringify.",
+    securityHub: ["IAM.1", "IAM.21"],
+    catalogue: ["iam-01"],
+    config: {
+        allowedServiceWildcards: {
+            type: "array", items: { type: "string", pattern: "^[a-zA-Z0-9-]+$" }, default: [],
+            description: 'Service prefixes whose "svc:*" action is allowed (e.g. "logs"). "*" itself is never allowed.',
+        },
+    },
+    types: [aws.iam.Policy, aws.iam.RolePolicy, aws.iam.UserPolicy, aws.iam.GroupPolicy, aws.iam.Role],
+    check: (props, { config, type }, report) => {
+        const documents: { path: string; label: string; value: unknown }[] = [];
+        if (type === ROLE) {
+            if (isUnknown(props.inlinePolicies)) report.unverifiable("inlinePolicies", props.inlinePolicies, "inline policies grant no wildcard actions");
+            else {
+                (Array.isArray(props.inlinePolicies) ? props.inlinePolicies : []).forEach((p: any, i: number) => {
+                    if (isUnknown(p)) report.unverifiable(`inlinePolicies[${i}]`, p, "inline policies grant no wildcard actions");
+                    const label = `IAM role inline policy ${typeof p?.name === "string" && !isUnknown(p.name) ? show(p.name) : i}`;
+                    documents.push({ path: `inlinePolicies[${i}].policy`, label, value: p?.policy });
+                });
+            }
+        } else {
+            documents.push({ path: "policy", label: DOCUMENT_LABELS[type], value: props.policy });
+        }
+        for (const d of documents) {
+            for (const f of wildcardFindings(d.value, d.path, d.label, config.allowedServiceWildcards)) {
+                if ("violation" in f) report.violation(f.violation);
+                else report.unverifiable(f.unknown, f.value, "the policy grants no wildcard actions");
+            }
+        }
+    },
+});
+
+/** Where managed policies get attached: the resource type, how messages call it, and the input holding the ARN(s). */
+const ATTACHMENTS: Record<string, { label: string; prop: string }> = {
+    [tokenOf(aws.iam.RolePolicyAttachment)]: { label: "IAM role policy attachment", prop: "policyArn" },
+    [tokenOf(aws.iam.PolicyAttachment)]: { label: "IAM policy attachment", prop: "policyArn" },
+    [tokenOf(aws.iam.UserPolicyAttachment)]: { label: "IAM user policy attachment", prop: "policyArn" },
+    [tokenOf(aws.iam.GroupPolicyAttachment)]: { label: "IAM group policy attachment", prop: "policyArn" },
+    [ROLE]: { label: "IAM role", prop: "managedPolicyArns" },
+    [tokenOf(aws.iam.RolePolicyAttachmentsExclusive)]: { label: "IAM role policy attachments", prop: "policyArns" },
+    [tokenOf(aws.iam.UserPolicyAttachmentsExclusive)]: { label: "IAM user policy attachments", prop: "policyArns" },
+    [tokenOf(aws.iam.GroupPolicyAttachmentsExclusive)]: { label: "IAM group policy attachments", prop: "policyArns" },
+};
+
+/** A denied entry: an AWS-managed policy name (any partition, any path) or an exact ARN. */
+export function deniedEntry(arn: string, denied: string[]): string | undefined {
+    const managed = awsManagedPolicyName(arn);
+    return denied.find((d) => (d.startsWith("arn:") ? d === arn : d === managed));
+}
+
+/**
+ * iam-02. A stack policy: an ARN unknown during preview that comes only from aws.iam.Policy resources
+ * of the stack is customer-managed (iam-01 checks its document); any other unknown ARN is unverifiable.
+ */
+export const iamNoAdminAttachments = stackPolicy<{ deniedPolicies: string[] }>({
+    name: "iam-no-admin-attachments",
+    description: "Roles, users and groups must not have AdministratorAccess (or another denied managed policy) attached.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Replace the attachment with a customer-managed aws.iam.Policy (or an inline RolePolicy) that lists only the actions and resources the workload uses.",
+    catalogue: ["iam-02"],
+    config: {
+        deniedPolicies: {
+            type: "array", items: { type: "string", minLength: 1 }, default: ["AdministratorAccess", "IAMFullAccess"],
+            description: "AWS-managed policy names (matched in every partition and under any path) or exact policy ARNs that must not be attached.",
+        },
+    },
+    check: (resources, { config }, report) => {
+        for (const r of resources) {
+            const where = ATTACHMENTS[r.type];
+            if (!where) continue;
+            const value = r.props[where.prop];
+            const arns = isUnknown(value) || !Array.isArray(value) ? [value] : value;
+            const fromPolicies = (r.propertyDependencies[where.prop] ?? []).length > 0 && r.propertyDependencies[where.prop].every((d) => d.type === POLICY);
+            let unverified = false;
+            arns.forEach((arn, i) => {
+                const path = Array.isArray(value) ? `${where.prop}[${i}]` : where.prop;
+                if (isUnknown(arn)) {
+                    if (!fromPolicies && !unverified) report.unverifiable(r, path, "no denied managed policy is attached");
+                    unverified = true;
+                } else if (typeof arn === "string") {
+                    const denied = deniedEntry(arn, config.deniedPolicies);
+                    if (denied) {
+                        report.violation(r, `${where.label} must not attach ${awsManagedPolicyName(arn) ?? denied}: ${path} is ${show(arn)}, expected a customer-managed policy with only the permissions needed.`);
+                    }
+                }
+            });
+        }
+    },
+});
+
+const GITHUB = "token.actions.githubusercontent.com";
+const GITHUB_PROVIDER = `oidc-provider/${GITHUB}`;
+
+/** The one repository all subject patterns are confined to (`repo:<owner>/<repo>:…`, no wildcard before the ref), or undefined. */
+export function pinnedRepository(subjects: unknown[]): string | undefined {
+    const repos = subjects.map((s) => (typeof s === "string" ? /^repo:([^/:*?]+\/[^/:*?]+):./.exec(s)?.[1].toLowerCase() : undefined));
+    return repos.length > 0 && repos.every((r) => r !== undefined && r === repos[0]) ? repos[0] : undefined;
+}
+
+/**
+ * iam-03 over a trust document. Different condition operators are ANDed, so one operator block
+ * that pins the key suffices. Statements whose federated principal is unknown count as GitHub's when
+ * their conditions test GitHub's keys; otherwise they are unverifiable.
+ */
+export function githubTrustFindings(document: unknown): Finding[] {
+    const parsed = parseDocument(document);
+    if (parsed.kind === "unknown") return [{ unknown: "assumeRolePolicy", value: document }];
+    if (parsed.kind === "invalid") return []; // AWS rejects it; nothing is trusted
+    const findings: Finding[] = parsed.statementsUnknown ? [{ unknown: "assumeRolePolicy.Statement", value: at(document, "Statement") }] : [];
+    parsed.statements.forEach((s, i) => {
+        const base = `assumeRolePolicy.Statement[${i}]`;
+        if (s.Effect !== "Allow") return;
+        const actions = values(s.Action);
+        const webIdentity = actions.some((a) => isUnknown(a) || (typeof a === "string" && ["sts:assumerolewithwebidentity", "sts:*", "*"].includes(a.toLowerCase())));
+        if (!webIdentity) return;
+        const federated = isUnknown(s.Principal) ? [s.Principal] : values(at(s, "Principal.Federated"));
+        const github = federated.some((f) => typeof f === "string" && f.endsWith(GITHUB_PROVIDER)) || JSON.stringify(s.Condition ?? {}).toLowerCase().includes(`${GITHUB}:`);
+        if (!github) {
+            if (federated.some(isUnknown)) findings.push({ unknown: `${base}.Principal`, value: s.Principal });
+            return;
+        }
+        if (isUnknown(s.Condition)) {
+            findings.push({ unknown: `${base}.Condition`, value: s.Condition });
+            return;
+        }
+        const name = statementName(s, i);
+        const blocks = (key: string) => ["StringEquals", "StringLike"].map((op) => conditionValues(s.Condition, op, `${GITHUB}:${key}`)).filter((v): v is unknown[] => v !== undefined);
+        const found = (verb: string, key: string, vals: unknown[][]) =>
+            vals.length === 0 ? `does not check ${GITHUB}:${key}` : `${verb} ${GITHUB}:${key} ${show(vals.flat().length === 1 ? vals.flat()[0] : vals.flat())}`;
+
+        const aud = blocks("aud");
+        if (!aud.some((v) => v.length > 0 && v.every((x) => x === "sts.amazonaws.com"))) {
+            if (aud.flat().some(isUnknown)) findings.push({ unknown: `${base}.Condition`, value: s.Condition });
+            else findings.push({ violation: `IAM role trusting GitHub OIDC must require the sts.amazonaws.com audience: ${name} ${found("checks", "aud", aud)}, expected StringEquals "sts.amazonaws.com".` });
+        }
+        const sub = blocks("sub");
+        if (!sub.some((v) => pinnedRepository(v) !== undefined)) {
+            if (sub.flat().some(isUnknown)) findings.push({ unknown: `${base}.Condition`, value: s.Condition });
+            else findings.push({ violation: `IAM role trusting GitHub OIDC must pin the subject to one repository: ${name} ${found("allows", "sub", sub)}, expected StringEquals or StringLike "repo:<owner>/<repo>:<ref or environment>" without wildcards in owner or repo.` });
+        }
+    });
+    return findings;
+}
+
+/** iam-03: without aud and a pinned sub, any GitHub repository's workflow can assume the role. */
+export const iamGithubOidcTrust = resourcePolicy({
+    name: "iam-github-oidc-trust",
+    description: "Roles trusting GitHub's OIDC provider must require the sts.amazonaws.com audience and a subject pinned to one repository.",
+    severity: "critical",
+    enforcementLevel: "mandatory",
+    remediationSteps: 'In the trust policy add `Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" }, StringLike: { "token.actions.githubusercontent.com:sub": "repo:<owner>/<repo>:environment:prod" } }`.',
+    catalogue: ["iam-03"],
+    types: [aws.iam.Role],
+    check: (role, _ctx, report) => {
+        for (const f of githubTrustFindings(role.assumeRolePolicy)) {
+            if ("violation" in f) report.violation(f.violation);
+            else report.unverifiable(f.unknown, f.value, "a GitHub OIDC trust requires the audience and pins the repository");
+        }
+    },
+});
+
+const INLINE_MANAGERS: Record<string, string> = {
+    [tokenOf(aws.iam.RolePolicy)]: "role",
+    [tokenOf(aws.iam.RolePoliciesExclusive)]: "roleName",
+};
+const ATTACHMENT_MANAGERS: Record<string, string> = {
+    [tokenOf(aws.iam.RolePolicyAttachment)]: "role",
+    [tokenOf(aws.iam.PolicyAttachment)]: "roles",
+    [tokenOf(aws.iam.RolePolicyAttachmentsExclusive)]: "roleName",
+};
+
+/**
+ * iam-04: `inlinePolicies` and `managedPolicyArns` make the role the exclusive manager of that policy
+ * type, so a standalone resource for the same role is undone on every update (the resources fight).
+ */
+export const iamRolePoliciesOneWay = stackPolicy({
+    name: "iam-role-policies-one-way",
+    description: "A role's inline policies and its managed-policy attachments must each be managed one way: on the role, or by standalone resources.",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Either drop `inlinePolicies`/`managedPolicyArns` from the aws.iam.Role and keep the standalone RolePolicy/RolePolicyAttachment resources (recommended), or remove the standalone resources.",
+    catalogue: ["iam-04"],
+    check: (resources, _ctx, report) => {
+        const managersOf = (role: StackResource, managers: Record<string, string>) =>
+            resources.filter((r) => managers[r.type] !== undefined && refersTo(r, managers[r.type], role));
+        for (const role of resources.filter((r) => r.type === ROLE)) {
+            const kinds = [
+                { prop: "inlinePolicies", what: "inline policies", managers: INLINE_MANAGERS },
+                { prop: "managedPolicyArns", what: "managed policy attachments", managers: ATTACHMENT_MANAGERS },
+            ];
+            for (const { prop, what, managers } of kinds) {
+                if (!isSet(role.props[prop])) continue;
+                const others = managersOf(role, managers);
+                if (others.length === 0) continue;
+                const list = others.map((o) => `${o.type.split(":").pop()} ${show(o.name)}`).join(", ");
+                report.violation(role, `IAM role must have its ${what} managed one way: ${prop} is set on the role and ${list} also manage${others.length === 1 ? "s" : ""} them, expected either ${prop} or standalone resources.`);
+            }
+        }
+    },
+});
+
+/** iam-05: people and machines get temporary credentials (IAM Identity Center, OIDC, roles), never stored keys. */
+export const iamNoUsers = resourcePolicy({
+    name: "iam-no-users",
+    description: "The stack must not create IAM users, access keys or console login profiles.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Use IAM Identity Center for people and roles assumed through OIDC (GitHub) or service principals for machines. A break-glass user belongs in an exemption with its reason.",
+    securityHub: ["IAM.2"],
+    catalogue: ["iam-05"],
+    types: [aws.iam.User, aws.iam.AccessKey, aws.iam.UserLoginProfile],
+    check: (props, { type, name }, report) => {
+        if (type === tokenOf(aws.iam.User)) {
+            report.violation(`IAM user must not be created by the stack: found user ${show(typeof props.name === "string" && !isUnknown(props.name) ? props.name : name)}, expected roles assumed through IAM Identity Center or OIDC federation.`);
+        } else if (type === tokenOf(aws.iam.AccessKey)) {
+            report.violation(`IAM access key must not be created by the stack: found a long-lived key for user ${show(props.user)}, expected temporary credentials from an assumed role.`);
+        } else {
+            report.violation(`IAM login profile must not be created by the stack: found a console password for user ${show(props.user)}, expected console access through IAM Identity Center.`);
+        }
+    },
+});
+
+export const iamPolicies: Policies = [iamNoWildcardActions, iamNoAdminAttachments, iamGithubOidcTrust, iamRolePoliciesOneWay, iamNoUsers];

@@ -1,0 +1,65 @@
+import { isUnknown, parseJson, show } from "./props";
+
+/**
+ * IAM policy documents as resource inputs carry them: a JSON string, or an object (the SDK's
+ * PolicyDocument) whose parts may be unknown during preview. IAM allows a single value wherever
+ * it allows a list (`Action`, `Resource`, `Statement`, condition values), so every read goes through
+ * {@link values}.
+ */
+
+export type ParsedDocument =
+    | { kind: "unknown" }
+    | { kind: "invalid" }
+    | { kind: "ok"; statements: Record<string, any>[]; statementsUnknown: boolean };
+
+/** A document input, parsed; a fully unknown input (or `Statement`) says so instead of looking empty. */
+export function parseDocument(value: unknown): ParsedDocument {
+    if (isUnknown(value)) return { kind: "unknown" };
+    const doc = parseJson(value);
+    if (doc === null || typeof doc !== "object" || Array.isArray(doc)) return { kind: "invalid" };
+    if (isUnknown(doc.Statement)) return { kind: "ok", statements: [], statementsUnknown: true };
+    const statements = values(doc.Statement).filter((s) => s !== null && typeof s === "object") as Record<string, any>[];
+    return { kind: "ok", statements, statementsUnknown: values(doc.Statement).some(isUnknown) };
+}
+
+/** A single value or a list, as a list; absent is []. An unknown value stays in the list (check with isUnknown). */
+export function values(value: unknown): unknown[] {
+    if (value === undefined || value === null) return [];
+    return Array.isArray(value) ? value : [value];
+}
+
+/** How messages name a statement: its Sid, or its index. */
+export function statementName(statement: Record<string, any>, index: number): string {
+    const sid = statement.Sid;
+    return `statement ${typeof sid === "string" && sid !== "" && !isUnknown(sid) ? show(sid) : index}`;
+}
+
+/** `*` (every action of every service; `*:*` is how some people write it). */
+export function isAllActions(action: string): boolean {
+    return action === "*" || action === "*:*";
+}
+
+/** `s3:*`: every action of one service. Returns the service prefix, lowercased (IAM is case-insensitive here). */
+export function serviceWideAction(action: string): string | undefined {
+    const m = /^([a-z0-9-]+):\*$/i.exec(action);
+    return m ? m[1].toLowerCase() : undefined;
+}
+
+/** `arn:<partition>:iam::aws:policy/[path/]Name` → `Name`; undefined for customer-managed policies. */
+export function awsManagedPolicyName(arn: string): string | undefined {
+    const m = /^arn:aws(?:-[a-z]+)*:iam::aws:policy\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/.exec(arn);
+    return m ? m[1] : undefined;
+}
+
+/**
+ * A condition key's values under one operator, e.g. `StringEquals` / `token.actions.githubusercontent.com:sub`.
+ * Condition keys are case-insensitive, operators are not. Undefined when the operator does not test the key.
+ */
+export function conditionValues(condition: unknown, operator: string, key: string): unknown[] | undefined {
+    if (condition === null || typeof condition !== "object") return undefined;
+    const block = (condition as Record<string, unknown>)[operator];
+    if (isUnknown(block)) return [block];
+    if (block === null || typeof block !== "object") return undefined;
+    const match = Object.keys(block).find((k) => k.toLowerCase() === key.toLowerCase());
+    return match === undefined ? undefined : values((block as Record<string, unknown>)[match]);
+}
