@@ -1,0 +1,247 @@
+import * as aws from "@pulumi/aws";
+import { StackResource, stackPolicy, tokenOf } from "./lib/define";
+import { isSet, isUnknown, list, show } from "./lib/props";
+import { DATABASES, DOCDB_CLUSTER, RDS_CLUSTER, RDS_INSTANCE, labelOf } from "./database-types";
+
+/** Policies that join a database to other resources of the stack: its subnet group, parameter group, backup plan. */
+
+const EC2_SUBNET = tokenOf(aws.ec2.Subnet);
+const BACKUP_SELECTION = tokenOf(aws.backup.Selection);
+const DATABASE_TOKENS = DATABASES.map(tokenOf);
+
+/** A resource type and the name a reader knows it by. */
+interface Kind {
+    token: string;
+    display: string;
+}
+const kind = (cls: Function, display: string): Kind => ({ token: tokenOf(cls), display });
+
+/**
+ * The resource of `kind` that a database's `field` names: through the property dependency (the
+ * value came from that resource's output), else by the resource's known `name` input.
+ */
+export function linkedResource(db: StackResource, field: string, of: Kind, all: StackResource[]): StackResource | undefined {
+    const dep = (db.propertyDependencies[field] ?? []).find((d) => d.type === of.token);
+    if (dep) return dep;
+    const value = db.props[field];
+    if (typeof value !== "string" || isUnknown(value)) return undefined;
+    return all.find((r) => r.type === of.token && r.props.name === value);
+}
+
+/** Where a value could not be read during preview. */
+interface Unknown {
+    resource: StackResource;
+    path: string;
+}
+
+/**
+ * The public subnets of a DB subnet group. A subnet counts as public when the ids came from an
+ * aws.ec2.Subnet of the stack with `mapPublicIpOnLaunch: true`, or when an id matches one of
+ * `patterns`. Ids from an awsx:ec2:Vpc cannot be told apart by dependency (all its subnet lists are
+ * outputs of one resource), so for those the id value is all there is: the patterns catch the
+ * offline check's ids (`subnet-public-a`) and ids listed in the policy config; opaque AWS ids
+ * (`subnet-0abc...`) that are not listed pass.
+ */
+export function publicSubnetsOf(group: StackResource, patterns: RegExp[]): { publicSubnets: string[]; unknown?: Unknown } {
+    const publicSubnets: string[] = [];
+    let unknown: Unknown | undefined;
+    const sources = group.propertyDependencies.subnetIds ?? [];
+    for (const s of sources.filter((d) => d.type === EC2_SUBNET)) {
+        const flag = s.props.mapPublicIpOnLaunch;
+        if (flag === true) publicSubnets.push(`"${s.name}" (mapPublicIpOnLaunch)`);
+        else if (isUnknown(flag)) unknown ??= { resource: s, path: "mapPublicIpOnLaunch" };
+    }
+    const ids = group.props.subnetIds;
+    let unknownId: Unknown | undefined = isUnknown(ids) ? { resource: group, path: "subnetIds" } : undefined;
+    list(ids).forEach((id, i) => {
+        if (isUnknown(id)) unknownId ??= { resource: group, path: `subnetIds[${i}]` };
+        else if (typeof id === "string" && patterns.some((p) => p.test(id))) publicSubnets.push(show(id));
+    });
+    // Unknown ids that all come from subnets of the stack are judged by those subnets.
+    const fromStackSubnets = sources.length > 0 && sources.every((d) => d.type === EC2_SUBNET);
+    return { publicSubnets, unknown: unknown ?? (fromStackSubnets ? undefined : unknownId) };
+}
+
+const SUBNET_GROUPS: Record<string, Kind> = {
+    [RDS_INSTANCE]: kind(aws.rds.SubnetGroup, "aws.rds.SubnetGroup"),
+    [RDS_CLUSTER]: kind(aws.rds.SubnetGroup, "aws.rds.SubnetGroup"),
+    [DOCDB_CLUSTER]: kind(aws.docdb.SubnetGroup, "aws.docdb.SubnetGroup"),
+};
+
+/** rds-12: a database in a public subnet is one security group mistake away from the internet. */
+export const rdsPrivateSubnetGroup = stackPolicy<{ publicSubnetPatterns: string[] }>({
+    name: "rds-private-subnet-group",
+    description: "RDS instances and clusters and DocumentDB clusters must sit in a subnet group of this stack that holds only non-public subnets.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+        "Create an aws.rds.SubnetGroup (aws.docdb.SubnetGroup for DocumentDB) from the VPC's isolated or private subnet ids and pass its name as `dbSubnetGroupName`. " +
+        "On AWS, list the ids of public subnets created outside the stack in `publicSubnetPatterns`.",
+    securityHub: ["RDS.18"],
+    catalogue: ["rds-12"],
+    config: {
+        publicSubnetPatterns: {
+            type: "array",
+            items: { type: "string" },
+            default: ["public"],
+            description: "Regular expressions (case-insensitive) that mark a subnet id as public. The default matches the mock ids of awsx public subnets.",
+        },
+    },
+    check: (resources, { config }, report) => {
+        const patterns = config.publicSubnetPatterns.map((p) => new RegExp(p, "i"));
+        for (const db of resources.filter((r) => r.type in SUBNET_GROUPS)) {
+            const what = labelOf(db.type);
+            const groupKind = SUBNET_GROUPS[db.type];
+            const name = db.props.dbSubnetGroupName;
+            const requirement = `${what} "${db.name}" sits in non-public subnets only`;
+            if (!isSet(name)) {
+                // A same-region read replica always shares its source's subnet group.
+                if (db.type === RDS_INSTANCE && isSet(db.props.replicateSourceDb)) continue;
+                report.violation(db, `${what} must sit in a subnet group of non-public subnets: dbSubnetGroupName is (unset), so AWS uses the default VPC, expected an ${groupKind.display} of private subnets.`);
+                continue;
+            }
+            const group = linkedResource(db, "dbSubnetGroupName", groupKind, resources);
+            if (!group) {
+                if (isUnknown(name)) report.unverifiable(db, "dbSubnetGroupName", requirement);
+                else report.violation(db, `${what} must sit in a subnet group of this stack, so its subnets can be checked: dbSubnetGroupName is ${show(name)}, expected the name of an ${groupKind.display} of this stack.`);
+                continue;
+            }
+            const { publicSubnets, unknown } = publicSubnetsOf(group, patterns);
+            if (publicSubnets.length > 0) {
+                report.violation(db, `${what} must sit in non-public subnets only: subnet group "${group.name}" holds public subnet ${publicSubnets.join(", ")}, expected only private or isolated subnets.`);
+            } else if (unknown) {
+                report.unverifiable(unknown.resource, unknown.path, requirement);
+            }
+        }
+    },
+});
+
+/** How a parameter list sets `rds.force_ssl`; `path` locates the entry within the list. */
+export function forceSslOf(parameters: unknown): { state: "on" | "off" | "absent" | "unknown"; path?: string; value?: unknown } {
+    if (isUnknown(parameters)) return { state: "unknown", path: "parameters" };
+    const params = list<{ name?: unknown; value?: unknown }>(parameters);
+    const i = params.findIndex((p) => p?.name === "rds.force_ssl");
+    if (i < 0) {
+        const j = params.findIndex((p) => isUnknown(p) || isUnknown(p?.name));
+        return j < 0 ? { state: "absent" } : { state: "unknown", path: `parameters[${j}]` };
+    }
+    const value = params[i].value;
+    if (isUnknown(value)) return { state: "unknown", path: `parameters[${i}].value`, value };
+    return { state: String(value) === "1" ? "on" : "off", value };
+}
+
+/** PostgreSQL databases and the input that names their parameter group. */
+const POSTGRES_TARGETS: { type: string; engine: string; field: string; group: Kind }[] = [
+    { type: RDS_INSTANCE, engine: "postgres", field: "parameterGroupName", group: kind(aws.rds.ParameterGroup, "aws.rds.ParameterGroup") },
+    { type: RDS_CLUSTER, engine: "aurora-postgresql", field: "dbClusterParameterGroupName", group: kind(aws.rds.ClusterParameterGroup, "aws.rds.ClusterParameterGroup") },
+];
+
+/**
+ * rds-13: the server refuses unencrypted connections. Recent engine versions default rds.force_ssl
+ * to 1, but a default group can neither be audited here nor pinned, so the setting must be explicit.
+ */
+export const rdsPostgresForceSsl = stackPolicy({
+    name: "rds-postgres-force-ssl",
+    description: "PostgreSQL RDS instances and Aurora PostgreSQL clusters must use a parameter group of this stack that sets rds.force_ssl = 1.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+        "Create an aws.rds.ParameterGroup (aws.rds.ClusterParameterGroup for Aurora) with the parameter `rds.force_ssl` = `1` and pass its name as " +
+        "`parameterGroupName` (`dbClusterParameterGroupName`).",
+    catalogue: ["rds-13"],
+    check: (resources, _ctx, report) => {
+        for (const db of resources) {
+            const target = POSTGRES_TARGETS.find((t) => t.type === db.type);
+            if (!target) continue;
+            const what = labelOf(db.type);
+            const requirement = `${what} "${db.name}" accepts only TLS connections (rds.force_ssl = 1)`;
+            const engine = db.props.engine;
+            if (isUnknown(engine)) {
+                report.unverifiable(db, "engine", requirement);
+                continue;
+            }
+            if (engine !== target.engine) continue;
+            const must = `${what} must use a parameter group that sets rds.force_ssl = 1`;
+            const expected = `expected an ${target.group.display} of this stack with rds.force_ssl = 1`;
+            const name = db.props[target.field];
+            if (!isSet(name)) {
+                report.violation(db, `${must}: ${target.field} is (unset), so the engine's default group applies, ${expected}.`);
+                continue;
+            }
+            const group = linkedResource(db, target.field, target.group, resources);
+            if (!group) {
+                if (isUnknown(name)) report.unverifiable(db, target.field, requirement);
+                else report.violation(db, `${must}: ${target.field} is ${show(name)}, which is not a group of this stack, ${expected}.`);
+                continue;
+            }
+            const ssl = forceSslOf(group.props.parameters);
+            if (ssl.state === "unknown") report.unverifiable(group, ssl.path!, requirement);
+            else if (ssl.state === "absent") report.violation(db, `${must}: parameter group "${group.name}" does not set rds.force_ssl, ${expected}.`);
+            else if (ssl.state === "off") report.violation(db, `${must}: parameter group "${group.name}" sets rds.force_ssl to ${show(ssl.value)}, expected "1".`);
+        }
+    },
+});
+
+/** The ARN a database will have, as far as the inputs tell: `db:<identifier>` or `cluster:<clusterIdentifier>`. */
+function arnKindAndName(db: StackResource): { kind: string; name: unknown } {
+    return db.type === RDS_INSTANCE ? { kind: "db", name: db.props.identifier } : { kind: "cluster", name: db.props.clusterIdentifier };
+}
+
+const glob = (pattern: string, text: string) =>
+    new RegExp(`^${pattern.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(text);
+
+/** Stands in for a name the inputs do not give: only a `*` can match it. */
+const ANY_NAME = "\u0000";
+
+/**
+ * Whether an AWS Backup selection entry (`*`, or an ARN with `*` wildcards) selects the database.
+ * Partition, region and account are taken to be the stack's own; DocumentDB ARNs are `arn:aws:rds:`.
+ */
+export function arnSelects(pattern: string, db: StackResource): boolean {
+    if (pattern === "*") return true;
+    const parts = pattern.split(":");
+    if (parts[0] !== "arn" || parts.length < 6) return false;
+    const { kind: arnKind, name } = arnKindAndName(db);
+    const known = typeof name === "string" && !isUnknown(name) ? name : ANY_NAME;
+    return glob([parts[0], "*", parts[2], "*", "*", ...parts.slice(5)].join(":"), `arn:aws:rds:region:account:${arnKind}:${known}`);
+}
+
+/** "yes", "no", or "unknown" when the selection's resources are unknown and not traced to any resource. */
+export function selectionCovers(selection: StackResource, db: StackResource): "yes" | "no" | "unknown" {
+    const p = selection.props;
+    const matches = (field: "resources" | "notResources") =>
+        (selection.propertyDependencies[field] ?? []).includes(db) || list(p[field]).some((a) => typeof a === "string" && !isUnknown(a) && arnSelects(a, db));
+    if (matches("notResources")) return "no";
+    if (matches("resources")) return "yes";
+    // Only the database's own `tags` input: provider default tags are not among the inputs policies see.
+    const tags = db.props.tags ?? {};
+    const byTag = list(p.selectionTags).some((t) => String(t?.type).toUpperCase() === "STRINGEQUALS" && isSet(t?.key) && tags[t.key] === t.value);
+    if (byTag) return "yes";
+    const untraced = (isUnknown(p.resources) || list(p.resources).some(isUnknown)) && (selection.propertyDependencies.resources ?? []).length === 0;
+    return untraced ? "unknown" : "no";
+}
+
+/** rds-15: every database is in a backup plan (point-in-time backups live only as long as the instance). */
+export const rdsInBackupPlan = stackPolicy({
+    name: "rds-in-backup-plan",
+    description: "RDS instances and clusters and DocumentDB clusters must be selected by an AWS Backup plan of this stack.",
+    severity: "medium",
+    enforcementLevel: "advisory",
+    remediationSteps: "Add the database's `arn` to the `resources` of an aws.backup.Selection (or select it by a tag it carries) of a plan with a vault.",
+    catalogue: ["rds-15"],
+    check: (resources, _ctx, report) => {
+        const selections = resources.filter((r) => r.type === BACKUP_SELECTION);
+        for (const db of resources.filter((r) => DATABASE_TOKENS.includes(r.type))) {
+            const verdicts = selections.map((s) => selectionCovers(s, db));
+            if (verdicts.includes("yes")) continue;
+            const what = labelOf(db.type);
+            const unsure = selections.find((_s, i) => verdicts[i] === "unknown");
+            if (unsure) {
+                report.unverifiable(unsure, "resources", `${what} "${db.name}" is in a backup plan`);
+                continue;
+            }
+            const found = selections.length === 0 ? "the stack has no aws.backup.Selection" : `none of the ${selections.length} aws.backup.Selection resources selects it`;
+            report.violation(db, `${what} must be in an AWS Backup plan: ${found}, expected a selection whose resources include its ARN (or a matching wildcard).`);
+        }
+    },
+});

@@ -1,0 +1,193 @@
+import * as aws from "@pulumi/aws";
+import * as assert from "assert";
+import { forceSslOf, rdsInBackupPlan, rdsPostgresForceSsl, rdsPrivateSubnetGroup } from "../../policies/database-stack";
+import { tokenOf } from "../../policies/lib/define";
+import { EvalResource } from "../../tools/offline/evaluate";
+import { goodAuroraCluster, goodDocdbCluster, goodInstance, supportingResources } from "./database-fixtures";
+import { UNKNOWN, UNKNOWN_ARRAY, messages, res, run } from "./helpers";
+
+const urnOf = (r: EvalResource) => r.urn;
+const db = (props: Record<string, unknown> = {}, o: Parameters<typeof res>[2] = {}) => res(aws.rds.Instance, { ...goodInstance, ...props }, { name: "db", ...o });
+const without = (r: EvalResource[], type: Function) => r.filter((x) => x.type !== tokenOf(type));
+const goodStack = () => [...supportingResources(), db(), res(aws.rds.Cluster, goodAuroraCluster, { name: "aurora" }), res(aws.docdb.Cluster, goodDocdbCluster, { name: "docs" })];
+
+describe("policies: database joins (stack)", () => {
+    describe("rds-private-subnet-group", () => {
+        it("passes databases in groups of isolated subnets, joined by name", async () => {
+            assert.deepStrictEqual(await run(rdsPrivateSubnetGroup, goodStack()), []);
+        });
+        it("rejects a group holding an awsx public subnet id, joined by property dependency, as mandatory", async () => {
+            const vpc = res("awsx:ec2:Vpc", {}, { name: "vpc" });
+            const group = res(aws.rds.SubnetGroup, { subnetIds: ["subnet-isolated-a", "subnet-public-b"] }, { name: "db-subnets", propertyDependencies: { subnetIds: [vpc.urn] } });
+            const diags = await run(rdsPrivateSubnetGroup, [vpc, group, db({ dbSubnetGroupName: UNKNOWN }, { propertyDependencies: { dbSubnetGroupName: [group.urn] } })]);
+            assert.deepStrictEqual(messages(diags), [
+                'RDS instance must sit in non-public subnets only: subnet group "db-subnets" holds public subnet "subnet-public-b", expected only private or isolated subnets.',
+            ]);
+            assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+            assert.strictEqual(diags[0].urn, urnOf(db()));
+        });
+        it("rejects a subnet of the stack that maps public IPs on launch, even before its id is known", async () => {
+            const pub = res(aws.ec2.Subnet, { vpcId: "vpc-1", cidrBlock: "10.0.0.0/24", mapPublicIpOnLaunch: true }, { name: "public-a" });
+            const priv = res(aws.ec2.Subnet, { vpcId: "vpc-1", cidrBlock: "10.0.1.0/24" }, { name: "isolated-a" });
+            const group = res(aws.rds.SubnetGroup, { name: "shop-db-subnets", subnetIds: [UNKNOWN, UNKNOWN] }, { name: "db-subnets", propertyDependencies: { subnetIds: [pub.urn, priv.urn] } });
+            assert.deepStrictEqual(messages(await run(rdsPrivateSubnetGroup, [pub, priv, group, db()])), [
+                'RDS instance must sit in non-public subnets only: subnet group "db-subnets" holds public subnet "public-a" (mapPublicIpOnLaunch), expected only private or isolated subnets.',
+            ]);
+        });
+        it("passes unknown ids that all come from private subnets of the stack", async () => {
+            const priv = res(aws.ec2.Subnet, { vpcId: "vpc-1", cidrBlock: "10.0.1.0/24", mapPublicIpOnLaunch: false }, { name: "isolated-a" });
+            const group = res(aws.rds.SubnetGroup, { name: "shop-db-subnets", subnetIds: [UNKNOWN] }, { name: "db-subnets", propertyDependencies: { subnetIds: [priv.urn] } });
+            assert.deepStrictEqual(await run(rdsPrivateSubnetGroup, [priv, group, db()]), []);
+        });
+        it("reports awsx subnet ids unknown during preview as unverifiable, on the subnet group", async () => {
+            const vpc = res("awsx:ec2:Vpc", {}, { name: "vpc" });
+            const group = res(aws.rds.SubnetGroup, { name: "shop-db-subnets", subnetIds: UNKNOWN_ARRAY }, { name: "db-subnets", propertyDependencies: { subnetIds: [vpc.urn] } });
+            const diags = await run(rdsPrivateSubnetGroup, [vpc, group, db()]);
+            assert.strictEqual(diags.length, 1);
+            assert.match(diags[0].message, /^Cannot verify during preview that RDS instance "db" sits in non-public subnets only: subnetIds is \(unknown until apply\)/);
+            assert.strictEqual(diags[0].enforcementLevel, "advisory");
+            assert.strictEqual(diags[0].urn, group.urn);
+        });
+        it("rejects a database without a subnet group (the default VPC), but not a same-region replica", async () => {
+            assert.deepStrictEqual(messages(await run(rdsPrivateSubnetGroup, [...supportingResources(), db({ dbSubnetGroupName: undefined })])), [
+                "RDS instance must sit in a subnet group of non-public subnets: dbSubnetGroupName is (unset), so AWS uses the default VPC, expected an aws.rds.SubnetGroup of private subnets.",
+            ]);
+            const replica = res(aws.rds.Instance, { replicateSourceDb: "shop-db", instanceClass: "db.m6g.large" }, { name: "replica" });
+            assert.deepStrictEqual(await run(rdsPrivateSubnetGroup, replica), []);
+        });
+        it("rejects a subnet group that is not in the stack, and one of the wrong service", async () => {
+            assert.deepStrictEqual(messages(await run(rdsPrivateSubnetGroup, [...supportingResources(), db({ dbSubnetGroupName: "legacy-subnets" })])), [
+                'RDS instance must sit in a subnet group of this stack, so its subnets can be checked: dbSubnetGroupName is "legacy-subnets", expected the name of an aws.rds.SubnetGroup of this stack.',
+            ]);
+            const docs = res(aws.docdb.Cluster, { ...goodDocdbCluster, dbSubnetGroupName: "shop-db-subnets" }, { name: "docs" });
+            assert.deepStrictEqual(messages(await run(rdsPrivateSubnetGroup, [...supportingResources(), docs])), [
+                'DocumentDB cluster must sit in a subnet group of this stack, so its subnets can be checked: dbSubnetGroupName is "shop-db-subnets", expected the name of an aws.docdb.SubnetGroup of this stack.',
+            ]);
+        });
+        it("reports an unknown group name that leads nowhere as unverifiable", async () => {
+            const diags = await run(rdsPrivateSubnetGroup, [db({ dbSubnetGroupName: UNKNOWN })]);
+            assert.strictEqual(diags.length, 1);
+            assert.match(diags[0].message, /^Cannot verify during preview that RDS instance "db" sits in non-public subnets only: dbSubnetGroupName is \(unknown until apply\)/);
+        });
+        it("cannot tell opaque AWS subnet ids apart unless the policy config lists them", async () => {
+            const group = res(aws.rds.SubnetGroup, { name: "shop-db-subnets", subnetIds: ["subnet-0a1b2c3d", "subnet-0e4f5a6b"] }, { name: "db-subnets" });
+            assert.deepStrictEqual(await run(rdsPrivateSubnetGroup, [group, db()]), []);
+            assert.deepStrictEqual(messages(await run(rdsPrivateSubnetGroup, [group, db()], { publicSubnetPatterns: ["^subnet-0e4f5a6b$"] })), [
+                'RDS instance must sit in non-public subnets only: subnet group "db-subnets" holds public subnet "subnet-0e4f5a6b", expected only private or isolated subnets.',
+            ]);
+        });
+        it("reports an exempted database as advisory with its reason", async () => {
+            const diags = await run(rdsPrivateSubnetGroup, [db({ dbSubnetGroupName: undefined })], { exemptions: [{ resource: "db", reason: "migrating out of the default VPC, OPS-7" }] });
+            assert.deepStrictEqual(messages(diags), [
+                "Exempted (migrating out of the default VPC, OPS-7): RDS instance must sit in a subnet group of non-public subnets: dbSubnetGroupName is (unset), so AWS uses the default VPC, expected an aws.rds.SubnetGroup of private subnets.",
+            ]);
+            assert.strictEqual(diags[0].enforcementLevel, "advisory");
+        });
+    });
+
+    describe("rds-postgres-force-ssl", () => {
+        const params = (parameters: unknown, o: Parameters<typeof res>[2] = {}) => res(aws.rds.ParameterGroup, { name: "shop-db-params", family: "postgres16", parameters }, { name: "db-params", ...o });
+
+        it("passes PostgreSQL instances and Aurora clusters whose groups set rds.force_ssl = 1", async () => {
+            assert.deepStrictEqual(await run(rdsPostgresForceSsl, goodStack()), []);
+        });
+        it("rejects an instance on the engine's default group, as mandatory", async () => {
+            const diags = await run(rdsPostgresForceSsl, [db({ parameterGroupName: undefined })]);
+            assert.deepStrictEqual(messages(diags), [
+                "RDS instance must use a parameter group that sets rds.force_ssl = 1: parameterGroupName is (unset), so the engine's default group applies, expected an aws.rds.ParameterGroup of this stack with rds.force_ssl = 1.",
+            ]);
+            assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+        });
+        it("rejects a group named but not declared in the stack (default.postgres16)", async () => {
+            assert.deepStrictEqual(messages(await run(rdsPostgresForceSsl, [db({ parameterGroupName: "default.postgres16" })])), [
+                'RDS instance must use a parameter group that sets rds.force_ssl = 1: parameterGroupName is "default.postgres16", which is not a group of this stack, expected an aws.rds.ParameterGroup of this stack with rds.force_ssl = 1.',
+            ]);
+        });
+        it("rejects a group that leaves rds.force_ssl out or sets it to 0", async () => {
+            assert.deepStrictEqual(messages(await run(rdsPostgresForceSsl, [params([{ name: "log_min_duration_statement", value: "500" }]), db()])), [
+                'RDS instance must use a parameter group that sets rds.force_ssl = 1: parameter group "db-params" does not set rds.force_ssl, expected an aws.rds.ParameterGroup of this stack with rds.force_ssl = 1.',
+            ]);
+            assert.deepStrictEqual(messages(await run(rdsPostgresForceSsl, [params([{ name: "rds.force_ssl", value: "0" }]), db()])), [
+                'RDS instance must use a parameter group that sets rds.force_ssl = 1: parameter group "db-params" sets rds.force_ssl to "0", expected "1".',
+            ]);
+        });
+        it("follows the property dependency to an auto-named group", async () => {
+            const group = res(aws.rds.ParameterGroup, { family: "postgres16", parameters: [{ name: "rds.force_ssl", value: "0" }] }, { name: "db-params" });
+            const diags = await run(rdsPostgresForceSsl, [group, db({ parameterGroupName: UNKNOWN }, { propertyDependencies: { parameterGroupName: [group.urn] } })]);
+            assert.deepStrictEqual(messages(diags), ['RDS instance must use a parameter group that sets rds.force_ssl = 1: parameter group "db-params" sets rds.force_ssl to "0", expected "1".']);
+        });
+        it("reports a value unknown during preview as unverifiable, on the parameter group", async () => {
+            const group = params([{ name: "rds.force_ssl", value: UNKNOWN }]);
+            const diags = await run(rdsPostgresForceSsl, [group, db()]);
+            assert.strictEqual(diags.length, 1);
+            assert.match(diags[0].message, /^Cannot verify during preview that RDS instance "db" accepts only TLS connections \(rds.force_ssl = 1\): parameters\[0\]\.value is \(unknown until apply\)/);
+            assert.strictEqual(diags[0].urn, group.urn);
+        });
+        it("checks Aurora PostgreSQL clusters' cluster parameter group", async () => {
+            const cluster = res(aws.rds.Cluster, { ...goodAuroraCluster, dbClusterParameterGroupName: undefined }, { name: "aurora" });
+            assert.deepStrictEqual(messages(await run(rdsPostgresForceSsl, [...supportingResources(), cluster])), [
+                "RDS cluster must use a parameter group that sets rds.force_ssl = 1: dbClusterParameterGroupName is (unset), so the engine's default group applies, expected an aws.rds.ClusterParameterGroup of this stack with rds.force_ssl = 1.",
+            ]);
+        });
+        it("ignores other engines", async () => {
+            assert.deepStrictEqual(await run(rdsPostgresForceSsl, [db({ engine: "mysql", parameterGroupName: undefined }), res(aws.docdb.Cluster, goodDocdbCluster)]), []);
+        });
+        it("reads the setting from a parameter list", () => {
+            assert.deepStrictEqual(forceSslOf([{ name: "rds.force_ssl", value: 1 }]), { state: "on", value: 1 });
+            assert.deepStrictEqual(forceSslOf(undefined), { state: "absent" });
+            assert.deepStrictEqual(forceSslOf(UNKNOWN_ARRAY), { state: "unknown", path: "parameters" });
+            assert.deepStrictEqual(forceSslOf([{ name: "a", value: "1" }, UNKNOWN]), { state: "unknown", path: "parameters[1]" });
+        });
+    });
+
+    describe("rds-in-backup-plan", () => {
+        const selection = (props: Record<string, unknown>, o: Parameters<typeof res>[2] = {}) =>
+            res(aws.backup.Selection, { name: "databases", planId: "plan-id", iamRoleArn: "arn:aws:iam::123456789012:role/backup", ...props }, { name: "db-backup", ...o });
+
+        it("passes every database selected by wildcard ARNs", async () => {
+            assert.deepStrictEqual(await run(rdsInBackupPlan, goodStack()), []);
+        });
+        it("rejects every database when the stack has no backup selection, as advisory", async () => {
+            const diags = await run(rdsInBackupPlan, without(goodStack(), aws.backup.Selection));
+            assert.deepStrictEqual(messages(diags), [
+                "RDS instance must be in an AWS Backup plan: the stack has no aws.backup.Selection, expected a selection whose resources include its ARN (or a matching wildcard).",
+                "RDS cluster must be in an AWS Backup plan: the stack has no aws.backup.Selection, expected a selection whose resources include its ARN (or a matching wildcard).",
+                "DocumentDB cluster must be in an AWS Backup plan: the stack has no aws.backup.Selection, expected a selection whose resources include its ARN (or a matching wildcard).",
+            ]);
+            assert.ok(diags.every((d) => d.enforcementLevel === "advisory"));
+        });
+        it("joins a selection to a database through the ARN's property dependency", async () => {
+            const instance = db();
+            const other = res(aws.rds.Instance, { ...goodInstance, identifier: "reports-db" }, { name: "reports" });
+            const diags = await run(rdsInBackupPlan, [instance, other, selection({ resources: [UNKNOWN] }, { propertyDependencies: { resources: [instance.urn] } })]);
+            assert.deepStrictEqual(messages(diags), [
+                "RDS instance must be in an AWS Backup plan: none of the 1 aws.backup.Selection resources selects it, expected a selection whose resources include its ARN (or a matching wildcard).",
+            ]);
+            assert.strictEqual(diags[0].urn, other.urn);
+        });
+        it("matches literal and wildcard ARNs against the identifier", async () => {
+            const exact = selection({ resources: ["arn:aws:rds:us-east-1:123456789012:db:shop-db", "arn:aws:rds:*:*:cluster:shop-*"] });
+            assert.deepStrictEqual(await run(rdsInBackupPlan, [exact, db(), res(aws.docdb.Cluster, goodDocdbCluster, { name: "docs" })]), []);
+            const diags = await run(rdsInBackupPlan, [exact, db({ identifier: "other-db" })]);
+            assert.strictEqual(diags.length, 1);
+        });
+        it("lets only a bare * match a database whose identifier is not given", async () => {
+            const auto = db({ identifier: undefined });
+            assert.strictEqual((await run(rdsInBackupPlan, [auto, selection({ resources: ["arn:aws:rds:*:*:db:shop-*"] })])).length, 1);
+            assert.deepStrictEqual(await run(rdsInBackupPlan, [auto, selection({ resources: ["arn:aws:rds:*:*:db:*"] })]), []);
+            assert.deepStrictEqual(await run(rdsInBackupPlan, [auto, selection({ resources: ["*"] })]), []);
+        });
+        it("honours notResources and tag selections", async () => {
+            assert.strictEqual((await run(rdsInBackupPlan, [db(), selection({ resources: ["*"], notResources: ["arn:aws:rds:*:*:db:shop-db"] })])).length, 1);
+            const tagged = db({ tags: { Backup: "daily" } });
+            assert.deepStrictEqual(await run(rdsInBackupPlan, [tagged, selection({ selectionTags: [{ type: "STRINGEQUALS", key: "Backup", value: "daily" }] })]), []);
+        });
+        it("reports unknown resources it cannot trace as unverifiable, on the selection", async () => {
+            const sel = selection({ resources: [UNKNOWN] });
+            const diags = await run(rdsInBackupPlan, [db(), sel]);
+            assert.strictEqual(diags.length, 1);
+            assert.match(diags[0].message, /^Cannot verify during preview that RDS instance "db" is in a backup plan: resources is/);
+            assert.strictEqual(diags[0].urn, sel.urn);
+        });
+    });
+});
