@@ -1,0 +1,182 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { loadConfig } from "../infra/config/load";
+import { AUTH_TOKEN_SPECIALS, Redis, RedisArgs } from "../infra/data/redis";
+import { DATA_KEY, ISOLATED_SUBNETS, LOGS_KEY, STACKS, childrenOf, plainOccurrences, valueOf } from "./data-fixtures";
+import { Overrides, RecordedResource, Run, isSecret, runUnderMocks } from "./harness";
+
+const GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
+/** What the mock's RandomPassword returns as `result`. */
+const MOCK_TOKEN = "mock-generated-password-0123456789abcdef";
+
+function redis(overrides: Partial<RedisArgs> = {}) {
+    const c = loadConfig();
+    return new Redis("cache", {
+        cache: c.cache,
+        logs: c.logs,
+        environment: c.environment,
+        namePrefix: `${c.app.name}-${c.environment}`,
+        subnetIds: ISOLATED_SUBNETS,
+        securityGroupIds: ["sg-cache"],
+        dataKeyArn: DATA_KEY,
+        logsKeyArn: LOGS_KEY,
+        protect: c.protectStatefulResources,
+        ...overrides,
+    });
+}
+
+async function runRedis(stack: string, overrides: Overrides = {}) {
+    let component: Redis | undefined;
+    const run = await runUnderMocks(() => {
+        component = redis();
+    }, stack, overrides);
+    return { run, component: component! };
+}
+
+describe("Redis", () => {
+    for (const env of STACKS) {
+        describe(env.stack, () => {
+            let run: Run;
+            let component: Redis;
+            let group: RecordedResource;
+            const prefix = `pos-${env.stack}`;
+            const replicated = env.stack === "prod"; // prod has 2 nodes, staging 1
+            before(async () => {
+                ({ run, component } = await runRedis(env.stack));
+                group = run.one(GROUP, "cache-replication-group");
+            });
+
+            it("runs the configured Redis OSS version and node type", () => {
+                assert.deepStrictEqual(
+                    [group.inputs.engine, group.inputs.engineVersion, group.inputs.nodeType, group.inputs.numCacheClusters, group.inputs.replicationGroupId],
+                    ["redis", "7.1", env.stack === "prod" ? "cache.m6g.large" : "cache.t4g.small", env.stack === "prod" ? 2 : 1, `${prefix}-redis`],
+                );
+            });
+
+            it("encrypts at rest with the data key and requires TLS", () => {
+                assert.strictEqual(group.inputs.atRestEncryptionEnabled, true);
+                assert.strictEqual(group.inputs.kmsKeyId, DATA_KEY);
+                assert.strictEqual(group.inputs.transitEncryptionEnabled, true);
+                assert.strictEqual(group.inputs.transitEncryptionMode, "required");
+            });
+
+            it("requires AUTH with the generated token, passed as a secret", () => {
+                assert.ok(isSecret(group.inputs.authToken), "authToken reaches the provider in plain text");
+                assert.strictEqual(group.inputs.authToken.value, MOCK_TOKEN);
+                assert.ok(isSecret(group.wireInputs.authToken), "authToken is not marked secret on the wire");
+                const password = run.one("random:index/randomPassword:RandomPassword", "cache-auth-token");
+                assert.deepStrictEqual(group.propertyDependencies.authToken, [password.urn]);
+            });
+
+            it("generates a 64-character token from characters Redis AUTH accepts", () => {
+                const password = run.one("random:index/randomPassword:RandomPassword", "cache-auth-token");
+                assert.strictEqual(password.inputs.length, 64);
+                assert.strictEqual(password.inputs.overrideSpecial, "!&#$^<>-");
+                assert.strictEqual(password.inputs.special, true);
+                for (const forbidden of [" ", '"', "/", "@"]) assert.ok(!AUTH_TOKEN_SPECIALS.includes(forbidden), forbidden);
+            });
+
+            it("keeps the token in a Secrets Manager secret under the data key", () => {
+                const secret = run.one("aws:secretsmanager/secret:Secret", "cache-auth-secret");
+                assert.strictEqual(secret.inputs.kmsKeyId, DATA_KEY);
+                const version = run.one("aws:secretsmanager/secretVersion:SecretVersion", "cache-auth-secret-value");
+                assert.ok(isSecret(version.inputs.secretString), "secretString reaches the provider in plain text");
+                assert.strictEqual(version.inputs.secretString.value, MOCK_TOKEN);
+                assert.deepStrictEqual(version.propertyDependencies.secretId, [secret.urn]);
+            });
+
+            it("never passes the token in plain text, and outputs only the secret's ARN", async () => {
+                for (const r of run.resources) assert.deepStrictEqual(plainOccurrences(r.inputs, MOCK_TOKEN), [], r.name);
+                const outputs: Record<string, unknown> = {};
+                for (const [key, v] of Object.entries(component)) {
+                    if (pulumi.Output.isInstance(v) && key !== "urn") outputs[key] = await valueOf(v);
+                }
+                assert.deepStrictEqual(outputs, {
+                    primaryEndpointAddress: "master.cache-replication-group.abcdef.eu-west-1.cache.amazonaws.com",
+                    readerEndpointAddress: "replica.cache-replication-group.abcdef.eu-west-1.cache.amazonaws.com",
+                    port: 6379,
+                    authTokenSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret/cache-auth-secret",
+                });
+            });
+
+            it(`automatic failover and Multi-AZ ${replicated}`, () => {
+                assert.strictEqual(group.inputs.automaticFailoverEnabled, replicated);
+                assert.strictEqual(group.inputs.multiAzEnabled, replicated);
+            });
+
+            it("takes daily snapshots, maintains in its window and upgrades minor versions", () => {
+                assert.strictEqual(group.inputs.snapshotRetentionLimit, env.stack === "prod" ? 7 : 1);
+                assert.strictEqual(group.inputs.snapshotWindow, "02:00-03:00");
+                assert.strictEqual(group.inputs.maintenanceWindow, "sun:05:30-sun:06:30");
+                assert.strictEqual(group.inputs.autoMinorVersionUpgrade, true);
+                assert.strictEqual(group.inputs.finalSnapshotIdentifier, `${prefix}-redis-final`);
+            });
+
+            it("sits in its own subnet group of the isolated subnets, behind the given security group", () => {
+                const subnets = run.one("aws:elasticache/subnetGroup:SubnetGroup", "cache-subnets");
+                assert.deepStrictEqual(subnets.inputs.subnetIds, ISOLATED_SUBNETS);
+                assert.strictEqual(group.inputs.subnetGroupName, subnets.inputs.name);
+                assert.deepStrictEqual(group.inputs.securityGroupIds, ["sg-cache"]);
+            });
+
+            it("sets the eviction policy through a redis7 parameter group", () => {
+                const params = run.one("aws:elasticache/parameterGroup:ParameterGroup", "cache-params");
+                assert.deepStrictEqual([params.inputs.family, params.inputs.name], ["redis7", `${prefix}-redis-redis7`]);
+                assert.deepStrictEqual(params.inputs.parameters, [{ name: "maxmemory-policy", value: "allkeys-lru" }]);
+                assert.strictEqual(group.inputs.parameterGroupName, params.inputs.name);
+            });
+
+            it(`delivers the slow log to a log group kept ${env.logRetention} days under the logs key`, () => {
+                const log = run.one("aws:cloudwatch/logGroup:LogGroup", "cache-slow-log");
+                assert.deepStrictEqual([log.inputs.name, log.inputs.retentionInDays, log.inputs.kmsKeyId], [`/aws/elasticache/${prefix}-redis/slow-log`, env.logRetention, LOGS_KEY]);
+                assert.deepStrictEqual(group.inputs.logDeliveryConfigurations, [
+                    { destination: `/aws/elasticache/${prefix}-redis/slow-log`, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" },
+                ]);
+                assert.deepStrictEqual(group.propertyDependencies.logDeliveryConfigurations, [log.urn]);
+            });
+
+            it(`protect and retainOnDelete are ${env.protect} on the replication group; every child is parented`, () => {
+                assert.strictEqual(group.protect, env.protect);
+                assert.strictEqual(group.retainOnDelete, env.protect);
+                const root = run.one("baseline:data:Redis", "cache");
+                for (const r of childrenOf(run, "cache")) assert.strictEqual(r.parent, root.urn, r.name);
+                assert.strictEqual(childrenOf(run, "cache").length, 7);
+            });
+        });
+    }
+
+    it("uses the redis6.x family for 6.2", async () => {
+        const { run } = await runRedis("staging", { "baseline:cache": { engineVersion: "6.2" } });
+        const params = run.one("aws:elasticache/parameterGroup:ParameterGroup");
+        assert.deepStrictEqual([params.inputs.family, params.inputs.name], ["redis6.x", "pos-staging-redis-redis6"]);
+    });
+
+    it("turns failover on in staging too once there is a replica", async () => {
+        const { run } = await runRedis("staging", { "baseline:cache": { numCacheClusters: 2 } });
+        assert.deepStrictEqual([run.one(GROUP).inputs.automaticFailoverEnabled, run.one(GROUP).inputs.multiAzEnabled], [true, true]);
+    });
+
+    describe("validation, before anything is registered", () => {
+        const rejects = async (stack: string, change: (a: RedisArgs) => Partial<RedisArgs>, message: string) => {
+            const run = await runUnderMocks(() => {
+                const c = loadConfig();
+                const base = { cache: c.cache, environment: c.environment } as RedisArgs;
+                assert.throws(() => redis(change(base)), { message });
+            }, stack);
+            assert.deepStrictEqual(run.resources, []);
+        };
+
+        it("refuses a single node in prod", () =>
+            rejects("prod", (a) => ({ cache: { ...a.cache, numCacheClusters: 1 } }),
+                "Redis cache: cache.numCacheClusters is 1, expected 2 to 6 in prod (a primary and at least one replica, so a node or AZ failure fails over)."));
+        it("refuses no nodes in staging", () =>
+            rejects("staging", (a) => ({ cache: { ...a.cache, numCacheClusters: 0 } }), "Redis cache: cache.numCacheClusters is 0, expected 1 to 6 in staging."));
+        it("refuses prod without snapshots", () =>
+            rejects("prod", (a) => ({ cache: { ...a.cache, snapshotRetentionDays: 0 } }), "Redis cache: cache.snapshotRetentionDays is 0, expected at least 1 in prod."));
+        it("refuses a replication group id over 40 characters", () =>
+            rejects("prod", () => ({ namePrefix: "point-of-sale-production-eu-west-1a" }),
+                'Redis cache: namePrefix "point-of-sale-production-eu-west-1a" gives the identifier "point-of-sale-production-eu-west-1a-redis", expected lowercase letters, digits and single hyphens, starting with a letter, at most 40 characters.'));
+        it("refuses an engine version without a parameter family", () =>
+            rejects("prod", (a) => ({ cache: { ...a.cache, engineVersion: "5.0" } }), 'Redis engineVersion "5.0" has no known parameter group family: expected 6.x or 7.x, such as 7.1.'));
+    });
+});
