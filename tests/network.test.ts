@@ -208,8 +208,9 @@ describe("Network component", function () {
     });
 
     describe("VPC endpoints", () => {
+        // By name: the order of registration depends on when each endpoint's inputs resolve.
         const endpointTable = (r: Run) =>
-            r.ofType(T.endpoint).map((e) => ({
+            [...r.ofType(T.endpoint)].sort((a, b) => a.name.localeCompare(b.name)).map((e) => ({
                 name: e.name,
                 serviceName: e.inputs.serviceName,
                 type: e.inputs.vpcEndpointType,
@@ -229,16 +230,19 @@ describe("Network component", function () {
             routeTableIds: undefined,
             vpc: "network-vpc",
         });
-        // Under mocks awsx reports no route table associations, so the gateway gets none offline;
-        // the lookup itself is unit-tested in network-helpers.test.ts.
-        const s3 = { name: "network-s3-endpoint", serviceName: "com.amazonaws.eu-west-1.s3", type: "Gateway", privateDns: undefined, subnetIds: undefined, securityGroups: undefined, routeTableIds: [], vpc: "network-vpc" };
+        // The mock's awsx VPC gives every subnet its own route table (as awsx does): the gateway must
+        // be in the private and isolated ones, never the public ones.
+        const s3 = (azs: string[]) => ({
+            name: "network-s3-endpoint", serviceName: "com.amazonaws.eu-west-1.s3", type: "Gateway", privateDns: undefined, subnetIds: undefined, securityGroups: undefined,
+            routeTableIds: [...azs.map((az) => `rtb-private-${az}`), ...azs.map((az) => `rtb-isolated-${az}`)], vpc: "network-vpc",
+        });
 
         it("prod: the S3 gateway plus interface endpoints for ECR (api, dkr), Logs, Secrets Manager and SSM in the private subnets", () => {
-            assert.deepStrictEqual(endpointTable(prod), [s3, ...["ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm"].map(iface)]);
+            assert.deepStrictEqual(endpointTable(prod), [...["ecr.api", "ecr.dkr", "logs"].map(iface), s3(["a", "b", "c"]), ...["secretsmanager", "ssm"].map(iface)]);
         });
 
         it("staging: only the S3 gateway endpoint, and no endpoints security group", () => {
-            assert.deepStrictEqual(endpointTable(staging), [s3]);
+            assert.deepStrictEqual(endpointTable(staging), [s3(["a", "b"])]);
             assert.deepStrictEqual(staging.ofType(T.sg).filter((g) => g.name === "network-endpoints-sg"), []);
             assert.strictEqual((staging.outputs as Network).securityGroupIds.endpoints, undefined);
         });

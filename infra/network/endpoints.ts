@@ -37,7 +37,7 @@ export function routeTableIdsForSubnets(associations: RouteTableAssociationIds[]
 
 /** What {@link privateRouteTableIds} reads from the VPC; awsx's `Vpc` satisfies it. */
 export interface VpcRouting {
-    /** Absent (undefined) under mocks; see {@link privateRouteTableIds}. */
+    /** Absent when a mock does not return it; see {@link privateRouteTableIds}. */
     routeTableAssociations: pulumi.Input<{ subnetId: pulumi.Input<string | undefined>; routeTableId: pulumi.Input<string> }[]>;
     privateSubnetIds: pulumi.Output<string[]>;
     isolatedSubnetIds: pulumi.Output<string[]>;
@@ -47,8 +47,9 @@ export interface VpcRouting {
  * Route tables of the private and isolated subnets, for the S3 gateway endpoint.
  *
  * On AWS, awsx (a remote component) returns `routeTableAssociations` as resource references that
- * the SDK rehydrates; each subnet has its own table. Under mocks a remote component has no children
- * and the output is absent: the endpoint then gets no route tables (harmless offline, and the
+ * the SDK rehydrates; each subnet has its own table. Under mocks a remote component has no children;
+ * the project's mock (tools/offline/mock-outputs.ts) returns plain associations, and a mock that
+ * returns none leaves the endpoint with no route tables (harmless offline, and the
  * helper throws on AWS if a subnet has no association instead of silently routing S3 through NAT).
  */
 export function privateRouteTableIds(vpc: VpcRouting): pulumi.Output<string[]> {

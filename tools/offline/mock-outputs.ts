@@ -38,11 +38,14 @@ export function mockResourceOutputs(args: pulumi.runtime.MockResourceArgs, regio
         case "awsx:ec2:Vpc": {
             const azs = (inputs.numberOfAvailabilityZones as number | undefined) ?? (inputs.availabilityZoneNames as string[] | undefined)?.length ?? 3;
             const ids = (tier: string) => AZ_LETTERS.slice(0, azs).map((az) => `subnet-${tier}-${az}`);
+            const tiers = ["public", "private", "isolated"];
             Object.assign(state, {
                 vpcId: `vpc-${name}`,
                 publicSubnetIds: ids("public"),
                 privateSubnetIds: ids("private"),
                 isolatedSubnetIds: ids("isolated"),
+                // awsx gives every subnet its own route table; on AWS these come back as resource references.
+                routeTableAssociations: tiers.flatMap((tier) => ids(tier).map((subnetId) => ({ subnetId, routeTableId: subnetId.replace("subnet-", "rtb-") }))),
             });
             break;
         }
