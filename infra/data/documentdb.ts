@@ -1,0 +1,166 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { DocumentDbConfig, Environment, LogsConfig } from "../config/types";
+import { docdbFamily } from "./engine-families";
+import { docdbLogGroupName, encryptedLogGroup } from "./log-groups";
+import { dataIdentifier } from "./naming";
+
+export interface DocumentDbArgs {
+    /** `baseline:documentDb`: engine, instances, backups and deletion protection (`enabled` is the caller's business). */
+    documentDb: DocumentDbConfig;
+    /** `baseline:logs`: retention of the audit and profiler log groups. */
+    logs: LogsConfig;
+    /** `prod` requires at least 2 instances (a replica to fail over to). */
+    environment: Environment;
+    /** Stable prefix of AWS names, e.g. `pos-prod`: the cluster is `<namePrefix>-docdb`. */
+    namePrefix: string;
+    /** Master user name: a letter, then letters, digits or `_`; well-known defaults such as `admin` are rejected. */
+    masterUsername: string;
+    /** Isolated (database-tier) subnets, in at least two AZs. */
+    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** Security groups of the cluster: the document-store group that admits the application's group on 27017. */
+    securityGroupIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** KMS key for storage (`Keys.dataKeyArn`). */
+    dataKeyArn: pulumi.Input<string>;
+    /** KMS key for the exported log groups (`Keys.logsKeyArn`). */
+    logsKeyArn: pulumi.Input<string>;
+    /** Puts `protect` and `retainOnDelete` on the cluster (prod). */
+    protect: boolean;
+    /** UTC `ddd:hh:mm-ddd:hh:mm` for the cluster and its instances. Default: unset, AWS picks a weekly window. */
+    maintenanceWindow?: string;
+    /** Operations slower than this go to the profiler log. Default 100 (ms). */
+    profilerThresholdMs?: number;
+    /** Certificate authority of the instances' server certificates. Default `rds-ca-rsa2048-g1`. */
+    caCertIdentifier?: string;
+}
+
+/** Logs DocumentDB exports; each gets a pre-created, encrypted log group. */
+export const DOCDB_LOG_EXPORTS = ["audit", "profiler"] as const;
+const RESERVED_USERS = ["admin", "administrator", "root", "master", "serviceadmin", "docdb", "user"];
+
+/**
+ * A DocumentDB cluster in the isolated subnets: encrypted with the data key, TLS only, audited, no password
+ * in config or state (DocumentDB keeps it in Secrets Manager), backed up and kept through a final snapshot.
+ */
+export class DocumentDb extends pulumi.ComponentResource {
+    readonly endpoint: pulumi.Output<string>;
+    readonly readerEndpoint: pulumi.Output<string>;
+    readonly port: pulumi.Output<number>;
+    /**
+     * Secret (managed by DocumentDB) with the master user's name and password; undefined only while
+     * DocumentDB has not reported it. The provider cannot choose its key: it uses `aws/secretsmanager`.
+     */
+    readonly masterUserSecretArn: pulumi.Output<string | undefined>;
+
+    constructor(name: string, args: DocumentDbArgs, opts?: pulumi.ComponentResourceOptions) {
+        const doc = args.documentDb;
+        const clusterId = dataIdentifier(`DocumentDb ${name}`, args.namePrefix, "docdb", 63);
+        const family = docdbFamily(doc.engineVersion);
+        const minInstances = args.environment === "prod" ? 2 : 1;
+        if (!Number.isInteger(doc.instanceCount) || doc.instanceCount < minInstances || doc.instanceCount > 16) {
+            throw new Error(
+                `DocumentDb ${name}: documentDb.instanceCount is ${doc.instanceCount}, expected ${minInstances} to 16 in ${args.environment}` +
+                    (minInstances === 2 ? " (a primary and at least one replica to fail over to)." : "."),
+            );
+        }
+        if (!Number.isInteger(doc.backupRetentionDays) || doc.backupRetentionDays < 1 || doc.backupRetentionDays > 35) {
+            throw new Error(`DocumentDb ${name}: documentDb.backupRetentionDays is ${doc.backupRetentionDays}, expected 1 to 35.`);
+        }
+        if (!/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/.test(args.masterUsername) || RESERVED_USERS.includes(args.masterUsername.toLowerCase())) {
+            throw new Error(
+                `DocumentDb ${name}: masterUsername ${JSON.stringify(args.masterUsername)} is not allowed, expected a letter then up to 62 letters, digits or "_", ` +
+                    `other than ${RESERVED_USERS.join(", ")}.`,
+            );
+        }
+        super("baseline:data:DocumentDb", name, {}, opts);
+        const profilerThresholdMs = args.profilerThresholdMs ?? 100;
+        const caCertIdentifier = args.caCertIdentifier ?? "rds-ca-rsa2048-g1";
+
+        const subnetGroup = new aws.docdb.SubnetGroup(
+            `${name}-subnets`,
+            { name: clusterId, description: `${clusterId}: isolated subnets only`, subnetIds: args.subnetIds },
+            { parent: this },
+        );
+        // The family is part of the name, so a major upgrade creates the new group before dropping the old one.
+        const parameterGroup = new aws.docdb.ClusterParameterGroup(
+            `${name}-params`,
+            {
+                name: `${clusterId}-${family.replace(".", "-")}`,
+                family,
+                description: `${clusterId}: TLS only, audit and profiler logs`,
+                parameters: [
+                    { name: "tls", value: "enabled" },
+                    { name: "audit_logs", value: "enabled" },
+                    { name: "profiler", value: "enabled" },
+                    { name: "profiler_threshold_ms", value: String(profilerThresholdMs) },
+                ],
+            },
+            { parent: this },
+        );
+        const logGroups = DOCDB_LOG_EXPORTS.map((log) =>
+            encryptedLogGroup(`${name}-log-${log}`, { name: docdbLogGroupName(clusterId, log), retentionDays: args.logs.retentionDays, kmsKeyArn: args.logsKeyArn }, this),
+        );
+
+        const cluster = new aws.docdb.Cluster(
+            `${name}-cluster`,
+            {
+                clusterIdentifier: clusterId,
+                engine: "docdb",
+                engineVersion: doc.engineVersion,
+                // A major version change in config is deliberate; without this DocumentDB refuses it.
+                allowMajorVersionUpgrade: true,
+                masterUsername: args.masterUsername,
+                manageMasterUserPassword: true,
+                port: 27017,
+
+                dbSubnetGroupName: subnetGroup.name,
+                vpcSecurityGroupIds: args.securityGroupIds,
+                dbClusterParameterGroupName: parameterGroup.name,
+
+                storageEncrypted: true,
+                kmsKeyId: args.dataKeyArn,
+
+                backupRetentionPeriod: doc.backupRetentionDays,
+                preferredBackupWindow: doc.backupWindow,
+                preferredMaintenanceWindow: args.maintenanceWindow,
+                deletionProtection: doc.deletionProtection,
+                skipFinalSnapshot: false,
+                finalSnapshotIdentifier: `${clusterId}-final`,
+
+                enabledCloudwatchLogsExports: [...DOCDB_LOG_EXPORTS],
+            },
+            // The log groups must exist first, or DocumentDB creates them unencrypted and without retention.
+            { parent: this, dependsOn: logGroups, protect: args.protect, retainOnDelete: args.protect },
+        );
+
+        // Numbered from 1 so adding an instance never renames the existing ones.
+        for (let i = 1; i <= doc.instanceCount; i++) {
+            new aws.docdb.ClusterInstance(
+                `${name}-instance-${i}`,
+                {
+                    identifier: `${clusterId}-${i}`,
+                    clusterIdentifier: cluster.clusterIdentifier,
+                    engine: "docdb",
+                    instanceClass: doc.instanceClass,
+                    autoMinorVersionUpgrade: true,
+                    caCertIdentifier,
+                    copyTagsToSnapshot: true,
+                    preferredMaintenanceWindow: args.maintenanceWindow,
+                },
+                { parent: this },
+            );
+        }
+
+        this.endpoint = cluster.endpoint;
+        this.readerEndpoint = cluster.readerEndpoint;
+        this.port = cluster.port.apply((p) => p ?? 27017);
+        this.masterUserSecretArn = cluster.masterUserSecrets.apply((secrets) => secrets?.[0]?.secretArn);
+
+        this.registerOutputs({
+            endpoint: this.endpoint,
+            readerEndpoint: this.readerEndpoint,
+            port: this.port,
+            masterUserSecretArn: this.masterUserSecretArn,
+        });
+    }
+}

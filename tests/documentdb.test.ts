@@ -1,0 +1,166 @@
+import * as assert from "assert";
+import { loadConfig } from "../infra/config/load";
+import { DocumentDb, DocumentDbArgs } from "../infra/data/documentdb";
+import { DATA_KEY, ISOLATED_SUBNETS, LOGS_KEY, STACKS, childrenOf, valueOf } from "./data-fixtures";
+import { Overrides, RecordedResource, Run, runUnderMocks } from "./harness";
+
+const CLUSTER = "aws:docdb/cluster:Cluster";
+const INSTANCE = "aws:docdb/clusterInstance:ClusterInstance";
+
+function documentDb(overrides: Partial<DocumentDbArgs> = {}) {
+    const c = loadConfig();
+    return new DocumentDb("documents", {
+        documentDb: c.documentDb,
+        logs: c.logs,
+        environment: c.environment,
+        namePrefix: `${c.app.name}-${c.environment}`,
+        masterUsername: c.database.masterUsername,
+        subnetIds: ISOLATED_SUBNETS,
+        securityGroupIds: ["sg-documents"],
+        dataKeyArn: DATA_KEY,
+        logsKeyArn: LOGS_KEY,
+        protect: c.protectStatefulResources,
+        ...overrides,
+    });
+}
+
+async function runDocumentDb(stack: string, overrides: Overrides = {}, args: Partial<DocumentDbArgs> = {}) {
+    let component: DocumentDb | undefined;
+    const run = await runUnderMocks(() => {
+        component = documentDb(args);
+    }, stack, overrides);
+    return { run, component: component! };
+}
+
+describe("DocumentDb", () => {
+    for (const env of STACKS) {
+        describe(env.stack, () => {
+            let run: Run;
+            let component: DocumentDb;
+            let cluster: RecordedResource;
+            const prefix = `pos-${env.stack}`;
+            const instances = env.stack === "prod" ? 2 : 1;
+            before(async () => {
+                ({ run, component } = await runDocumentDb(env.stack));
+                cluster = run.one(CLUSTER, "documents-cluster");
+            });
+
+            it("runs the configured engine in its own subnet group of the isolated subnets", () => {
+                assert.deepStrictEqual([cluster.inputs.engine, cluster.inputs.engineVersion, cluster.inputs.clusterIdentifier], ["docdb", "5.0.0", `${prefix}-docdb`]);
+                const subnets = run.one("aws:docdb/subnetGroup:SubnetGroup", "documents-subnets");
+                assert.deepStrictEqual(subnets.inputs.subnetIds, ISOLATED_SUBNETS);
+                assert.strictEqual(cluster.inputs.dbSubnetGroupName, subnets.inputs.name);
+                assert.deepStrictEqual(cluster.inputs.vpcSecurityGroupIds, ["sg-documents"]);
+            });
+
+            it("encrypts storage with the data key", () => {
+                assert.strictEqual(cluster.inputs.storageEncrypted, true);
+                assert.strictEqual(cluster.inputs.kmsKeyId, DATA_KEY);
+            });
+
+            it("enforces TLS and turns on audit and profiler logs through a docdb5.0 cluster parameter group", () => {
+                const params = run.one("aws:docdb/clusterParameterGroup:ClusterParameterGroup", "documents-params");
+                assert.deepStrictEqual([params.inputs.family, params.inputs.name], ["docdb5.0", `${prefix}-docdb-docdb5-0`]);
+                assert.deepStrictEqual(params.inputs.parameters, [
+                    { name: "tls", value: "enabled" },
+                    { name: "audit_logs", value: "enabled" },
+                    { name: "profiler", value: "enabled" },
+                    { name: "profiler_threshold_ms", value: "100" },
+                ]);
+                assert.strictEqual(cluster.inputs.dbClusterParameterGroupName, params.inputs.name);
+            });
+
+            it(`keeps ${env.backupDays} days of backups and a final snapshot; deletion protection ${env.deletionProtection}`, () => {
+                assert.strictEqual(cluster.inputs.backupRetentionPeriod, env.backupDays);
+                assert.strictEqual(cluster.inputs.preferredBackupWindow, "03:00-04:00");
+                assert.strictEqual(cluster.inputs.skipFinalSnapshot, false);
+                assert.strictEqual(cluster.inputs.finalSnapshotIdentifier, `${prefix}-docdb-final`);
+                assert.strictEqual(cluster.inputs.deletionProtection, env.deletionProtection);
+            });
+
+            it(`exports audit and profiler logs to pre-created groups kept ${env.logRetention} days under the logs key`, () => {
+                assert.deepStrictEqual(cluster.inputs.enabledCloudwatchLogsExports, ["audit", "profiler"]);
+                const groups = run.ofType("aws:cloudwatch/logGroup:LogGroup");
+                assert.deepStrictEqual(
+                    groups.map((g) => [g.inputs.name, g.inputs.retentionInDays, g.inputs.kmsKeyId]),
+                    [
+                        [`/aws/docdb/${prefix}-docdb/audit`, env.logRetention, LOGS_KEY],
+                        [`/aws/docdb/${prefix}-docdb/profiler`, env.logRetention, LOGS_KEY],
+                    ],
+                );
+                for (const g of groups) assert.ok(cluster.dependencies.includes(g.urn), `cluster does not wait for ${g.name}`);
+            });
+
+            it("has no password anywhere: DocumentDB manages it in Secrets Manager", () => {
+                assert.strictEqual(cluster.inputs.manageMasterUserPassword, true);
+                assert.strictEqual(cluster.inputs.masterUsername, "pos_admin");
+                for (const r of run.resources) {
+                    for (const key of ["masterPassword", "masterPasswordWo", "password"]) assert.strictEqual(r.inputs[key], undefined, `${r.name}.${key}`);
+                }
+            });
+
+            it(`runs ${instances} instance(s) in the cluster with automatic minor upgrades`, () => {
+                const members = run.ofType(INSTANCE);
+                assert.deepStrictEqual(
+                    members.map((m) => [m.name, m.inputs.identifier, m.inputs.clusterIdentifier, m.inputs.instanceClass, m.inputs.autoMinorVersionUpgrade, m.inputs.caCertIdentifier]),
+                    Array.from({ length: instances }, (_, i) => [
+                        `documents-instance-${i + 1}`, `${prefix}-docdb-${i + 1}`, `${prefix}-docdb`,
+                        env.stack === "prod" ? "db.r6g.large" : "db.t4g.medium", true, "rds-ca-rsa2048-g1",
+                    ]),
+                );
+                for (const m of members) assert.deepStrictEqual(m.propertyDependencies.clusterIdentifier, [cluster.urn]);
+            });
+
+            it(`protect and retainOnDelete are ${env.protect} on the cluster; every child is parented`, () => {
+                assert.strictEqual(cluster.protect, env.protect);
+                assert.strictEqual(cluster.retainOnDelete, env.protect);
+                const root = run.one("baseline:data:DocumentDb", "documents");
+                for (const r of childrenOf(run, "documents")) assert.strictEqual(r.parent, root.urn, r.name);
+                assert.strictEqual(childrenOf(run, "documents").length, 5 + instances);
+            });
+
+            it("outputs the cluster's endpoints and port", async () => {
+                assert.deepStrictEqual(
+                    [await valueOf(component.endpoint), await valueOf(component.readerEndpoint), await valueOf(component.port)],
+                    ["documents-cluster.cluster-abcdef.eu-west-1.docdb.amazonaws.com", "documents-cluster.cluster-ro-abcdef.eu-west-1.docdb.amazonaws.com", 27017],
+                );
+            });
+        });
+    }
+
+    it("uses the docdb4.0 family for 4.0.0", async () => {
+        const { run } = await runDocumentDb("staging", { "baseline:documentDb": { engineVersion: "4.0.0" } });
+        assert.strictEqual(run.one("aws:docdb/clusterParameterGroup:ClusterParameterGroup").inputs.family, "docdb4.0");
+    });
+
+    it("applies a maintenance window and profiler threshold when given", async () => {
+        const { run } = await runDocumentDb("prod", {}, { maintenanceWindow: "sun:06:00-sun:06:30", profilerThresholdMs: 250 });
+        assert.strictEqual(run.one(CLUSTER).inputs.preferredMaintenanceWindow, "sun:06:00-sun:06:30");
+        for (const m of run.ofType(INSTANCE)) assert.strictEqual(m.inputs.preferredMaintenanceWindow, "sun:06:00-sun:06:30");
+        const params = run.one("aws:docdb/clusterParameterGroup:ClusterParameterGroup").inputs.parameters;
+        assert.deepStrictEqual(params.find((p: { name: string }) => p.name === "profiler_threshold_ms"), { name: "profiler_threshold_ms", value: "250" });
+    });
+
+    describe("validation, before anything is registered", () => {
+        const rejects = async (stack: string, change: (a: DocumentDbArgs) => Partial<DocumentDbArgs>, message: string) => {
+            const run = await runUnderMocks(() => {
+                const base = { documentDb: loadConfig().documentDb } as DocumentDbArgs;
+                assert.throws(() => documentDb(change(base)), { message });
+            }, stack);
+            assert.deepStrictEqual(run.resources, []);
+        };
+
+        it("refuses a single instance in prod", () =>
+            rejects("prod", (a) => ({ documentDb: { ...a.documentDb, instanceCount: 1 } }),
+                "DocumentDb documents: documentDb.instanceCount is 1, expected 2 to 16 in prod (a primary and at least one replica to fail over to)."));
+        it("refuses no instances in staging", () =>
+            rejects("staging", (a) => ({ documentDb: { ...a.documentDb, instanceCount: 0 } }), "DocumentDb documents: documentDb.instanceCount is 0, expected 1 to 16 in staging."));
+        it("refuses backups off", () =>
+            rejects("staging", (a) => ({ documentDb: { ...a.documentDb, backupRetentionDays: 0 } }), "DocumentDb documents: documentDb.backupRetentionDays is 0, expected 1 to 35."));
+        it("refuses a well-known master user name", () =>
+            rejects("prod", () => ({ masterUsername: "Admin" }),
+                'DocumentDb documents: masterUsername "Admin" is not allowed, expected a letter then up to 62 letters, digits or "_", other than admin, administrator, root, master, serviceadmin, docdb, user.'));
+        it("refuses an engine version without a parameter family", () =>
+            rejects("prod", (a) => ({ documentDb: { ...a.documentDb, engineVersion: "3.6.0" } }), 'DocumentDB engineVersion "3.6.0" has no known parameter group family: expected 4.0.0 or 5.0.0.'));
+    });
+});
