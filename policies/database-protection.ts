@@ -53,14 +53,15 @@ export const rdsBackupRetention = resourcePolicy<{ minimumDays: number }>({
     check: (db, { type, config }, report) => {
         const value = db.backupRetentionPeriod;
         const minimum = config.minimumDays;
+        const period = `${minimum} day${minimum === 1 ? "" : "s"}`;
         if (isUnknown(value)) {
-            report.unverifiable("backupRetentionPeriod", value, `automated backups are kept for at least ${minimum} days`);
+            report.unverifiable("backupRetentionPeriod", value, `automated backups are kept for at least ${period}`);
             return;
         }
         const days = value ?? AWS_DEFAULT_BACKUP_RETENTION_DAYS;
         if (typeof days === "number" && days >= minimum) return;
         const found = value === undefined ? `(unset), so AWS keeps ${AWS_DEFAULT_BACKUP_RETENTION_DAYS}` : show(value);
-        report.violation(`${labelOf(type)} must keep automated backups for at least ${minimum} days: backupRetentionPeriod is ${found}, expected at least ${minimum}.`);
+        report.violation(`${labelOf(type)} must keep automated backups for at least ${period}: backupRetentionPeriod is ${found}, expected at least ${minimum}.`);
     },
 });
 
