@@ -1,0 +1,91 @@
+/**
+ * Pure reads of bucket policy documents and ACLs: who they open the bucket to, and whether they
+ * refuse plain HTTP. Inputs are parsed JSON (see `parseJson`); nothing here knows about Pulumi.
+ */
+
+export const statementsOf = (doc: any): any[] => (doc && typeof doc === "object" ? [doc.Statement ?? []].flat() : []);
+const values = (v: unknown): unknown[] => (v === undefined ? [] : [v].flat());
+
+/** Principal `"*"`, or `"*"` among the AWS or CanonicalUser principals. */
+export function isPublicPrincipal(principal: unknown): boolean {
+    if (principal === "*") return true;
+    if (principal === null || typeof principal !== "object") return false;
+    const p = principal as Record<string, unknown>;
+    return [...values(p.AWS), ...values(p.CanonicalUser)].includes("*");
+}
+
+/**
+ * Condition keys that, fixed to exact values, keep a statement with a `*` principal from being public
+ * (the keys S3 itself accepts when it decides whether a policy is public).
+ */
+export const RESTRICTING_KEYS = [
+    "aws:sourcearn", "aws:sourceaccount", "aws:sourceowner", "aws:sourceorgid", "aws:sourcevpc", "aws:sourcevpce", "aws:sourceip",
+    "aws:principalaccount", "aws:principalarn", "aws:principalorgid", "aws:principalorgpaths", "aws:userid",
+    "s3:dataaccesspointarn", "s3:dataaccesspointaccount",
+];
+const POSITIVE_OPERATOR = /^(forallvalues:|foranyvalue:)?(stringequals|stringequalsignorecase|stringlike|arnequals|arnlike|ipaddress)$/;
+const OPEN_CIDRS = ["0.0.0.0/0", "::/0"];
+
+/** One condition entry that pins the caller to specific values (no wildcard, no IfExists, no negation). */
+export function isRestrictingCondition(condition: unknown): boolean {
+    if (condition === null || typeof condition !== "object") return false;
+    return Object.entries(condition as Record<string, unknown>).some(([operator, entries]) => {
+        if (!POSITIVE_OPERATOR.test(operator.toLowerCase()) || entries === null || typeof entries !== "object") return false;
+        return Object.entries(entries as Record<string, unknown>).some(([key, v]) => {
+            const vs = values(v);
+            return RESTRICTING_KEYS.includes(key.toLowerCase()) && vs.length > 0 &&
+                vs.every((x) => typeof x === "string" && x !== "" && !/[*?]/.test(x) && !OPEN_CIDRS.includes(x));
+        });
+    });
+}
+
+/** Allow statements that reach anyone: a public principal (or NotPrincipal) without a restricting condition. */
+export function publicStatements(doc: any): any[] {
+    return statementsOf(doc).filter((s) => s?.Effect === "Allow" && (s.NotPrincipal !== undefined || isPublicPrincipal(s.Principal)) && !isRestrictingCondition(s.Condition));
+}
+
+/** `"Sid"`, or the statement's position when it has none. */
+export function statementId(doc: any, s: any): string {
+    return s.Sid !== undefined ? JSON.stringify(s.Sid) : `#${statementsOf(doc).indexOf(s)}`;
+}
+
+const glob = (pattern: string) => new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+
+/** Does the Resource element cover the bucket itself and every object in it? */
+export function coversBucketAndObjects(resource: unknown, bucketName: string | undefined): boolean {
+    const rs = values(resource).filter((r): r is string => typeof r === "string");
+    if (rs.includes("*")) return true;
+    const paths = rs.map((r) => /^arn:[^:]+:s3:::(.+)$/.exec(r)?.[1]).filter((p): p is string => p !== undefined);
+    if (bucketName === undefined) {
+        // Name not known: accept any bucket ARN and any bucket-wide object ARN.
+        return paths.some((p) => !p.includes("/")) && paths.some((p) => p.endsWith("/*"));
+    }
+    return paths.some((p) => glob(p).test(bucketName)) && paths.some((p) => glob(p).test(`${bucketName}/any/key`));
+}
+
+/** A Deny of every S3 action to everyone when `aws:SecureTransport` is false. */
+export function isTlsDeny(s: any, bucketName: string | undefined): boolean {
+    if (s?.Effect !== "Deny" || !isPublicPrincipal(s.Principal)) return false;
+    if (!values(s.Action).some((a) => a === "s3:*" || a === "*")) return false;
+    const insecure = Object.entries((s.Condition ?? {}) as Record<string, any>).some(([operator, entries]) =>
+        /^bool(ifexists)?$/i.test(operator) && entries !== null && typeof entries === "object" &&
+        Object.entries(entries).some(([key, v]) => key.toLowerCase() === "aws:securetransport" && values(v).length > 0 && values(v).every((x) => String(x).toLowerCase() === "false")),
+    );
+    return insecure && coversBucketAndObjects(s.Resource, bucketName);
+}
+
+export function deniesInsecureTransport(doc: any, bucketName: string | undefined): boolean {
+    return statementsOf(doc).some((s) => isTlsDeny(s, bucketName));
+}
+
+/** Canned ACLs that grant to everyone or to every AWS account. */
+export const PUBLIC_CANNED_ACLS = ["public-read", "public-read-write", "authenticated-read"];
+export const PUBLIC_GRANTEES = ["http://acs.amazonaws.com/groups/global/AllUsers", "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"];
+
+/** `READ to http://acs.amazonaws.com/groups/global/AllUsers` for each public grant (grantee `uri` in any ACL shape). */
+export function publicGrants(grants: unknown): string[] {
+    return values(grants)
+        .flat()
+        .filter((g: any) => g && PUBLIC_GRANTEES.includes(g.grantee?.uri ?? g.uri))
+        .map((g: any) => `${values(g.permission ?? g.permissions).join("+")} to ${g.grantee?.uri ?? g.uri}`);
+}
