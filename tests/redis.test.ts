@@ -79,6 +79,7 @@ describe("Redis", () => {
             it("keeps the token in a Secrets Manager secret under the data key", () => {
                 const secret = run.one("aws:secretsmanager/secret:Secret", "cache-auth-secret");
                 assert.strictEqual(secret.inputs.kmsKeyId, DATA_KEY);
+                assert.deepStrictEqual(secret.inputs.tags, { rotation: "manual" }, "the secrets-rotation policy needs the manual-rotation tag");
                 const version = run.one("aws:secretsmanager/secretVersion:SecretVersion", "cache-auth-secret-value");
                 assert.ok(isSecret(version.inputs.secretString), "secretString reaches the provider in plain text");
                 assert.strictEqual(version.inputs.secretString.value, MOCK_TOKEN);

@@ -70,7 +70,14 @@ export class Redis extends pulumi.ComponentResource {
         const tokenValue = pulumi.secret(token.result);
         const secret = new aws.secretsmanager.Secret(
             `${name}-auth-secret`,
-            { namePrefix: `${groupId}-auth-token-`, description: `AUTH token of the ${groupId} Redis replication group`, kmsKeyId: args.dataKeyArn },
+            {
+                namePrefix: `${groupId}-auth-token-`,
+                description: `AUTH token of the ${groupId} Redis replication group`,
+                kmsKeyId: args.dataKeyArn,
+                // No rotation Lambda: a new token comes from replacing the RandomPassword, which
+                // ElastiCache applies with its ROTATE strategy (old and new both valid meanwhile).
+                tags: { rotation: "manual" },
+            },
             { parent: this },
         );
         new aws.secretsmanager.SecretVersion(`${name}-auth-secret-value`, { secretId: secret.id, secretString: tokenValue }, { parent: this });
