@@ -1,0 +1,165 @@
+import * as aws from "@pulumi/aws";
+import { ConfigProperty, StackResource, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
+import { isUnknown, show } from "./lib/props";
+import { sourcesOf } from "./network-joins";
+import { isWorldCidr } from "./network-rules";
+
+/**
+ * Subnet tiers (public, private, isolated) and what each may do. A tier is read from tags, first
+ * from a tier tag (`tier`, `Tier`, or awsx's `SubnetType`), else from a tier word in the `Name` tag
+ * (awsx names subnets and their route tables `<vpc>-private-1`); a route table also takes the tier
+ * of the subnets associated with it, so a private subnet on a public table is caught.
+ */
+
+const SUBNET = new Set([tokenOf(aws.ec2.Subnet)]);
+const ROUTE_TABLES = new Set([tokenOf(aws.ec2.RouteTable), tokenOf(aws.ec2.DefaultRouteTable)]);
+const ASSOCIATION = tokenOf(aws.ec2.RouteTableAssociation);
+const ROUTE = tokenOf(aws.ec2.Route);
+const INTERNET_GATEWAY = tokenOf(aws.ec2.InternetGateway);
+const GATEWAYS = new Set([INTERNET_GATEWAY, tokenOf(aws.ec2.VpnGateway)]);
+
+export interface TierConfig {
+    tierTagKeys: string[];
+    publicTiers: string[];
+    privateTiers: string[];
+}
+
+const WORDS = { type: "array" as const, items: { type: "string", minLength: 1 }, uniqueItems: true };
+const TIER_CONFIG: { [K in keyof TierConfig]: ConfigProperty } = {
+    tierTagKeys: { ...WORDS, default: ["tier", "Tier", "SubnetType"], description: "Tags that name a subnet's or route table's tier, first match wins; the Name tag is read after them." },
+    publicTiers: { ...WORDS, default: ["public"], description: "Tier names (case-insensitive) that face the internet." },
+    privateTiers: { ...WORDS, default: ["private", "isolated", "database", "data"], description: "Tier names (case-insensitive) that must not route to an internet gateway." },
+};
+
+export interface Tier {
+    /** Lowercase tier name. */
+    tier: string;
+    /** Where it was read, e.g. `tags.tier`. */
+    from: string;
+}
+
+/** The tier tags give, or undefined when none of them (nor a word of the Name tag) names one. */
+export function tierOf(tags: unknown, config: TierConfig): Tier | undefined {
+    if (tags === null || typeof tags !== "object") return undefined;
+    const t = tags as Record<string, unknown>;
+    for (const key of config.tierTagKeys) {
+        const v = t[key];
+        if (typeof v === "string" && v !== "" && !isUnknown(v)) return { tier: v.toLowerCase(), from: `tags.${key}` };
+    }
+    const words = [...config.publicTiers, ...config.privateTiers].map((w) => w.toLowerCase());
+    if (typeof t.Name === "string" && !isUnknown(t.Name)) {
+        const word = t.Name.toLowerCase().split(/[^a-z0-9]+/).find((w) => words.includes(w));
+        if (word) return { tier: word, from: "tags.Name" };
+    }
+    return undefined;
+}
+
+const isIn = (tier: Tier | undefined, names: string[]) => tier !== undefined && names.some((n) => n.toLowerCase() === tier.tier);
+
+/** net-03: only load balancer / NAT subnets hand out public addresses. */
+export const subnetNoPublicIp = resourcePolicy<TierConfig>({
+    name: "vpc-subnet-no-public-ip",
+    description: "Subnets must not assign public IPv4 addresses on launch, except subnets of a public tier.",
+    severity: "medium",
+    enforcementLevel: "advisory",
+    remediationSteps: "Set `mapPublicIpOnLaunch: false` (the default), or tag a subnet that really faces the internet `tier: public`.",
+    securityHub: ["EC2.15"],
+    catalogue: ["net-03"],
+    config: TIER_CONFIG,
+    types: [aws.ec2.Subnet],
+    check: (subnet, { config }, report) => {
+        const tier = tierOf(subnet.tags, config);
+        if (isIn(tier, config.publicTiers)) return;
+        const where = tier ? `${tier.from} says "${tier.tier}"` : `no tier is recognisable (tags ${config.tierTagKeys.join(", ")} or a Name word)`;
+        if (isUnknown(subnet.mapPublicIpOnLaunch)) report.unverifiable("mapPublicIpOnLaunch", subnet.mapPublicIpOnLaunch, `a subnet outside the public tier assigns no public IPs (${where})`);
+        else if (subnet.mapPublicIpOnLaunch === true) {
+            report.violation(`Subnet must not assign public IPs on launch outside the public tier: mapPublicIpOnLaunch is true and ${where}, expected false (or a ${config.publicTiers.join("/")} tier tag).`);
+        }
+    },
+});
+
+/** Why a route table belongs to a private tier, or undefined. */
+export function privateReason(table: StackResource, resources: StackResource[], config: TierConfig): string | undefined {
+    const own = tierOf(table.props.tags, config);
+    if (isIn(own, config.privateTiers)) return `tier "${own!.tier}" from ${own!.from}`;
+    for (const a of resources.filter((r) => r.type === ASSOCIATION && sourcesOf(r, "routeTableId", ROUTE_TABLES).includes(table))) {
+        for (const subnet of sourcesOf(a, "subnetId", SUBNET)) {
+            const t = tierOf(subnet.props.tags, config);
+            if (isIn(t, config.privateTiers)) return `associated subnet "${subnet.name}" is tier "${t!.tier}" from ${t!.from}`;
+        }
+    }
+    return undefined;
+}
+
+interface RouteEntry {
+    owner: StackResource;
+    /** `routes[0]` or `route "name"`. */
+    where: string;
+    destinations: { value: unknown; path: string }[];
+    gateway: { value: unknown; path: string };
+    /** Gateways among the sources of the gateway input. */
+    gatewaySources: StackResource[];
+}
+
+function routesOf(table: StackResource, resources: StackResource[]): RouteEntry[] {
+    const out: RouteEntry[] = [];
+    const inline = table.props.routes;
+    if (Array.isArray(inline)) {
+        // Inline routes share one dependency list: it names the gateway only when there is one kind.
+        const sources = sourcesOf(table, "routes", GATEWAYS);
+        inline.forEach((r: any, i: number) => out.push({
+            owner: table, where: `routes[${i}]`,
+            destinations: [{ value: r?.cidrBlock, path: `routes[${i}].cidrBlock` }, { value: r?.ipv6CidrBlock, path: `routes[${i}].ipv6CidrBlock` }],
+            gateway: { value: r?.gatewayId, path: `routes[${i}].gatewayId` }, gatewaySources: sources,
+        }));
+    }
+    for (const r of resources.filter((x) => x.type === ROUTE && sourcesOf(x, "routeTableId", ROUTE_TABLES).includes(table))) {
+        out.push({
+            owner: r, where: `route "${r.name}"`,
+            destinations: [{ value: r.props.destinationCidrBlock, path: "destinationCidrBlock" }, { value: r.props.destinationIpv6CidrBlock, path: "destinationIpv6CidrBlock" }],
+            gateway: { value: r.props.gatewayId, path: "gatewayId" }, gatewaySources: sourcesOf(r, "gatewayId", GATEWAYS),
+        });
+    }
+    return out;
+}
+
+/** true / false / "unknown": does the route target an internet gateway. */
+function toInternetGateway(route: RouteEntry): boolean | "unknown" {
+    const g = route.gateway.value;
+    if (g === undefined || g === null || g === "") return false;
+    if (!isUnknown(g)) return String(g).startsWith("igw-");
+    const kinds = new Set(route.gatewaySources.map((s) => s.type));
+    if (kinds.size === 1) return kinds.has(INTERNET_GATEWAY);
+    return "unknown";
+}
+
+/** net-04: private and database tiers reach the internet only through NAT, never directly. */
+export const privateRoutesNoInternetGateway = stackPolicy<TierConfig>({
+    name: "vpc-private-routes-no-igw",
+    description: "Route tables of private, isolated and database tiers must not route 0.0.0.0/0 or ::/0 to an internet gateway.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Route the private tier's default route to a NAT gateway (`natGatewayId`), or remove it for isolated tiers; associate private subnets only with private route tables.",
+    catalogue: ["net-04"],
+    config: TIER_CONFIG,
+    check: (resources, { config }, report) => {
+        for (const table of resources.filter((r) => ROUTE_TABLES.has(r.type))) {
+            const reason = privateReason(table, resources, config);
+            if (!reason) continue;
+            for (const route of routesOf(table, resources)) {
+                const igw = toInternetGateway(route);
+                const world = route.destinations.filter((d) => isWorldCidr(d.value));
+                const unknownDest = route.destinations.filter((d) => isUnknown(d.value));
+                if (igw === false || (world.length === 0 && unknownDest.length === 0)) continue;
+                const requirement = `${route.where} of private route table "${table.name}" sends no internet traffic to an internet gateway`;
+                if (igw === true && world.length > 0) {
+                    const target = isUnknown(route.gateway.value) ? `internet gateway "${route.gatewaySources[0].name}"` : show(route.gateway.value);
+                    report.violation(route.owner, `Private route table must not route the internet to an internet gateway: "${table.name}" serves a private tier (${reason}) and ${route.where} sends ${world.map((d) => d.value).join(", ")} to ${target}, expected a NAT gateway, or no default route.`);
+                } else if (igw === "unknown") report.unverifiable(route.owner, route.gateway.path, requirement);
+                else for (const d of unknownDest) report.unverifiable(route.owner, d.path, requirement);
+            }
+        }
+    },
+});
+
+export const tierPolicies = [subnetNoPublicIp, privateRoutesNoInternetGateway];
