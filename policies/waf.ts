@@ -42,7 +42,7 @@ export interface WafRule {
 
 export interface AclRules {
     rules: WafRule[];
-    /** Where rules may hide until apply: `[resource, path]` of unknown lists and unresolvable standalone rules. */
+    /** Where rules may hide until apply: `[resource, path]` of unknown lists and statements, and unresolvable standalone rules. */
     unknown: Array<[StackResource, string]>;
 }
 
@@ -77,6 +77,7 @@ export function aclRules(acl: StackResource, resources: StackResource[]): AclRul
     list(acl.props.rules).forEach((rule, i) => {
         if (isUnknown(rule)) out.unknown.push([acl, `rules[${i}]`]);
         else out.rules.push(fromStatement(`rules[${i}] ${show(rule.name)}`, acl, `rules[${i}].`, rule));
+        if (!isUnknown(rule) && isUnknown(rule?.statement)) out.unknown.push([acl, `rules[${i}].statement`]);
     });
     if (isUnknown(acl.props.ruleJson)) out.unknown.push([acl, "ruleJson"]);
     else list(parseJson(acl.props.ruleJson)).forEach((rule) => out.rules.push(fromJsonRule(acl, rule)));
@@ -88,7 +89,10 @@ export function aclRules(acl: StackResource, resources: StackResource[]): AclRul
         }
         if (linkedFrom(r, "webAclArn", [acl]).length === 0) continue;
         const label = `${r.type.split(":").pop()} ${show(r.name)}`;
-        if (r.type === STANDALONE_RULE) out.rules.push(fromStatement(label, r, "", r.props));
+        if (r.type === STANDALONE_RULE) {
+            out.rules.push(fromStatement(label, r, "", r.props));
+            if (isUnknown(r.props.statement)) out.unknown.push([r, "statement"]);
+        }
         else {
             const managed = r.props.managedRuleGroup;
             const override = r.props.overrideAction ?? "none"; // the provider's default

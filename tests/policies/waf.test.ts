@@ -181,6 +181,11 @@ describe("policies: waf", () => {
             const diags = await run(wafManagedRules, acl({ ...goodAcl, rules: [...goodRules.slice(0, 3), unnamed] }));
             assert.strictEqual(diags.length, 1);
             assert.match(diags[0].message, /^Cannot verify during preview that WAF web ACL "web" uses AWSManagedRulesSQLiRuleSet: rules\[3\]\.statement\.managedRuleGroupStatement\.name is \(unknown until apply\)/);
+            const statement = await run(wafManagedRules, acl({ ...goodAcl, rules: [...goodRules.slice(1, 3), { ...rateRule(), statement: UNKNOWN }] }));
+            assert.deepStrictEqual(statement.map((d) => d.message.replace(/ Re-run.*$/, "")), [
+                'Cannot verify during preview that WAF web ACL "web" uses AWSManagedRulesSQLiRuleSet: rules[2].statement is (unknown until apply).',
+                'Cannot verify during preview that WAF web ACL "web" has a rate-based rule: rules[2].statement is (unknown until apply).',
+            ]);
             const action = await run(wafManagedRules, acl({ ...goodAcl, rules: [{ ...rateRule(), action: UNKNOWN }, ...goodRules.slice(1)] }));
             assert.match(action[0].message, /^Cannot verify during preview that the rate-based rule blocks rather than only counts: rules\[0\]\.action is \(unknown until apply\)/);
         });
