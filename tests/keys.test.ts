@@ -160,7 +160,9 @@ describe("Keys component", () => {
 
     it("rejects a name prefix that cannot form an alias", async () => {
         const run = await runUnderMocks(() => {
-            assert.throws(() => build({ namePrefix: "aws-prod" })(), /namePrefix "aws-prod" cannot start a KMS alias/);
+            assert.throws(() => build({ namePrefix: "aws/prod" })(), {
+                message: 'Keys keys: namePrefix "aws/prod" cannot start a KMS alias: use letters, digits, "/", "_" or "-", not starting with "aws/".',
+            });
             assert.throws(() => build({ namePrefix: "pos prod" })(), /namePrefix "pos prod" cannot start a KMS alias/);
         }, "prod");
         assert.deepStrictEqual(run.resources, []);

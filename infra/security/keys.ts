@@ -29,8 +29,9 @@ export class Keys extends pulumi.ComponentResource {
     readonly storageKeyArn: pulumi.Output<string>;
 
     constructor(name: string, args: KeysArgs, opts?: pulumi.ComponentResourceOptions) {
-        if (!ALIAS_PREFIX.test(args.namePrefix) || args.namePrefix.startsWith("aws")) {
-            throw new Error(`Keys ${name}: namePrefix ${JSON.stringify(args.namePrefix)} cannot start a KMS alias: use letters, digits, "/", "_" or "-", not starting with "aws".`);
+        // `alias/aws/` is reserved for AWS managed keys.
+        if (!ALIAS_PREFIX.test(args.namePrefix) || args.namePrefix.startsWith("aws/")) {
+            throw new Error(`Keys ${name}: namePrefix ${JSON.stringify(args.namePrefix)} cannot start a KMS alias: use letters, digits, "/", "_" or "-", not starting with "aws/".`);
         }
         const window = args.kms.deletionWindowDays;
         if (!Number.isInteger(window) || window < 7 || window > 30) {
