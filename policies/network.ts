@@ -1,0 +1,19 @@
+import { Policies } from "@pulumi/policy";
+import { naclNoPublicAdminPorts } from "./network-acl";
+import { securityGroupPolicies } from "./network-sg";
+import { securityGroupStackPolicies } from "./network-sg-stack";
+import { tierPolicies } from "./network-tiers";
+import { vpcPolicies } from "./network-vpc";
+
+/**
+ * Network policies (catalogue net-01..net-13), by what they read: security groups alone, security
+ * groups joined to the stack, subnet tiers and routes, network ACLs, and VPC-wide settings.
+ * Rules of every shape go through one normaliser (network-rules.ts).
+ */
+export const networkPolicies: Policies = [
+    ...securityGroupPolicies,
+    ...securityGroupStackPolicies,
+    ...tierPolicies,
+    naclNoPublicAdminPorts,
+    ...vpcPolicies,
+];
