@@ -45,11 +45,13 @@ export const POSTGRES_MAJORS: readonly PostgresMajor[] = ["15", "16", "17"];
 export interface DatabaseConfig {
     /** Major version; RDS applies minor versions automatically. */
     engineVersion: PostgresMajor;
+    /** RDS instance class, e.g. `db.m6g.large`. */
     instanceClass: string;
     /** Initial gp3 storage in GiB (20..65536). */
     allocatedStorage: number;
     /** Storage autoscaling ceiling in GiB; at least `allocatedStorage`. */
     maxAllocatedStorage: number;
+    /** Standby in a second AZ with automatic failover. */
     multiAz: boolean;
     /** Automated backup retention in days (1..35). */
     backupRetentionDays: number;
@@ -57,6 +59,7 @@ export interface DatabaseConfig {
     backupWindow: string;
     /** UTC `ddd:hh:mm-ddd:hh:mm`. */
     maintenanceWindow: string;
+    /** The instance cannot be deleted until this is turned off. */
     deletionProtection: boolean;
     /** Master user name; `postgres`, `admin`, `root` and other defaults are rejected. */
     masterUsername: string;
@@ -74,6 +77,7 @@ export interface DatabaseConfig {
 export interface CacheConfig {
     /** Redis OSS engine version: 6.2, 7.0 or 7.1. */
     engineVersion: string;
+    /** ElastiCache node type, e.g. `cache.m6g.large`. */
     nodeType: string;
     /** Primary plus replicas; prod needs at least 2 for automatic failover. */
     numCacheClusters: number;
@@ -89,9 +93,11 @@ export interface CacheConfig {
 
 /** `baseline:documentDb`: the MongoDB-compatible cluster, off unless a stack turns it on. */
 export interface DocumentDbConfig {
+    /** Create the cluster (off by default; the point-of-sale app turns it on). */
     enabled: boolean;
     /** Engine version: 4.0.0 or 5.0.0. */
     engineVersion: string;
+    /** DocumentDB instance class, e.g. `db.r6g.large`. */
     instanceClass: string;
     /** Instances in the cluster (1..16; prod at least 2). */
     instanceCount: number;
@@ -99,6 +105,7 @@ export interface DocumentDbConfig {
     backupRetentionDays: number;
     /** UTC `hh:mm-hh:mm`. */
     backupWindow: string;
+    /** The cluster cannot be deleted until this is turned off. */
     deletionProtection: boolean;
 }
 

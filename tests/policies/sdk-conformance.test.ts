@@ -45,9 +45,10 @@ function request(r: EvalResource) {
 
 const key = (d: { policyName: string; urn?: string; enforcementLevel: string; message: string }) => `${d.policyName} | ${d.urn ?? ""} | ${d.enforcementLevel} | ${d.message}`;
 
-function fromResponse(resp: any): string[] {
+/** `analyzedUrn`: the engine attaches a resource analysis's diagnostics to the resource analyzed. */
+function fromResponse(resp: any, analyzedUrn?: string): string[] {
     return resp.getDiagnosticsList().map((d: any) =>
-        key({ policyName: d.getPolicyname(), urn: d.getUrn() || undefined, enforcementLevel: LEVELS[d.getEnforcementlevel()], message: d.getMessage() }),
+        key({ policyName: d.getPolicyname(), urn: d.getUrn() || analyzedUrn, enforcementLevel: LEVELS[d.getEnforcementlevel()], message: d.getMessage() }),
     );
 }
 
@@ -55,10 +56,10 @@ function fromResponse(resp: any): string[] {
 async function sdkDiagnostics(policies: Policies, resources: EvalResource[]): Promise<string[]> {
     const analyze = server.makeAnalyzeRpcFun("baseline-guardrails", "0.1.0", "advisory", policies);
     const analyzeStack = server.makeAnalyzeStackRpcFun("baseline-guardrails", "0.1.0", "advisory", policies);
-    const call = (fn: any, req: unknown) =>
-        new Promise<string[]>((resolve, reject) => fn({ request: req }, (err: unknown, resp: unknown) => (err ? reject(err) : resolve(fromResponse(resp)))));
+    const call = (fn: any, req: unknown, urn?: string) =>
+        new Promise<string[]>((resolve, reject) => fn({ request: req }, (err: unknown, resp: unknown) => (err ? reject(err) : resolve(fromResponse(resp, urn)))));
     const out: string[] = [];
-    for (const r of resources) out.push(...(await call(analyze, request(r))));
+    for (const r of resources) out.push(...(await call(analyze, request(r), r.urn)));
     out.push(...(await call(analyzeStack, { getResourcesList: () => resources.map(request) })));
     return out.sort();
 }
@@ -92,7 +93,7 @@ describe("offline evaluator matches the SDK's analyzer server", () => {
         ];
         const resources = [res(aws.kms.Key, {}, { name: "k" })];
         const sdk = await sdkDiagnostics(policies, resources);
-        assert.deepStrictEqual(sdk, ["probe |  | advisory | downgraded"]);
+        assert.deepStrictEqual(sdk, [`probe | ${resources[0].urn} | advisory | downgraded`]);
         assert.deepStrictEqual(await ourDiagnostics(policies, resources), sdk);
     });
 

@@ -137,11 +137,13 @@ export function levelOf(p: AnyPolicy, cfg: ResolvedPolicyConfig): EnforcementLev
     return level === "remediate" ? "mandatory" : level;
 }
 
-function reporter(p: AnyPolicy, level: EnforcementLevel, out: Diagnostic[]): ReportViolation {
+/** `resourceUrn`: the engine attaches a resource policy's diagnostics to the resource it analyzed. */
+function reporter(p: AnyPolicy, level: EnforcementLevel, out: Diagnostic[], resourceUrn?: string): ReportViolation {
     const base = { policyName: p.name, description: p.description, severity: p.severity, remediationSteps: p.remediationSteps, url: p.url };
-    return (message: any, urn?: string) => {
+    return (message: any, reportedUrn?: string) => {
+        const urn = reportedUrn || resourceUrn;
         if (typeof message === "object" && message !== null) {
-            out.push({ ...base, message: message.message || message.description || p.description, urn: message.urn ?? urn, enforcementLevel: message.enforcementLevel || level, severity: message.severity || p.severity });
+            out.push({ ...base, message: message.message || message.description || p.description, urn: message.urn || urn, enforcementLevel: message.enforcementLevel || level, severity: message.severity || p.severity });
         } else {
             out.push({ ...base, message: message ? `${p.description}\n${message}` : p.description, urn, enforcementLevel: level });
         }
@@ -203,7 +205,7 @@ export async function evaluate(resources: EvalResource[], options: EvaluateOptio
                 skip(p);
                 continue;
             }
-            const report = reporter(p, level, diagnostics);
+            const report = reporter(p, level, diagnostics, r.urn);
             for (const fn of fns) {
                 const props = propsOf(r);
                 try {
