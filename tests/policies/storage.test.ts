@@ -5,7 +5,7 @@ import { Buckets } from "../../infra/storage/buckets";
 import {
     s3AccessLogging, s3BlockPublicAccess, s3DefaultEncryption, s3NoPublicGrants, s3RequireTls, s3VersioningLifecycle, storagePolicies,
 } from "../../policies/storage";
-import { coversBucketAndObjects, isRestrictingCondition, publicGrants, publicStatements } from "../../policies/storage-documents";
+import { coversBucketAndObjects, deniesInsecureTransport, isRestrictingCondition, publicGrants, publicStatements } from "../../policies/storage-documents";
 import { bucketNameIn } from "../../policies/storage-join";
 import { EvalResource, evaluate } from "../../tools/offline/evaluate";
 import { toEvalResource } from "../../tools/offline/stack-check";
@@ -107,6 +107,19 @@ describe("policies: storage", () => {
             assert.strictEqual(coversBucketAndObjects([arn("b*"), arn("b*/*")], "b-1"), true);
             assert.strictEqual(coversBucketAndObjects("*", "b"), true);
             assert.strictEqual(coversBucketAndObjects([arn("x"), `${arn("x")}/*`], undefined), true);
+        });
+        it("recognises the TLS deny only with its exact effect, principal, action and condition", () => {
+            const base = tlsDeny("b");
+            const variants: [string, object, boolean][] = [
+                ["as written", base, true],
+                ["with BoolIfExists and {AWS: \"*\"}", { ...base, Principal: { AWS: "*" }, Condition: { BoolIfExists: { "aws:SecureTransport": false } } }, true],
+                ["denying TLS instead", { ...base, Condition: { Bool: { "aws:SecureTransport": "true" } } }, false],
+                ["without a condition", { ...base, Condition: undefined }, false],
+                ["on some actions only", { ...base, Action: ["s3:GetObject"] }, false],
+                ["for one principal", { ...base, Principal: { AWS: "arn:aws:iam::1:root" } }, false],
+                ["as an Allow", { ...base, Effect: "Allow" }, false],
+            ];
+            for (const [title, statement, expected] of variants) assert.strictEqual(deniesInsecureTransport({ Statement: [statement] }, "b"), expected, title);
         });
         it("finds grants to AllUsers and AuthenticatedUsers in both ACL shapes", () => {
             assert.deepStrictEqual(
@@ -263,6 +276,9 @@ describe("policies: storage", () => {
         it("accepts the TLS deny in a legacy inline policy, and rejects a second policy on one bucket", async () => {
             const inlineOnly = patch(without(goodStack(), "assets-policy"), "assets", { policy: doc(tlsDeny("assets-bkt")) });
             assert.deepStrictEqual(await run(s3RequireTls, inlineOnly), []);
+            assert.deepStrictEqual(messages(await run(s3RequireTls, patch(inlineOnly, "assets", { policy: doc(LOG_DELIVERY) }))), [
+                `S3 bucket policy must deny requests without TLS: the bucket's inline policy has no such statement, expected a Deny of "s3:*" to "*" on the bucket and its objects when aws:SecureTransport is "false".`,
+            ]);
             const twice = patch(goodStack(), "assets", { policy: doc(tlsDeny("assets-bkt")) });
             assert.deepStrictEqual(messages(await run(s3RequireTls, twice)), [
                 `S3 bucket must have a single bucket policy: BucketPolicy "assets-policy" and the bucket's inline policy each set it, expected one.`,
