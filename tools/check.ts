@@ -8,7 +8,7 @@ import * as path from "path";
 import { ALL_POLICIES } from "../policies/all";
 import { ConfigError } from "../infra/config/load";
 import { PolicyConfigError } from "./offline/evaluate";
-import { StackConfigError } from "./offline/run-program";
+import { StackConfigError, loadStackConfig } from "./offline/run-program";
 import { jsonReport, sarifReport, textReport } from "./offline/report";
 import { ROOT, checkStack, policyConfigPath, readPolicyConfig } from "./offline/stack-check";
 
@@ -50,8 +50,9 @@ class UsageError extends Error {}
 
 async function run(argv: string[]): Promise<number> {
     const args = parseArgs(argv);
+    const config = loadStackConfig(args.stack); // first: an unknown stack is the likelier mistake
     const configFile = args.policyConfig ? path.resolve(args.policyConfig) : policyConfigPath(args.stack);
-    const check = await checkStack({ stack: args.stack, policies: ALL_POLICIES, policyConfig: readPolicyConfig(configFile), firstPreview: args.firstPreview });
+    const check = await checkStack({ stack: args.stack, config, policies: ALL_POLICIES, policyConfig: readPolicyConfig(configFile), firstPreview: args.firstPreview });
     const version = JSON.parse(fs.readFileSync(path.join(ROOT, "policies", "package.json"), "utf8")).version;
     const out =
         args.format === "json" ? jsonReport(check, args.firstPreview) : args.format === "sarif" ? sarifReport(check, ALL_POLICIES, version) : textReport(check, args.firstPreview);
