@@ -213,8 +213,13 @@ export function resourcePolicy<C = {}>(
     return { ...metadata(meta), validateResource: validate };
 }
 
+/** Keyed by the list the engine passed: one conversion when a runner shares the list across policies. */
+const plainCache = new WeakMap<PolicyResource[], StackResource[]>();
+
 /** Plain copies of the stack's resources, linked to each other like the SDK's. */
 export function plainResources(resources: PolicyResource[]): StackResource[] {
+    const cached = plainCache.get(resources);
+    if (cached) return cached;
     const map = new Map<PolicyResource, StackResource>();
     for (const r of resources) {
         map.set(r, { type: r.type, name: r.name, urn: r.urn, props: unwrap(r.props), opts: r.opts, dependencies: [], propertyDependencies: {} });
@@ -224,7 +229,9 @@ export function plainResources(resources: PolicyResource[]): StackResource[] {
         plain.dependencies = r.dependencies.map((d) => map.get(d)!).filter((d) => d);
         for (const [k, deps] of Object.entries(r.propertyDependencies)) plain.propertyDependencies[k] = deps.map((d) => map.get(d)!).filter((d) => d);
     }
-    return [...map.values()];
+    const plain = [...map.values()];
+    plainCache.set(resources, plain);
+    return plain;
 }
 
 /** A policy over the whole stack: joins resources (a bucket and its separate configuration resources). */
