@@ -1,12 +1,14 @@
 /**
- * Prints the README's configuration reference from the code that defines it: the JSDoc of
- * infra/config/types.ts and the profiles of stacks/profiles.ts. tests/readme.test.ts fails when the
- * README's table drifts from this output, so defaults cannot be documented one way and coded another.
- * Usage: npx ts-node --transpile-only tools/config-reference.ts
+ * Prints the README's generated tables from the code that defines them: the configuration reference
+ * (JSDoc of infra/config/types.ts, defaults of stacks/profiles.ts) and the policy list (the pack's own
+ * metadata). tests/readme.test.ts fails when the README drifts from this output, so defaults and
+ * levels cannot be documented one way and coded another.
+ * Usage: npx ts-node --transpile-only tools/readme-tables.ts
  */
 import * as fs from "fs";
 import * as path from "path";
 import { SECTIONS } from "../infra/config/types";
+import { ALL_POLICIES } from "../policies/all";
 import { PROFILES } from "../stacks/profiles";
 
 const TYPES_FILE = path.resolve(__dirname, "../infra/config/types.ts");
@@ -54,4 +56,14 @@ export function configReference(): string {
     return rows.join("\n");
 }
 
-if (require.main === module) console.log(configReference());
+/** One row per policy: name, default level, severity, catalogue rows, Security Hub controls. */
+export function policyTable(): string {
+    const rows = ["| policy | default level | severity | catalogue | Security Hub |", "|---|---|---|---|---|"];
+    const tagged = (tags: string[] | undefined, prefix: string) => (tags ?? []).filter((t) => t.startsWith(prefix)).map((t) => t.slice(prefix.length)).join(", ");
+    for (const p of ALL_POLICIES) {
+        rows.push(`| \`${p.name}\` | ${p.enforcementLevel} | ${p.severity ?? ""} | ${tagged(p.tags, "catalogue:")} | ${tagged(p.tags, "securityhub:")} |`);
+    }
+    return rows.join("\n");
+}
+
+if (require.main === module) console.log(`${configReference()}\n\n${policyTable()}`);
