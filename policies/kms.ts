@@ -41,9 +41,9 @@ export const kmsKeyPolicy = resourcePolicy<{ minimumDeletionWindowDays: number }
         } else if (!isUnknown(key.policy)) {
             const doc = parseJson(key.policy);
             const statements: any[] = doc ? [doc.Statement ?? []].flat() : [];
-            const open = statements.filter((s) => s.Effect === "Allow" && !s.Condition && [s.Principal, s.Principal?.AWS].flat().includes("*"));
+            const open = statements.findIndex((s) => s.Effect === "Allow" && !s.Condition && [s.Principal, s.Principal?.AWS].flat().includes("*"));
             if (!doc) report.violation(`KMS key policy must be a JSON document: got ${show(key.policy)}.`);
-            else if (open.length > 0) report.violation(`KMS key policy must not allow the "*" principal without a condition: statement ${show(open[0].Sid ?? 0)} does.`);
+            else if (open >= 0) report.violation(`KMS key policy must not allow the "*" principal without a condition: statement ${show(statements[open].Sid ?? open)} does.`);
         }
         const window = key.deletionWindowInDays ?? 30; // AWS default
         if (!isUnknown(window) && window < config.minimumDeletionWindowDays) {

@@ -54,6 +54,12 @@ describe("policies: kms", () => {
                 'KMS key policy must not allow the "*" principal without a condition: statement "Open" does.',
             ]);
         });
+        it("names an unnamed wildcard statement by its position", async () => {
+            const policy = JSON.stringify({ Statement: [JSON.parse(keyPolicy).Statement[0], { Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:Decrypt", Resource: "*" }] });
+            assert.deepStrictEqual(messages(await run(kmsKeyPolicy, res(aws.kms.Key, { ...goodKey, policy }))), [
+                'KMS key policy must not allow the "*" principal without a condition: statement 1 does.',
+            ]);
+        });
         it("honours a configured minimum window", async () => {
             assert.deepStrictEqual(await run(kmsKeyPolicy, res(aws.kms.Key, { ...goodKey, deletionWindowInDays: 10 }), { minimumDeletionWindowDays: 7 }), []);
         });
