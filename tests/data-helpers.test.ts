@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { minimumMembers, requireWholeNumber } from "../infra/data/checks";
 import { docdbFamily, postgresFamily, redisFamily } from "../infra/data/engine-families";
 import { docdbLogGroupName, elasticacheLogGroupName, rdsLogGroupName } from "../infra/data/log-groups";
 import { masterUserSecretArn } from "../infra/data/master-secret";
@@ -68,6 +69,24 @@ describe("data tier helpers", () => {
                     message: "RDS instance db reported no master user secret: manageMasterUserPassword must be on, so the password lives only in Secrets Manager.",
                 });
             }
+        });
+    });
+
+    describe("shared argument checks", () => {
+        it("accepts a whole number at either end of the range", () => {
+            assert.doesNotThrow(() => requireWholeNumber("Redis cache", "cache.numCacheClusters", 1, 1, 6));
+            assert.doesNotThrow(() => requireWholeNumber("Redis cache", "cache.numCacheClusters", 6, 1, 6));
+        });
+        it("names the component, the argument, the value and the range, with the detail appended", () => {
+            assert.throws(() => requireWholeNumber("Postgres db", "database.backupRetentionDays", 36, 1, 35, " (at most 35)"), {
+                message: "Postgres db: database.backupRetentionDays is 36, expected 1 to 35 (at most 35).",
+            });
+            assert.throws(() => requireWholeNumber("Postgres db", "database.backupRetentionDays", 2.5, 1, 35), {
+                message: "Postgres db: database.backupRetentionDays is 2.5, expected 1 to 35.",
+            });
+        });
+        it("keeps a replica in prod only", () => {
+            assert.deepStrictEqual([minimumMembers("prod"), minimumMembers("staging")], [2, 1]);
         });
     });
 });

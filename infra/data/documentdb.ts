@@ -1,31 +1,19 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DocumentDbConfig, Environment, LogsConfig } from "../config/types";
+import { DocumentDbConfig, Environment } from "../config/types";
+import { minimumMembers, requireWholeNumber } from "./checks";
+import { DataStoreArgs } from "./data-store-args";
 import { docdbFamily } from "./engine-families";
 import { docdbLogGroupName, encryptedLogGroup } from "./log-groups";
 import { dataIdentifier } from "./naming";
 
-export interface DocumentDbArgs {
+export interface DocumentDbArgs extends DataStoreArgs {
     /** `baseline:documentDb`: engine, instances, backups and deletion protection (`enabled` is the caller's business). */
     documentDb: DocumentDbConfig;
-    /** `baseline:logs`: retention of the audit and profiler log groups. */
-    logs: LogsConfig;
     /** `prod` requires at least 2 instances (a replica to fail over to). */
     environment: Environment;
-    /** Stable prefix of AWS names, e.g. `pos-prod`: the cluster is `<namePrefix>-docdb`. */
-    namePrefix: string;
     /** Master user name: a letter, then letters, digits or `_`; well-known defaults such as `admin` are rejected. */
     masterUsername: string;
-    /** Isolated (database-tier) subnets, in at least two AZs. */
-    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-    /** Security groups of the cluster: the document-store group that admits the application's group on 27017. */
-    securityGroupIds: pulumi.Input<pulumi.Input<string>[]>;
-    /** KMS key for storage (`Keys.dataKeyArn`). */
-    dataKeyArn: pulumi.Input<string>;
-    /** KMS key for the exported log groups (`Keys.logsKeyArn`). */
-    logsKeyArn: pulumi.Input<string>;
-    /** Puts `protect` and `retainOnDelete` on the cluster (prod). */
-    protect: boolean;
     /** UTC `ddd:hh:mm-ddd:hh:mm` for the cluster and its instances. Default: unset, AWS picks a weekly window. */
     maintenanceWindow?: string;
     /** Operations slower than this go to the profiler log. Default 100 (ms). */
@@ -56,16 +44,12 @@ export class DocumentDb extends pulumi.ComponentResource {
         const doc = args.documentDb;
         const clusterId = dataIdentifier(`DocumentDb ${name}`, args.namePrefix, "docdb", 63);
         const family = docdbFamily(doc.engineVersion);
-        const minInstances = args.environment === "prod" ? 2 : 1;
-        if (!Number.isInteger(doc.instanceCount) || doc.instanceCount < minInstances || doc.instanceCount > 16) {
-            throw new Error(
-                `DocumentDb ${name}: documentDb.instanceCount is ${doc.instanceCount}, expected ${minInstances} to 16 in ${args.environment}` +
-                    (minInstances === 2 ? " (a primary and at least one replica to fail over to)." : "."),
-            );
-        }
-        if (!Number.isInteger(doc.backupRetentionDays) || doc.backupRetentionDays < 1 || doc.backupRetentionDays > 35) {
-            throw new Error(`DocumentDb ${name}: documentDb.backupRetentionDays is ${doc.backupRetentionDays}, expected 1 to 35.`);
-        }
+        const minInstances = minimumMembers(args.environment);
+        requireWholeNumber(
+            `DocumentDb ${name}`, "documentDb.instanceCount", doc.instanceCount, minInstances, 16,
+            ` in ${args.environment}` + (minInstances === 2 ? " (a primary and at least one replica to fail over to)" : ""),
+        );
+        requireWholeNumber(`DocumentDb ${name}`, "documentDb.backupRetentionDays", doc.backupRetentionDays, 1, 35);
         if (!/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/.test(args.masterUsername) || RESERVED_USERS.includes(args.masterUsername.toLowerCase())) {
             throw new Error(
                 `DocumentDb ${name}: masterUsername ${JSON.stringify(args.masterUsername)} is not allowed, expected a letter then up to 62 letters, digits or "_", ` +

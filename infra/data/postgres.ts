@@ -1,29 +1,17 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DatabaseConfig, LogsConfig } from "../config/types";
+import { DatabaseConfig } from "../config/types";
+import { requireWholeNumber } from "./checks";
+import { DataStoreArgs } from "./data-store-args";
 import { postgresFamily } from "./engine-families";
 import { encryptedLogGroup, rdsLogGroupName } from "./log-groups";
 import { masterUserSecretArn } from "./master-secret";
 import { dataIdentifier } from "./naming";
 import { enhancedMonitoringPolicyArn, monitoringTrustPolicy, postgresParameters } from "./postgres-settings";
 
-export interface PostgresArgs {
+export interface PostgresArgs extends DataStoreArgs {
     /** `baseline:database`: engine, size, backups, windows, user names and monitoring. */
     database: DatabaseConfig;
-    /** `baseline:logs`: retention of the exported log groups. */
-    logs: LogsConfig;
-    /** Stable prefix of AWS names, e.g. `pos-prod`: the instance is `<namePrefix>-postgres`. */
-    namePrefix: string;
-    /** Isolated (database-tier) subnets, in at least two AZs. */
-    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-    /** Security groups of the instance: the database group that admits the application's group on 5432. */
-    securityGroupIds: pulumi.Input<pulumi.Input<string>[]>;
-    /** KMS key for storage, Performance Insights and the master user secret (`Keys.dataKeyArn`). */
-    dataKeyArn: pulumi.Input<string>;
-    /** KMS key for the exported log groups (`Keys.logsKeyArn`). */
-    logsKeyArn: pulumi.Input<string>;
-    /** Puts `protect` and `retainOnDelete` on the instance (prod). */
-    protect: boolean;
     /** Certificate authority of the server certificate. Default `rds-ca-rsa2048-g1`. */
     caCertIdentifier?: string;
 }
@@ -49,9 +37,7 @@ export class Postgres extends pulumi.ComponentResource {
         const db = args.database;
         const identifier = dataIdentifier(`Postgres ${name}`, args.namePrefix, "postgres", 63);
         const family = postgresFamily(db.engineVersion);
-        if (!Number.isInteger(db.backupRetentionDays) || db.backupRetentionDays < 1 || db.backupRetentionDays > 35) {
-            throw new Error(`Postgres ${name}: database.backupRetentionDays is ${db.backupRetentionDays}, expected 1 to 35 (0 turns automated backups off).`);
-        }
+        requireWholeNumber(`Postgres ${name}`, "database.backupRetentionDays", db.backupRetentionDays, 1, 35, " (0 turns automated backups off)");
         if (db.maxAllocatedStorage < db.allocatedStorage) {
             throw new Error(`Postgres ${name}: database.maxAllocatedStorage is ${db.maxAllocatedStorage}, expected at least allocatedStorage (${db.allocatedStorage}).`);
         }

@@ -1,30 +1,18 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { CacheConfig, Environment, LogsConfig } from "../config/types";
+import { CacheConfig, Environment } from "../config/types";
+import { minimumMembers, requireWholeNumber } from "./checks";
+import { DataStoreArgs } from "./data-store-args";
 import { redisFamily } from "./engine-families";
 import { elasticacheLogGroupName, encryptedLogGroup } from "./log-groups";
 import { dataIdentifier } from "./naming";
 
-export interface RedisArgs {
+export interface RedisArgs extends DataStoreArgs {
     /** `baseline:cache`: engine, node type and count, snapshots, windows and eviction policy. */
     cache: CacheConfig;
-    /** `baseline:logs`: retention of the slow-log group. */
-    logs: LogsConfig;
     /** `prod` requires at least 2 nodes (a replica to fail over to). */
     environment: Environment;
-    /** Stable prefix of AWS names, e.g. `pos-prod`: the replication group is `<namePrefix>-redis`. */
-    namePrefix: string;
-    /** Isolated (database-tier) subnets, in at least two AZs. */
-    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-    /** Security groups of the nodes: the cache group that admits the application's group on 6379. */
-    securityGroupIds: pulumi.Input<pulumi.Input<string>[]>;
-    /** KMS key for data at rest and the auth token secret (`Keys.dataKeyArn`). */
-    dataKeyArn: pulumi.Input<string>;
-    /** KMS key for the slow-log group (`Keys.logsKeyArn`). */
-    logsKeyArn: pulumi.Input<string>;
-    /** Puts `protect` and `retainOnDelete` on the replication group (prod). */
-    protect: boolean;
 }
 
 /** The only special characters Redis AUTH accepts (no space, `"`, `/` or `@`). */
@@ -48,13 +36,11 @@ export class Redis extends pulumi.ComponentResource {
         const cache = args.cache;
         const groupId = dataIdentifier(`Redis ${name}`, args.namePrefix, "redis", 40);
         const family = redisFamily(cache.engineVersion);
-        const minNodes = args.environment === "prod" ? 2 : 1;
-        if (!Number.isInteger(cache.numCacheClusters) || cache.numCacheClusters < minNodes || cache.numCacheClusters > 6) {
-            throw new Error(
-                `Redis ${name}: cache.numCacheClusters is ${cache.numCacheClusters}, expected ${minNodes} to 6 in ${args.environment}` +
-                    (minNodes === 2 ? " (a primary and at least one replica, so a node or AZ failure fails over)." : "."),
-            );
-        }
+        const minNodes = minimumMembers(args.environment);
+        requireWholeNumber(
+            `Redis ${name}`, "cache.numCacheClusters", cache.numCacheClusters, minNodes, 6,
+            ` in ${args.environment}` + (minNodes === 2 ? " (a primary and at least one replica, so a node or AZ failure fails over)" : ""),
+        );
         if (args.environment === "prod" && !(cache.snapshotRetentionDays >= 1)) {
             throw new Error(`Redis ${name}: cache.snapshotRetentionDays is ${cache.snapshotRetentionDays}, expected at least 1 in prod.`);
         }
