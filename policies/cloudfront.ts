@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
 import { StackResource, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
 import { isSet, isUnknown, list, show } from "./lib/props";
-import { linkedFrom, unresolvedLink } from "./waf";
+import { linked, refersTo, unresolved } from "./lib/joins";
 
 const DISTRIBUTION = tokenOf(aws.cloudfront.Distribution);
 const quoted = (values: string[]) => values.map((v) => JSON.stringify(v)).join(", ");
@@ -187,8 +187,8 @@ const MANAGED_HSTS_POLICIES = ["67f7725c-6f97-4210-82d7-5512b31e9d03", "e61eb60c
 function loggingOf(dist: StackResource, resources: StackResource[]): "logged" | "unlogged" | StackResource {
     if (isSet(dist.props.loggingConfig?.bucket) || isUnknown(dist.props.loggingConfig)) return "logged"; // v1 logging
     const sources = resources.filter((r) => r.type === tokenOf(aws.cloudwatch.LogDeliverySource)); // v2 logging
-    if (sources.some((s) => linkedFrom(s, "resourceArn", [dist]).length > 0)) return "logged";
-    return sources.find((s) => unresolvedLink(s, "resourceArn")) ?? "unlogged";
+    if (sources.some((s) => refersTo(s, "resourceArn", dist))) return "logged";
+    return sources.find((s) => unresolved(s, "resourceArn")) ?? "unlogged";
 }
 
 /** cf-06: access logs for forensics; HSTS so browsers never try plain HTTP again. */
@@ -219,7 +219,7 @@ export const cloudfrontLoggingAndHeaders = stackPolicy<{ minimumHstsMaxAgeSecond
             }
             if (MANAGED_HSTS_POLICIES.includes(id)) continue;
             // The distribution depends on its policy; a literal id matches the policy's `id` output after apply.
-            const policy = policies.find((p) => (dist.propertyDependencies.defaultCacheBehavior ?? []).includes(p) || (!isUnknown(id) && p.props.id === id));
+            const policy = linked(dist, "defaultCacheBehavior", policies, { ids: ["id"], value: id })[0];
             if (!policy) continue; // a policy outside this stack: its headers cannot be read here
             const hsts = policy.props.securityHeadersConfig?.strictTransportSecurity;
             const maxAge = hsts?.accessControlMaxAgeSec;

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
 import { ResourceReporter, StackReporter, StackResource, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
 import { isSet, isUnknown, list, show } from "./lib/props";
-import { linkedFrom, unresolvedLink } from "./waf";
+import { linked, refersTo, unresolved } from "./lib/joins";
 
 /**
  * Load balancers and listeners exist under two tokens (`aws:lb/...` and `aws:alb/...`); every
@@ -221,7 +221,7 @@ export const albHttpRedirectsToHttps = stackPolicy({
         const lbs = resources.filter((r) => LB_TOKENS.has(r.type));
         const httpListeners: StackResource[] = [];
         for (const listener of resources.filter((r) => LISTENER_TOKENS.has(r.type))) {
-            if (linkedFrom(listener, "loadBalancerArn", lbs).some((lb) => lbKind(lb.props) === "gateway")) continue;
+            if (linked(listener, "loadBalancerArn", lbs).some((lb) => lbKind(lb.props) === "gateway")) continue;
             const protocol = listener.props.protocol ?? "HTTP"; // the ALB default
             if (isUnknown(protocol)) {
                 report.unverifiable(listener, "protocol", "an HTTP listener only redirects to HTTPS");
@@ -232,7 +232,7 @@ export const albHttpRedirectsToHttps = stackPolicy({
             requireHttpsRedirect(listener, "defaultActions", "HTTP listener", report);
         }
         for (const rule of resources.filter((r) => RULE_TOKENS.has(r.type))) {
-            const on = linkedFrom(rule, "listenerArn", httpListeners)[0];
+            const on = linked(rule, "listenerArn", httpListeners)[0];
             if (on) requireHttpsRedirect(rule, "actions", `Listener rule on HTTP listener ${show(on.name)}`, report);
         }
     },
@@ -253,9 +253,9 @@ export const albWafAttached = stackPolicy({
             const kind = lbKind(lb.props);
             const internal = lb.props.internal;
             if ((!isUnknown(kind) && kind !== "application") || internal === true) continue; // WAF only attaches to ALBs
-            if (associations.some((a) => linkedFrom(a, "resourceArn", [lb]).length > 0)) continue;
+            if (associations.some((a) => refersTo(a, "resourceArn", lb))) continue;
             const requirement = `load balancer ${show(lb.name)} is internal or has a WAF web ACL`;
-            const unplaced = associations.find((a) => unresolvedLink(a, "resourceArn"));
+            const unplaced = associations.find((a) => unresolved(a, "resourceArn"));
             if (unplaced) report.unverifiable(unplaced, "resourceArn", requirement);
             else if (isUnknown(kind)) report.unverifiable(lb, "loadBalancerType", requirement);
             else if (isUnknown(internal)) report.unverifiable(lb, "internal", requirement);

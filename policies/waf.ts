@@ -2,23 +2,10 @@ import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
 import { ResourceReporter, StackReporter, StackResource, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
 import { at, isSet, isUnknown, list, parseJson, show } from "./lib/props";
+import { refersTo, unresolved } from "./lib/joins";
 
-/**
- * The candidates that `from`'s input `key` is computed from: by property dependency (how Pulumi
- * records `resourceArn: lb.arn`), or by a known value equal to the candidate's `idKey` output
- * (stack policies see outputs after apply, and an ARN may be passed as a literal).
- */
-export function linkedFrom(from: StackResource, key: string, candidates: StackResource[], idKey = "arn"): StackResource[] {
-    const deps = from.propertyDependencies[key] ?? [];
-    const value = from.props[key];
-    const known = typeof value === "string" && value !== "" && !isUnknown(value);
-    return candidates.filter((c) => deps.includes(c) || (known && c.props[idKey] === value));
-}
-
-/** `from`'s input `key` is unknown and depends on no resource: it may point at anything. */
-export function unresolvedLink(from: StackResource, key: string): boolean {
-    return isUnknown(from.props[key]) && (from.propertyDependencies[key] ?? []).length === 0;
-}
+/** The names these joins had here; tests/policies/waf.test.ts still imports them. */
+export { linked as linkedFrom, unresolved as unresolvedLink } from "./lib/joins";
 
 const ACL = tokenOf(aws.wafv2.WebAcl);
 const STANDALONE_RULE = tokenOf(aws.wafv2.WebAclRule);
@@ -83,11 +70,11 @@ export function aclRules(acl: StackResource, resources: StackResource[]): AclRul
     else list(parseJson(acl.props.ruleJson)).forEach((rule) => out.rules.push(fromJsonRule(acl, rule)));
 
     for (const r of resources.filter((x) => x.type === STANDALONE_RULE || x.type === RULE_GROUP_ASSOCIATION)) {
-        if (unresolvedLink(r, "webAclArn")) {
+        if (unresolved(r, "webAclArn")) {
             out.unknown.push([r, "webAclArn"]);
             continue;
         }
-        if (linkedFrom(r, "webAclArn", [acl]).length === 0) continue;
+        if (!refersTo(r, "webAclArn", acl)) continue;
         const label = `${r.type.split(":").pop()} ${show(r.name)}`;
         if (r.type === STANDALONE_RULE) {
             out.rules.push(fromStatement(label, r, "", r.props));
@@ -144,8 +131,8 @@ export const wafLogging = stackPolicy({
     check: (resources, _ctx, report) => {
         const configs = resources.filter((r) => r.type === LOGGING);
         for (const acl of acls(resources)) {
-            if (configs.some((c) => linkedFrom(c, "resourceArn", [acl]).length > 0)) continue;
-            const unplaced = configs.find((c) => unresolvedLink(c, "resourceArn"));
+            if (configs.some((c) => refersTo(c, "resourceArn", acl))) continue;
+            const unplaced = configs.find((c) => unresolved(c, "resourceArn"));
             if (unplaced) report.unverifiable(unplaced, "resourceArn", `WAF web ACL ${show(acl.name)} has a logging configuration`);
             else report.violation(acl, "WAF web ACL must log requests: no aws.wafv2.WebAclLoggingConfiguration takes its ARN as resourceArn, expected one.");
         }
