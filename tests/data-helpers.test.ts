@@ -4,6 +4,7 @@ import { docdbFamily, postgresFamily, redisFamily } from "../infra/data/engine-f
 import { docdbLogGroupName, elasticacheLogGroupName, rdsLogGroupName } from "../infra/data/log-groups";
 import { masterUserSecretArn } from "../infra/data/master-secret";
 import { dataIdentifier } from "../infra/data/naming";
+import { transitEncryptionMode } from "../infra/data/redis-settings";
 
 describe("data tier helpers", () => {
     describe("parameter group families", () => {
@@ -30,6 +31,12 @@ describe("data tier helpers", () => {
             assert.throws(() => docdbFamily("3.6.0"), {
                 message: 'DocumentDB engineVersion "3.6.0" has no known parameter group family: expected 4.0.0 or 5.0.0.',
             });
+        });
+    });
+
+    describe("transitEncryptionMode", () => {
+        it("requires TLS explicitly on Redis 7, and leaves the setting out on 6.x, which rejects it", () => {
+            assert.deepStrictEqual(["6.2", "7.0", "7.1"].map(transitEncryptionMode), [undefined, "required", "required"]);
         });
     });
 

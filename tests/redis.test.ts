@@ -66,6 +66,7 @@ describe("Redis", () => {
                 assert.ok(isSecret(group.wireInputs.authToken), "authToken is not marked secret on the wire");
                 const password = run.one("random:index/randomPassword:RandomPassword", "cache-auth-token");
                 assert.deepStrictEqual(group.propertyDependencies.authToken, [password.urn]);
+                assert.strictEqual(group.inputs.authTokenUpdateStrategy, "ROTATE");
             });
 
             it("generates a 64-character token from characters Redis AUTH accepts", () => {
@@ -150,6 +151,14 @@ describe("Redis", () => {
         const { run } = await runRedis("staging", { "baseline:cache": { engineVersion: "6.2" } });
         const params = run.one("aws:elasticache/parameterGroup:ParameterGroup");
         assert.deepStrictEqual([params.inputs.family, params.inputs.name], ["redis6.x", "pos-staging-redis-redis6"]);
+    });
+
+    it("on 6.2, which rejects transitEncryptionMode, leaves it unset and still requires TLS and AUTH", async () => {
+        const { run } = await runRedis("prod", { "baseline:cache": { engineVersion: "6.2" } });
+        const group = run.one(GROUP);
+        assert.ok(!("transitEncryptionMode" in group.inputs), "transitEncryptionMode is sent to a 6.2 group");
+        assert.strictEqual(group.inputs.transitEncryptionEnabled, true);
+        assert.ok(isSecret(group.inputs.authToken), "authToken is missing or plain");
     });
 
     it("turns failover on in staging too once there is a replica", async () => {

@@ -7,6 +7,7 @@ import { DataStoreArgs } from "./data-store-args";
 import { redisFamily } from "./engine-families";
 import { elasticacheLogGroupName, encryptedLogGroup } from "./log-groups";
 import { dataIdentifier } from "./naming";
+import { transitEncryptionMode } from "./redis-settings";
 
 export interface RedisArgs extends DataStoreArgs {
     /** `baseline:cache`: engine, node type and count, snapshots, windows and eviction policy. */
@@ -106,8 +107,10 @@ export class Redis extends pulumi.ComponentResource {
                 atRestEncryptionEnabled: true,
                 kmsKeyId: args.dataKeyArn,
                 transitEncryptionEnabled: true,
-                transitEncryptionMode: "required",
+                transitEncryptionMode: transitEncryptionMode(cache.engineVersion),
                 authToken: tokenValue,
+                // Explicit, as the provider dropped its default: a new token works beside the old one while clients move over.
+                authTokenUpdateStrategy: "ROTATE",
 
                 automaticFailoverEnabled: replicated,
                 multiAzEnabled: replicated,
