@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
-import { StackResource, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
+import { resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
 import { at, isUnknown, list, show } from "./lib/props";
-import { refersTo, unresolvedReference } from "./lib/resource-links";
+import { refersTo, unresolved } from "./lib/joins";
 
 const REPOSITORY = tokenOf(aws.ecr.Repository);
 const REGISTRY_SCANNING = tokenOf(aws.ecr.RegistryScanningConfiguration);
@@ -106,9 +106,9 @@ export const ecrLifecyclePolicy = stackPolicy({
     check: (resources, _ctx, report) => {
         const policies = resources.filter((r) => r.type === LIFECYCLE_POLICY);
         // A policy whose repository is unknown and not traceable to a repository of the stack may be for any of them.
-        const untraceable = policies.some((p) => unresolvedReference(p, "repository", REPOSITORY));
+        const untraceable = policies.some((p) => unresolved(p, "repository", REPOSITORY));
         for (const repo of resources.filter((r) => r.type === REPOSITORY)) {
-            if (policies.some((p: StackResource) => refersTo(p, "repository", repo))) continue;
+            if (policies.some((p) => refersTo(p, "repository", repo, { ids: ["name"] }))) continue;
             if (untraceable) report.unverifiable(repo, "name", "a lifecycle policy manages the repository");
             else report.violation(repo, `ECR repository must have a lifecycle policy: no aws.ecr.LifecyclePolicy refers to repository ${show(repo.name)}, expected one that expires old images.`);
         }

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
 import { ResourceReporter, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
 import { at, isSet, isUnknown, list, parseJson, show } from "./lib/props";
-import { sourcesOf } from "./lib/resource-links";
+import { sourcesOf, unresolved } from "./lib/joins";
 
 /** ecs-01: cluster metrics and task-level telemetry for alarms and incident work. */
 export const ecsClusterContainerInsights = resourcePolicy({
@@ -227,8 +227,8 @@ export const ecsTaskSeparateRoles = stackPolicy({
                 if (exec === task) report.violation(td, `ECS task definition must use different execution and task roles: executionRoleArn and taskRoleArn are both ${show(exec)}, ${expected}.`);
             } else {
                 // Unknown ARNs are told apart only by coming from different roles of the stack.
-                const unresolved = ["executionRoleArn", "taskRoleArn"].find((p) => isUnknown(td.props[p]) && sourcesOf(td, p, ROLE).length === 0);
-                if (unresolved) report.unverifiable(td, unresolved, "the task role differs from the execution role");
+                const untraced = ["executionRoleArn", "taskRoleArn"].find((p) => unresolved(td, p, ROLE));
+                if (untraced) report.unverifiable(td, untraced, "the task role differs from the execution role");
             }
         }
     },

@@ -3,7 +3,7 @@ import { Policies } from "@pulumi/policy";
 import { StackResource, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
 import { at, isSet, isUnknown, show } from "./lib/props";
 import { awsManagedPolicyName, conditionValues, isAllActions, parseDocument, serviceWideAction, statementName, values } from "./lib/iam-documents";
-import { refersTo } from "./lib/resource-links";
+import { comesOnlyFrom, refersTo } from "./lib/joins";
 
 const ROLE = tokenOf(aws.iam.Role);
 const POLICY = tokenOf(aws.iam.Policy);
@@ -133,7 +133,7 @@ export const iamNoAdminAttachments = stackPolicy<{ deniedPolicies: string[] }>({
             if (!where) continue;
             const value = r.props[where.prop];
             const arns = isUnknown(value) || !Array.isArray(value) ? [value] : value;
-            const fromPolicies = (r.propertyDependencies[where.prop] ?? []).length > 0 && r.propertyDependencies[where.prop].every((d) => d.type === POLICY);
+            const fromPolicies = comesOnlyFrom(r, where.prop, POLICY);
             let unverified = false;
             arns.forEach((arn, i) => {
                 const path = Array.isArray(value) ? `${where.prop}[${i}]` : where.prop;
@@ -245,7 +245,7 @@ export const iamRolePoliciesOneWay = stackPolicy({
     catalogue: ["iam-04"],
     check: (resources, _ctx, report) => {
         const managersOf = (role: StackResource, managers: Record<string, string>) =>
-            resources.filter((r) => managers[r.type] !== undefined && refersTo(r, managers[r.type], role));
+            resources.filter((r) => managers[r.type] !== undefined && refersTo(r, managers[r.type], role, { ids: ["name"] }));
         for (const role of resources.filter((r) => r.type === ROLE)) {
             const kinds = [
                 { prop: "inlinePolicies", what: "inline policies", managers: INLINE_MANAGERS },
