@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { loadConfig } from "../infra/config/load";
 import { Postgres, PostgresArgs } from "../infra/data/postgres";
-import { postgresParameters } from "../infra/data/postgres-settings";
+import { minimumStorageCeiling, postgresParameters } from "../infra/data/postgres-settings";
 import { DATA_KEY, ISOLATED_SUBNETS, LOGS_KEY, STACKS, childrenOf, valueOf } from "./data-fixtures";
 import { Overrides, Run, runUnderMocks } from "./harness";
 
@@ -199,7 +199,11 @@ describe("Postgres", () => {
         });
         it("refuses a storage ceiling below the initial size", async () => {
             const database = { ...(await prodDb()), maxAllocatedStorage: 50 };
-            await rejects({ database }, "Postgres postgres: database.maxAllocatedStorage is 50, expected at least allocatedStorage (100).");
+            await rejects({ database }, "Postgres postgres: database.maxAllocatedStorage is 50, expected at least 110 (10% above allocatedStorage 100, the smallest ceiling RDS accepts).");
+        });
+        it("refuses a storage ceiling less than 10% above the initial size, which RDS rejects", async () => {
+            const database = { ...(await prodDb()), maxAllocatedStorage: 109 };
+            await rejects({ database }, "Postgres postgres: database.maxAllocatedStorage is 109, expected at least 110 (10% above allocatedStorage 100, the smallest ceiling RDS accepts).");
         });
         it("refuses enhanced monitoring off", async () => {
             const database = { ...(await prodDb()), monitoringIntervalSeconds: 0 };
@@ -211,6 +215,16 @@ describe("Postgres", () => {
                 'Postgres postgres: namePrefix "Pos_Prod" gives the identifier "Pos_Prod-postgres", expected lowercase letters, digits and single hyphens, starting with a letter, at most 63 characters.',
             );
         });
+    });
+});
+
+describe("minimumStorageCeiling", () => {
+    it("is 10% above the allocated storage, rounded up to a whole GiB", () => {
+        assert.deepStrictEqual([20, 25, 100, 1000].map(minimumStorageCeiling), [22, 28, 110, 1100]);
+    });
+    it("accepts exactly that ceiling", async () => {
+        const run = await runUnderMocks(() => postgres({ database: { ...loadConfig().database, maxAllocatedStorage: 110 } }), "prod");
+        assert.strictEqual(run.one(INSTANCE).inputs.maxAllocatedStorage, 110);
     });
 });
 

@@ -25,6 +25,12 @@ export function postgresParameters(slowQueryThresholdMs: number): DbParameter[] 
     ];
 }
 
+/**
+ * The smallest storage autoscaling ceiling RDS accepts: 10% above the allocated storage, rounded up
+ * (RDS refuses a smaller `maxAllocatedStorage` with "Invalid max storage size").
+ */
+export const minimumStorageCeiling = (allocatedStorage: number): number => Math.ceil((allocatedStorage * 11) / 10);
+
 /** AWS managed policy that lets RDS publish enhanced-monitoring metrics to CloudWatch Logs. */
 export const enhancedMonitoringPolicyArn = (partition: string) => `arn:${partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`;
 

@@ -7,7 +7,7 @@ import { postgresFamily } from "./engine-families";
 import { encryptedLogGroup, rdsLogGroupName } from "./log-groups";
 import { masterUserSecretArn } from "./master-secret";
 import { dataIdentifier } from "./naming";
-import { enhancedMonitoringPolicyArn, monitoringTrustPolicy, postgresParameters } from "./postgres-settings";
+import { enhancedMonitoringPolicyArn, minimumStorageCeiling, monitoringTrustPolicy, postgresParameters } from "./postgres-settings";
 
 export interface PostgresArgs extends DataStoreArgs {
     /** `baseline:database`: engine, size, backups, windows, user names and monitoring. */
@@ -38,8 +38,11 @@ export class Postgres extends pulumi.ComponentResource {
         const identifier = dataIdentifier(`Postgres ${name}`, args.namePrefix, "postgres", 63);
         const family = postgresFamily(db.engineVersion);
         requireWholeNumber(`Postgres ${name}`, "database.backupRetentionDays", db.backupRetentionDays, 1, 35, " (0 turns automated backups off)");
-        if (db.maxAllocatedStorage < db.allocatedStorage) {
-            throw new Error(`Postgres ${name}: database.maxAllocatedStorage is ${db.maxAllocatedStorage}, expected at least allocatedStorage (${db.allocatedStorage}).`);
+        const ceiling = minimumStorageCeiling(db.allocatedStorage);
+        if (db.maxAllocatedStorage < ceiling) {
+            throw new Error(
+                `Postgres ${name}: database.maxAllocatedStorage is ${db.maxAllocatedStorage}, expected at least ${ceiling} (10% above allocatedStorage ${db.allocatedStorage}, the smallest ceiling RDS accepts).`,
+            );
         }
         if (!MONITORING_INTERVALS.includes(db.monitoringIntervalSeconds)) {
             throw new Error(`Postgres ${name}: database.monitoringIntervalSeconds is ${db.monitoringIntervalSeconds}, expected one of ${MONITORING_INTERVALS.join(", ")}.`);
