@@ -77,6 +77,7 @@ export function mockResourceOutputs(args: pulumi.runtime.MockResourceArgs, regio
                 endpoint: `${name}.cluster-abcdef.${region}.docdb.amazonaws.com`,
                 readerEndpoint: `${name}.cluster-ro-abcdef.${region}.docdb.amazonaws.com`,
                 port: inputs.port ?? 27017,
+                masterUserSecrets: [{ secretArn: `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:rds!cluster-${name}`, secretStatus: "active" }],
             });
             break;
         case "aws:cloudwatch/logGroup:LogGroup":
