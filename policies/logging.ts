@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
 import { StackResource, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
 import { isSet, isUnknown, parseJson, show } from "./lib/props";
+import { refersTo } from "./lib/joins";
 
 /** log-01: log groups expire within known bounds, never "forever" (0 or unset). */
 export const logsRetention = resourcePolicy<{ minimumRetentionDays: number; maximumRetentionDays: number }>({
@@ -104,14 +105,10 @@ export function deniesPublishWithoutTls(document: unknown): boolean {
     });
 }
 
-/** The TopicPolicy resources that target `topic`: by property dependency, else by its known name. */
-function policiesOf(topic: StackResource, topicPolicies: StackResource[]): StackResource[] {
+/** Whether a topic ARN (`arn:aws:sns:<region>:<account>:<name>`) names `topic`. */
+function namesTopic(arn: string, topic: StackResource): boolean {
     const name = topic.props.name;
-    return topicPolicies.filter((p) => {
-        if ((p.propertyDependencies.arn ?? []).includes(topic)) return true;
-        const arn = p.props.arn;
-        return typeof arn === "string" && typeof name === "string" && !isUnknown(arn) && !isUnknown(name) && arn.endsWith(`:${name}`);
-    });
+    return typeof name === "string" && !isUnknown(name) && arn.endsWith(`:${name}`);
 }
 
 /** sns-01: publishers must use TLS; only a policy can require it. */
@@ -138,7 +135,7 @@ export const snsTlsOnly = stackPolicy({
             if (isUnknown(inline)) report.unverifiable(topic, "policy", requirement);
             else if (inline !== undefined && !deniesPublishWithoutTls(inline)) {
                 report.violation(topic, `SNS topic must deny publishing without TLS: its inline policy has no such statement, expected ${TLS_DENY}.`);
-            } else if (inline === undefined && policiesOf(topic, topicPolicies).length === 0) {
+            } else if (inline === undefined && !topicPolicies.some((p) => refersTo(p, "arn", topic, { matches: namesTopic }))) {
                 report.violation(topic, `SNS topic must deny publishing without TLS: it has no policy (inline or aws.sns.TopicPolicy), expected one with ${TLS_DENY}.`);
             }
         }

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
 import { StackResource, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
 import { isSet, isUnknown, show } from "./lib/props";
+import { refersTo } from "./lib/joins";
 
 const SECRET = tokenOf(aws.secretsmanager.Secret);
 const ROTATION = tokenOf(aws.secretsmanager.SecretRotation);
@@ -54,16 +55,11 @@ export function scheduleIntervalDays(expression: string): number | undefined {
 /** Tag value that marks a secret which cannot rotate automatically (see `manualRotationTag`). */
 export const MANUAL_ROTATION = "manual";
 
-/** The SecretRotation resources that target `secret`: by property dependency, else by its known name. */
-function rotationsOf(secret: StackResource, rotations: StackResource[]): StackResource[] {
+/** Whether a `secretId` (its name, or its ARN, which ends in `:secret:<name>-<6 random characters>`) names `secret`. */
+function namesSecret(id: string, secret: StackResource): boolean {
     const name = secret.props.name;
-    return rotations.filter((r) => {
-        if ((r.propertyDependencies.secretId ?? []).includes(secret)) return true;
-        const id = r.props.secretId;
-        if (typeof id !== "string" || isUnknown(id) || typeof name !== "string" || isUnknown(name)) return false;
-        // A secret's ARN ends in `:secret:<name>-<6 random characters>`.
-        return id === name || new RegExp(`:secret:${name.replace(/[.+?^${}()|[\]\\]/g, "\\$&")}-[A-Za-z0-9]{6}$`).test(id);
-    });
+    if (typeof name !== "string" || isUnknown(name)) return false;
+    return id === name || new RegExp(`:secret:${name.replace(/[.+?^${}()|[\]\\]/g, "\\$&")}-[A-Za-z0-9]{6}$`).test(id);
 }
 
 interface RotationConfig {
@@ -94,7 +90,7 @@ export const secretsRotation = stackPolicy<RotationConfig>({
         const rotations = resources.filter((r) => r.type === ROTATION);
         const max = config.maximumRotationDays;
         for (const secret of resources.filter((r) => r.type === SECRET)) {
-            const found = rotationsOf(secret, rotations);
+            const found = rotations.filter((r) => refersTo(r, "secretId", secret, { matches: namesSecret }));
             const tags = secret.props.tags;
             if (found.length === 0) {
                 if (isUnknown(tags)) report.unverifiable(secret, "tags", `the secret is tagged ${config.manualRotationTag}: ${MANUAL_ROTATION} or rotates`);
