@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import { StackResource, stackPolicy, tokenOf } from "./lib/define";
 import { isSet, isUnknown, list, show } from "./lib/props";
 import { DATABASES, DOCDB_CLUSTER, RDS_CLUSTER, RDS_INSTANCE, labelOf } from "./database-types";
+import { comesOnlyFrom, linked, refersTo, sourcesOf, unresolved } from "./lib/joins";
 
 /** Policies that join a database to other resources of the stack: its subnet group, parameter group, backup plan. */
 
@@ -16,16 +17,9 @@ interface Kind {
 }
 const kind = (cls: Function, display: string): Kind => ({ token: tokenOf(cls), display });
 
-/**
- * The resource of `kind` that a database's `field` names: through the property dependency (the
- * value came from that resource's output), else by the resource's known `name` input.
- */
-export function linkedResource(db: StackResource, field: string, of: Kind, all: StackResource[]): StackResource | undefined {
-    const dep = (db.propertyDependencies[field] ?? []).find((d) => d.type === of.token);
-    if (dep) return dep;
-    const value = db.props[field];
-    if (typeof value !== "string" || isUnknown(value)) return undefined;
-    return all.find((r) => r.type === of.token && r.props.name === value);
+/** The resource of `kind` that a database's `field` names (a group, by its `name`). */
+function linkedGroup(db: StackResource, field: string, of: Kind, all: StackResource[]): StackResource | undefined {
+    return linked(db, field, all.filter((r) => r.type === of.token), { ids: ["name"] })[0];
 }
 
 /** Where a value could not be read during preview. */
@@ -45,8 +39,7 @@ interface Unknown {
 export function publicSubnetsOf(group: StackResource, patterns: RegExp[]): { publicSubnets: string[]; unknown?: Unknown } {
     const publicSubnets: string[] = [];
     let unknown: Unknown | undefined;
-    const sources = group.propertyDependencies.subnetIds ?? [];
-    for (const s of sources.filter((d) => d.type === EC2_SUBNET)) {
+    for (const s of sourcesOf(group, "subnetIds", EC2_SUBNET)) {
         const flag = s.props.mapPublicIpOnLaunch;
         if (flag === true) publicSubnets.push(`"${s.name}" (mapPublicIpOnLaunch)`);
         else if (isUnknown(flag)) unknown ??= { resource: s, path: "mapPublicIpOnLaunch" };
@@ -58,8 +51,7 @@ export function publicSubnetsOf(group: StackResource, patterns: RegExp[]): { pub
         else if (typeof id === "string" && patterns.some((p) => p.test(id))) publicSubnets.push(show(id));
     });
     // Unknown ids that all come from subnets of the stack are judged by those subnets.
-    const fromStackSubnets = sources.length > 0 && sources.every((d) => d.type === EC2_SUBNET);
-    return { publicSubnets, unknown: unknown ?? (fromStackSubnets ? undefined : unknownId) };
+    return { publicSubnets, unknown: unknown ?? (comesOnlyFrom(group, "subnetIds", EC2_SUBNET) ? undefined : unknownId) };
 }
 
 const SUBNET_GROUPS: Record<string, Kind> = {
@@ -100,7 +92,7 @@ export const rdsPrivateSubnetGroup = stackPolicy<{ publicSubnetPatterns: string[
                 report.violation(db, `${what} must sit in a subnet group of non-public subnets: dbSubnetGroupName is (unset), so AWS uses the default VPC, expected an ${groupKind.display} of private subnets.`);
                 continue;
             }
-            const group = linkedResource(db, "dbSubnetGroupName", groupKind, resources);
+            const group = linkedGroup(db, "dbSubnetGroupName", groupKind, resources);
             if (!group) {
                 if (isUnknown(name)) report.unverifiable(db, "dbSubnetGroupName", requirement);
                 else report.violation(db, `${what} must sit in a subnet group of this stack, so its subnets can be checked: dbSubnetGroupName is ${show(name)}, expected the name of an ${groupKind.display} of this stack.`);
@@ -168,7 +160,7 @@ export const rdsPostgresForceSsl = stackPolicy({
                 report.violation(db, `${must}: ${target.field} is (unset), so the engine's default group applies, ${expected}.`);
                 continue;
             }
-            const group = linkedResource(db, target.field, target.group, resources);
+            const group = linkedGroup(db, target.field, target.group, resources);
             if (!group) {
                 if (isUnknown(name)) report.unverifiable(db, target.field, requirement);
                 else report.violation(db, `${must}: ${target.field} is ${show(name)}, which is not a group of this stack, ${expected}.`);
@@ -209,16 +201,14 @@ export function arnSelects(pattern: string, db: StackResource): boolean {
 /** "yes", "no", or "unknown" when the selection's resources are unknown and not traced to any resource. */
 export function selectionCovers(selection: StackResource, db: StackResource): "yes" | "no" | "unknown" {
     const p = selection.props;
-    const matches = (field: "resources" | "notResources") =>
-        (selection.propertyDependencies[field] ?? []).includes(db) || list(p[field]).some((a) => typeof a === "string" && !isUnknown(a) && arnSelects(a, db));
+    const matches = (field: "resources" | "notResources") => refersTo(selection, field, db, { matches: arnSelects });
     if (matches("notResources")) return "no";
     if (matches("resources")) return "yes";
     // Only the database's own `tags` input: provider default tags are not among the inputs policies see.
     const tags = db.props.tags ?? {};
     const byTag = list(p.selectionTags).some((t) => String(t?.type).toUpperCase() === "STRINGEQUALS" && isSet(t?.key) && tags[t.key] === t.value);
     if (byTag) return "yes";
-    const untraced = (isUnknown(p.resources) || list(p.resources).some(isUnknown)) && (selection.propertyDependencies.resources ?? []).length === 0;
-    return untraced ? "unknown" : "no";
+    return unresolved(selection, "resources") ? "unknown" : "no";
 }
 
 /** rds-15: every database is in a backup plan (point-in-time backups live only as long as the instance). */
