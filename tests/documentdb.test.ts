@@ -125,6 +125,10 @@ describe("DocumentDb", () => {
                     ["documents-cluster.cluster-abcdef.eu-west-1.docdb.amazonaws.com", "documents-cluster.cluster-ro-abcdef.eu-west-1.docdb.amazonaws.com", 27017],
                 );
             });
+
+            it("outputs the master user secret ARN that DocumentDB reports", async () => {
+                assert.strictEqual(await valueOf(component.masterUserSecretArn), "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!cluster-documents-cluster");
+            });
         });
     }
 
@@ -139,6 +143,17 @@ describe("DocumentDb", () => {
         for (const m of run.ofType(INSTANCE)) assert.strictEqual(m.inputs.preferredMaintenanceWindow, "sun:06:00-sun:06:30");
         const params = run.one("aws:docdb/clusterParameterGroup:ClusterParameterGroup").inputs.parameters;
         assert.deepStrictEqual(params.find((p: { name: string }) => p.name === "profiler_threshold_ms"), { name: "profiler_threshold_ms", value: "250" });
+    });
+
+    it("survives a first preview, where DocumentDB has not reported its secret yet", async () => {
+        const run = await runUnderMocks(() => documentDb(), "prod", {}, { firstPreview: true });
+        assert.strictEqual(run.one(CLUSTER).inputs.manageMasterUserPassword, true);
+    });
+
+    it("accepts the longest name prefix whose instance identifiers still fit 63 characters", async () => {
+        const namePrefix = `p${"a".repeat(53)}`; // 60-character cluster id, instances up to `-16`
+        const { run } = await runDocumentDb("prod", {}, { namePrefix });
+        assert.deepStrictEqual(run.ofType(INSTANCE).map((m) => m.inputs.identifier.length), [62, 62]);
     });
 
     describe("validation, before anything is registered", () => {
@@ -160,6 +175,12 @@ describe("DocumentDb", () => {
         it("refuses a well-known master user name", () =>
             rejects("prod", () => ({ masterUsername: "Admin" }),
                 'DocumentDb documents: masterUsername "Admin" is not allowed, expected a letter then up to 62 letters, digits or "_", other than admin, administrator, root, master, serviceadmin, docdb, user.'));
+        it("refuses a name prefix that leaves no room for the instance suffixes", () =>
+            rejects("prod", () => ({ namePrefix: `p${"a".repeat(54)}` }),
+                `DocumentDb documents: namePrefix "p${"a".repeat(54)}" gives the identifier "p${"a".repeat(54)}-docdb", expected lowercase letters, digits and single hyphens, starting with a letter, at most 60 characters.`));
+        it("refuses a profiler threshold DocumentDB does not accept", () =>
+            rejects("prod", () => ({ profilerThresholdMs: 49 }),
+                "DocumentDb documents: profilerThresholdMs is 49, expected 50 to 2147483646 (the range DocumentDB accepts for profiler_threshold_ms)."));
         it("refuses an engine version without a parameter family", () =>
             rejects("prod", (a) => ({ documentDb: { ...a.documentDb, engineVersion: "3.6.0" } }), 'DocumentDB engineVersion "3.6.0" has no known parameter group family: expected 4.0.0 or 5.0.0.'));
     });

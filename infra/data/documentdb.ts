@@ -5,6 +5,7 @@ import { minimumMembers, requireWholeNumber } from "./checks";
 import { DataStoreArgs } from "./data-store-args";
 import { docdbFamily } from "./engine-families";
 import { docdbLogGroupName, encryptedLogGroup } from "./log-groups";
+import { masterUserSecretArn } from "./master-secret";
 import { dataIdentifier } from "./naming";
 
 export interface DocumentDbArgs extends DataStoreArgs {
@@ -35,14 +36,15 @@ export class DocumentDb extends pulumi.ComponentResource {
     readonly readerEndpoint: pulumi.Output<string>;
     readonly port: pulumi.Output<number>;
     /**
-     * Secret (managed by DocumentDB) with the master user's name and password; undefined only while
-     * DocumentDB has not reported it. The provider cannot choose its key: it uses `aws/secretsmanager`.
+     * Secret (managed by DocumentDB) with the master user's name and password. The provider cannot
+     * choose its key (no `masterUserSecretKmsKeyId` on aws.docdb.Cluster): it uses `aws/secretsmanager`.
      */
-    readonly masterUserSecretArn: pulumi.Output<string | undefined>;
+    readonly masterUserSecretArn: pulumi.Output<string>;
 
     constructor(name: string, args: DocumentDbArgs, opts?: pulumi.ComponentResourceOptions) {
         const doc = args.documentDb;
-        const clusterId = dataIdentifier(`DocumentDb ${name}`, args.namePrefix, "docdb", 63);
+        // 60, not DocumentDB's 63: instance identifiers append `-1` to `-16` and share the 63-character limit.
+        const clusterId = dataIdentifier(`DocumentDb ${name}`, args.namePrefix, "docdb", 60);
         const family = docdbFamily(doc.engineVersion);
         const minInstances = minimumMembers(args.environment);
         requireWholeNumber(
@@ -56,9 +58,10 @@ export class DocumentDb extends pulumi.ComponentResource {
                     `other than ${RESERVED_USERS.join(", ")}.`,
             );
         }
-        super("baseline:data:DocumentDb", name, {}, opts);
         const profilerThresholdMs = args.profilerThresholdMs ?? 100;
         const caCertIdentifier = args.caCertIdentifier ?? "rds-ca-rsa2048-g1";
+        requireWholeNumber(`DocumentDb ${name}`, "profilerThresholdMs", profilerThresholdMs, 50, 2147483646, " (the range DocumentDB accepts for profiler_threshold_ms)");
+        super("baseline:data:DocumentDb", name, {}, opts);
 
         const subnetGroup = new aws.docdb.SubnetGroup(
             `${name}-subnets`,
@@ -138,7 +141,7 @@ export class DocumentDb extends pulumi.ComponentResource {
         this.endpoint = cluster.endpoint;
         this.readerEndpoint = cluster.readerEndpoint;
         this.port = cluster.port.apply((p) => p ?? 27017);
-        this.masterUserSecretArn = cluster.masterUserSecrets.apply((secrets) => secrets?.[0]?.secretArn);
+        this.masterUserSecretArn = cluster.masterUserSecrets.apply((secrets) => masterUserSecretArn(`DocumentDB cluster ${clusterId}`, secrets));
 
         this.registerOutputs({
             endpoint: this.endpoint,
