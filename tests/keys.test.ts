@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "../infra/config/load";
-import { dataKeyPolicy, logsKeyPolicy, storageKeyPolicy, SERVICE_USE_ACTIONS } from "../infra/security/key-policies";
+import { dataKeyPolicy, logsKeyPolicy, storageKeyPolicy } from "../infra/security/key-policies";
 import { Keys, KeysArgs } from "../infra/security/keys";
 import { MOCK_ACCOUNT_ID } from "../tools/offline/mock-outputs";
 import { Run, runUnderMocks } from "./harness";
@@ -12,7 +12,7 @@ const ROOT_STATEMENT = { Sid: "EnableIamPoliciesInAccount", Effect: "Allow", Pri
 const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 
 describe("key policies", () => {
-    it("data key: the account's principals use it only through RDS, Secrets Manager and ElastiCache", () => {
+    it("data key: names RDS (also DocumentDB and Performance Insights), Secrets Manager and ElastiCache, with the grant RDS needs", () => {
         assert.deepStrictEqual(dataKeyPolicy(ctx), {
             Version: "2012-10-17",
             Statement: [
@@ -21,7 +21,7 @@ describe("key policies", () => {
                     Sid: "AllowDataServicesInAccount",
                     Effect: "Allow",
                     Principal: { AWS: "arn:aws:iam::111122223333:root" },
-                    Action: SERVICE_USE_ACTIONS,
+                    Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:ListGrants", "kms:DescribeKey"],
                     Resource: "*",
                     Condition: {
                         StringEquals: {
@@ -37,6 +37,8 @@ describe("key policies", () => {
     it("logs key: the regional CloudWatch Logs principal, limited to this account's log groups", () => {
         const statement = logsKeyPolicy(ctx).Statement[1];
         assert.deepStrictEqual(statement.Principal, { Service: "logs.eu-west-1.amazonaws.com" });
+        // The actions CloudWatch Logs documents for encrypting log groups with a customer key.
+        assert.deepStrictEqual(statement.Action, ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]);
         assert.deepStrictEqual(statement.Condition, {
             ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:111122223333:log-group:*" },
         });

@@ -52,7 +52,11 @@ function accountRootStatement(ctx: KeyPolicyContext): PolicyStatement {
     return { Sid: "EnableIamPoliciesInAccount", Effect: "Allow", Principal: { AWS: root(ctx) }, Action: "kms:*", Resource: "*" };
 }
 
-/** Principals of this account may use the key, but only through the named services (as the AWS managed keys work). */
+/**
+ * Names the services that use the key (RDS needs kms:CreateGrant). With the account as principal this only
+ * delegates to IAM, like the root statement: it restricts nothing by itself, so IAM policies that grant use
+ * of the key should carry the same kms:ViaService condition. (AWS managed keys use the "*" principal instead.)
+ */
 function viaServicesStatement(ctx: KeyPolicyContext, sid: string, services: string[]): PolicyStatement {
     return {
         Sid: sid,
