@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { StackResource, TypeRef, tokenOf } from "./lib/define";
 import { isUnknown } from "./lib/props";
+import { linked } from "./lib/joins";
 
 /**
  * With @pulumi/aws v7 a bucket's settings are separate resources. This joins each setting to its
@@ -76,6 +77,8 @@ export class S3Stack {
     /** Every setting resource of each kind, whether or not it targets a bucket of this stack. */
     readonly settings = Object.fromEntries(KINDS.map((k) => [k, [] as StackResource[]])) as Record<SettingKind, StackResource[]>;
     private readonly byResource = new Map<StackResource, BucketView>();
+    private readonly bucketResources: StackResource[] = [];
+    /** Bucket names are global: one bucket per name (the last declared, should a broken stack repeat one). */
     private readonly byName = new Map<string, BucketView>();
     private readonly logTargets = new Set<BucketView>();
     private readonly accessLogTargets = new Set<BucketView>();
@@ -86,6 +89,7 @@ export class S3Stack {
             const view: BucketView = { resource: r, name, settings: Object.fromEntries(KINDS.map((k) => [k, []])) as unknown as Record<SettingKind, StackResource[]> };
             this.buckets.push(view);
             this.byResource.set(r, view);
+            this.bucketResources.push(r);
             if (name) this.byName.set(name, view);
         }
         for (const r of resources) {
@@ -103,13 +107,10 @@ export class S3Stack {
         }
     }
 
-    /** Buckets of this stack that `input` of `r` refers to: by dependency, else by known name. */
+    /** Buckets of this stack that `input` of `r` refers to: by dependency, else by the bucket name in `value` (a name, ARN or domain). */
     targets(r: StackResource, input: string, value: unknown): BucketView[] {
-        const byDependency = [...new Set((r.propertyDependencies[input] ?? []).map((d) => this.byResource.get(d)).filter((b): b is BucketView => b !== undefined))];
-        if (byDependency.length > 0) return byDependency;
-        const name = bucketNameIn(value);
-        const byName = name !== undefined ? this.byName.get(name) : undefined;
-        return byName ? [byName] : [];
+        const sameName = (literal: string, bucket: StackResource) => this.byName.get(bucketNameIn(literal)!) === this.byResource.get(bucket);
+        return linked(r, input, this.bucketResources, { value, matches: sameName }).map((b) => this.byResource.get(b)!);
     }
 
     /** The bucket a violation found on a setting belongs to (so a bucket's exemption covers it), else the setting. */
