@@ -4,7 +4,7 @@ import { loadConfig } from "../infra/config/load";
 import { StorageConfig } from "../infra/config/types";
 import { allowAccessLogDelivery, bucketArn, denyInsecureTransport, policyDocument } from "../infra/storage/bucket-policy";
 import { ASSETS_ACCESS_LOG_PREFIX, Buckets } from "../infra/storage/buckets";
-import { logExpiryRule, validateStorageConfig, versionHousekeepingRule } from "../infra/storage/lifecycle";
+import { expiredDeleteMarkerRule, logExpiryRule, validateStorageConfig, versionHousekeepingRule } from "../infra/storage/lifecycle";
 import { MAX_NAME_PREFIX_LENGTH, bucketName, validateNamePrefix } from "../infra/storage/naming";
 import { MOCK_ACCOUNT_ID } from "../tools/offline/mock-outputs";
 import { runProgram } from "../tools/offline/run-program";
@@ -75,6 +75,10 @@ describe("storage helpers", () => {
             abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
         });
         assert.deepStrictEqual(logExpiryRule(STORAGE), { id: "expire-logs", status: "Enabled", filter: {}, expiration: { days: 90 } });
+    });
+
+    it("removes delete markers left alone, in a rule of their own (S3 refuses them beside expiration days)", () => {
+        assert.deepStrictEqual(expiredDeleteMarkerRule(), { id: "expired-delete-markers", status: "Enabled", filter: {}, expiration: { expiredObjectDeleteMarker: true } });
     });
 
     it("rejects lifecycle settings S3 would refuse or that make no sense", () => {
@@ -171,7 +175,7 @@ for (const stack of ["prod", "staging"] as const) {
             }
         });
 
-        it(`applies the ${stack} lifecycle: noncurrent versions, stale uploads, and log expiry on the log bucket only`, () => {
+        it(`applies the ${stack} lifecycle: noncurrent versions, stale uploads, log expiry on the log bucket, delete-marker cleanup on assets`, () => {
             const e = EXPECTED_LIFECYCLE[stack];
             const housekeeping = {
                 id: "noncurrent-versions-and-incomplete-uploads",
@@ -182,7 +186,11 @@ for (const stack of ["prod", "staging"] as const) {
                 abortIncompleteMultipartUpload: { daysAfterInitiation: e.abort },
             };
             const lifecycle = (b: string) => setting("bucketLifecycleConfiguration:BucketLifecycleConfiguration", `storage-${b}-lifecycle`);
-            assert.deepStrictEqual(lifecycle("assets").wireInputs.rules, [housekeeping]);
+            // Expiring current objects (the log bucket) makes S3 remove lone delete markers itself; assets need the rule.
+            assert.deepStrictEqual(lifecycle("assets").wireInputs.rules, [
+                housekeeping,
+                { id: "expired-delete-markers", status: "Enabled", filter: {}, expiration: { expiredObjectDeleteMarker: true } },
+            ]);
             assert.deepStrictEqual(lifecycle("logs").wireInputs.rules, [housekeeping, { id: "expire-logs", status: "Enabled", filter: {}, expiration: { days: e.logRetention } }]);
             // Noncurrent-version rules are applied after versioning is on.
             assert.ok(lifecycle("assets").dependencies.includes(setting("bucketVersioning:BucketVersioning", "storage-assets-versioning").urn));

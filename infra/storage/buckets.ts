@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { StorageConfig } from "../config/types";
 import { allowAccessLogDelivery, bucketArn, denyInsecureTransport, policyDocument } from "./bucket-policy";
-import { LifecycleRule, logExpiryRule, validateStorageConfig, versionHousekeepingRule } from "./lifecycle";
+import { LifecycleRule, expiredDeleteMarkerRule, logExpiryRule, validateStorageConfig, versionHousekeepingRule } from "./lifecycle";
 import { bucketName, validateNamePrefix } from "./naming";
 
 /** Key prefix of the assets bucket's server access logs in the log bucket. */
@@ -72,7 +72,7 @@ export class Buckets extends pulumi.ComponentResource {
                 bucket: b.id,
                 versioningConfiguration: { status: "Enabled" },
             }, setting);
-            const rules: LifecycleRule[] = [versionHousekeepingRule(args.storage), ...(role === "logs" ? [logExpiryRule(args.storage)] : [])];
+            const rules: LifecycleRule[] = [versionHousekeepingRule(args.storage), role === "logs" ? logExpiryRule(args.storage) : expiredDeleteMarkerRule()];
             // Noncurrent-version rules only mean something once versioning is on.
             new aws.s3.BucketLifecycleConfiguration(`${name}-${suffix}-lifecycle`, { bucket: b.id, rules }, { ...setting, dependsOn: [versioning] });
             return { bucket: b, arn: pulumi.all([partition, physical]).apply(([p, n]) => bucketArn(p, n)), publicAccessBlock: pab };

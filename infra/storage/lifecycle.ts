@@ -6,7 +6,8 @@ export interface LifecycleRule {
     status: "Enabled";
     /** Empty: the rule applies to every object. */
     filter: Record<string, never>;
-    expiration?: { days: number };
+    /** Days for current objects, or the cleanup of delete markers left alone (S3 allows one per rule). */
+    expiration?: { days: number } | { expiredObjectDeleteMarker: true };
     noncurrentVersionTransitions?: { noncurrentDays: number; storageClass: "STANDARD_IA" }[];
     noncurrentVersionExpiration?: { noncurrentDays: number };
     abortIncompleteMultipartUpload?: { daysAfterInitiation: number };
@@ -25,6 +26,15 @@ export function versionHousekeepingRule(storage: StorageConfig): LifecycleRule {
         noncurrentVersionExpiration: { noncurrentDays: storage.noncurrentVersionExpirationDays },
         abortIncompleteMultipartUpload: { daysAfterInitiation: storage.abortIncompleteUploadDays },
     };
+}
+
+/**
+ * In a versioned bucket a delete leaves a delete marker; once its noncurrent versions expire the
+ * marker is all that is left, and stays forever unless a rule removes it. S3 does this by itself only
+ * in buckets whose current objects expire by age (the log bucket), so the assets bucket needs this rule.
+ */
+export function expiredDeleteMarkerRule(): LifecycleRule {
+    return { id: "expired-delete-markers", status: "Enabled", filter: {}, expiration: { expiredObjectDeleteMarker: true } };
 }
 
 /** Access logs are kept for the configured retention, then expire (and become noncurrent versions). */
