@@ -99,7 +99,7 @@ describe("DocumentDb", () => {
                 }
             });
 
-            it(`runs ${instances} instance(s) in the cluster with automatic minor upgrades`, () => {
+            it(`runs ${instances} instance(s) in the cluster, each with its identifier, class and certificate authority`, () => {
                 const members = run.ofType(INSTANCE);
                 assert.deepStrictEqual(
                     members.map((m) => [m.name, m.inputs.identifier, m.inputs.clusterIdentifier, m.inputs.instanceClass, m.inputs.autoMinorVersionUpgrade, m.inputs.caCertIdentifier]),

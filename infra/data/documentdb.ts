@@ -129,6 +129,7 @@ export class DocumentDb extends pulumi.ComponentResource {
                     clusterIdentifier: cluster.clusterIdentifier,
                     engine: "docdb",
                     instanceClass: doc.instanceClass,
+                    // Ignored by DocumentDB, which never upgrades minor versions by itself: patches come in maintenance windows.
                     autoMinorVersionUpgrade: true,
                     caCertIdentifier,
                     copyTagsToSnapshot: true,
