@@ -5,6 +5,7 @@ import { endpointServiceName, endpointSuffix, privateRouteTableIds, routeTableId
 import { flowLogPermissionsPolicy, flowLogTrustPolicy, logGroupArn } from "../infra/network/flow-log-policies";
 import { flowLogGroupName, nameTag } from "../infra/network/naming";
 import { DATA_STORES, GROUPS, securityGroupRules } from "../infra/network/security-groups";
+import { autoSubnetLayout, azBits, subnetLayoutProblem } from "../infra/network/subnet-layout";
 import { NetworkArgsToCheck, validateNetworkArgs } from "../infra/network/validate";
 
 /** The value of a known output (outside a Pulumi run, outputs resolve like promises). */
@@ -149,6 +150,43 @@ describe("network helpers", () => {
         });
     });
 
+    describe("awsx Auto subnet layout", () => {
+        const tiers = (pub: number, priv: number, iso: number) => [
+            { tier: "public", mask: pub },
+            { tier: "private", mask: priv },
+            { tier: "isolated", mask: iso },
+        ];
+
+        it("numbers AZ blocks like awsx: enough bits for the AZ count", () => {
+            assert.deepStrictEqual([1, 2, 3, 4, 5, 6].map(azBits), [0, 1, 2, 2, 3, 3]);
+        });
+
+        it("lays the prod profile out in a /18 per AZ, each subnet aligned to its size", () => {
+            assert.deepStrictEqual(autoSubnetLayout("10.20.0.0/16", 3, tiers(24, 20, 24)), [
+                { block: "10.20.0.0/18", subnets: ["10.20.0.0/24", "10.20.16.0/20", "10.20.32.0/24"] },
+                { block: "10.20.64.0/18", subnets: ["10.20.64.0/24", "10.20.80.0/20", "10.20.96.0/24"] },
+                { block: "10.20.128.0/18", subnets: ["10.20.128.0/24", "10.20.144.0/20", "10.20.160.0/24"] },
+            ]);
+            assert.strictEqual(subnetLayoutProblem("10.20.0.0/16", 3, tiers(24, 20, 24)), undefined);
+            assert.strictEqual(subnetLayoutProblem("10.21.0.0/16", 2, tiers(24, 20, 24)), undefined);
+        });
+
+        it("catches an alignment gap that pushes a subnet into the next AZ although the sizes add up", () => {
+            // 256 + 8192 + 256 addresses fit a /18, but the /19 starts at 10.0.32.0, so the last /24 lands at 10.0.64.0.
+            assert.deepStrictEqual(autoSubnetLayout("10.0.0.0/16", 3, tiers(24, 19, 24))[0].subnets, ["10.0.0.0/24", "10.0.32.0/19", "10.0.64.0/24"]);
+            assert.strictEqual(
+                subnetLayoutProblem("10.0.0.0/16", 3, tiers(24, 19, 24)),
+                "config.cidrBlock 10.0.0.0/16 with 3 AZ(s) has no room for /24 public, /19 private, /24 isolated subnets as awsx lays them out: " +
+                    "each AZ gets a /18 (the first 10.0.0.0/18) and each subnet is aligned to its size, so the isolated subnet would be 10.0.64.0/24, " +
+                    "outside it; expected narrower subnet masks or a wider cidrBlock",
+            );
+        });
+
+        it("catches a subnet larger than its AZ's block", () => {
+            assert.match(subnetLayoutProblem("10.0.0.0/20", 3, tiers(24, 20, 24)) ?? "", /each AZ gets a \/22 .* so the private subnet would be 10\.0\.16\.0\/20, outside it/);
+        });
+    });
+
     describe("validateNetworkArgs", () => {
         const valid: NetworkArgsToCheck = {
             config: { ...PROFILES.prod.network },
@@ -179,6 +217,23 @@ describe("network helpers", () => {
             assert.deepStrictEqual(problemsWith({ network: { flowLogRetentionDays: 0 } }), [
                 "config.flowLogRetentionDays is 0: expected a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)",
             ]);
+        });
+
+        it("rejects a subnet layout awsx would place outside its AZ's block", () => {
+            assert.deepStrictEqual(problemsWith({ network: { cidrBlock: "10.0.0.0/16", privateSubnetMask: 19 } }), [
+                "config.cidrBlock 10.0.0.0/16 with 3 AZ(s) has no room for /24 public, /19 private, /24 isolated subnets as awsx lays them out: " +
+                    "each AZ gets a /18 (the first 10.0.0.0/18) and each subnet is aligned to its size, so the isolated subnet would be 10.0.64.0/24, " +
+                    "outside it; expected narrower subnet masks or a wider cidrBlock",
+            ]);
+        });
+
+        it("rejects interface endpoints where service names are not com.amazonaws.<region>.<service>", () => {
+            const message = (region: string) =>
+                `config.interfaceEndpoints is true in ${region}: endpoint service names there do not all follow com.amazonaws.<region>.<service>; expected false, or a region of the aws or aws-us-gov partition`;
+            assert.deepStrictEqual(problemsWith({ region: "cn-north-1" }), [message("cn-north-1")]);
+            assert.deepStrictEqual(problemsWith({ region: "us-iso-east-1" }), [message("us-iso-east-1")]);
+            assert.deepStrictEqual(problemsWith({ region: "cn-north-1", network: { interfaceEndpoints: false } }), []);
+            assert.deepStrictEqual(problemsWith({ region: "us-gov-west-1" }), []);
         });
 
         it("reports every problem at once", () => {

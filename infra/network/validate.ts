@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { LOG_RETENTION_DAYS, parseCidr } from "../config/checks";
 import { NAT_STRATEGIES, NetworkConfig } from "../config/types";
+import { subnetLayoutProblem } from "./subnet-layout";
 
 /** What {@link validateNetworkArgs} needs; mirrors `NetworkArgs` without importing the component. */
 export interface NetworkArgsToCheck {
@@ -8,9 +9,13 @@ export interface NetworkArgsToCheck {
     appPort: number;
     logsKmsKeyArn: pulumi.Input<string>;
     region: string;
+    documentDb?: boolean;
+    protect?: boolean;
 }
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+/** Regions whose AWS endpoint services are all named `com.amazonaws.<region>.<service>` (aws and aws-us-gov partitions). */
+const STANDARD_ENDPOINT_NAMES = /^(?!cn-)[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
 /**
@@ -30,8 +35,22 @@ export function validateNetworkArgs(args: NetworkArgsToCheck): string[] {
     }
     if (!parseCidr(c.cidrBlock)) problems.push(`config.cidrBlock is ${show(c.cidrBlock)}: expected an IPv4 network in CIDR notation such as 10.0.0.0/16`);
     if (!int(c.availabilityZoneCount, 1, 6)) problems.push(`config.availabilityZoneCount is ${show(c.availabilityZoneCount)}: expected an integer from 1 to 6`);
-    for (const key of ["publicSubnetMask", "privateSubnetMask", "isolatedSubnetMask"] as const) {
-        if (!int(c[key], 16, 28)) problems.push(`config.${key} is ${show(c[key])}: expected an integer from 16 to 28 (AWS subnet sizes)`);
+    const badMasks = (["publicSubnetMask", "privateSubnetMask", "isolatedSubnetMask"] as const).filter((key) => !int(c[key], 16, 28));
+    for (const key of badMasks) problems.push(`config.${key} is ${show(c[key])}: expected an integer from 16 to 28 (AWS subnet sizes)`);
+    // awsx lays the subnets out at deploy time, remotely: check its layout here, where a test can see it.
+    if (parseCidr(c.cidrBlock) && int(c.availabilityZoneCount, 1, 6) && badMasks.length === 0) {
+        const layout = subnetLayoutProblem(c.cidrBlock, c.availabilityZoneCount, [
+            { tier: "public", mask: c.publicSubnetMask },
+            { tier: "private", mask: c.privateSubnetMask },
+            { tier: "isolated", mask: c.isolatedSubnetMask },
+        ]);
+        if (layout) problems.push(layout);
+    }
+    if (c.interfaceEndpoints && typeof args.region === "string" && REGION.test(args.region) && !STANDARD_ENDPOINT_NAMES.test(args.region)) {
+        // China names some services cn.com.amazonaws.<region>.<service>, others not; the ISO partitions differ again.
+        problems.push(
+            `config.interfaceEndpoints is true in ${args.region}: endpoint service names there do not all follow com.amazonaws.<region>.<service>; expected false, or a region of the aws or aws-us-gov partition`,
+        );
     }
     if (!NAT_STRATEGIES.includes(c.natGateways)) problems.push(`config.natGateways is ${show(c.natGateways)}: expected one of ${NAT_STRATEGIES.join(", ")}`);
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(c.flowLogRetentionDays)) {
