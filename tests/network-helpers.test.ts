@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { PROFILES } from "../stacks/profiles";
-import { endpointServiceName, endpointSuffix, privateRouteTableIds, routeTableIdsForSubnets } from "../infra/network/endpoints";
+import { assertRehydrated, endpointServiceName, endpointSuffix, privateRouteTableIds, routeTableIdsForSubnets } from "../infra/network/endpoints";
 import { flowLogPermissionsPolicy, flowLogTrustPolicy, logGroupArn } from "../infra/network/flow-log-policies";
 import { flowLogGroupName, nameTag } from "../infra/network/naming";
 import { DATA_STORES, GROUPS, securityGroupRules } from "../infra/network/security-groups";
@@ -108,6 +108,15 @@ describe("network helpers", () => {
                 isolatedSubnetIds: pulumi.output(["subnet-isolated-a"]),
             });
             assert.deepStrictEqual(await valueOf(ids), ["rtb-private-a", "rtb-isolated-a"]);
+        });
+
+        it("names the cause when awsx's associations come back as bare references, not resources", () => {
+            assert.throws(() => assertRehydrated([{ subnetId: "s", routeTableId: "r" }, "rtbassoc-0abc"]), {
+                message:
+                    "awsx returned route table associations as bare references (rtbassoc-0abc), not resources: " +
+                    "the program's @pulumi/aws must be one the awsx plugin's references resolve to (same major version, not older).",
+            });
+            assert.doesNotThrow(() => assertRehydrated([{ subnetId: "s", routeTableId: "r" }]));
         });
 
         it("gives no route tables when the VPC reports no associations (a remote component under mocks)", async () => {

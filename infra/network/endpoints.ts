@@ -44,6 +44,20 @@ export interface VpcRouting {
 }
 
 /**
+ * The SDK turns awsx's resource references into resources only when a compatible @pulumi/aws module
+ * is registered; otherwise it hands back the bare id or URN. Say so, rather than "no association found".
+ */
+export function assertRehydrated(associations: readonly unknown[]): void {
+    const bare = associations.find((a) => typeof a === "string");
+    if (bare !== undefined) {
+        throw new Error(
+            `awsx returned route table associations as bare references (${String(bare)}), not resources: ` +
+                "the program's @pulumi/aws must be one the awsx plugin's references resolve to (same major version, not older).",
+        );
+    }
+}
+
+/**
  * Route tables of the private and isolated subnets, for the S3 gateway endpoint.
  *
  * On AWS, awsx (a remote component) returns `routeTableAssociations` as resource references that
@@ -55,6 +69,7 @@ export interface VpcRouting {
 export function privateRouteTableIds(vpc: VpcRouting): pulumi.Output<string[]> {
     return pulumi.all([vpc.routeTableAssociations, vpc.privateSubnetIds, vpc.isolatedSubnetIds]).apply(([associations, privateIds, isolatedIds]) => {
         if (associations === undefined) return pulumi.output<string[]>([]);
+        assertRehydrated(associations);
         return pulumi.all(associations.map((a) => pulumi.all([a.subnetId, a.routeTableId]))).apply((pairs) =>
             routeTableIdsForSubnets(
                 // Gateway (edge) associations have no subnet.
