@@ -33,7 +33,7 @@ describe("network helpers", () => {
             });
         });
 
-        it("grants the three delivery actions on one log group and its streams only", () => {
+        it("grants the three delivery actions on one log group and what lies under it (<arn>:*) only", () => {
             const arn = "arn:aws:logs:eu-west-1:111122223333:log-group:/x/flow";
             assert.deepStrictEqual(flowLogPermissionsPolicy(arn), {
                 Version: "2012-10-17",
@@ -42,7 +42,7 @@ describe("network helpers", () => {
                         Sid: "DeliverFlowLogs",
                         Effect: "Allow",
                         Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                        Resource: [arn, `${arn}:log-stream:*`],
+                        Resource: [arn, `${arn}:*`],
                     },
                 ],
             });

@@ -179,7 +179,7 @@ describe("Network component", function () {
                         Sid: "DeliverFlowLogs",
                         Effect: "Allow",
                         Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                        Resource: [group, `${group}:log-stream:*`],
+                        Resource: [group, `${group}:*`],
                     },
                 ],
             });
@@ -194,7 +194,7 @@ describe("Network component", function () {
             const policy = JSON.parse(preview.one(T.rolePolicy).wireInputs.policy);
             assert.deepStrictEqual(policy.Statement[0].Resource, [
                 "arn:aws:logs:eu-west-1:123456789012:log-group:/baseline/prod/network/vpc-flow-logs",
-                "arn:aws:logs:eu-west-1:123456789012:log-group:/baseline/prod/network/vpc-flow-logs:log-stream:*",
+                "arn:aws:logs:eu-west-1:123456789012:log-group:/baseline/prod/network/vpc-flow-logs:*",
             ]);
             assert.strictEqual(JSON.parse(preview.one(T.role).wireInputs.assumeRolePolicy).Statement[0].Principal.Service, "vpc-flow-logs.amazonaws.com");
         });

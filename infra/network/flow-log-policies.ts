@@ -43,6 +43,10 @@ export function flowLogTrustPolicy(accountId: string, partition: string, region:
  * Write access to one log group and its streams. The group already exists (we create it, with our
  * KMS key and retention), so the role gets no logs:CreateLogGroup and no account-wide Describe.
  * `logGroupArn` is the group's ARN without the trailing `:*` (as @pulumi/aws v7 reports it).
+ *
+ * The grant is `<group arn>:*`, as AWS's examples write it: it covers the group's streams and its
+ * legacy ARN (which ends in `:*`). The bare group ARN alone leaves the flow log in "Access error"
+ * (terraform-aws-modules/terraform-aws-vpc#1262).
  */
 export function flowLogPermissionsPolicy(logGroupArn: string): PolicyDocument {
     if (logGroupArn.endsWith(":*")) {
@@ -55,7 +59,7 @@ export function flowLogPermissionsPolicy(logGroupArn: string): PolicyDocument {
                 Sid: "DeliverFlowLogs",
                 Effect: "Allow",
                 Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                Resource: [logGroupArn, `${logGroupArn}:log-stream:*`],
+                Resource: [logGroupArn, `${logGroupArn}:*`],
             },
         ],
     };
