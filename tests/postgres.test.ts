@@ -205,6 +205,10 @@ describe("Postgres", () => {
             const database = { ...(await prodDb()), maxAllocatedStorage: 109 };
             await rejects({ database }, "Postgres postgres: database.maxAllocatedStorage is 109, expected at least 110 (10% above allocatedStorage 100, the smallest ceiling RDS accepts).");
         });
+        it("refuses a slow-query threshold of 0, which would log every statement with its passwords", async () => {
+            const database = { ...(await prodDb()), slowQueryThresholdMs: 0 };
+            await rejects({ database }, "Postgres postgres: database.slowQueryThresholdMs is 0, expected 1 to 3600000 (0 logs every statement, passwords included).");
+        });
         it("refuses enhanced monitoring off", async () => {
             const database = { ...(await prodDb()), monitoringIntervalSeconds: 0 };
             await rejects({ database }, "Postgres postgres: database.monitoringIntervalSeconds is 0, expected one of 1, 5, 10, 15, 30, 60.");

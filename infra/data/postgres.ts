@@ -44,6 +44,8 @@ export class Postgres extends pulumi.ComponentResource {
                 `Postgres ${name}: database.maxAllocatedStorage is ${db.maxAllocatedStorage}, expected at least ${ceiling} (10% above allocatedStorage ${db.allocatedStorage}, the smallest ceiling RDS accepts).`,
             );
         }
+        // 0 would log every statement's text, passwords set with ALTER ROLE included.
+        requireWholeNumber(`Postgres ${name}`, "database.slowQueryThresholdMs", db.slowQueryThresholdMs, 1, 3_600_000, " (0 logs every statement, passwords included)");
         if (!MONITORING_INTERVALS.includes(db.monitoringIntervalSeconds)) {
             throw new Error(`Postgres ${name}: database.monitoringIntervalSeconds is ${db.monitoringIntervalSeconds}, expected one of ${MONITORING_INTERVALS.join(", ")}.`);
         }
