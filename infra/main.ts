@@ -24,6 +24,8 @@ export function createBaseline(config: BaselineConfig) {
         appPort: config.app.port,
         logsKmsKeyArn: keys.logsKeyArn,
         region: config.region,
+        documentDb: config.documentDb.enabled,
+        protect,
     });
     const isolated = { subnetIds: network.isolatedSubnetIds, dataKeyArn: keys.dataKeyArn, logsKeyArn: keys.logsKeyArn, logs: config.logs, namePrefix, protect };
 
@@ -46,7 +48,7 @@ export function createBaseline(config: BaselineConfig) {
               documentDb: config.documentDb,
               environment: config.environment,
               masterUsername: config.database.masterUsername,
-              securityGroupIds: [network.securityGroupIds.documentDb],
+              securityGroupIds: [network.securityGroupIds.documentDb!],
           })
         : undefined;
 

@@ -4,7 +4,7 @@ import { PROFILES } from "../stacks/profiles";
 import { assertRehydrated, endpointServiceName, endpointSuffix, privateRouteTableIds, routeTableIdsForSubnets } from "../infra/network/endpoints";
 import { flowLogPermissionsPolicy, flowLogTrustPolicy, logGroupArn } from "../infra/network/flow-log-policies";
 import { flowLogGroupName, nameTag } from "../infra/network/naming";
-import { DATA_STORES, GROUPS, securityGroupRules } from "../infra/network/security-groups";
+import { DATA_STORES, GROUPS, TopologyOptions, groupKeys, securityGroupRules } from "../infra/network/security-groups";
 import { autoSubnetLayout, azBits, subnetLayoutProblem } from "../infra/network/subnet-layout";
 import { NetworkArgsToCheck, validateNetworkArgs } from "../infra/network/validate";
 
@@ -130,8 +130,11 @@ describe("network helpers", () => {
     });
 
     describe("security group rules table", () => {
+        const ALL: TopologyOptions = { interfaceEndpoints: true, documentDb: true };
+        const NONE: TopologyOptions = { interfaceEndpoints: false, documentDb: false };
+
         it("has a unique key per rule and a group for every rule and peer", () => {
-            const rules = securityGroupRules(8080, true);
+            const rules = securityGroupRules(8080, ALL);
             assert.strictEqual(new Set(rules.map((r) => r.key)).size, rules.length);
             for (const r of rules) {
                 assert.ok(r.group in GROUPS, r.key);
@@ -140,18 +143,34 @@ describe("network helpers", () => {
         });
 
         it("uses the app port for the load balancer to app hop", () => {
-            const hop = securityGroupRules(9443, false).filter((r) => r.key === "lb-out-app" || r.key === "app-in-lb");
+            const hop = securityGroupRules(9443, NONE).filter((r) => r.key === "lb-out-app" || r.key === "app-in-lb");
             assert.deepStrictEqual(hop.map((r) => [r.key, r.port]), [["lb-out-app", 9443], ["app-in-lb", 9443]]);
         });
 
         it("admits the endpoints group only when interface endpoints are on", () => {
-            assert.deepStrictEqual(securityGroupRules(8080, true).filter((r) => r.group === "endpoints").map((r) => r.key), ["endpoints-in-app"]);
-            assert.deepStrictEqual(securityGroupRules(8080, false).filter((r) => r.group === "endpoints" || ("group" in r.peer && r.peer.group === "endpoints")), []);
+            assert.deepStrictEqual(securityGroupRules(8080, ALL).filter((r) => r.group === "endpoints").map((r) => r.key), ["endpoints-in-app"]);
+            assert.deepStrictEqual(securityGroupRules(8080, { ...ALL, interfaceEndpoints: false }).filter((r) => r.group === "endpoints" || ("group" in r.peer && r.peer.group === "endpoints")), []);
+        });
+
+        it("has the DocumentDB group and its two rules only when DocumentDB is on", () => {
+            const touchesDocDb = (o: TopologyOptions) =>
+                securityGroupRules(8080, o).filter((r) => r.group === "documentDb" || ("group" in r.peer && r.peer.group === "documentDb")).map((r) => r.key);
+            assert.deepStrictEqual(touchesDocDb(ALL), ["app-out-docdb", "docdb-in-app"]);
+            assert.deepStrictEqual(touchesDocDb({ ...ALL, documentDb: false }), []);
+        });
+
+        it("creates exactly the groups the rules need", () => {
+            assert.deepStrictEqual(groupKeys(ALL), ["loadBalancer", "app", "postgres", "redis", "documentDb", "endpoints"]);
+            assert.deepStrictEqual(groupKeys(NONE), ["loadBalancer", "app", "postgres", "redis"]);
+            for (const o of [ALL, NONE, { interfaceEndpoints: true, documentDb: false }, { interfaceEndpoints: false, documentDb: true }]) {
+                const used = new Set(securityGroupRules(8080, o).flatMap((r) => ("group" in r.peer ? [r.group, r.peer.group] : [r.group])));
+                assert.deepStrictEqual([...used].sort(), [...groupKeys(o)].sort(), JSON.stringify(o));
+            }
         });
 
         it("gives the data tier only ingress from the app group", () => {
             const dataGroups: string[] = DATA_STORES.map((s) => s.group);
-            const dataRules = securityGroupRules(8080, true).filter((r) => dataGroups.includes(r.group));
+            const dataRules = securityGroupRules(8080, ALL).filter((r) => dataGroups.includes(r.group));
             assert.deepStrictEqual(
                 dataRules.map((r) => [r.group, r.direction, r.port, r.peer]),
                 [["postgres", "ingress", 5432, { group: "app" }], ["redis", "ingress", 6379, { group: "app" }], ["documentDb", "ingress", 27017, { group: "app" }]],

@@ -2,13 +2,21 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "../infra/config/load";
 import { Network } from "../infra/network/network";
-import { Overrides, RecordedResource, Run, runUnderMocks, stackConfig } from "./harness";
+import { Overrides, RecordedResource, Run, runStack, runUnderMocks, stackConfig } from "./harness";
 import { runProgram } from "../tools/offline/run-program";
 
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/logs";
+/** As infra/main.ts builds it. */
 const program = () => {
     const c = loadConfig();
-    return new Network("network", { config: c.network, appPort: c.app.port, logsKmsKeyArn: KEY, region: c.region });
+    return new Network("network", {
+        config: c.network,
+        appPort: c.app.port,
+        logsKmsKeyArn: KEY,
+        region: c.region,
+        documentDb: c.documentDb.enabled,
+        protect: c.protectStatefulResources,
+    });
 };
 const run = (stack: string, overrides: Overrides = {}) => runUnderMocks(program, stack, overrides);
 
@@ -146,6 +154,24 @@ describe("Network component", function () {
                 kmsKeyId: KEY,
                 tags: { Name: "baseline-staging-vpc-flow-logs" },
             });
+        });
+
+        it("keep their group (audit evidence) through destroy and replacement in prod only", () => {
+            const group = (r: Run) => r.one(T.logGroup, "network-flow-logs");
+            assert.deepStrictEqual([group(prod).protect, group(prod).retainOnDelete], [true, true]);
+            assert.deepStrictEqual([group(staging).protect, group(staging).retainOnDelete], [false, false]);
+            // Nothing else in the network is stateful.
+            const others = [...prod.resources].filter((r) => r.name !== "network-flow-logs" && (r.protect || r.retainOnDelete)).map((r) => r.name);
+            assert.deepStrictEqual(others, []);
+        });
+
+        it("keep their group by default when the caller does not say", async () => {
+            const r = await runUnderMocks(() => {
+                const c = loadConfig();
+                return new Network("network", { config: c.network, appPort: c.app.port, logsKmsKeyArn: KEY, region: c.region });
+            }, "staging");
+            const group = r.one(T.logGroup, "network-flow-logs");
+            assert.deepStrictEqual([group.protect, group.retainOnDelete], [true, true]);
         });
 
         it("use a role only the VPC Flow Logs service of this account and region can assume", () => {
@@ -308,6 +334,25 @@ describe("Network component", function () {
                 ruleTable(prod).filter((line) => !line.startsWith("network-endpoints-sg")),
             );
             assert.strictEqual(ruleTable(staging).length, 13);
+        });
+
+        it("without DocumentDB (the default): no DocumentDB group, no rule to or from it, no id", async () => {
+            const r = await runUnderMocks(() => {
+                const c = loadConfig();
+                return new Network("network", { config: c.network, appPort: c.app.port, logsKmsKeyArn: KEY, region: c.region });
+            }, "prod");
+            assert.deepStrictEqual(groupTable(r), prodGroups.filter(([n]) => n !== "network-docdb-sg"));
+            assert.deepStrictEqual(ruleTable(r), ruleTable(prod).filter((line) => !line.includes("network-docdb-sg")));
+            assert.strictEqual(ruleTable(r).length, 12);
+            assert.ok(!("documentDb" in (r.outputs as Network).securityGroupIds));
+        });
+
+        it("the stack creates the DocumentDB group only when DocumentDB is enabled, and the cluster uses it", async () => {
+            const off = await runStack("prod", { "baseline:documentDb": { enabled: false } });
+            assert.deepStrictEqual(off.ofType(T.sg).filter((g) => g.name === "network-docdb-sg"), []);
+            const on = await runStack("prod");
+            const docdb = on.one("aws:docdb/cluster:Cluster");
+            assert.deepStrictEqual(docdb.propertyDependencies.vpcSecurityGroupIds.map((u) => on.byUrn(u)?.name), ["network-docdb-sg"]);
         });
 
         it("the load balancer to app hop follows the configured app port", async () => {

@@ -5,7 +5,7 @@ import { NetworkConfig } from "../config/types";
 import { INTERFACE_ENDPOINT_SERVICES, endpointServiceName, endpointSuffix, privateRouteTableIds } from "./endpoints";
 import { flowLogPermissionsPolicy, flowLogTrustPolicy, logGroupArn } from "./flow-log-policies";
 import { flowLogGroupName, nameTag } from "./naming";
-import { GROUPS, GroupKey, RuleSpec, securityGroupRules } from "./security-groups";
+import { GROUPS, GroupKey, RuleSpec, TopologyOptions, groupKeys, securityGroupRules } from "./security-groups";
 import { validateNetworkArgs } from "./validate";
 
 export interface NetworkArgs {
@@ -17,6 +17,26 @@ export interface NetworkArgs {
     logsKmsKeyArn: pulumi.Input<string>;
     /** Region, for interface endpoint service names. */
     region: string;
+    /**
+     * Create the DocumentDB security group and the app's access to it. Default false: only the groups
+     * a stack uses exist, so no rule admits traffic to a store that is not there.
+     */
+    documentDb?: boolean;
+    /**
+     * `protect` and `retainOnDelete` on the flow-log group, which is audit evidence: neither
+     * `pulumi destroy` nor a replacement deletes it. Default true; a stack without protected
+     * resources (staging) opts out.
+     */
+    protect?: boolean;
+}
+
+type Groups = Partial<Record<GroupKey, aws.ec2.SecurityGroup>>;
+
+/** A group the topology has; a miss is a bug in the rule table (a rule naming a group that is off). */
+function groupOf(groups: Groups, key: GroupKey): aws.ec2.SecurityGroup {
+    const g = groups[key];
+    if (!g) throw new Error(`Network: this topology has no ${key} security group`);
+    return g;
 }
 
 export interface NetworkSecurityGroupIds {
@@ -24,7 +44,8 @@ export interface NetworkSecurityGroupIds {
     app: pulumi.Output<string>;
     postgres: pulumi.Output<string>;
     redis: pulumi.Output<string>;
-    documentDb: pulumi.Output<string>;
+    /** Only when `documentDb` is on. */
+    documentDb?: pulumi.Output<string>;
     /** Only when `config.interfaceEndpoints` is on. */
     endpoints?: pulumi.Output<string>;
 }
@@ -47,6 +68,8 @@ export class Network extends pulumi.ComponentResource {
         super("baseline:network:Network", name, {}, opts);
 
         const { config, appPort } = args;
+        const protect = args.protect ?? true;
+        const topology: TopologyOptions = { interfaceEndpoints: config.interfaceEndpoints, documentDb: args.documentDb ?? false };
         const project = pulumi.getProject();
         const stack = pulumi.getStack();
         const tag = (suffix: string) => ({ Name: nameTag(project, stack, suffix) });
@@ -79,11 +102,10 @@ export class Network extends pulumi.ComponentResource {
         // Adopting the default group strips every rule from it, so nothing can use it by accident.
         new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.vpcId, ingress: [], egress: [], tags: tag("default-sg-closed") }, child);
 
-        this.flowLogGroupName = this.flowLogs(name, vpc.vpcId, args, tag);
+        this.flowLogGroupName = this.flowLogs(name, vpc.vpcId, args, protect, tag);
 
-        const groups = {} as Record<GroupKey, aws.ec2.SecurityGroup>;
-        const groupKeys = (Object.keys(GROUPS) as GroupKey[]).filter((k) => k !== "endpoints" || config.interfaceEndpoints);
-        for (const key of groupKeys) {
+        const groups: Groups = {};
+        for (const key of groupKeys(topology)) {
             // No inline ingress/egress: rules are standalone resources below. On create the provider
             // removes AWS's default allow-all egress, so a group without egress rules has no egress.
             groups[key] = new aws.ec2.SecurityGroup(
@@ -92,16 +114,16 @@ export class Network extends pulumi.ComponentResource {
                 child,
             );
         }
-        for (const rule of securityGroupRules(appPort, config.interfaceEndpoints)) this.rule(name, rule, groups);
+        for (const rule of securityGroupRules(appPort, topology)) this.rule(name, rule, groups);
 
         this.endpoints(name, vpc, args, groups.endpoints, tag);
 
         this.securityGroupIds = {
-            loadBalancer: groups.loadBalancer.id,
-            app: groups.app.id,
-            postgres: groups.postgres.id,
-            redis: groups.redis.id,
-            documentDb: groups.documentDb.id,
+            loadBalancer: groupOf(groups, "loadBalancer").id,
+            app: groupOf(groups, "app").id,
+            postgres: groupOf(groups, "postgres").id,
+            redis: groupOf(groups, "redis").id,
+            ...(groups.documentDb ? { documentDb: groups.documentDb.id } : {}),
             ...(groups.endpoints ? { endpoints: groups.endpoints.id } : {}),
         };
 
@@ -116,7 +138,7 @@ export class Network extends pulumi.ComponentResource {
     }
 
     /** All traffic of the VPC to an encrypted, retention-bound log group, through a role that can write only there. */
-    private flowLogs(name: string, vpcId: pulumi.Output<string>, args: NetworkArgs, tag: (s: string) => Record<string, string>): pulumi.Output<string> {
+    private flowLogs(name: string, vpcId: pulumi.Output<string>, args: NetworkArgs, protect: boolean, tag: (s: string) => Record<string, string>): pulumi.Output<string> {
         const child = { parent: this };
         const groupName = flowLogGroupName(pulumi.getProject(), pulumi.getStack(), name);
         const logGroup = new aws.cloudwatch.LogGroup(
@@ -127,7 +149,7 @@ export class Network extends pulumi.ComponentResource {
                 kmsKeyId: args.logsKmsKeyArn,
                 tags: tag("vpc-flow-logs"),
             },
-            child,
+            { parent: this, protect, retainOnDelete: protect },
         );
 
         const identity = aws.getCallerIdentityOutput({}, child);
@@ -172,14 +194,14 @@ export class Network extends pulumi.ComponentResource {
     }
 
     /** One standalone rule; TCP, one port. */
-    private rule(name: string, rule: RuleSpec, groups: Record<GroupKey, aws.ec2.SecurityGroup>): void {
+    private rule(name: string, rule: RuleSpec, groups: Groups): void {
         const common = {
-            securityGroupId: groups[rule.group].id,
+            securityGroupId: groupOf(groups, rule.group).id,
             ipProtocol: "tcp",
             fromPort: rule.port,
             toPort: rule.port,
             description: rule.description,
-            ...("group" in rule.peer ? { referencedSecurityGroupId: groups[rule.peer.group].id } : rule.peer),
+            ...("group" in rule.peer ? { referencedSecurityGroupId: groupOf(groups, rule.peer.group).id } : rule.peer),
         };
         if (rule.direction === "ingress") new aws.vpc.SecurityGroupIngressRule(`${name}-${rule.key}`, common, { parent: this });
         else new aws.vpc.SecurityGroupEgressRule(`${name}-${rule.key}`, common, { parent: this });

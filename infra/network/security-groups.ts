@@ -31,6 +31,19 @@ export const DATA_STORES = [
 export const ANY_IPV4 = "0.0.0.0/0";
 export const ANY_IPV6 = "::/0";
 
+/** Optional parts of the topology. */
+export interface TopologyOptions {
+    /** The interface endpoints' group and the app's access to it. */
+    interfaceEndpoints: boolean;
+    /** The DocumentDB group and the app's access to it. */
+    documentDb: boolean;
+}
+
+/** The groups a topology has, in {@link GROUPS} order: no group (and no rule) for a part that is off. */
+export function groupKeys(o: TopologyOptions): GroupKey[] {
+    return (Object.keys(GROUPS) as GroupKey[]).filter((k) => (k !== "endpoints" || o.interfaceEndpoints) && (k !== "documentDb" || o.documentDb));
+}
+
 /** Where a rule's traffic comes from (ingress) or goes to (egress). */
 export type Peer = { group: GroupKey } | { cidrIpv4: string } | { cidrIpv6: string };
 
@@ -50,7 +63,7 @@ export interface RuleSpec {
  * AWS's default allow-all egress when it creates a group, so a group's egress is exactly what is
  * listed here: the data tier has none.
  */
-export function securityGroupRules(appPort: number, withEndpoints: boolean): RuleSpec[] {
+export function securityGroupRules(appPort: number, o: TopologyOptions): RuleSpec[] {
     const rules: RuleSpec[] = [];
     for (const [port, proto] of [[80, "http"], [443, "https"]] as const) {
         const what = port === 80 ? "HTTP (redirected to HTTPS)" : "HTTPS";
@@ -64,13 +77,13 @@ export function securityGroupRules(appPort: number, withEndpoints: boolean): Rul
         { key: "app-in-lb", group: "app", direction: "ingress", port: appPort, peer: { group: "loadBalancer" }, description: "From the load balancer only" },
         { key: "app-out-https", group: "app", direction: "egress", port: 443, peer: { cidrIpv4: ANY_IPV4 }, description: "HTTPS to AWS APIs and external services" },
     );
-    for (const store of DATA_STORES) {
+    for (const store of DATA_STORES.filter((st) => st.group !== "documentDb" || o.documentDb)) {
         rules.push(
             { key: `app-out-${store.key}`, group: "app", direction: "egress", port: store.port, peer: { group: store.group }, description: `To ${store.label}` },
             { key: `${store.key}-in-app`, group: store.group, direction: "ingress", port: store.port, peer: { group: "app" }, description: `${store.label} from the application only` },
         );
     }
-    if (withEndpoints) {
+    if (o.interfaceEndpoints) {
         rules.push({ key: "endpoints-in-app", group: "endpoints", direction: "ingress", port: 443, peer: { group: "app" }, description: "HTTPS from the application only" });
     }
     return rules;
