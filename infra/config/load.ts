@@ -75,8 +75,9 @@ const KNOWN_KEYS: Record<Section, Record<string, Check>> = {
         engineVersion: (k, v) => oneOf(k, v, POSTGRES_MAJORS),
         instanceClass: (k, v) => matches(k, v, /^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class such as db.m6g.large"),
         allocatedStorage: (k, v) => intIn(k, v, 20, 65536),
+        // RDS rejects a storage-autoscaling ceiling less than 10% above the allocated storage.
         maxAllocatedStorage: (k, v, _e, s) =>
-            intIn(k, v, Number.isInteger(s.allocatedStorage) ? (s.allocatedStorage as number) : 20, 65536),
+            intIn(k, v, Number.isInteger(s.allocatedStorage) ? Math.ceil(((s.allocatedStorage as number) * 11) / 10) : 22, 65536),
         multiAz: (k, v) => isBoolean(k, v),
         backupRetentionDays: (k, v) => intIn(k, v, 1, 35),
         backupWindow: (k, v) => matches(k, v, DAILY_WINDOW, "a UTC window hh:mm-hh:mm such as 03:00-04:00"),
@@ -92,7 +93,8 @@ const KNOWN_KEYS: Record<Section, Record<string, Check>> = {
         databaseName: (k, v) => matches(k, v, /^[a-z][a-z0-9_]{0,62}$/, "a lowercase identifier of up to 63 characters"),
         monitoringIntervalSeconds: (k, v) => oneOf(k, v, [1, 5, 10, 15, 30, 60]),
         performanceInsightsRetentionDays: (k, v) => oneOf(k, v, PI_RETENTION),
-        slowQueryThresholdMs: (k, v) => intIn(k, v, 0, 3_600_000),
+        // 0 would log every statement's text, ALTER ROLE ... PASSWORD included.
+        slowQueryThresholdMs: (k, v) => intIn(k, v, 1, 3_600_000),
     },
     cache: {
         engineVersion: (k, v) => oneOf(k, v, ["6.2", "7.0", "7.1"]),

@@ -49,7 +49,7 @@ export interface DatabaseConfig {
     instanceClass: string;
     /** Initial gp3 storage in GiB (20..65536). */
     allocatedStorage: number;
-    /** Storage autoscaling ceiling in GiB; at least `allocatedStorage`. */
+    /** Storage autoscaling ceiling in GiB; at least 10% above `allocatedStorage` (RDS rule). */
     maxAllocatedStorage: number;
     /** Standby in a second AZ with automatic failover. */
     multiAz: boolean;
@@ -69,7 +69,7 @@ export interface DatabaseConfig {
     monitoringIntervalSeconds: number;
     /** Performance Insights retention: 7, 731 or a multiple of 31 up to 713. */
     performanceInsightsRetentionDays: number;
-    /** Statements slower than this are logged (`log_min_duration_statement`). */
+    /** Statements slower than this are logged (`log_min_duration_statement`); at least 1 (0 would log every statement). */
     slowQueryThresholdMs: number;
 }
 
