@@ -101,6 +101,7 @@ describe("stack configuration", () => {
             ["missing region", raw({}, { region: undefined }), "aws:region = (unset) is not allowed: expected an AWS region such as eu-west-1"],
             ["missing cost tag", raw({}, { defaultTags: { tags: { Environment: "prod", Project: "p", Owner: "o" } } }), "aws:defaultTags.tags.CostCenter = (unset) is not allowed: expected a non-empty string (every resource must carry it)"],
             ["Environment tag disagrees", raw({}, { defaultTags: { tags: { ...TAGS.tags, Environment: "staging" } } }), 'aws:defaultTags.tags.Environment = "staging" is not allowed: expected "prod", the value of baseline:environment'],
+            ["subnets awsx cannot align", raw({ network: { cidrBlock: "10.0.0.0/16", publicSubnetMask: 24, privateSubnetMask: 19, isolatedSubnetMask: 24 } }), 'baseline:network.cidrBlock = "10.0.0.0/16" is not allowed: expected a range where awsx can place /24, /19, /24 subnets in each of 3 AZs: each AZ gets a /18 block and subnets align to their size, so the isolated subnet would be 10.0.64.0/24, outside the first AZ\'s 10.0.0.0/18; narrow the subnet masks or widen the range'],
             ["subnets do not fit", raw({ network: { cidrBlock: "10.0.0.0/22", publicSubnetMask: 24, privateSubnetMask: 24, isolatedSubnetMask: 24 } }), 'baseline:network.cidrBlock = "10.0.0.0/22" is not allowed: expected a range with room for 3 AZs of /24, /24, /24 subnets (2304 addresses; it has 1024): widen it or narrow the subnet masks'],
         ];
         for (const [what, config, message] of cases) {

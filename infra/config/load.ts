@@ -4,6 +4,7 @@ import {
     DAILY_WINDOW, EMAIL, HOSTNAME, LOG_RETENTION_DAYS, Problem, WEEKLY_WINDOW,
     intIn, isBoolean, isPrivateRange, matches, oneOf, parseCidr, problem, show, windowsOverlap,
 } from "./checks";
+import { subnetLayoutOverflow } from "../network/subnet-layout";
 import {
     BaselineConfig, ENVIRONMENTS, Environment, NAT_STRATEGIES, POSTGRES_MAJORS, REQUIRED_TAGS, SECTIONS, Section,
 } from "./types";
@@ -209,12 +210,20 @@ function subnetCapacityProblems(network: Record<string, unknown>): string[] {
     const masks = [network.publicSubnetMask, network.privateSubnetMask, network.isolatedSubnetMask] as number[];
     const needed = masks.reduce((sum, mask) => sum + azs * 2 ** (32 - mask), 0);
     const available = 2 ** (32 - prefix);
-    return needed <= available
-        ? []
-        : [
+    if (needed > available) {
+        return [
+            problem("baseline:network.cidrBlock", network.cidrBlock,
+                `a range with room for ${azs} AZs of /${masks.join(", /")} subnets (${needed} addresses; it has ${available}): widen it or narrow the subnet masks`),
+        ];
+    }
+    // Enough addresses in total is not enough: awsx gives each AZ an equal block and aligns each subnet to its size.
+    const overflow = subnetLayoutOverflow(network.cidrBlock as string, azs, ["public", "private", "isolated"].map((tier, i) => ({ tier, mask: masks[i] })));
+    return overflow
+        ? [
               problem("baseline:network.cidrBlock", network.cidrBlock,
-                  `a range with room for ${azs} AZs of /${masks.join(", /")} subnets (${needed} addresses; it has ${available}): widen it or narrow the subnet masks`),
-          ];
+                  `a range where awsx can place /${masks.join(", /")} subnets in each of ${azs} AZs: each AZ gets ${overflow.azBlock.replace(/^[\d.]+/, "a ")} block and subnets align to their size, so the ${overflow.tier} subnet would be ${overflow.subnet}, outside the first AZ's ${overflow.azBlock}; narrow the subnet masks or widen the range`),
+          ]
+        : [];
 }
 
 /** Read the current stack's configuration and validate it. Throws {@link ConfigError}. */

@@ -75,18 +75,26 @@ export function autoSubnetLayout(vpcCidr: string, azCount: number, tiers: TierMa
  * Why the tiers do not fit awsx's per-AZ block, or undefined when they do. Every AZ block has the
  * same shape, so checking the first one is enough.
  */
-export function subnetLayoutProblem(vpcCidr: string, azCount: number, tiers: TierMask[]): string | undefined {
+/** The first subnet awsx would place outside its AZ's block, or undefined when the layout fits. */
+export function subnetLayoutOverflow(vpcCidr: string, azCount: number, tiers: TierMask[]): { azBlock: string; tier: string; subnet: string } | undefined {
     const parsed = parseCidr(vpcCidr);
     if (!parsed) return undefined;
     const [base, prefix] = parsed;
     const azMask = prefix + azBits(azCount);
     const azEnd = base + size(azMask);
     const outside = place(base, tiers).find((p) => p.start < base || p.start + size(p.mask) > azEnd);
-    if (!outside) return undefined;
+    return outside ? { azBlock: cidr(base, azMask), tier: outside.tier, subnet: cidr(outside.start, outside.mask) } : undefined;
+}
+
+/** Why awsx could not lay these subnets out, in words, or undefined when it can. */
+export function subnetLayoutProblem(vpcCidr: string, azCount: number, tiers: TierMask[]): string | undefined {
+    const overflow = subnetLayoutOverflow(vpcCidr, azCount, tiers);
+    if (!overflow) return undefined;
     const masks = tiers.map((t) => `/${t.mask} ${t.tier}`).join(", ");
+    const azMask = overflow.azBlock.split("/")[1];
     return (
         `config.cidrBlock ${vpcCidr} with ${azCount} AZ(s) has no room for ${masks} subnets as awsx lays them out: ` +
-        `each AZ gets a /${azMask} (the first ${cidr(base, azMask)}) and each subnet is aligned to its size, ` +
-        `so the ${outside.tier} subnet would be ${cidr(outside.start, outside.mask)}, outside it; expected narrower subnet masks or a wider cidrBlock`
+        `each AZ gets a /${azMask} (the first ${overflow.azBlock}) and each subnet is aligned to its size, ` +
+        `so the ${overflow.tier} subnet would be ${overflow.subnet}, outside it; expected narrower subnet masks or a wider cidrBlock`
     );
 }
