@@ -7,7 +7,18 @@ import { MOCK_ACCOUNT_ID } from "../tools/offline/mock-outputs";
 import { Run, runUnderMocks } from "./harness";
 
 const ctx = { accountId: "111122223333", partition: "aws", region: "eu-west-1", dnsSuffix: "amazonaws.com" };
-const ROOT_STATEMENT = { Sid: "EnableIamPoliciesInAccount", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "kms:*", Resource: "*" };
+// Administration through IAM, never direct use: no encrypt, decrypt or grant action for the account root.
+const ROOT_STATEMENT = {
+    Sid: "EnableKeyAdministrationByIam",
+    Effect: "Allow",
+    Principal: { AWS: "arn:aws:iam::111122223333:root" },
+    Action: [
+        "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*", "kms:Disable*",
+        "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
+    ],
+    Resource: "*",
+};
+const USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:ListGrants", "kms:DescribeKey"];
 
 const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 
@@ -20,8 +31,8 @@ describe("key policies", () => {
                 {
                     Sid: "AllowDataServicesInAccount",
                     Effect: "Allow",
-                    Principal: { AWS: "arn:aws:iam::111122223333:root" },
-                    Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:ListGrants", "kms:DescribeKey"],
+                    Principal: { AWS: "*" },
+                    Action: USE_ACTIONS,
                     Resource: "*",
                     Condition: {
                         StringEquals: {
@@ -48,7 +59,8 @@ describe("key policies", () => {
 
     it("storage key: S3 only, and CloudFront only when asked, for this account's distributions", () => {
         const plain = storageKeyPolicy(ctx);
-        assert.deepStrictEqual(plain.Statement.map((s) => s.Sid), ["EnableIamPoliciesInAccount", "AllowS3InAccount"]);
+        assert.deepStrictEqual(plain.Statement.map((s) => s.Sid), ["EnableKeyAdministrationByIam", "AllowS3InAccount"]);
+        assert.deepStrictEqual(plain.Statement[1].Action, USE_ACTIONS);
         assert.deepStrictEqual(plain.Statement[1].Condition, {
             StringEquals: { "kms:CallerAccount": "111122223333", "kms:ViaService": ["s3.eu-west-1.amazonaws.com"] },
         });
@@ -72,14 +84,21 @@ describe("key policies", () => {
         assert.deepStrictEqual(dataKeyPolicy(cn).Statement[0].Principal, { AWS: "arn:aws-cn:iam::111122223333:root" });
     });
 
-    it("never has a wildcard principal", () => {
+    it("never lets the account root use a key directly, and bounds every * principal to this account and named services", () => {
         for (const doc of [dataKeyPolicy(ctx), logsKeyPolicy(ctx), storageKeyPolicy(ctx, true)]) {
             for (const s of doc.Statement) {
-                const principals = Object.values(s.Principal);
-                assert.ok(!principals.includes("*"), `${s.Sid} names the * principal`);
+                const actions = [s.Action].flat();
+                if (Object.values(s.Principal).includes("arn:aws:iam::111122223333:root")) {
+                    assert.deepStrictEqual(actions.filter((a) => /Encrypt|Decrypt|GenerateDataKey|Grant|kms:\*/.test(a)), [], s.Sid);
+                }
+                if (Object.values(s.Principal).includes("*")) {
+                    assert.strictEqual(s.Condition?.StringEquals?.["kms:CallerAccount"], "111122223333", `${s.Sid} must be bounded to the account`);
+                    assert.ok(s.Condition?.StringEquals?.["kms:ViaService"], `${s.Sid} must be bounded to named services`);
+                }
             }
         }
     });
+
 });
 
 describe("Keys component", () => {
@@ -148,7 +167,7 @@ describe("Keys component", () => {
     it("adds the CloudFront statement to the storage key only when asked", async () => {
         const run = await runUnderMocks(build({ allowCloudFrontDecrypt: true }), "prod");
         const sids = JSON.parse(run.one("aws:kms/key:Key", "keys-storage").inputs.policy).Statement.map((s: { Sid: string }) => s.Sid);
-        assert.deepStrictEqual(sids, ["EnableIamPoliciesInAccount", "AllowS3InAccount", "AllowCloudFrontDistributionsOfAccount"]);
+        assert.deepStrictEqual(sids, ["EnableKeyAdministrationByIam", "AllowS3InAccount", "AllowCloudFrontDistributionsOfAccount"]);
     });
 
     it("rejects a deletion window outside 7..30 days before registering anything", async () => {

@@ -1,7 +1,7 @@
 /**
  * KMS key policy documents, as pure functions of the account, partition and region, so each key's
  * grants can be read and tested without AWS. Every key starts from the same root statement (IAM
- * policies in the account decide who administers it); each then names only the services that use it.
+ * policies in the account decide who administers it); each then names only the services that may use it.
  */
 
 /** Where the key lives: what the ARNs and service endpoints in a policy are built from. */
@@ -41,27 +41,46 @@ export const SERVICE_USE_ACTIONS = [
     "kms:DescribeKey",
 ];
 
+/** Administration only: no IAM policy can make a principal encrypt or decrypt with the key directly. */
+export const KEY_ADMIN_ACTIONS = [
+    "kms:Create*",
+    "kms:Describe*",
+    "kms:Enable*",
+    "kms:List*",
+    "kms:Put*",
+    "kms:Update*",
+    "kms:Revoke*",
+    "kms:Disable*",
+    "kms:Get*",
+    "kms:Delete*",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:ScheduleKeyDeletion",
+    "kms:CancelKeyDeletion",
+    "kms:RotateKeyOnDemand",
+];
+
 const root = (ctx: KeyPolicyContext) => `arn:${ctx.partition}:iam::${ctx.accountId}:root`;
 const endpoint = (ctx: KeyPolicyContext, service: string) => `${service}.${ctx.region}.${ctx.dnsSuffix ?? "amazonaws.com"}`;
 
 /**
- * Without this statement no IAM policy can grant use of the key, and a key nobody can administer
- * cannot be repaired. It delegates to IAM; it does not open the key to anyone outside the account.
+ * Lets IAM policies of the account administer the key (including kms:PutKeyPolicy, so a key is never
+ * locked out), but not use it: encryption and decryption only happen through the services named below.
  */
 function accountRootStatement(ctx: KeyPolicyContext): PolicyStatement {
-    return { Sid: "EnableIamPoliciesInAccount", Effect: "Allow", Principal: { AWS: root(ctx) }, Action: "kms:*", Resource: "*" };
+    return { Sid: "EnableKeyAdministrationByIam", Effect: "Allow", Principal: { AWS: root(ctx) }, Action: KEY_ADMIN_ACTIONS, Resource: "*" };
 }
 
 /**
- * Names the services that use the key (RDS needs kms:CreateGrant). With the account as principal this only
- * delegates to IAM, like the root statement: it restricts nothing by itself, so IAM policies that grant use
- * of the key should carry the same kms:ViaService condition. (AWS managed keys use the "*" principal instead.)
+ * Use of the key by principals of this account, only when the request comes through one of `services`
+ * (RDS creates grants, hence kms:CreateGrant). The "*" principal is bounded by kms:CallerAccount, the
+ * pattern AWS managed keys use: without it, the root statement would let any IAM policy grant direct use.
  */
 function viaServicesStatement(ctx: KeyPolicyContext, sid: string, services: string[]): PolicyStatement {
     return {
         Sid: sid,
         Effect: "Allow",
-        Principal: { AWS: root(ctx) },
+        Principal: { AWS: "*" },
         Action: SERVICE_USE_ACTIONS,
         Resource: "*",
         Condition: {
