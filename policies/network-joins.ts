@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { StackResource, tokenOf } from "./lib/define";
-import { isUnknown } from "./lib/props";
+import { at } from "./lib/props";
+import { knownIds, sourcesOf, unresolved } from "./lib/joins";
 
 /**
  * Joins for the network stack policies. Ids are outputs, unknown during preview and absent from the
@@ -19,11 +20,6 @@ export function shortType(type: string): string {
 
 /** `aws.rds.Instance "db"`, for messages. */
 export const describeResource = (r: StackResource) => `${shortType(r.type)} "${r.name}"`;
-
-/** The stack resources of the given types that `input`'s value came from. */
-export function sourcesOf(r: StackResource, input: string, types: ReadonlySet<string>): StackResource[] {
-    return (r.propertyDependencies[input] ?? []).filter((d) => types.has(d.type));
-}
 
 /**
  * The network a VPC resource stands for. awsx's Vpc component creates an aws.ec2.Vpc child (visible
@@ -51,7 +47,7 @@ export function attributeToVpcs(resources: StackResource[], types: ReadonlySet<s
     const unattributed: StackResource[] = [];
     for (const r of resources.filter((x) => types.has(x.type))) {
         const vpcs = new Set(sourcesOf(r, input, VPC_TYPES).map(vpcIdentity));
-        if (vpcs.size === 0 && isUnknown(r.props[input])) unattributed.push(r);
+        if (unresolved(r, input, VPC_TYPES)) unattributed.push(r);
         for (const v of vpcs) byVpc.set(v, [...(byVpc.get(v) ?? []), r]);
     }
     return { byVpc, unattributed };
@@ -62,9 +58,5 @@ export function attributeToVpcs(resources: StackResource[], types: ReadonlySet<s
  * the literal id when one is known (a group outside the stack, or ids the mocks resolved).
  */
 export function groupKeys(r: StackResource, input: string, path: string, groupTypes: ReadonlySet<string>): string[] {
-    const keys = sourcesOf(r, input, groupTypes).map((g) => g.urn);
-    let value: unknown = r.props;
-    for (const step of path.split(".")) value = value === null || typeof value !== "object" ? undefined : (value as any)[step];
-    for (const v of Array.isArray(value) ? value : [value]) if (typeof v === "string" && v !== "" && !isUnknown(v)) keys.push(v);
-    return keys;
+    return [...sourcesOf(r, input, groupTypes).map((g) => g.urn), ...knownIds(at(r.props, path))];
 }

@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import { ConfigProperty, StackReporter, StackResource, stackPolicy, tokenOf } from "./lib/define";
 import { isUnknown } from "./lib/props";
-import { describeResource, groupKeys, sourcesOf } from "./network-joins";
+import { sourcesOf } from "./lib/joins";
+import { describeResource, groupKeys } from "./network-joins";
 import {
     GROUP_TYPES, NetRule, Peer, STANDALONE_RULE_TYPES, cidrPeers, describePeers, describeTraffic, isWorldCidr, securityGroupRules,
 } from "./network-rules";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { ConfigProperty, StackResource, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
 import { isUnknown, show } from "./lib/props";
-import { sourcesOf } from "./network-joins";
+import { sourcesOf } from "./lib/joins";
 import { isWorldCidr } from "./network-rules";
 
 /**
