@@ -17,9 +17,19 @@ interface Kind {
 }
 const kind = (cls: Function, display: string): Kind => ({ token: tokenOf(cls), display });
 
-/** The resource of `kind` that a database's `field` names (a group, by its `name`). */
-function linkedGroup(db: StackResource, field: string, of: Kind, all: StackResource[]): StackResource | undefined {
-    return linked(db, field, all.filter((r) => r.type === of.token), { ids: ["name"] })[0];
+/** The stack's resources by type token, grouped once per check (a stack holds far more resources than databases). */
+function byType(resources: StackResource[]): (token: string) => StackResource[] {
+    const groups = new Map<string, StackResource[]>();
+    for (const r of resources) {
+        if (!groups.has(r.type)) groups.set(r.type, []);
+        groups.get(r.type)!.push(r);
+    }
+    return (token) => groups.get(token) ?? [];
+}
+
+/** The group of `kind` that a database's `field` names, by its `name`. */
+function linkedGroup(db: StackResource, field: string, of: Kind, ofType: (token: string) => StackResource[]): StackResource | undefined {
+    return linked(db, field, ofType(of.token), { ids: ["name"] })[0];
 }
 
 /** Where a value could not be read during preview. */
@@ -81,6 +91,7 @@ export const rdsPrivateSubnetGroup = stackPolicy<{ publicSubnetPatterns: string[
     },
     check: (resources, { config }, report) => {
         const patterns = config.publicSubnetPatterns.map((p) => new RegExp(p, "i"));
+        const ofType = byType(resources);
         for (const db of resources.filter((r) => r.type in SUBNET_GROUPS)) {
             const what = labelOf(db.type);
             const groupKind = SUBNET_GROUPS[db.type];
@@ -92,7 +103,7 @@ export const rdsPrivateSubnetGroup = stackPolicy<{ publicSubnetPatterns: string[
                 report.violation(db, `${what} must sit in a subnet group of non-public subnets: dbSubnetGroupName is (unset), so AWS uses the default VPC, expected an ${groupKind.display} of private subnets.`);
                 continue;
             }
-            const group = linkedGroup(db, "dbSubnetGroupName", groupKind, resources);
+            const group = linkedGroup(db, "dbSubnetGroupName", groupKind, ofType);
             if (!group) {
                 if (isUnknown(name)) report.unverifiable(db, "dbSubnetGroupName", requirement);
                 else report.violation(db, `${what} must sit in a subnet group of this stack, so its subnets can be checked: dbSubnetGroupName is ${show(name)}, expected the name of an ${groupKind.display} of this stack.`);
@@ -142,6 +153,7 @@ export const rdsPostgresForceSsl = stackPolicy({
         "`parameterGroupName` (`dbClusterParameterGroupName`).",
     catalogue: ["rds-13"],
     check: (resources, _ctx, report) => {
+        const ofType = byType(resources);
         for (const db of resources) {
             const target = POSTGRES_TARGETS.find((t) => t.type === db.type);
             if (!target) continue;
@@ -160,7 +172,7 @@ export const rdsPostgresForceSsl = stackPolicy({
                 report.violation(db, `${must}: ${target.field} is (unset), so the engine's default group applies, ${expected}.`);
                 continue;
             }
-            const group = linkedGroup(db, target.field, target.group, resources);
+            const group = linkedGroup(db, target.field, target.group, ofType);
             if (!group) {
                 if (isUnknown(name)) report.unverifiable(db, target.field, requirement);
                 else report.violation(db, `${must}: ${target.field} is ${show(name)}, which is not a group of this stack, ${expected}.`);
