@@ -4,9 +4,6 @@ import { ResourceReporter, StackReporter, StackResource, resourcePolicy, stackPo
 import { at, isSet, isUnknown, list, parseJson, show } from "./lib/props";
 import { refersTo, unresolved } from "./lib/joins";
 
-/** The names these joins had here; tests/policies/waf.test.ts still imports them. */
-export { linked as linkedFrom, unresolved as unresolvedLink } from "./lib/joins";
-
 const ACL = tokenOf(aws.wafv2.WebAcl);
 const STANDALONE_RULE = tokenOf(aws.wafv2.WebAclRule);
 const RULE_GROUP_ASSOCIATION = tokenOf(aws.wafv2.WebAclRuleGroupAssociation);

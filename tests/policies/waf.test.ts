@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { aclRules, linkedFrom, unresolvedLink, wafHasRules, wafLogging, wafManagedRules, wafMetrics, wafPolicies } from "../../policies/waf";
+import { aclRules, wafHasRules, wafLogging, wafManagedRules, wafMetrics, wafPolicies } from "../../policies/waf";
 import { StackResource, tokenOf } from "../../policies/lib/define";
 import { UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_BOOL, messages, res, run } from "./helpers";
 
@@ -32,19 +32,7 @@ describe("policies: waf", () => {
         assert.deepStrictEqual(wafPolicies.map((p) => p.name), ["waf-has-rules", "waf-logging", "waf-metrics", "waf-managed-rules"]);
     });
 
-    describe("join helpers", () => {
-        const target = plain("lb", { arn: "arn:lb" });
-        it("link by property dependency or by a known equal ARN, never by an unknown one", () => {
-            assert.deepStrictEqual(linkedFrom(plain("a", { resourceArn: UNKNOWN }, { resourceArn: [target] }), "resourceArn", [target]), [target]);
-            assert.deepStrictEqual(linkedFrom(plain("b", { resourceArn: "arn:lb" }), "resourceArn", [target]), [target]);
-            assert.deepStrictEqual(linkedFrom(plain("c", { resourceArn: "arn:other" }), "resourceArn", [target]), []);
-            assert.deepStrictEqual(linkedFrom(plain("d", { resourceArn: UNKNOWN }), "resourceArn", [plain("x", { arn: UNKNOWN })]), []);
-        });
-        it("call an unknown value without dependencies unresolved", () => {
-            assert.strictEqual(unresolvedLink(plain("a", { resourceArn: UNKNOWN }), "resourceArn"), true);
-            assert.strictEqual(unresolvedLink(plain("b", { resourceArn: UNKNOWN }, { resourceArn: [target] }), "resourceArn"), false);
-            assert.strictEqual(unresolvedLink(plain("c", { resourceArn: "arn:x" }), "resourceArn"), false);
-        });
+    describe("rule collection", () => {
         it("collect rules from the inline list, ruleJson and standalone resources", () => {
             const web = plain("web", { arn: "arn:acl", rules: [rateRule()], ruleJson: JSON.stringify([{ Name: "json", Statement: { ManagedRuleGroupStatement: { VendorName: "AWS", Name: "X" } }, OverrideAction: { Count: {} } }]) });
             const standalone = { ...plain("extra", { webAclArn: "arn:acl", overrideAction: "count", managedRuleGroup: { vendorName: "AWS", name: "Y" } }), type: tokenOf(aws.wafv2.WebAclRuleGroupAssociation) };
