@@ -1,0 +1,251 @@
+import * as assert from "assert";
+import { Run, SECRET_SIG, SIG_KEY, runStack } from "./harness";
+
+/**
+ * The whole program, per stack: every input of every data-tier resource, exactly. The component tests
+ * hand each component fake keys, subnets and groups; only here does a miswiring in infra/main.ts show
+ * (the logs key on a database, the private subnets under a store, one store's group on another), and
+ * only a comparison of the whole input object catches a setting someone adds without a test.
+ * Mock ids and ARNs carry the logical name of the resource they come from (tools/offline/mock-outputs.ts).
+ */
+
+const ACCOUNT = "123456789012";
+const KEY = (purpose: "data" | "logs" | "storage") => `arn:aws:kms:eu-west-1:${ACCOUNT}:key/keys-${purpose}-key-id`;
+/** What the mock's RandomPassword returns, as a secret reaches the provider. */
+const SECRET_TOKEN = { [SIG_KEY]: SECRET_SIG, value: "mock-generated-password-0123456789abcdef" };
+
+/** What differs between the stacks, written out (not read from the profiles the code reads). */
+const STACKS = [
+    {
+        stack: "prod",
+        isolated: ["subnet-isolated-a", "subnet-isolated-b", "subnet-isolated-c"],
+        logRetention: 365,
+        postgres: { instanceClass: "db.m6g.large", allocatedStorage: 100, maxAllocatedStorage: 1000, multiAz: true, backups: 30, deletionProtection: true, monitoring: 30, slowMs: "500" },
+        redis: { nodeType: "cache.m6g.large", nodes: 2, failover: true, snapshots: 7 },
+        docdb: { instanceClass: "db.r6g.large", instances: 2, backups: 30, deletionProtection: true },
+    },
+    {
+        stack: "staging",
+        isolated: ["subnet-isolated-a", "subnet-isolated-b"],
+        logRetention: 30,
+        postgres: { instanceClass: "db.t4g.medium", allocatedStorage: 20, maxAllocatedStorage: 100, multiAz: false, backups: 7, deletionProtection: false, monitoring: 60, slowMs: "1000" },
+        redis: { nodeType: "cache.t4g.small", nodes: 1, failover: false, snapshots: 1 },
+        docdb: { instanceClass: "db.t4g.medium", instances: 1, backups: 7, deletionProtection: false },
+    },
+] as const;
+
+for (const s of STACKS) {
+    describe(`${s.stack} stack: data tier inputs, exactly`, () => {
+        const prefix = `pos-${s.stack}`;
+        let run: Run;
+        before(async () => {
+            run = await runStack(s.stack);
+        });
+
+        const subnetGroup = (service: "rds" | "elasticache" | "docdb", name: string, id: string) => {
+            assert.deepStrictEqual(run.one(`aws:${service}/subnetGroup:SubnetGroup`, name).inputs, {
+                name: id,
+                description: `${id}: isolated subnets only`,
+                subnetIds: s.isolated,
+            });
+        };
+
+        it(`PostgreSQL: private, encrypted with the data key, ${s.postgres.backups}-day backups, Multi-AZ ${s.postgres.multiAz}, deletion protection ${s.postgres.deletionProtection}`, () => {
+            assert.deepStrictEqual(run.one("aws:rds/instance:Instance", "postgres-instance").inputs, {
+                identifier: `${prefix}-postgres`,
+                engine: "postgres",
+                engineVersion: "15",
+                allowMajorVersionUpgrade: true,
+                autoMinorVersionUpgrade: true,
+                instanceClass: s.postgres.instanceClass,
+                dbName: "pos",
+                username: "pos_admin",
+                manageMasterUserPassword: true,
+                masterUserSecretKmsKeyId: KEY("data"),
+                iamDatabaseAuthenticationEnabled: true,
+                port: 5432,
+                dbSubnetGroupName: `${prefix}-postgres`,
+                vpcSecurityGroupIds: ["network-postgres-sg-id"],
+                publiclyAccessible: false,
+                multiAz: s.postgres.multiAz,
+                caCertIdentifier: "rds-ca-rsa2048-g1",
+                parameterGroupName: `${prefix}-postgres-postgres15`,
+                storageType: "gp3",
+                allocatedStorage: s.postgres.allocatedStorage,
+                maxAllocatedStorage: s.postgres.maxAllocatedStorage,
+                storageEncrypted: true,
+                kmsKeyId: KEY("data"),
+                backupRetentionPeriod: s.postgres.backups,
+                backupWindow: "03:00-04:00",
+                maintenanceWindow: "sun:04:30-sun:05:30",
+                copyTagsToSnapshot: true,
+                deleteAutomatedBackups: false,
+                deletionProtection: s.postgres.deletionProtection,
+                skipFinalSnapshot: false,
+                finalSnapshotIdentifier: `${prefix}-postgres-final`,
+                performanceInsightsEnabled: true,
+                performanceInsightsKmsKeyId: KEY("data"),
+                performanceInsightsRetentionPeriod: 7,
+                monitoringInterval: s.postgres.monitoring,
+                monitoringRoleArn: `arn:aws:iam::${ACCOUNT}:role/postgres-monitoring-role`,
+                enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+            });
+            subnetGroup("rds", "postgres-subnets", `${prefix}-postgres`);
+        });
+
+        it(`PostgreSQL parameters: TLS 1.2+ forced, SCRAM, statements slower than ${s.postgres.slowMs} ms logged`, () => {
+            assert.deepStrictEqual(run.one("aws:rds/parameterGroup:ParameterGroup", "postgres-params").inputs, {
+                name: `${prefix}-postgres-postgres15`,
+                family: "postgres15",
+                description: `${prefix}-postgres: TLS only, connection and slow-query logging`,
+                parameters: [
+                    { name: "rds.force_ssl", value: "1" },
+                    { name: "ssl_min_protocol_version", value: "TLSv1.2" },
+                    { name: "password_encryption", value: "scram-sha-256" },
+                    { name: "log_min_duration_statement", value: s.postgres.slowMs },
+                    { name: "log_connections", value: "1" },
+                    { name: "log_disconnections", value: "1" },
+                    { name: "log_lock_waits", value: "1" },
+                    { name: "log_temp_files", value: "10240" },
+                    { name: "log_autovacuum_min_duration", value: "10000" },
+                ],
+            });
+        });
+
+        it(`Redis: encrypted at rest with the data key and in transit, secret AUTH token, ${s.redis.nodes} node(s), failover ${s.redis.failover}, ${s.redis.snapshots}-day snapshots`, () => {
+            assert.deepStrictEqual(run.one("aws:elasticache/replicationGroup:ReplicationGroup", "redis-replication-group").inputs, {
+                replicationGroupId: `${prefix}-redis`,
+                description: `${prefix} application cache`,
+                engine: "redis",
+                engineVersion: "7.1",
+                nodeType: s.redis.nodeType,
+                numCacheClusters: s.redis.nodes,
+                port: 6379,
+                parameterGroupName: `${prefix}-redis-redis7`,
+                subnetGroupName: `${prefix}-redis`,
+                securityGroupIds: ["network-redis-sg-id"],
+                atRestEncryptionEnabled: true,
+                kmsKeyId: KEY("data"),
+                transitEncryptionEnabled: true,
+                transitEncryptionMode: "required",
+                authToken: SECRET_TOKEN,
+                authTokenUpdateStrategy: "ROTATE",
+                automaticFailoverEnabled: s.redis.failover,
+                multiAzEnabled: s.redis.failover,
+                snapshotRetentionLimit: s.redis.snapshots,
+                snapshotWindow: "02:00-03:00",
+                maintenanceWindow: "sun:05:30-sun:06:30",
+                autoMinorVersionUpgrade: true,
+                finalSnapshotIdentifier: `${prefix}-redis-final`,
+                logDeliveryConfigurations: [{ destination: `/aws/elasticache/${prefix}-redis/slow-log`, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" }],
+            });
+            subnetGroup("elasticache", "redis-subnets", `${prefix}-redis`);
+            assert.deepStrictEqual(run.one("aws:elasticache/parameterGroup:ParameterGroup", "redis-params").inputs, {
+                name: `${prefix}-redis-redis7`,
+                family: "redis7",
+                description: `${prefix}-redis: eviction policy`,
+                parameters: [{ name: "maxmemory-policy", value: "allkeys-lru" }],
+            });
+        });
+
+        it("Redis AUTH token: generated, and kept only in a Secrets Manager secret under the data key", () => {
+            assert.deepStrictEqual(run.one("random:index/randomPassword:RandomPassword", "redis-auth-token").inputs, {
+                length: 64,
+                special: true,
+                overrideSpecial: "!&#$^<>-",
+                minLower: 1,
+                minUpper: 1,
+                minNumeric: 1,
+            });
+            assert.deepStrictEqual(run.one("aws:secretsmanager/secret:Secret", "redis-auth-secret").inputs, {
+                namePrefix: `${prefix}-redis-auth-token-`,
+                description: `AUTH token of the ${prefix}-redis Redis replication group`,
+                kmsKeyId: KEY("data"),
+                tags: { rotation: "manual" },
+            });
+            assert.deepStrictEqual(run.one("aws:secretsmanager/secretVersion:SecretVersion", "redis-auth-secret-value").inputs, {
+                secretId: "redis-auth-secret-id",
+                secretString: SECRET_TOKEN,
+            });
+        });
+
+        it(`DocumentDB: encrypted with the data key, TLS and audit through its parameter group, ${s.docdb.backups}-day backups, deletion protection ${s.docdb.deletionProtection}`, () => {
+            assert.deepStrictEqual(run.one("aws:docdb/cluster:Cluster", "documentdb-cluster").inputs, {
+                clusterIdentifier: `${prefix}-docdb`,
+                engine: "docdb",
+                engineVersion: "5.0.0",
+                allowMajorVersionUpgrade: true,
+                masterUsername: "pos_admin",
+                manageMasterUserPassword: true,
+                port: 27017,
+                dbSubnetGroupName: `${prefix}-docdb`,
+                vpcSecurityGroupIds: ["network-docdb-sg-id"],
+                dbClusterParameterGroupName: `${prefix}-docdb-docdb5-0`,
+                storageEncrypted: true,
+                kmsKeyId: KEY("data"),
+                backupRetentionPeriod: s.docdb.backups,
+                preferredBackupWindow: "03:00-04:00",
+                deletionProtection: s.docdb.deletionProtection,
+                skipFinalSnapshot: false,
+                finalSnapshotIdentifier: `${prefix}-docdb-final`,
+                enabledCloudwatchLogsExports: ["audit", "profiler"],
+            });
+            subnetGroup("docdb", "documentdb-subnets", `${prefix}-docdb`);
+            assert.deepStrictEqual(run.one("aws:docdb/clusterParameterGroup:ClusterParameterGroup", "documentdb-params").inputs, {
+                name: `${prefix}-docdb-docdb5-0`,
+                family: "docdb5.0",
+                description: `${prefix}-docdb: TLS only, audit and profiler logs`,
+                parameters: [
+                    { name: "tls", value: "enabled" },
+                    { name: "audit_logs", value: "enabled" },
+                    { name: "profiler", value: "enabled" },
+                    { name: "profiler_threshold_ms", value: "100" },
+                ],
+            });
+        });
+
+        it(`DocumentDB: ${s.docdb.instances} instance(s) of ${s.docdb.instanceClass} in the cluster`, () => {
+            assert.deepStrictEqual(
+                run.ofType("aws:docdb/clusterInstance:ClusterInstance").map((i) => [i.name, i.inputs]),
+                Array.from({ length: s.docdb.instances }, (_, n) => [
+                    `documentdb-instance-${n + 1}`,
+                    {
+                        identifier: `${prefix}-docdb-${n + 1}`,
+                        clusterIdentifier: `${prefix}-docdb`,
+                        engine: "docdb",
+                        instanceClass: s.docdb.instanceClass,
+                        autoMinorVersionUpgrade: true,
+                        caCertIdentifier: "rds-ca-rsa2048-g1",
+                        copyTagsToSnapshot: true,
+                    },
+                ]),
+            );
+        });
+
+        it(`every log group: encrypted with the logs key, kept ${s.logRetention} days`, () => {
+            const groups = run.ofType("aws:cloudwatch/logGroup:LogGroup").map((g) => [g.name, g.inputs]).sort(([a], [b]) => String(a).localeCompare(String(b)));
+            const group = (name: string) => ({ name, retentionInDays: s.logRetention, kmsKeyId: KEY("logs") });
+            assert.deepStrictEqual(groups, [
+                ["documentdb-log-audit", group(`/aws/docdb/${prefix}-docdb/audit`)],
+                ["documentdb-log-profiler", group(`/aws/docdb/${prefix}-docdb/profiler`)],
+                ["network-flow-logs", { ...group(`/baseline/${s.stack}/network/vpc-flow-logs`), tags: { Name: `baseline-${s.stack}-vpc-flow-logs` } }],
+                ["postgres-log-postgresql", group(`/aws/rds/instance/${prefix}-postgres/postgresql`)],
+                ["postgres-log-upgrade", group(`/aws/rds/instance/${prefix}-postgres/upgrade`)],
+                ["redis-slow-log", group(`/aws/elasticache/${prefix}-redis/slow-log`)],
+            ]);
+        });
+
+        it("S3: the assets bucket under the storage key with a bucket key, the log bucket under SSE-S3", () => {
+            const encryption = (bucket: string) =>
+                run.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", `storage-${bucket}-encryption`).inputs;
+            assert.deepStrictEqual(encryption("assets"), {
+                bucket: `${prefix}-assets-${ACCOUNT}`,
+                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY("storage") }, bucketKeyEnabled: true }],
+            });
+            assert.deepStrictEqual(encryption("logs"), {
+                bucket: `${prefix}-logs-${ACCOUNT}`,
+                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+            });
+        });
+    });
+}
