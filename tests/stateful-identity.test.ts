@@ -1,10 +1,11 @@
 import * as assert from "assert";
-import { Run, runStack } from "./harness";
+import { RecordedResource, Run, runStack } from "./harness";
 
 /**
  * Pulumi identifies a resource by its URN: type, name and parent chain. A refactor that changes any
  * of them for a database, bucket or key makes Pulumi replace it (delete the data) unless it carries an
- * alias. This table is the contract: change it only together with `aliases` on the moved resource.
+ * alias. So does a change of the AWS name the provider replaces on (an RDS identifier, a bucket name).
+ * These tables are the contract: change them only together with `aliases` or a planned migration.
  */
 const STATEFUL_TYPES = [
     "aws:kms/key:Key",
@@ -14,12 +15,15 @@ const STATEFUL_TYPES = [
     "aws:elasticache/replicationGroup:ReplicationGroup",
     "aws:s3/bucket:Bucket",
 ];
+/** The flow-log group is audit evidence: kept like the data (the other log groups are not). */
+const FLOW_LOG_GROUP = "network-flow-logs";
 
 const IDENTITIES = [
     "urn:pulumi:STACK::baseline::baseline:data:DocumentDb$aws:docdb/cluster:Cluster::documentdb-cluster",
     "urn:pulumi:STACK::baseline::baseline:data:DocumentDb$aws:docdb/clusterInstance:ClusterInstance::documentdb-instance-1",
     "urn:pulumi:STACK::baseline::baseline:data:Postgres$aws:rds/instance:Instance::postgres-instance",
     "urn:pulumi:STACK::baseline::baseline:data:Redis$aws:elasticache/replicationGroup:ReplicationGroup::redis-replication-group",
+    "urn:pulumi:STACK::baseline::baseline:network:Network$aws:cloudwatch/logGroup:LogGroup::network-flow-logs",
     "urn:pulumi:STACK::baseline::baseline:security:Keys$aws:kms/key:Key::keys-data",
     "urn:pulumi:STACK::baseline::baseline:security:Keys$aws:kms/key:Key::keys-logs",
     "urn:pulumi:STACK::baseline::baseline:security:Keys$aws:kms/key:Key::keys-storage",
@@ -27,7 +31,18 @@ const IDENTITIES = [
     "urn:pulumi:STACK::baseline::baseline:storage:Buckets$aws:s3/bucket:Bucket::storage-logs",
 ];
 
-const stateful = (run: Run) => run.resources.filter((r) => STATEFUL_TYPES.includes(r.type));
+/** The input each stateful resource is replaced on when it changes; keys have none (their aliases can move). */
+const PHYSICAL_NAME: Record<string, string> = {
+    "aws:rds/instance:Instance": "identifier",
+    "aws:docdb/cluster:Cluster": "clusterIdentifier",
+    "aws:docdb/clusterInstance:ClusterInstance": "identifier",
+    "aws:elasticache/replicationGroup:ReplicationGroup": "replicationGroupId",
+    "aws:s3/bucket:Bucket": "bucket",
+    "aws:cloudwatch/logGroup:LogGroup": "name",
+};
+
+const stateful = (run: Run) => run.resources.filter((r) => STATEFUL_TYPES.includes(r.type) || r.name === FLOW_LOG_GROUP);
+const byName = (a: RecordedResource, b: RecordedResource) => a.name.localeCompare(b.name);
 
 describe("stateful resource identity", () => {
     for (const [stack, protect, extraInstances] of [["prod", true, ["documentdb-instance-2"]], ["staging", false, []]] as const) {
@@ -37,7 +52,7 @@ describe("stateful resource identity", () => {
                 run = await runStack(stack);
             });
 
-            it("keeps the URN (type, name, parent) of every database, cache, bucket and key", () => {
+            it("keeps the URN (type, name, parent) of every database, cache, bucket, key and the flow-log group", () => {
                 const expected = [
                     ...IDENTITIES,
                     ...extraInstances.map((n) => `urn:pulumi:STACK::baseline::baseline:data:DocumentDb$aws:docdb/clusterInstance:ClusterInstance::${n}`),
@@ -45,11 +60,32 @@ describe("stateful resource identity", () => {
                 assert.deepStrictEqual(stateful(run).map((r) => r.urn).sort(), expected.sort());
             });
 
+            it("keeps the AWS name each of them is replaced on", () => {
+                const names = stateful(run)
+                    .filter((r) => PHYSICAL_NAME[r.type])
+                    .sort(byName)
+                    .map((r) => [r.name, r.inputs[PHYSICAL_NAME[r.type]]]);
+                assert.deepStrictEqual(names, [
+                    ["documentdb-cluster", `pos-${stack}-docdb`],
+                    ["documentdb-instance-1", `pos-${stack}-docdb-1`],
+                    ...(stack === "prod" ? [["documentdb-instance-2", "pos-prod-docdb-2"]] : []),
+                    ["network-flow-logs", `/baseline/${stack}/network/vpc-flow-logs`],
+                    ["postgres-instance", `pos-${stack}-postgres`],
+                    ["redis-replication-group", `pos-${stack}-redis`],
+                    ["storage-assets", `pos-${stack}-assets-123456789012`],
+                    ["storage-logs", `pos-${stack}-logs-123456789012`],
+                ]);
+            });
+
             it(`${protect ? "protects" : "does not protect"} them, and ${protect ? "retains" : "does not retain"} them on delete`, () => {
-                const primary = stateful(run).filter((r) => r.type !== "aws:docdb/clusterInstance:ClusterInstance");
+                // DocumentDB instances hold no data of their own: the cluster's storage outlives them.
+                const primary = stateful(run).filter((r) => r.type !== "aws:docdb/clusterInstance:ClusterInstance").sort(byName);
                 assert.deepStrictEqual(
                     primary.map((r) => [r.name, r.protect, r.retainOnDelete]),
-                    primary.map((r) => [r.name, protect, protect]),
+                    [
+                        "documentdb-cluster", "keys-data", "keys-logs", "keys-storage", "network-flow-logs",
+                        "postgres-instance", "redis-replication-group", "storage-assets", "storage-logs",
+                    ].map((name) => [name, protect, protect]),
                 );
             });
 
