@@ -1,7 +1,6 @@
 import * as assert from "assert";
 import { ConfigError, RawConfig, resolveConfig } from "../infra/config/load";
 import { windowsOverlap } from "../infra/config/checks";
-import { PROFILES } from "../stacks/profiles";
 import { runStackExpectingError, stackConfig } from "./harness";
 
 const TAGS = { tags: { Environment: "prod", Project: "baseline", Owner: "platform", CostCenter: "cc-1" } };
@@ -34,37 +33,106 @@ function problemsOf(config: RawConfig): string[] {
 }
 
 describe("stack configuration", () => {
-    it("fills every unset key from the environment profile", () => {
-        const c = resolveConfig(raw());
-        assert.deepStrictEqual(c.database, PROFILES.prod.database);
-        assert.deepStrictEqual(c.network, PROFILES.prod.network);
-        assert.strictEqual(c.protectStatefulResources, true);
-        assert.deepStrictEqual(c.app, { name: "shop", port: 8080 });
+    // The per-environment defaults are part of the program's contract (issue 2): written out here, not
+    // read from stacks/profiles.ts, so an edit of a profile that weakens prod fails a test.
+    it("fills every unset key from the prod profile: NAT per AZ, Multi-AZ, 30 days of backups, deletion protection, protected resources", () => {
+        const { region, tags, ...c } = resolveConfig(raw());
+        assert.deepStrictEqual([region, tags], ["eu-west-1", TAGS.tags]);
+        assert.deepStrictEqual(c, {
+            environment: "prod",
+            protectStatefulResources: true,
+            app: { name: "shop", port: 8080 },
+            network: {
+                cidrBlock: "10.0.0.0/16", availabilityZoneCount: 3, natGateways: "OnePerAz",
+                publicSubnetMask: 24, privateSubnetMask: 20, isolatedSubnetMask: 24, interfaceEndpoints: true, flowLogRetentionDays: 365,
+            },
+            database: {
+                engineVersion: "15", instanceClass: "db.m6g.large", allocatedStorage: 100, maxAllocatedStorage: 500, multiAz: true,
+                backupRetentionDays: 30, backupWindow: "03:00-04:00", maintenanceWindow: "sun:04:30-sun:05:30", deletionProtection: true,
+                masterUsername: "baseline_admin", databaseName: "app", monitoringIntervalSeconds: 30, performanceInsightsRetentionDays: 7, slowQueryThresholdMs: 500,
+            },
+            cache: {
+                engineVersion: "7.1", nodeType: "cache.m6g.large", numCacheClusters: 2, snapshotRetentionDays: 7,
+                snapshotWindow: "02:00-03:00", maintenanceWindow: "sun:05:30-sun:06:30", maxmemoryPolicy: "allkeys-lru",
+            },
+            documentDb: {
+                enabled: false, engineVersion: "5.0.0", instanceClass: "db.r6g.large", instanceCount: 2,
+                backupRetentionDays: 30, backupWindow: "03:00-04:00", deletionProtection: true,
+            },
+            storage: { noncurrentVersionTransitionDays: 30, noncurrentVersionExpirationDays: 365, abortIncompleteUploadDays: 7, logRetentionDays: 365 },
+            domain: { name: "shop.example.com" },
+            alerts: { emails: ["ops@example.com"] },
+            logs: { retentionDays: 365 },
+            kms: { deletionWindowDays: 30 },
+        });
+    });
+
+    it("uses the staging profile's cheaper defaults: one NAT, single AZ, 7 days of backups, no deletion protection, nothing protected", () => {
+        const { region, tags, ...c } = resolveConfig(raw({ environment: "staging" }, { defaultTags: { tags: { ...TAGS.tags, Environment: "staging" } } }));
+        assert.deepStrictEqual([region, tags], ["eu-west-1", { ...TAGS.tags, Environment: "staging" }]);
+        assert.deepStrictEqual(c, {
+            environment: "staging",
+            protectStatefulResources: false,
+            app: { name: "shop", port: 8080 },
+            network: {
+                cidrBlock: "10.1.0.0/16", availabilityZoneCount: 2, natGateways: "Single",
+                publicSubnetMask: 24, privateSubnetMask: 20, isolatedSubnetMask: 24, interfaceEndpoints: false, flowLogRetentionDays: 30,
+            },
+            database: {
+                engineVersion: "15", instanceClass: "db.t4g.medium", allocatedStorage: 20, maxAllocatedStorage: 100, multiAz: false,
+                backupRetentionDays: 7, backupWindow: "03:00-04:00", maintenanceWindow: "sun:04:30-sun:05:30", deletionProtection: false,
+                masterUsername: "baseline_admin", databaseName: "app", monitoringIntervalSeconds: 60, performanceInsightsRetentionDays: 7, slowQueryThresholdMs: 1000,
+            },
+            cache: {
+                engineVersion: "7.1", nodeType: "cache.t4g.small", numCacheClusters: 1, snapshotRetentionDays: 1,
+                snapshotWindow: "02:00-03:00", maintenanceWindow: "sun:05:30-sun:06:30", maxmemoryPolicy: "allkeys-lru",
+            },
+            documentDb: {
+                enabled: false, engineVersion: "5.0.0", instanceClass: "db.t4g.medium", instanceCount: 1,
+                backupRetentionDays: 7, backupWindow: "03:00-04:00", deletionProtection: false,
+            },
+            storage: { noncurrentVersionTransitionDays: 30, noncurrentVersionExpirationDays: 90, abortIncompleteUploadDays: 7, logRetentionDays: 90 },
+            domain: { name: "shop.example.com" },
+            alerts: { emails: ["ops@example.com"] },
+            logs: { retentionDays: 30 },
+            kms: { deletionWindowDays: 30 },
+        });
     });
 
     it("lets a stack override one key of a section and keep the rest", () => {
         const c = resolveConfig(raw({ database: { backupRetentionDays: 35 } }));
-        assert.strictEqual(c.database.backupRetentionDays, 35);
-        assert.strictEqual(c.database.multiAz, true);
+        assert.deepStrictEqual(c.database, { ...resolveConfig(raw()).database, backupRetentionDays: 35 });
     });
 
-    it("uses the staging profile's cheaper defaults", () => {
-        const c = resolveConfig(raw({ environment: "staging" }, { defaultTags: { tags: { ...TAGS.tags, Environment: "staging" } } }));
-        assert.strictEqual(c.network.natGateways, "Single");
-        assert.strictEqual(c.database.multiAz, false);
-        assert.strictEqual(c.database.backupRetentionDays, 7);
-        assert.strictEqual(c.database.deletionProtection, false);
-        assert.strictEqual(c.protectStatefulResources, false);
-    });
-
-    it("loads both stack files of the repository", () => {
-        for (const stack of ["prod", "staging"]) {
+    it("loads both stack files of the repository, with what each stack sets over its profile", () => {
+        const load = (stack: string) => {
             const config = stackConfig(stack);
             const baseline: Record<string, unknown> = {};
             for (const [k, v] of Object.entries(config)) if (k.startsWith("baseline:")) baseline[k.slice(9)] = v.startsWith("{") || v.startsWith("[") ? JSON.parse(v) : v;
-            const c = resolveConfig({ baseline, region: config["aws:region"], defaultTags: JSON.parse(config["aws:defaultTags"]) });
-            assert.strictEqual(c.environment, stack);
-        }
+            return resolveConfig({ baseline, region: config["aws:region"], defaultTags: JSON.parse(config["aws:defaultTags"]) });
+        };
+        const picked = (c: ReturnType<typeof load>) => ({
+            environment: c.environment, region: c.region, protect: c.protectStatefulResources, tags: c.tags, app: c.app, domain: c.domain.name, emails: c.alerts.emails,
+            cidr: c.network.cidrBlock, azs: c.network.availabilityZoneCount, nat: c.network.natGateways,
+            db: [c.database.databaseName, c.database.masterUsername, c.database.allocatedStorage, c.database.maxAllocatedStorage, c.database.multiAz, c.database.deletionProtection],
+            cacheNodes: c.cache.numCacheClusters, documentDb: [c.documentDb.enabled, c.documentDb.instanceCount],
+        });
+        assert.deepStrictEqual(picked(load("prod")), {
+            environment: "prod", region: "eu-west-1", protect: true,
+            tags: { Environment: "prod", Project: "baseline", Owner: "platform-team", CostCenter: "cc-4100" },
+            app: { name: "pos", port: 8080 }, domain: "pos.example.com", emails: ["oncall@example.com", "platform-alerts@example.com"],
+            cidr: "10.20.0.0/16", azs: 3, nat: "OnePerAz",
+            db: ["pos", "pos_admin", 100, 1000, true, true],
+            cacheNodes: 2, documentDb: [true, 2],
+        });
+        assert.deepStrictEqual(picked(load("staging")), {
+            environment: "staging", region: "eu-west-1", protect: false,
+            tags: { Environment: "staging", Project: "baseline", Owner: "platform-team", CostCenter: "cc-4100" },
+            app: { name: "pos", port: 8080 }, domain: "pos.staging.example.com", emails: ["platform-alerts@example.com"],
+            cidr: "10.21.0.0/16", azs: 2, nat: "Single",
+            db: ["pos", "pos_admin", 20, 100, false, false],
+            cacheNodes: 1, documentDb: [true, 1],
+        });
     });
 
     describe("rejects bad input with the key, the value and what is allowed", () => {
@@ -109,8 +177,11 @@ describe("stack configuration", () => {
         }
 
         it("reports every problem at once", () => {
-            const problems = problemsOf(raw({ database: { backupRetentionDays: 99, engineVersion: "9" }, kms: { deletionWindowDays: 1 } }));
-            assert.strictEqual(problems.length, 3);
+            assert.deepStrictEqual(problemsOf(raw({ database: { backupRetentionDays: 99, engineVersion: "9" }, kms: { deletionWindowDays: 1 } })), [
+                'baseline:database.engineVersion = "9" is not allowed: expected one of "15", "16", "17"',
+                "baseline:database.backupRetentionDays = 99 is not allowed: expected an integer from 1 to 35",
+                "baseline:kms.deletionWindowDays = 1 is not allowed: expected an integer from 7 to 30",
+            ]);
         });
 
         it("requires the settings only a stack can know", () => {
