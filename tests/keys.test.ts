@@ -46,26 +46,36 @@ describe("key policies", () => {
     });
 
     it("logs key: the regional CloudWatch Logs principal, limited to this account's log groups", () => {
-        const statement = logsKeyPolicy(ctx).Statement[1];
-        assert.deepStrictEqual(statement.Principal, { Service: "logs.eu-west-1.amazonaws.com" });
-        // The actions CloudWatch Logs documents for encrypting log groups with a customer key.
-        assert.deepStrictEqual(statement.Action, ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]);
-        assert.deepStrictEqual(statement.Condition, {
-            ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:111122223333:log-group:*" },
+        assert.deepStrictEqual(logsKeyPolicy(ctx), {
+            Version: "2012-10-17",
+            Statement: [
+                ROOT_STATEMENT,
+                {
+                    Sid: "AllowCloudWatchLogsForAccountLogGroups",
+                    Effect: "Allow",
+                    Principal: { Service: "logs.eu-west-1.amazonaws.com" },
+                    // The actions CloudWatch Logs documents for encrypting log groups with a customer key.
+                    Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                    Resource: "*",
+                    Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:111122223333:log-group:*" } },
+                },
+            ],
         });
-        assert.deepStrictEqual(logsKeyPolicy(ctx).Statement[0], ROOT_STATEMENT);
-        assert.strictEqual(logsKeyPolicy(ctx).Statement.length, 2);
     });
 
     it("storage key: S3 only, and CloudFront only when asked, for this account's distributions", () => {
-        const plain = storageKeyPolicy(ctx);
-        assert.deepStrictEqual(plain.Statement.map((s) => s.Sid), ["EnableKeyAdministrationByIam", "AllowS3InAccount"]);
-        assert.deepStrictEqual(plain.Statement[1].Action, USE_ACTIONS);
-        assert.deepStrictEqual(plain.Statement[1].Condition, {
-            StringEquals: { "kms:CallerAccount": "111122223333", "kms:ViaService": ["s3.eu-west-1.amazonaws.com"] },
-        });
-        const withCloudFront = storageKeyPolicy(ctx, true).Statement[2];
-        assert.deepStrictEqual(withCloudFront, {
+        const s3 = {
+            Sid: "AllowS3InAccount",
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            Action: USE_ACTIONS,
+            Resource: "*",
+            Condition: { StringEquals: { "kms:CallerAccount": "111122223333", "kms:ViaService": ["s3.eu-west-1.amazonaws.com"] } },
+        };
+        assert.deepStrictEqual(storageKeyPolicy(ctx), { Version: "2012-10-17", Statement: [ROOT_STATEMENT, s3] });
+        const withCloudFront = storageKeyPolicy(ctx, true);
+        assert.deepStrictEqual(withCloudFront.Statement.slice(0, 2), [ROOT_STATEMENT, s3]);
+        assert.deepStrictEqual(withCloudFront.Statement.slice(2), [{
             Sid: "AllowCloudFrontDistributionsOfAccount",
             Effect: "Allow",
             Principal: { Service: "cloudfront.amazonaws.com" },
@@ -75,7 +85,7 @@ describe("key policies", () => {
                 StringEquals: { "aws:SourceAccount": "111122223333" },
                 ArnLike: { "aws:SourceArn": "arn:aws:cloudfront::111122223333:distribution/*" },
             },
-        });
+        }]);
     });
 
     it("follows the partition and its DNS suffix", () => {
@@ -115,23 +125,20 @@ describe("Keys component", () => {
                 run = await runUnderMocks(build(), stack);
             });
 
-            it("creates three rotating keys with a 30-day deletion window, protected only in prod", () => {
-                const keys = run.ofType("aws:kms/key:Key");
-                assert.deepStrictEqual(keys.map((k) => k.name).sort(), ["keys-data", "keys-logs", "keys-storage"]);
-                for (const k of keys) {
-                    assert.strictEqual(k.inputs.enableKeyRotation, true, k.name);
-                    assert.strictEqual(k.inputs.deletionWindowInDays, 30, k.name);
-                    assert.strictEqual(k.protect, protect, k.name);
-                    assert.strictEqual(k.retainOnDelete, protect, k.name);
-                    assert.strictEqual(run.parentName(k), "keys");
-                }
-            });
-
-            it("gives each key the policy of its purpose, for the mocked account and the stack's region", () => {
+            it(`creates three rotating keys with a 30-day deletion window and the policy of their purpose, ${protect ? "protected and retained" : "neither protected nor retained"}`, () => {
                 const mockCtx = { accountId: MOCK_ACCOUNT_ID, partition: "aws", region: "eu-west-1", dnsSuffix: "amazonaws.com" };
-                assert.deepStrictEqual(JSON.parse(run.one("aws:kms/key:Key", "keys-data").inputs.policy), dataKeyPolicy(mockCtx));
-                assert.deepStrictEqual(JSON.parse(run.one("aws:kms/key:Key", "keys-logs").inputs.policy), logsKeyPolicy(mockCtx));
-                assert.deepStrictEqual(JSON.parse(run.one("aws:kms/key:Key", "keys-storage").inputs.policy), storageKeyPolicy(mockCtx));
+                const keys = run.ofType("aws:kms/key:Key").sort((a, b) => a.name.localeCompare(b.name));
+                assert.deepStrictEqual(
+                    keys.map((k) => [k.name, run.parentName(k), k.protect, k.retainOnDelete, { ...k.inputs, policy: JSON.parse(k.inputs.policy) }]),
+                    ([
+                        ["keys-data", "databases, cache and secrets", dataKeyPolicy(mockCtx)],
+                        ["keys-logs", "CloudWatch Logs", logsKeyPolicy(mockCtx)],
+                        ["keys-storage", "S3 objects", storageKeyPolicy(mockCtx)],
+                    ] as const).map(([name, purpose, policy]) => [
+                        name, "keys", protect, protect,
+                        { description: `pos-${stack} ${purpose}`, enableKeyRotation: true, deletionWindowInDays: 30, policy },
+                    ]),
+                );
             });
 
             it("names an alias for each key after the stack", () => {
