@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { tokenOf } from "./lib/define";
+import { isInternetWide } from "./lib/cidr";
 import { isUnknown, show } from "./lib/props";
 
 /**
@@ -187,9 +188,9 @@ export function spanWithin(span: { from: number; to: number }, allowed: number[]
     return portsWithin(span, allowed).length === span.to - span.from + 1;
 }
 
-/** `0.0.0.0/0`, `::/0` and any other zero-length prefix: the whole internet. */
+/** `0.0.0.0/0`, `::/0`, and ranges that hold most of it (`0.0.0.0/1`, `2000::/3`): see {@link isInternetWide}. */
 export function isWorldCidr(value: unknown): boolean {
-    return typeof value === "string" && !isUnknown(value) && /\/0+$/.test(value.trim());
+    return isInternetWide(value);
 }
 
 /** Every CIDR-style peer of a rule: IPv4, IPv6 (prefix lists are sets of CIDRs, listed separately). */

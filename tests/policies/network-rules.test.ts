@@ -96,9 +96,9 @@ describe("policies: network rule normaliser", () => {
         assert.strictEqual(spanWithin({ from: 80, to: 443 }, [80, 443]), false);
     });
 
-    it("recognises the whole internet in IPv4 and IPv6 only", () => {
+    it("recognises the internet in IPv4 and IPv6, also as ranges that hold most of it (0.0.0.0/1)", () => {
         assert.deepStrictEqual(["0.0.0.0/0", "::/0", "::0/0", " 0.0.0.0/0", "10.0.0.0/10", "0.0.0.0/1", "10.0.0.0/8", UNKNOWN, undefined].map(isWorldCidr),
-            [true, true, true, true, false, false, false, false, false]);
+            [true, true, true, true, false, true, false, false, false]);
     });
 
     it("describes traffic and port lists for messages", () => {
