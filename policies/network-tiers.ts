@@ -104,10 +104,13 @@ interface RouteEntry {
 function routesOf(table: StackResource, resources: StackResource[]): RouteEntry[] {
     const out: RouteEntry[] = [];
     const inline = table.props.routes;
+    // A list or route unknown until apply may hold anything: one entry whose destination and gateway are that unknown.
+    const unknownRoute = (value: unknown, where: string): RouteEntry => ({ owner: table, where, destinations: [{ value, path: where }], gateway: { value, path: where }, gatewaySources: [] });
+    if (isUnknown(inline)) out.push(unknownRoute(inline, "routes"));
     if (Array.isArray(inline)) {
         // Inline routes share one dependency list: it names the gateway only when there is one kind.
         const sources = sourcesOf(table, "routes", GATEWAYS);
-        inline.forEach((r: any, i: number) => out.push({
+        inline.forEach((r: any, i: number) => out.push(isUnknown(r) ? unknownRoute(r, `routes[${i}]`) : {
             owner: table, where: `routes[${i}]`,
             destinations: [{ value: r?.cidrBlock, path: `routes[${i}].cidrBlock` }, { value: r?.ipv6CidrBlock, path: `routes[${i}].ipv6CidrBlock` }],
             gateway: { value: r?.gatewayId, path: `routes[${i}].gatewayId` }, gatewaySources: sources,

@@ -3,7 +3,7 @@ import * as assert from "assert";
 import { isInternetWide } from "../../policies/lib/cidr";
 import { privateRoutesNoInternetGateway } from "../../policies/network-tiers";
 import { sgNoPublicSensitivePorts } from "../../policies/network-sg";
-import { UNKNOWN, messages, res, run, secret } from "./helpers";
+import { UNKNOWN, UNKNOWN_ARRAY, messages, res, run, secret } from "./helpers";
 
 /**
  * Red-team cases: programs that break a rule but once passed the pack at the mandatory level (or
@@ -65,6 +65,13 @@ describe("bypass: network", () => {
             const message = (i: number, cidr: string) =>
                 `Private route table must not route the internet to an internet gateway: "rt" serves a private tier (tier "private" from tags.tier) and routes[${i}] sends ${cidr} to "igw-1", expected a NAT gateway, or no default route.`;
             assert.deepStrictEqual(messages(await run(privateRoutesNoInternetGateway, privateTable(routes))), [message(0, "0.0.0.0/1"), message(1, "128.0.0.0/1")]);
+        });
+        it("reports an inline route list, or a route of it, unknown until apply instead of passing silently", async () => {
+            const cannot = (path: string) =>
+                `Cannot verify during preview that ${path} of private route table "rt" sends no internet traffic to an internet gateway: ${path} is (unknown until apply). Re-run the check after apply, or set the value from configuration.`;
+            assert.deepStrictEqual(messages(await run(privateRoutesNoInternetGateway, privateTable(UNKNOWN_ARRAY))), [cannot("routes")]);
+            const known = { cidrBlock: "10.1.0.0/16", gatewayId: "pcx-1" };
+            assert.deepStrictEqual(messages(await run(privateRoutesNoInternetGateway, privateTable([known, UNKNOWN]))), [cannot("routes[1]")]);
         });
     });
 });
