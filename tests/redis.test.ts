@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "../infra/config/load";
-import { AUTH_TOKEN_SPECIALS, Redis, RedisArgs } from "../infra/data/redis";
+import { Redis, RedisArgs } from "../infra/data/redis";
 import { DATA_KEY, ISOLATED_SUBNETS, LOGS_KEY, STACKS, childrenOf, plainOccurrences, valueOf } from "./data-fixtures";
 import { Overrides, RecordedResource, Run, isSecret, runUnderMocks } from "./harness";
 
@@ -70,17 +70,26 @@ describe("Redis", () => {
             });
 
             it("generates a 64-character token from characters Redis AUTH accepts", () => {
-                const password = run.one("random:index/randomPassword:RandomPassword", "cache-auth-token");
-                assert.strictEqual(password.inputs.length, 64);
-                assert.strictEqual(password.inputs.overrideSpecial, "!&#$^<>-");
-                assert.strictEqual(password.inputs.special, true);
-                for (const forbidden of [" ", '"', "/", "@"]) assert.ok(!AUTH_TOKEN_SPECIALS.includes(forbidden), forbidden);
+                // Redis AUTH refuses space, '"', '/' and '@'; every class is required so the token never degenerates.
+                assert.deepStrictEqual(run.one("random:index/randomPassword:RandomPassword", "cache-auth-token").inputs, {
+                    length: 64,
+                    special: true,
+                    overrideSpecial: "!&#$^<>-",
+                    minLower: 1,
+                    minUpper: 1,
+                    minNumeric: 1,
+                });
             });
 
             it("keeps the token in a Secrets Manager secret under the data key", () => {
                 const secret = run.one("aws:secretsmanager/secret:Secret", "cache-auth-secret");
-                assert.strictEqual(secret.inputs.kmsKeyId, DATA_KEY);
-                assert.deepStrictEqual(secret.inputs.tags, { rotation: "manual" }, "the secrets-rotation policy needs the manual-rotation tag");
+                // The secrets-rotation policy needs the manual-rotation tag.
+                assert.deepStrictEqual(secret.inputs, {
+                    namePrefix: `${prefix}-redis-auth-token-`,
+                    description: `AUTH token of the ${prefix}-redis Redis replication group`,
+                    kmsKeyId: DATA_KEY,
+                    tags: { rotation: "manual" },
+                });
                 const version = run.one("aws:secretsmanager/secretVersion:SecretVersion", "cache-auth-secret-value");
                 assert.ok(isSecret(version.inputs.secretString), "secretString reaches the provider in plain text");
                 assert.strictEqual(version.inputs.secretString.value, MOCK_TOKEN);
