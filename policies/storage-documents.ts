@@ -63,15 +63,23 @@ export function coversBucketAndObjects(resource: unknown, bucketName: string | u
     return paths.some((p) => glob(p).test(bucketName)) && paths.some((p) => glob(p).test(`${bucketName}/any/key`));
 }
 
-/** A Deny of every S3 action to everyone when `aws:SecureTransport` is false. */
+/**
+ * True when a statement's condition is only "`aws:SecureTransport` is false". Condition entries are
+ * ANDed, so any other key (`aws:SourceVpce`, a second Bool key) narrows the deny to some requests.
+ */
+export function onlyInsecureTransport(condition: unknown): boolean {
+    if (condition === null || typeof condition !== "object") return false;
+    const pairs = Object.entries(condition as Record<string, unknown>).flatMap(([operator, entries]) =>
+        entries !== null && typeof entries === "object" ? Object.entries(entries).map(([key, v]) => ({ operator, key, v })) : [{ operator, key: "", v: entries }]);
+    return pairs.length > 0 && pairs.every(({ operator, key, v }) =>
+        /^bool(ifexists)?$/i.test(operator) && key.toLowerCase() === "aws:securetransport" && values(v).length > 0 && values(v).every((x) => String(x).toLowerCase() === "false"));
+}
+
+/** A Deny of every S3 action to everyone when, and whenever, `aws:SecureTransport` is false. */
 export function isTlsDeny(s: any, bucketName: string | undefined): boolean {
     if (s?.Effect !== "Deny" || !isPublicPrincipal(s.Principal)) return false;
     if (!values(s.Action).some((a) => a === "s3:*" || a === "*")) return false;
-    const insecure = Object.entries((s.Condition ?? {}) as Record<string, any>).some(([operator, entries]) =>
-        /^bool(ifexists)?$/i.test(operator) && entries !== null && typeof entries === "object" &&
-        Object.entries(entries).some(([key, v]) => key.toLowerCase() === "aws:securetransport" && values(v).length > 0 && values(v).every((x) => String(x).toLowerCase() === "false")),
-    );
-    return insecure && coversBucketAndObjects(s.Resource, bucketName);
+    return onlyInsecureTransport(s.Condition) && coversBucketAndObjects(s.Resource, bucketName);
 }
 
 export function deniesInsecureTransport(doc: any, bucketName: string | undefined): boolean {

@@ -3,6 +3,8 @@ import * as assert from "assert";
 import { isInternetWide } from "../../policies/lib/cidr";
 import { privateRoutesNoInternetGateway } from "../../policies/network-tiers";
 import { sgNoPublicSensitivePorts } from "../../policies/network-sg";
+import { s3BlockPublicAccess, s3DefaultEncryption, s3NoPublicGrants, s3RequireTls } from "../../policies/storage";
+import { EvalResource } from "../../tools/offline/evaluate";
 import { UNKNOWN, UNKNOWN_ARRAY, messages, res, run, secret } from "./helpers";
 
 /**
@@ -73,5 +75,50 @@ describe("bypass: network", () => {
             const known = { cidrBlock: "10.1.0.0/16", gatewayId: "pcx-1" };
             assert.deepStrictEqual(messages(await run(privateRoutesNoInternetGateway, privateTable([known, UNKNOWN]))), [cannot("routes[1]")]);
         });
+    });
+});
+
+const bucketArn = (name: string) => `arn:aws:s3:::${name}`;
+const tlsDeny = (name: string, extra: Record<string, unknown> = {}) => ({
+    Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucketArn(name), `${bucketArn(name)}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } }, ...extra,
+});
+const doc = (...statements: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+const bucket = (name = "data-bkt", resource = "data") => res(aws.s3.Bucket, { bucket: name }, { name: resource });
+/** A setting resource wired to its bucket as `bucket: b.id` is. */
+const settingOf = (type: Function, b: EvalResource, props: Record<string, unknown>, name = `${b.name}-${(type as any).__pulumiType.split(":").pop()}`) =>
+    res(type, { bucket: b.props.bucket, ...props }, { name, propertyDependencies: { bucket: [b.urn] } });
+const ownership = (b: EvalResource) => settingOf(aws.s3.BucketOwnershipControls, b, { rule: { objectOwnership: "BucketOwnerEnforced" } });
+const notPublic = (p: string) =>
+    `S3 bucket policy must not allow everyone: BucketPolicy "data-BucketPolicy" statement ${p} without a restricting condition, expected named principals or a condition on aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID or similar.`;
+
+describe("bypass: S3", () => {
+    describe("s3-require-tls", () => {
+        const noTls = 'S3 bucket policy must deny requests without TLS: BucketPolicy "data-BucketPolicy" has no such statement, expected a Deny of "s3:*" to "*" on the bucket and its objects when aws:SecureTransport is "false".';
+        it("does not count a TLS deny narrowed by another condition (it denies plain HTTP only from one VPC endpoint)", async () => {
+            const narrowed = tlsDeny("data-bkt", { Condition: { Bool: { "aws:SecureTransport": "false" }, StringEquals: { "aws:SourceVpce": "vpce-1" } } });
+            const b = bucket();
+            const diags = await run(s3RequireTls, [b, settingOf(aws.s3.BucketPolicy, b, { policy: doc(narrowed) })]);
+            assert.deepStrictEqual(messages(diags), [noTls]);
+            assert.strictEqual(diags[0].urn, b.urn);
+        });
+        it("does not count a second key under Bool either", async () => {
+            const narrowed = tlsDeny("data-bkt", { Condition: { Bool: { "aws:SecureTransport": "false", "aws:ViaAWSService": "false" } } });
+            const b = bucket();
+            assert.deepStrictEqual(messages(await run(s3RequireTls, [b, settingOf(aws.s3.BucketPolicy, b, { policy: doc(narrowed) })])), [noTls]);
+        });
+        it("pins a deny of plain HTTP on s3:GetObject only as rejected", async () => {
+            const b = bucket();
+            assert.deepStrictEqual(messages(await run(s3RequireTls, [b, settingOf(aws.s3.BucketPolicy, b, { policy: doc(tlsDeny("data-bkt", { Action: "s3:GetObject" })) })])), [noTls]);
+        });
+    });
+
+    describe("s3-no-public-grants", () => {
+    });
+
+    describe("s3-default-encryption", () => {
+    });
+
+    describe("joins", () => {
     });
 });
