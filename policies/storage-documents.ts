@@ -78,7 +78,8 @@ export function onlyInsecureTransport(condition: unknown): boolean {
 /** A Deny of every S3 action to everyone when, and whenever, `aws:SecureTransport` is false. */
 export function isTlsDeny(s: any, bucketName: string | undefined): boolean {
     if (s?.Effect !== "Deny" || !isPublicPrincipal(s.Principal)) return false;
-    if (!values(s.Action).some((a) => a === "s3:*" || a === "*")) return false;
+    // IAM action names are case-insensitive: "S3:*" denies as much as "s3:*".
+    if (!values(s.Action).some((a) => typeof a === "string" && ["s3:*", "*"].includes(a.toLowerCase()))) return false;
     return onlyInsecureTransport(s.Condition) && coversBucketAndObjects(s.Resource, bucketName);
 }
 

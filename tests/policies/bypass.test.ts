@@ -107,6 +107,10 @@ describe("bypass: S3", () => {
             const b = bucket();
             assert.deepStrictEqual(messages(await run(s3RequireTls, [b, settingOf(aws.s3.BucketPolicy, b, { policy: doc(narrowed) })])), [noTls]);
         });
+        it("accepts the action spelt \"S3:*\" (IAM action names are case-insensitive)", async () => {
+            const b = bucket();
+            assert.deepStrictEqual(await run(s3RequireTls, [b, settingOf(aws.s3.BucketPolicy, b, { policy: doc(tlsDeny("data-bkt", { Action: ["S3:*"] })) })]), []);
+        });
         it("pins a deny of plain HTTP on s3:GetObject only as rejected", async () => {
             const b = bucket();
             assert.deepStrictEqual(messages(await run(s3RequireTls, [b, settingOf(aws.s3.BucketPolicy, b, { policy: doc(tlsDeny("data-bkt", { Action: "s3:GetObject" })) })])), [noTls]);
