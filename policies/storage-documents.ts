@@ -1,3 +1,5 @@
+import { isInternetWide } from "./lib/cidr";
+
 /**
  * Pure reads of bucket policy documents and ACLs: who they open the bucket to, and whether they
  * refuse plain HTTP. Inputs are parsed JSON (see `parseJson`); nothing here knows about Pulumi.
@@ -24,7 +26,6 @@ export const RESTRICTING_KEYS = [
     "s3:dataaccesspointarn", "s3:dataaccesspointaccount",
 ];
 const POSITIVE_OPERATOR = /^(forallvalues:|foranyvalue:)?(stringequals|stringequalsignorecase|stringlike|arnequals|arnlike|ipaddress)$/;
-const OPEN_CIDRS = ["0.0.0.0/0", "::/0"];
 
 /** One condition entry that pins the caller to specific values (no wildcard, no IfExists, no negation). */
 export function isRestrictingCondition(condition: unknown): boolean {
@@ -34,7 +35,7 @@ export function isRestrictingCondition(condition: unknown): boolean {
         return Object.entries(entries as Record<string, unknown>).some(([key, v]) => {
             const vs = values(v);
             return RESTRICTING_KEYS.includes(key.toLowerCase()) && vs.length > 0 &&
-                vs.every((x) => typeof x === "string" && x !== "" && !/[*?]/.test(x) && !OPEN_CIDRS.includes(x));
+                vs.every((x) => typeof x === "string" && x !== "" && !/[*?]/.test(x) && !isInternetWide(x));
         });
     });
 }

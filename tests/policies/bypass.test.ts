@@ -118,6 +118,13 @@ describe("bypass: S3", () => {
     });
 
     describe("s3-no-public-grants", () => {
+        it("treats aws:SourceIp 0.0.0.0/1 + 128.0.0.0/1 as no restriction at all", async () => {
+            const open = { Sid: "Ip", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `${bucketArn("data-bkt")}/*`, Condition: { IpAddress: { "aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"] } } };
+            const b = bucket();
+            const diags = await run(s3NoPublicGrants, [b, ownership(b), settingOf(aws.s3.BucketPolicy, b, { policy: doc(tlsDeny("data-bkt"), open) })]);
+            assert.deepStrictEqual(messages(diags), [notPublic('"Ip" allows principal "*"')]);
+            assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+        });
     });
 
     describe("s3-default-encryption", () => {
