@@ -137,8 +137,10 @@ describe("Network component", function () {
         });
 
         it("is created only after the role's policy exists", () => {
-            const policy = prod.one(T.rolePolicy, "network-flow-logs-policy");
-            assert.ok(prod.one(T.flowLog).dependencies.includes(policy.urn));
+            for (const r of [prod, staging]) {
+                const policy = r.one(T.rolePolicy, "network-flow-logs-policy");
+                assert.ok(r.one(T.flowLog).dependencies.includes(policy.urn));
+            }
         });
 
         it("go to a group with the stack's retention and the customer-managed key", () => {
@@ -161,8 +163,10 @@ describe("Network component", function () {
             assert.deepStrictEqual([group(prod).protect, group(prod).retainOnDelete], [true, true]);
             assert.deepStrictEqual([group(staging).protect, group(staging).retainOnDelete], [false, false]);
             // Nothing else in the network is stateful.
-            const others = [...prod.resources].filter((r) => r.name !== "network-flow-logs" && (r.protect || r.retainOnDelete)).map((r) => r.name);
-            assert.deepStrictEqual(others, []);
+            for (const r of [prod, staging]) {
+                const others = r.resources.filter((x) => x.name !== "network-flow-logs" && (x.protect || x.retainOnDelete)).map((x) => x.name);
+                assert.deepStrictEqual(others, []);
+            }
         });
 
         it("keep their group by default when the caller does not say", async () => {
@@ -175,44 +179,55 @@ describe("Network component", function () {
         });
 
         it("use a role only the VPC Flow Logs service of this account and region can assume", () => {
-            const role = prod.one(T.role, "network-flow-logs-role");
-            assert.deepStrictEqual(JSON.parse(role.inputs.assumeRolePolicy), {
-                Version: "2012-10-17",
-                Statement: [
-                    {
-                        Sid: "VpcFlowLogsAssumeRole",
-                        Effect: "Allow",
-                        Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-                        Action: "sts:AssumeRole",
-                        Condition: {
-                            StringEquals: { "aws:SourceAccount": "123456789012" },
-                            ArnLike: { "aws:SourceArn": "arn:aws:ec2:eu-west-1:123456789012:vpc-flow-log/*" },
-                        },
+            for (const [r, stack] of [[prod, "prod"], [staging, "staging"]] as const) {
+                const role = r.one(T.role, "network-flow-logs-role");
+                assert.deepStrictEqual({ ...role.inputs, assumeRolePolicy: JSON.parse(role.inputs.assumeRolePolicy) }, {
+                    description: "Lets VPC Flow Logs deliver this VPC's flow log to its log group",
+                    assumeRolePolicy: {
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Sid: "VpcFlowLogsAssumeRole",
+                                Effect: "Allow",
+                                Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+                                Action: "sts:AssumeRole",
+                                Condition: {
+                                    StringEquals: { "aws:SourceAccount": "123456789012" },
+                                    ArnLike: { "aws:SourceArn": "arn:aws:ec2:eu-west-1:123456789012:vpc-flow-log/*" },
+                                },
+                            },
+                        ],
                     },
-                ],
-            });
-            assert.deepStrictEqual(role.inputs.managedPolicyArns, undefined);
-            assert.deepStrictEqual(role.inputs.inlinePolicies, undefined);
+                    // No managed or inline policies: its one grant is the RolePolicy below.
+                    tags: { Name: `baseline-${stack}-vpc-flow-logs-role` },
+                });
+            }
         });
 
         it("use a role whose only policy writes to that one log group", () => {
-            const policy = prod.one(T.rolePolicy, "network-flow-logs-policy");
-            const group = "arn:aws:logs:eu-west-1:123456789012:log-group:/baseline/prod/network/vpc-flow-logs";
-            assert.deepStrictEqual(JSON.parse(policy.inputs.policy), {
-                Version: "2012-10-17",
-                Statement: [
-                    {
-                        Sid: "DeliverFlowLogs",
-                        Effect: "Allow",
-                        Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                        Resource: [group, `${group}:*`],
+            for (const [r, stack] of [[prod, "prod"], [staging, "staging"]] as const) {
+                const policy = r.one(T.rolePolicy, "network-flow-logs-policy");
+                const group = `arn:aws:logs:eu-west-1:123456789012:log-group:/baseline/${stack}/network/vpc-flow-logs`;
+                assert.deepStrictEqual({ ...policy.inputs, policy: JSON.parse(policy.inputs.policy) }, {
+                    role: "network-flow-logs-role-id",
+                    policy: {
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Sid: "DeliverFlowLogs",
+                                Effect: "Allow",
+                                Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                                Resource: [group, `${group}:*`],
+                            },
+                        ],
                     },
-                ],
-            });
-            // Built from the group's name: it must be the ARN the log group reports (the flow log's destination).
-            assert.strictEqual(group, prod.one(T.flowLog).inputs.logDestination);
-            assert.strictEqual(sourceOf(prod, policy, "role"), "network-flow-logs-role");
-            assert.strictEqual(prod.ofType(T.rolePolicy).length, 1);
+                });
+                // Built from the group's name: it must be the ARN the log group reports (the flow log's destination).
+                assert.strictEqual(group, r.one(T.flowLog).inputs.logDestination);
+                assert.strictEqual(sourceOf(r, policy, "role"), "network-flow-logs-role");
+                assert.strictEqual(r.ofType(T.rolePolicy).length, 1);
+                assert.deepStrictEqual(r.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment"), []);
+            }
         });
 
         it("have IAM documents that are known on a first preview, so policy checks can read them", async () => {
