@@ -265,7 +265,11 @@ describe("network helpers", () => {
         });
 
         it("reports every problem at once", () => {
-            assert.strictEqual(problemsWith({ appPort: -1, region: "", network: { publicSubnetMask: 8 } }).length, 3);
+            assert.deepStrictEqual(problemsWith({ appPort: -1, region: "", network: { publicSubnetMask: 8 } }), [
+                "appPort is -1: expected an integer from 1 to 65535",
+                'region is "": expected an AWS region such as eu-west-1',
+                "config.publicSubnetMask is 8: expected an integer from 16 to 28 (AWS subnet sizes)",
+            ]);
         });
     });
 });
