@@ -62,7 +62,8 @@ describe("storage helpers", () => {
 
     it("builds ARNs in the given partition and wraps statements in a versioned document", () => {
         assert.strictEqual(bucketArn("aws-cn", "b"), "arn:aws-cn:s3:::b");
-        assert.deepStrictEqual(policyDocument([denyInsecureTransport("arn:aws:s3:::b")]).Version, "2012-10-17");
+        const statements = [denyInsecureTransport("arn:aws:s3:::a"), denyInsecureTransport("arn:aws:s3:::b")];
+        assert.deepStrictEqual(policyDocument(statements), { Version: "2012-10-17", Statement: statements });
     });
 
     it("moves noncurrent versions to STANDARD_IA, expires them and aborts stale uploads", () => {
