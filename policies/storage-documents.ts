@@ -1,8 +1,10 @@
 import { isInternetWide } from "./lib/cidr";
+import { firstUnknown, isUnknown } from "./lib/props";
 
 /**
  * Pure reads of bucket policy documents and ACLs: who they open the bucket to, and whether they
- * refuse plain HTTP. Inputs are parsed JSON (see `parseJson`); nothing here knows about Pulumi.
+ * refuse plain HTTP. Inputs are parsed JSON (see `parseJson`). A document given as an object may
+ * hold values unknown until apply: those are returned as paths for "cannot verify" reports.
  */
 
 export const statementsOf = (doc: any): any[] => (doc && typeof doc === "object" ? [doc.Statement ?? []].flat() : []);
@@ -42,7 +44,36 @@ export function isRestrictingCondition(condition: unknown): boolean {
 
 /** Allow statements that reach anyone: a public principal (or NotPrincipal) without a restricting condition. */
 export function publicStatements(doc: any): any[] {
-    return statementsOf(doc).filter((s) => s?.Effect === "Allow" && (s.NotPrincipal !== undefined || isPublicPrincipal(s.Principal)) && !isRestrictingCondition(s.Condition));
+    return statementsOf(doc).filter((s) => s?.Effect === "Allow" && (s.NotPrincipal !== undefined || isPublicPrincipal(s.Principal)) &&
+        !isRestrictingCondition(s.Condition) && firstUnknown(s.Condition, "Condition") === undefined);
+}
+
+/** `Statement[i]`, or `Statement` when the document holds a single statement object. */
+const statementPath = (doc: any, i: number) => (Array.isArray(doc.Statement) ? `Statement[${i}]` : "Statement");
+
+/**
+ * Where values unknown until apply keep us from telling whether the document grants to everyone:
+ * an unknown statement or effect, the principal of an Allow, or the condition of a public one.
+ */
+export function unknownPublicPaths(doc: any): string[] {
+    if (doc === null || typeof doc !== "object") return [];
+    if (isUnknown(doc.Statement)) return ["Statement"];
+    const out: string[] = [];
+    statementsOf(doc).forEach((s, i) => {
+        const at = statementPath(doc, i);
+        if (isUnknown(s)) out.push(at);
+        else if (s === null || typeof s !== "object") return;
+        else if (isUnknown(s.Effect)) out.push(`${at}.Effect`);
+        else if (s.Effect !== "Allow" || isRestrictingCondition(s.Condition)) return;
+        else if (s.NotPrincipal !== undefined || isPublicPrincipal(s.Principal)) {
+            const condition = firstUnknown(s.Condition, `${at}.Condition`);
+            if (condition) out.push(condition);
+        } else {
+            const principal = firstUnknown(s.Principal, `${at}.Principal`);
+            if (principal) out.push(principal);
+        }
+    });
+    return out;
 }
 
 /** `"Sid"`, or the statement's position when it has none. */
@@ -86,6 +117,33 @@ export function isTlsDeny(s: any, bucketName: string | undefined): boolean {
 
 export function deniesInsecureTransport(doc: any, bucketName: string | undefined): boolean {
     return statementsOf(doc).some((s) => isTlsDeny(s, bucketName));
+}
+
+/**
+ * For a document without a TLS deny: the first unknown value of a statement that would be one if
+ * its unknown parts turn out right (an unknown statement, or e.g. `Resource: [bucket.arn, ...]`).
+ */
+export function unknownTlsDenyPath(doc: any, bucketName: string | undefined): string | undefined {
+    if (doc === null || typeof doc !== "object") return undefined;
+    if (isUnknown(doc.Statement)) return "Statement";
+    const statements = statementsOf(doc);
+    for (let i = 0; i < statements.length; i++) {
+        const s = statements[i];
+        const at = statementPath(doc, i);
+        if (isUnknown(s)) return at;
+        if (s === null || typeof s !== "object") continue;
+        // Each part: holds as given, or holds with a value unknown until apply, or fails.
+        const parts: [string, boolean][] = [
+            ["Effect", s.Effect === "Deny"],
+            ["Principal", isPublicPrincipal(s.Principal)],
+            ["Action", values(s.Action).some((a) => typeof a === "string" && ["s3:*", "*"].includes(a.toLowerCase()))],
+            ["Condition", onlyInsecureTransport(s.Condition)],
+            ["Resource", coversBucketAndObjects(s.Resource, bucketName)],
+        ];
+        const unknowns = parts.map(([key, holds]) => (holds ? undefined : firstUnknown(s[key], `${at}.${key}`)));
+        if (parts.every(([, holds], j) => holds || unknowns[j] !== undefined)) return unknowns.find((u) => u !== undefined);
+    }
+    return undefined;
 }
 
 /** Canned ACLs that grant to everyone or to every AWS account. */

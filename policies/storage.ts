@@ -1,7 +1,7 @@
 import { Policies } from "@pulumi/policy";
 import { ConfigProperty, StackReporter, StackResource, stackPolicy } from "./lib/define";
 import { at, isSet, isUnknown, parseJson, show } from "./lib/props";
-import { deniesInsecureTransport, publicGrants, publicStatements, statementId, PUBLIC_CANNED_ACLS } from "./storage-documents";
+import { deniesInsecureTransport, publicGrants, publicStatements, statementId, unknownPublicPaths, unknownTlsDenyPath, PUBLIC_CANNED_ACLS } from "./storage-documents";
 import { BucketView, S3Stack, label } from "./storage-join";
 
 /**
@@ -69,6 +69,7 @@ function checkPolicyIsPrivate(s: Source, owner: StackResource, report: StackRepo
     if (isUnknown(policy)) return report.unverifiable(s.resource, s.path, "the bucket policy grants nothing to everyone");
     const doc = parseJson(policy);
     if (doc === undefined) return report.violation(owner, `S3 bucket policy must be a JSON document: ${s.label} has ${show(policy)}, expected a policy document.`);
+    for (const path of unknownPublicPaths(doc)) report.unverifiable(s.resource, `${s.path}.${path}`, "the bucket policy grants nothing to everyone");
     for (const st of publicStatements(doc)) {
         const who = st.NotPrincipal !== undefined ? `everyone but NotPrincipal ${show(st.NotPrincipal)}` : `principal ${show(st.Principal)}`;
         report.violation(owner, `S3 bucket policy must not allow everyone: ${s.label} statement ${statementId(doc, st)} allows ${who} without a restricting condition, expected named principals or a condition on aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID or similar.`);
@@ -133,7 +134,11 @@ export const s3RequireTls = stackPolicy({
         const check = (s: Source, owner: StackResource, bucketName: string | undefined) => {
             const policy = value(s);
             if (isUnknown(policy)) return report.unverifiable(s.resource, s.path, "the bucket policy denies requests without TLS");
-            if (!deniesInsecureTransport(parseJson(policy), bucketName)) {
+            const doc = parseJson(policy);
+            if (deniesInsecureTransport(doc, bucketName)) return;
+            const unknown = unknownTlsDenyPath(doc, bucketName);
+            if (unknown) report.unverifiable(s.resource, `${s.path}.${unknown}`, "the bucket policy denies requests without TLS");
+            else {
                 report.violation(owner, `S3 bucket policy must deny requests without TLS: ${s.label} has no such statement, expected ${TLS_EXPECTED}.`);
             }
         };

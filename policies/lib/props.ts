@@ -47,6 +47,23 @@ export function at(obj: unknown, path: string): unknown {
     return cur;
 }
 
+/** The path of the first value unknown until apply inside `value` (depth first), e.g. `policy.Statement[0].Resource[1]`. */
+export function firstUnknown(value: unknown, path: string): string | undefined {
+    if (isUnknown(value)) return path;
+    if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+            const found = firstUnknown(value[i], `${path}[${i}]`);
+            if (found) return found;
+        }
+    } else if (value !== null && typeof value === "object") {
+        for (const [k, v] of Object.entries(value)) {
+            const found = firstUnknown(v, `${path}.${k}`);
+            if (found) return found;
+        }
+    }
+    return undefined;
+}
+
 /** Lists from the wire: unknown or absent become [] (callers decide separately what unknown means). */
 export function list<T = any>(value: unknown): T[] {
     return Array.isArray(value) ? (value as T[]) : [];

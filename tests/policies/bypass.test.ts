@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
 import { isInternetWide } from "../../policies/lib/cidr";
+import { firstUnknown } from "../../policies/lib/props";
 import { privateRoutesNoInternetGateway } from "../../policies/network-tiers";
 import { sgNoPublicSensitivePorts } from "../../policies/network-sg";
 import { s3BlockPublicAccess, s3DefaultEncryption, s3NoPublicGrants, s3RequireTls } from "../../policies/storage";
@@ -111,6 +112,16 @@ describe("bypass: S3", () => {
             const b = bucket();
             assert.deepStrictEqual(await run(s3RequireTls, [b, settingOf(aws.s3.BucketPolicy, b, { policy: doc(tlsDeny("data-bkt", { Action: ["S3:*"] })) })]), []);
         });
+        it("reports a TLS deny whose bucket ARNs are unknown until apply as unverifiable, not as missing", async () => {
+            // `Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`]` in an object document, on a first preview.
+            const b = res(aws.s3.Bucket, {}, { name: "data" });
+            const policy = { Version: "2012-10-17", Statement: [{ ...tlsDeny("x"), Resource: [UNKNOWN, UNKNOWN] }] };
+            const diags = await run(s3RequireTls, [b, res(aws.s3.BucketPolicy, { bucket: UNKNOWN, policy }, { name: "data-policy", propertyDependencies: { bucket: [b.urn] } })]);
+            assert.deepStrictEqual(messages(diags), [
+                "Cannot verify during preview that the bucket policy denies requests without TLS: policy.Statement[0].Resource[0] is (unknown until apply). Re-run the check after apply, or set the value from configuration.",
+            ]);
+            assert.strictEqual(diags[0].enforcementLevel, "advisory");
+        });
         it("pins a deny of plain HTTP on s3:GetObject only as rejected", async () => {
             const b = bucket();
             assert.deepStrictEqual(messages(await run(s3RequireTls, [b, settingOf(aws.s3.BucketPolicy, b, { policy: doc(tlsDeny("data-bkt", { Action: "s3:GetObject" })) })])), [noTls]);
@@ -124,6 +135,25 @@ describe("bypass: S3", () => {
             const diags = await run(s3NoPublicGrants, [b, ownership(b), settingOf(aws.s3.BucketPolicy, b, { policy: doc(tlsDeny("data-bkt"), open) })]);
             assert.deepStrictEqual(messages(diags), [notPublic('"Ip" allows principal "*"')]);
             assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+        });
+        it("firstUnknown finds the first unknown value inside lists and objects, by path", () => {
+            assert.strictEqual(firstUnknown({ a: [1, { b: UNKNOWN }], c: UNKNOWN }, "doc"), "doc.a[1].b");
+            assert.strictEqual(firstUnknown(UNKNOWN, "doc"), "doc");
+            assert.strictEqual(firstUnknown({ a: ["x"], b: null }, "doc"), undefined);
+        });
+        it("reports statements, effects and principals unknown until apply instead of passing silently", async () => {
+            const b = bucket();
+            const policy = { Version: "2012-10-17", Statement: [
+                tlsDeny("data-bkt"),
+                UNKNOWN,
+                { Effect: UNKNOWN, Principal: "*", Action: "s3:GetObject", Resource: "*" },
+                { Effect: "Allow", Principal: { AWS: UNKNOWN }, Action: "s3:GetObject", Resource: "*" },
+                { Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/reader" }, Action: "s3:GetObject", Resource: "*" },
+            ] };
+            const cannot = (path: string) => `Cannot verify during preview that the bucket policy grants nothing to everyone: ${path} is (unknown until apply). Re-run the check after apply, or set the value from configuration.`;
+            const diags = await run(s3NoPublicGrants, [b, ownership(b), settingOf(aws.s3.BucketPolicy, b, { policy })]);
+            assert.deepStrictEqual(messages(diags), [cannot("policy.Statement[1]"), cannot("policy.Statement[2].Effect"), cannot("policy.Statement[3].Principal.AWS")]);
+            assert.ok(diags.every((d) => d.enforcementLevel === "advisory" && !d.cantRunDuringPreview));
         });
     });
 
