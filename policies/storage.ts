@@ -201,7 +201,8 @@ function checkEncryption(s: Source, kind: BucketKind, config: EncryptionConfig, 
                 continue;
             }
             const key = value(rule, "applyServerSideEncryptionByDefault.kmsMasterKeyId");
-            if (config.requireCustomerManagedKey && (!isSet(key) || key === "alias/aws/s3")) {
+            // The AWS managed key by alias or alias ARN (`arn:aws:kms:<region>:<account>:alias/aws/s3`).
+            if (config.requireCustomerManagedKey && (!isSet(key) || (typeof key === "string" && /(^|:)alias\/aws\/s3$/.test(key)))) {
                 report.violation(owner, `S3 data bucket must use a customer-managed KMS key: ${s.label} has kmsMasterKeyId ${show(key)}, so S3 uses the AWS managed aws/s3 key, expected a customer-managed key ARN.`);
             }
             // DSSE-KMS does not support bucket keys.

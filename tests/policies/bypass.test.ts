@@ -158,6 +158,14 @@ describe("bypass: S3", () => {
     });
 
     describe("s3-default-encryption", () => {
+        it("rejects the AWS managed aws/s3 key named by its alias ARN", async () => {
+            const b = bucket();
+            const kmsMasterKeyId = "arn:aws:kms:eu-west-1:123456789012:alias/aws/s3";
+            const sse = settingOf(aws.s3.BucketServerSideEncryptionConfiguration, b, { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId }, bucketKeyEnabled: true }] });
+            assert.deepStrictEqual(messages(await run(s3DefaultEncryption, [b, sse])), [
+                `S3 data bucket must use a customer-managed KMS key: BucketServerSideEncryptionConfiguration "data-BucketServerSideEncryptionConfiguration" has kmsMasterKeyId "${kmsMasterKeyId}", so S3 uses the AWS managed aws/s3 key, expected a customer-managed key ARN.`,
+            ]);
+        });
     });
 
     describe("joins", () => {
