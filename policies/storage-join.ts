@@ -46,7 +46,8 @@ export function bucketNameIn(value: unknown): string | undefined {
     if (typeof value !== "string" || value === "" || isUnknown(value)) return undefined;
     const arn = /^arn:[^:]+:s3:::([^/]+)/.exec(value);
     if (arn) return arn[1];
-    const domain = /^(.+?)\.s3[.-]/.exec(value);
+    // Only an S3 endpoint is a domain: bucket names may themselves contain ".s3-" or ".s3.".
+    const domain = /^(.+)\.s3(?:[.-][a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?$/.exec(value);
     return domain ? domain[1] : value;
 }
 

@@ -5,6 +5,7 @@ import { firstUnknown } from "../../policies/lib/props";
 import { privateRoutesNoInternetGateway } from "../../policies/network-tiers";
 import { sgNoPublicSensitivePorts } from "../../policies/network-sg";
 import { s3BlockPublicAccess, s3DefaultEncryption, s3NoPublicGrants, s3RequireTls } from "../../policies/storage";
+import { bucketNameIn } from "../../policies/storage-join";
 import { EvalResource } from "../../tools/offline/evaluate";
 import { UNKNOWN, UNKNOWN_ARRAY, messages, res, run, secret } from "./helpers";
 
@@ -169,5 +170,18 @@ describe("bypass: S3", () => {
     });
 
     describe("joins", () => {
+        it("bucketNameIn reads a domain only from S3 endpoints", () => {
+            const names = ["acme.s3-logs", "acme.s3.data", "acme.s3-logs.s3.amazonaws.com", "b.s3.dualstack.eu-west-1.amazonaws.com", "b.s3.cn-north-1.amazonaws.com.cn"];
+            assert.deepStrictEqual(names.map(bucketNameIn), ["acme.s3-logs", "acme.s3.data", "acme.s3-logs", "b", "b"]);
+        });
+        it("joins a setting named by a literal bucket name to that bucket, even when names contain \".s3-\"", async () => {
+            const logs = bucket("acme.s3-logs", "logs");
+            const data = bucket("acme.s3-data", "data");
+            const flags = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
+            const pab = res(aws.s3.BucketPublicAccessBlock, { bucket: "acme.s3-logs", ...flags }, { name: "logs-pab" });
+            const diags = await run(s3BlockPublicAccess, [logs, data, pab]);
+            assert.deepStrictEqual(messages(diags), ["S3 bucket must block all public access: no BucketPublicAccessBlock targets it, expected one with all four flags true."]);
+            assert.strictEqual(diags[0].urn, data.urn);
+        });
     });
 });
