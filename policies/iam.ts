@@ -34,9 +34,10 @@ export function wildcardFindings(document: unknown, path: string, label: string,
         if (actions.some(isUnknown)) findings.push({ unknown: `${path}.Statement[${i}].Action`, value: s.Action });
         const known = actions.filter((a): a is string => typeof a === "string" && !isUnknown(a));
         const everyResource = values(s.Resource).includes("*") || s.NotResource !== undefined;
-        if (everyResource && known.some(isAllActions)) {
+        const everything = known.find(isAllActions);
+        if (everyResource && everything !== undefined) {
             const on = s.NotResource !== undefined ? `every resource except ${show(s.NotResource)}` : '"*"';
-            findings.push({ violation: `${label} must not allow every action on every resource: ${name} allows "*" on ${on}, expected specific actions on specific resources.` });
+            findings.push({ violation: `${label} must not allow every action on every resource: ${name} allows ${show(everything)} on ${on}, expected specific actions on specific resources.` });
         }
         const wide = known.filter((a) => (isAllActions(a) && !everyResource) || (!isAllActions(a) && serviceWideAction(a) !== undefined && !allowed.has(serviceWideAction(a)!)));
         if (wide.length > 0) {

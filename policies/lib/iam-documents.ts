@@ -34,15 +34,24 @@ export function statementName(statement: Record<string, any>, index: number): st
     return `statement ${typeof sid === "string" && sid !== "" && !isUnknown(sid) ? show(sid) : index}`;
 }
 
-/** `*` (every action of every service; `*:*` is how some people write it). */
+/** Wildcards only, at least one `*`: matches any name (`*`, `**`, `*?`). */
+const matchesAnything = (pattern: string) => /^[*?]*\*[*?]*$/.test(pattern);
+
+/** Every action of every service: `*`, and spellings IAM matches the same way (`*:*`, `**`, `*:**`). */
 export function isAllActions(action: string): boolean {
-    return action === "*" || action === "*:*";
+    const parts = action.split(":");
+    return parts.every(matchesAnything) && parts.length <= 2;
 }
 
-/** `s3:*`: every action of one service. Returns the service prefix, lowercased (IAM is case-insensitive here). */
+/**
+ * An action pattern wider than one service's named actions: every action of a service (`s3:*`,
+ * `s3:**`), or any pattern whose service prefix has a wildcard (`s*:*`, `*:GetObject`). Returns the
+ * service prefix, lowercased (IAM is case-insensitive here); a wildcard prefix can never be allowed.
+ */
 export function serviceWideAction(action: string): string | undefined {
-    const m = /^([a-z0-9-]+):\*$/i.exec(action);
-    return m ? m[1].toLowerCase() : undefined;
+    const m = /^([^:]+):(.+)$/.exec(action);
+    if (!m) return undefined;
+    return matchesAnything(m[2]) || /[*?]/.test(m[1]) ? m[1].toLowerCase() : undefined;
 }
 
 /** `arn:<partition>:iam::aws:policy/[path/]Name` → `Name`; undefined for customer-managed policies. */

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
+import { iamNoWildcardActions } from "../../policies/iam";
 import { isInternetWide } from "../../policies/lib/cidr";
 import { firstUnknown } from "../../policies/lib/props";
 import { privateRoutesNoInternetGateway } from "../../policies/network-tiers";
@@ -182,6 +183,26 @@ describe("bypass: S3", () => {
             const diags = await run(s3BlockPublicAccess, [logs, data, pab]);
             assert.deepStrictEqual(messages(diags), ["S3 bucket must block all public access: no BucketPublicAccessBlock targets it, expected one with all four flags true."]);
             assert.strictEqual(diags[0].urn, data.urn);
+        });
+    });
+});
+
+const iamDoc = (...Statement: Record<string, unknown>[]) => JSON.stringify({ Version: "2012-10-17", Statement });
+
+describe("bypass: IAM", () => {
+    describe("iam-no-wildcard-actions", () => {
+        it("rejects every spelling of \"every action\": \"**\", \"*?\", \"*:**\"", async () => {
+            for (const action of ["**", "*?", "*:**"]) {
+                const diags = await run(iamNoWildcardActions, res(aws.iam.Policy, { policy: iamDoc({ Effect: "Allow", Action: action, Resource: "*" }) }));
+                assert.deepStrictEqual(messages(diags), [`IAM policy must not allow every action on every resource: statement 0 allows ${JSON.stringify(action)} on "*", expected specific actions on specific resources.`]);
+                assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+            }
+        });
+        it("rejects service-wide actions spelt with extra wildcards or a wildcard service, and keeps prefixes like s3:Get*", async () => {
+            const policy = iamDoc({ Effect: "Allow", Action: ["s3:Get*", "s3:**", "S3:*?", "s*:*", "*:GetObject"], Resource: "arn:aws:s3:::x/*" });
+            assert.deepStrictEqual(messages(await run(iamNoWildcardActions, res(aws.iam.Policy, { policy }))), [
+                'IAM policy must not allow service-wide actions: statement 0 allows ["s3:**","S3:*?","s*:*","*:GetObject"], expected the specific actions needed (or the service in allowedServiceWildcards).',
+            ]);
         });
     });
 });
