@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
 import { StackResource, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
 import { at, isSet, isUnknown, show } from "./lib/props";
-import { awsManagedPolicyName, conditionValues, isAllActions, parseDocument, serviceWideAction, statementName, values } from "./lib/iam-documents";
+import { actionCovers, awsManagedPolicyName, conditionValues, isAllActions, parseDocument, serviceWideAction, statementName, values } from "./lib/iam-documents";
 import { comesOnlyFrom, refersTo } from "./lib/joins";
 
 const ROLE = tokenOf(aws.iam.Role);
@@ -175,7 +175,7 @@ export function githubTrustFindings(document: unknown): Finding[] {
         const base = `assumeRolePolicy.Statement[${i}]`;
         if (s.Effect !== "Allow") return;
         const actions = values(s.Action);
-        const webIdentity = actions.some((a) => isUnknown(a) || (typeof a === "string" && ["sts:assumerolewithwebidentity", "sts:*", "*"].includes(a.toLowerCase())));
+        const webIdentity = actions.some((a) => isUnknown(a) || (typeof a === "string" && actionCovers(a, "sts:AssumeRoleWithWebIdentity")));
         if (!webIdentity) return;
         const federated = isUnknown(s.Principal) ? [s.Principal] : values(at(s, "Principal.Federated"));
         const github = federated.some((f) => typeof f === "string" && f.endsWith(GITHUB_PROVIDER)) || JSON.stringify(s.Condition ?? {}).toLowerCase().includes(`${GITHUB}:`);

@@ -54,6 +54,12 @@ export function serviceWideAction(action: string): string | undefined {
     return matchesAnything(m[2]) || /[*?]/.test(m[1]) ? m[1].toLowerCase() : undefined;
 }
 
+/** Whether an Action pattern (IAM wildcards `*` and `?`, case-insensitive) covers the action, e.g. `sts:AssumeRole*`. */
+export function actionCovers(pattern: string, action: string): boolean {
+    const re = pattern.split("").map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("");
+    return new RegExp(`^${re}$`, "i").test(action);
+}
+
 /** `arn:<partition>:iam::aws:policy/[path/]Name` → `Name`; undefined for customer-managed policies. */
 export function awsManagedPolicyName(arn: string): string | undefined {
     const m = /^arn:aws(?:-[a-z]+)*:iam::aws:policy\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/.exec(arn);

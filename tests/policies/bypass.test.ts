@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { iamNoWildcardActions } from "../../policies/iam";
+import { iamGithubOidcTrust, iamNoWildcardActions } from "../../policies/iam";
 import { isInternetWide } from "../../policies/lib/cidr";
 import { firstUnknown } from "../../policies/lib/props";
 import { privateRoutesNoInternetGateway } from "../../policies/network-tiers";
@@ -190,6 +190,18 @@ describe("bypass: S3", () => {
 const iamDoc = (...Statement: Record<string, unknown>[]) => JSON.stringify({ Version: "2012-10-17", Statement });
 
 describe("bypass: IAM", () => {
+    describe("iam-github-oidc-trust", () => {
+        it("checks a GitHub trust whose action is a wildcard matching AssumeRoleWithWebIdentity (sts:AssumeRole*)", async () => {
+            const trust = iamDoc({ Effect: "Allow", Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" }, Action: "sts:AssumeRole*" });
+            const diags = await run(iamGithubOidcTrust, res(aws.iam.Role, { assumeRolePolicy: trust }));
+            assert.deepStrictEqual(messages(diags), [
+                'IAM role trusting GitHub OIDC must require the sts.amazonaws.com audience: statement 0 does not check token.actions.githubusercontent.com:aud, expected StringEquals "sts.amazonaws.com".',
+                'IAM role trusting GitHub OIDC must pin the subject to one repository: statement 0 does not check token.actions.githubusercontent.com:sub, expected StringEquals or StringLike "repo:<owner>/<repo>:<ref or environment>" without wildcards in owner or repo.',
+            ]);
+            assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+        });
+    });
+
     describe("iam-no-wildcard-actions", () => {
         it("rejects every spelling of \"every action\": \"**\", \"*?\", \"*:**\"", async () => {
             for (const action of ["**", "*?", "*:**"]) {
