@@ -266,18 +266,27 @@ export const iamRolePoliciesOneWay = stackPolicy({
 /** iam-05: people and machines get temporary credentials (IAM Identity Center, OIDC, roles), never stored keys. */
 export const iamNoUsers = resourcePolicy({
     name: "iam-no-users",
-    description: "The stack must not create IAM users, access keys or console login profiles.",
+    description: "The stack must not create IAM users, access keys, console login profiles or other long-lived user credentials.",
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps: "Use IAM Identity Center for people and roles assumed through OIDC (GitHub) or service principals for machines. A break-glass user belongs in an exemption with its reason.",
     securityHub: ["IAM.2"],
     catalogue: ["iam-05"],
-    types: [aws.iam.User, aws.iam.AccessKey, aws.iam.UserLoginProfile],
+    // Besides users and access keys: the user credentials that work without one (Bedrock and CodeCommit
+    // service-specific credentials, signing certificates, CodeCommit SSH keys), for a user made elsewhere.
+    types: [aws.iam.User, aws.iam.AccessKey, aws.iam.UserLoginProfile, aws.iam.ServiceSpecificCredential, aws.iam.SigningCertificate, aws.iam.SshKey],
     check: (props, { type, name }, report) => {
+        const temporary = "expected temporary credentials from an assumed role";
         if (type === tokenOf(aws.iam.User)) {
             report.violation(`IAM user must not be created by the stack: found user ${show(typeof props.name === "string" && !isUnknown(props.name) ? props.name : name)}, expected roles assumed through IAM Identity Center or OIDC federation.`);
         } else if (type === tokenOf(aws.iam.AccessKey)) {
-            report.violation(`IAM access key must not be created by the stack: found a long-lived key for user ${show(props.user)}, expected temporary credentials from an assumed role.`);
+            report.violation(`IAM access key must not be created by the stack: found a long-lived key for user ${show(props.user)}, ${temporary}.`);
+        } else if (type === tokenOf(aws.iam.ServiceSpecificCredential)) {
+            report.violation(`IAM service-specific credential must not be created by the stack: found a long-lived ${show(props.serviceName)} credential for user ${show(props.userName)}, ${temporary}.`);
+        } else if (type === tokenOf(aws.iam.SigningCertificate)) {
+            report.violation(`IAM signing certificate must not be created by the stack: found an X.509 signing certificate for user ${show(props.userName)}, ${temporary}.`);
+        } else if (type === tokenOf(aws.iam.SshKey)) {
+            report.violation(`IAM SSH public key must not be created by the stack: found an SSH key for user ${show(props.username)}, ${temporary}.`);
         } else {
             report.violation(`IAM login profile must not be created by the stack: found a console password for user ${show(props.user)}, expected console access through IAM Identity Center.`);
         }

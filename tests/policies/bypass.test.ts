@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { iamGithubOidcTrust, iamNoWildcardActions } from "../../policies/iam";
+import { iamGithubOidcTrust, iamNoUsers, iamNoWildcardActions } from "../../policies/iam";
 import { isInternetWide } from "../../policies/lib/cidr";
 import { firstUnknown } from "../../policies/lib/props";
 import { privateRoutesNoInternetGateway } from "../../policies/network-tiers";
@@ -199,6 +199,22 @@ describe("bypass: IAM", () => {
                 'IAM role trusting GitHub OIDC must pin the subject to one repository: statement 0 does not check token.actions.githubusercontent.com:sub, expected StringEquals or StringLike "repo:<owner>/<repo>:<ref or environment>" without wildcards in owner or repo.',
             ]);
             assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+        });
+    });
+
+    describe("iam-no-users", () => {
+        it("rejects the other long-lived credentials of a user created elsewhere: service-specific credentials, signing certificates, SSH keys", async () => {
+            const diags = await run(iamNoUsers, [
+                res(aws.iam.ServiceSpecificCredential, { serviceName: "bedrock.amazonaws.com", userName: "ci" }, { name: "ci-bedrock" }),
+                res(aws.iam.SigningCertificate, { certificateBody: "-----BEGIN CERTIFICATE-----", userName: "ci" }, { name: "ci-cert" }),
+                res(aws.iam.SshKey, { encoding: "SSH", publicKey: "ssh-ed25519 AAAA", username: UNKNOWN }, { name: "ci-ssh" }),
+            ]);
+            assert.deepStrictEqual(messages(diags), [
+                'IAM service-specific credential must not be created by the stack: found a long-lived "bedrock.amazonaws.com" credential for user "ci", expected temporary credentials from an assumed role.',
+                'IAM signing certificate must not be created by the stack: found an X.509 signing certificate for user "ci", expected temporary credentials from an assumed role.',
+                "IAM SSH public key must not be created by the stack: found an SSH key for user (unknown until apply), expected temporary credentials from an assumed role.",
+            ]);
+            assert.ok(diags.every((d) => d.enforcementLevel === "mandatory"));
         });
     });
 
