@@ -164,7 +164,8 @@ export const rdsPostgresForceSsl = stackPolicy({
                 report.unverifiable(db, "engine", requirement);
                 continue;
             }
-            if (engine !== target.engine) continue;
+            // The provider lowercases the engine before RDS sees it: "Postgres" is postgres.
+            if (typeof engine !== "string" || engine.toLowerCase() !== target.engine) continue;
             const must = `${what} must use a parameter group that sets rds.force_ssl = 1`;
             const expected = `expected an ${target.group.display} of this stack with rds.force_ssl = 1`;
             const name = db.props[target.field];

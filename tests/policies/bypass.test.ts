@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
+import { rdsPostgresForceSsl } from "../../policies/database-stack";
 import { iamGithubOidcTrust, iamNoUsers, iamNoWildcardActions } from "../../policies/iam";
 import { isInternetWide } from "../../policies/lib/cidr";
 import { firstUnknown } from "../../policies/lib/props";
@@ -231,6 +232,18 @@ describe("bypass: IAM", () => {
             assert.deepStrictEqual(messages(await run(iamNoWildcardActions, res(aws.iam.Policy, { policy }))), [
                 'IAM policy must not allow service-wide actions: statement 0 allows ["s3:**","S3:*?","s*:*","*:GetObject"], expected the specific actions needed (or the service in allowedServiceWildcards).',
             ]);
+        });
+    });
+});
+
+describe("bypass: databases", () => {
+    describe("rds-postgres-force-ssl", () => {
+        it("checks a PostgreSQL instance whose engine is spelt \"Postgres\" (the provider lowercases it)", async () => {
+            const diags = await run(rdsPostgresForceSsl, res(aws.rds.Instance, { engine: "Postgres", instanceClass: "db.t4g.small" }, { name: "db" }));
+            assert.deepStrictEqual(messages(diags), [
+                "RDS instance must use a parameter group that sets rds.force_ssl = 1: parameterGroupName is (unset), so the engine's default group applies, expected an aws.rds.ParameterGroup of this stack with rds.force_ssl = 1.",
+            ]);
+            assert.strictEqual(diags[0].enforcementLevel, "mandatory");
         });
     });
 });
