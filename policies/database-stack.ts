@@ -134,9 +134,12 @@ export function forceSslOf(parameters: unknown): { state: "on" | "off" | "absent
 }
 
 /** PostgreSQL databases and the input that names their parameter group. */
+const CLUSTER_GROUP = kind(aws.rds.ClusterParameterGroup, "aws.rds.ClusterParameterGroup");
 const POSTGRES_TARGETS: { type: string; engine: string; field: string; group: Kind }[] = [
     { type: RDS_INSTANCE, engine: "postgres", field: "parameterGroupName", group: kind(aws.rds.ParameterGroup, "aws.rds.ParameterGroup") },
-    { type: RDS_CLUSTER, engine: "aurora-postgresql", field: "dbClusterParameterGroupName", group: kind(aws.rds.ClusterParameterGroup, "aws.rds.ClusterParameterGroup") },
+    { type: RDS_CLUSTER, engine: "aurora-postgresql", field: "dbClusterParameterGroupName", group: CLUSTER_GROUP },
+    // A Multi-AZ DB cluster: aws.rds.Cluster with the RDS engine, configured through a cluster parameter group too.
+    { type: RDS_CLUSTER, engine: "postgres", field: "dbClusterParameterGroupName", group: CLUSTER_GROUP },
 ];
 
 /**
@@ -145,18 +148,17 @@ const POSTGRES_TARGETS: { type: string; engine: string; field: string; group: Ki
  */
 export const rdsPostgresForceSsl = stackPolicy({
     name: "rds-postgres-force-ssl",
-    description: "PostgreSQL RDS instances and Aurora PostgreSQL clusters must use a parameter group of this stack that sets rds.force_ssl = 1.",
+    description: "PostgreSQL RDS instances and clusters (Aurora PostgreSQL or Multi-AZ) must use a parameter group of this stack that sets rds.force_ssl = 1.",
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "Create an aws.rds.ParameterGroup (aws.rds.ClusterParameterGroup for Aurora) with the parameter `rds.force_ssl` = `1` and pass its name as " +
+        "Create an aws.rds.ParameterGroup (aws.rds.ClusterParameterGroup for an aws.rds.Cluster) with the parameter `rds.force_ssl` = `1` and pass its name as " +
         "`parameterGroupName` (`dbClusterParameterGroupName`).",
     catalogue: ["rds-13"],
     check: (resources, _ctx, report) => {
         const ofType = byType(resources);
         for (const db of resources) {
-            const target = POSTGRES_TARGETS.find((t) => t.type === db.type);
-            if (!target) continue;
+            if (!POSTGRES_TARGETS.some((t) => t.type === db.type)) continue;
             const what = labelOf(db.type);
             const requirement = `${what} "${db.name}" accepts only TLS connections (rds.force_ssl = 1)`;
             const engine = db.props.engine;
@@ -165,7 +167,8 @@ export const rdsPostgresForceSsl = stackPolicy({
                 continue;
             }
             // The provider lowercases the engine before RDS sees it: "Postgres" is postgres.
-            if (typeof engine !== "string" || engine.toLowerCase() !== target.engine) continue;
+            const target = POSTGRES_TARGETS.find((t) => t.type === db.type && typeof engine === "string" && engine.toLowerCase() === t.engine);
+            if (!target) continue;
             const must = `${what} must use a parameter group that sets rds.force_ssl = 1`;
             const expected = `expected an ${target.group.display} of this stack with rds.force_ssl = 1`;
             const name = db.props[target.field];

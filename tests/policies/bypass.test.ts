@@ -238,6 +238,12 @@ describe("bypass: IAM", () => {
 
 describe("bypass: databases", () => {
     describe("rds-postgres-force-ssl", () => {
+        it("checks a Multi-AZ DB cluster (aws.rds.Cluster with engine postgres), not only Aurora PostgreSQL", async () => {
+            const cluster = res(aws.rds.Cluster, { engine: "postgres", dbClusterInstanceClass: "db.m6gd.large", storageType: "io1", allocatedStorage: 100, iops: 1000 }, { name: "db" });
+            assert.deepStrictEqual(messages(await run(rdsPostgresForceSsl, cluster)), [
+                "RDS cluster must use a parameter group that sets rds.force_ssl = 1: dbClusterParameterGroupName is (unset), so the engine's default group applies, expected an aws.rds.ClusterParameterGroup of this stack with rds.force_ssl = 1.",
+            ]);
+        });
         it("checks a PostgreSQL instance whose engine is spelt \"Postgres\" (the provider lowercases it)", async () => {
             const diags = await run(rdsPostgresForceSsl, res(aws.rds.Instance, { engine: "Postgres", instanceClass: "db.t4g.small" }, { name: "db" }));
             assert.deepStrictEqual(messages(diags), [
