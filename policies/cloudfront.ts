@@ -16,11 +16,13 @@ const S3_REST_DOMAIN = /\.s3(?![.-]website)([.-][a-z0-9.-]+)?\.amazonaws\.com(\.
 /**
  * True for an origin CloudFront reaches as an S3 bucket: an `s3OriginConfig`, an S3 REST domain,
  * or (what CloudFront does with an origin that has no custom config) a domain unknown until apply,
- * typically `bucket.bucketRegionalDomainName`.
+ * typically `bucket.bucketRegionalDomainName`. A VPC origin (`vpcOriginConfig`) is a load balancer
+ * or instance, never a bucket.
  */
 export function isS3Origin(origin: any): boolean {
     const domain = origin?.domainName;
     if (isSet(origin?.s3OriginConfig)) return true;
+    if (isSet(origin?.vpcOriginConfig)) return false;
     if (typeof domain === "string" && !isUnknown(domain)) return S3_REST_DOMAIN.test(domain.toLowerCase());
     return !isSet(origin?.customOriginConfig);
 }

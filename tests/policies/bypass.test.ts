@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
+import { cloudfrontOriginHttps, cloudfrontS3OriginAccessControl } from "../../policies/cloudfront";
 import { rdsPostgresForceSsl } from "../../policies/database-stack";
 import { iamGithubOidcTrust, iamNoUsers, iamNoWildcardActions } from "../../policies/iam";
 import { isInternetWide } from "../../policies/lib/cidr";
@@ -249,6 +250,23 @@ describe("bypass: databases", () => {
             assert.deepStrictEqual(messages(diags), [
                 "RDS instance must use a parameter group that sets rds.force_ssl = 1: parameterGroupName is (unset), so the engine's default group applies, expected an aws.rds.ParameterGroup of this stack with rds.force_ssl = 1.",
             ]);
+            assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+        });
+    });
+});
+
+describe("bypass: CloudFront", () => {
+    /** A private ALB behind CloudFront through a VPC origin, ids and DNS name unknown on a first preview. */
+    const vpcOrigin = { originId: "app", domainName: UNKNOWN, vpcOriginConfig: { vpcOriginId: UNKNOWN } };
+    const distribution = (origins: object[]) => res(aws.cloudfront.Distribution, { enabled: true, origins }, { name: "cdn" });
+
+    describe("cloudfront-s3-origin-access-control", () => {
+        it("does not take a VPC origin whose domain is unknown until apply for an S3 bucket", async () => {
+            assert.deepStrictEqual(await run(cloudfrontS3OriginAccessControl, distribution([vpcOrigin])), []);
+        });
+        it("pins an S3 origin with an unknown domain and no access control as rejected", async () => {
+            const diags = await run(cloudfrontS3OriginAccessControl, distribution([{ originId: "assets", domainName: UNKNOWN }]));
+            assert.strictEqual(diags.length, 1);
             assert.strictEqual(diags[0].enforcementLevel, "mandatory");
         });
     });
