@@ -104,10 +104,10 @@ export const cloudfrontViewerTls = resourcePolicy<ViewerTlsConfig>({
 /** cf-03: CloudFront re-encrypts to the origin only when told to; `match-viewer` still allows HTTP. */
 export const cloudfrontOriginHttps = resourcePolicy<{ allowedOriginSslProtocols: string[] }>({
     name: "cloudfront-origin-https",
-    description: "CloudFront custom origins must be reached over HTTPS with TLS 1.2 only.",
+    description: "CloudFront custom and VPC origins must be reached over HTTPS with TLS 1.2 only.",
     severity: "high",
     enforcementLevel: "mandatory",
-    remediationSteps: "Set `customOriginConfig.originProtocolPolicy: \"https-only\"` and `originSslProtocols: [\"TLSv1.2\"]` on every custom origin.",
+    remediationSteps: "Set `customOriginConfig.originProtocolPolicy: \"https-only\"` and `originSslProtocols: [\"TLSv1.2\"]` on every custom origin, and the same in `vpcOriginEndpointConfig` of every aws.cloudfront.VpcOrigin.",
     securityHub: ["CloudFront.9", "CloudFront.10"],
     catalogue: ["cf-03"],
     config: {
@@ -116,27 +116,38 @@ export const cloudfrontOriginHttps = resourcePolicy<{ allowedOriginSslProtocols:
             description: "Protocols CloudFront may use towards custom origins.", default: ["TLSv1.2"],
         },
     },
-    types: [aws.cloudfront.Distribution],
-    check: (dist, { config }, report) => {
+    // A VPC origin's protocol settings live on the aws.cloudfront.VpcOrigin; the distribution only names it.
+    types: [aws.cloudfront.Distribution, aws.cloudfront.VpcOrigin],
+    check: (props, { config, type, name }, report) => {
         const requirement = "custom origins are reached over HTTPS with TLS 1.2";
-        if (isUnknown(dist.origins)) return report.unverifiable("origins", dist.origins, requirement);
-        list(dist.origins).forEach((origin, i) => {
-            const custom = isUnknown(origin) ? origin : origin?.customOriginConfig;
-            if (custom === undefined || custom === null) return;
-            if (isUnknown(custom)) return report.unverifiable(`origins[${i}].customOriginConfig`, custom, requirement);
-            const rule = `CloudFront custom origin ${originName(origin, i)} must be reached over HTTPS`;
-            const policy = custom.originProtocolPolicy;
-            if (isUnknown(policy)) report.unverifiable(`origins[${i}].customOriginConfig.originProtocolPolicy`, policy, requirement);
+        /** One origin's protocol policy and TLS versions, at `base` (`<base>.originProtocolPolicy`), for messages naming it `rule`. */
+        const checkOrigin = (base: string, policy: unknown, protocols: unknown, protocolsPath: string, rule: string) => {
+            if (isUnknown(policy)) report.unverifiable(`${base}.originProtocolPolicy`, policy, requirement);
             else if (policy !== "https-only") report.violation(`${rule}: originProtocolPolicy is ${show(policy)}, expected "https-only".`);
-            const protocols = custom.originSslProtocols;
             if (isUnknown(protocols) || list(protocols).some(isUnknown)) {
-                report.unverifiable(`origins[${i}].customOriginConfig.originSslProtocols`, protocols, requirement);
+                report.unverifiable(protocolsPath, protocols, requirement);
             } else {
                 const weak = list<string>(protocols).filter((p) => !config.allowedOriginSslProtocols.includes(p));
                 if (weak.length > 0 || list(protocols).length === 0) {
                     report.violation(`${rule} with TLS 1.2: originSslProtocols is ${show(protocols)}, expected only ${quoted(config.allowedOriginSslProtocols)}.`);
                 }
             }
+        };
+        if (type === tokenOf(aws.cloudfront.VpcOrigin)) {
+            const endpoint = props.vpcOriginEndpointConfig;
+            if (isUnknown(endpoint)) return report.unverifiable("vpcOriginEndpointConfig", endpoint, requirement);
+            const label = isSet(endpoint?.name) && !isUnknown(endpoint.name) ? endpoint.name : name;
+            const protocols = isUnknown(endpoint?.originSslProtocols) ? endpoint.originSslProtocols : endpoint?.originSslProtocols?.items;
+            checkOrigin("vpcOriginEndpointConfig", endpoint?.originProtocolPolicy, protocols, "vpcOriginEndpointConfig.originSslProtocols.items", `CloudFront VPC origin ${show(label)} must be reached over HTTPS`);
+            return;
+        }
+        if (isUnknown(props.origins)) return report.unverifiable("origins", props.origins, requirement);
+        list(props.origins).forEach((origin, i) => {
+            const custom = isUnknown(origin) ? origin : origin?.customOriginConfig;
+            if (custom === undefined || custom === null) return;
+            if (isUnknown(custom)) return report.unverifiable(`origins[${i}].customOriginConfig`, custom, requirement);
+            const base = `origins[${i}].customOriginConfig`;
+            checkOrigin(base, custom.originProtocolPolicy, custom.originSslProtocols, `${base}.originSslProtocols`, `CloudFront custom origin ${originName(origin, i)} must be reached over HTTPS`);
         });
     },
 });

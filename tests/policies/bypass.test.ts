@@ -260,6 +260,28 @@ describe("bypass: CloudFront", () => {
     const vpcOrigin = { originId: "app", domainName: UNKNOWN, vpcOriginConfig: { vpcOriginId: UNKNOWN } };
     const distribution = (origins: object[]) => res(aws.cloudfront.Distribution, { enabled: true, origins }, { name: "cdn" });
 
+    describe("cloudfront-origin-https", () => {
+        const endpoint = { arn: UNKNOWN, name: "app-alb", httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: { items: ["TLSv1.2"], quantity: 1 } };
+        const origin = (config: Record<string, unknown>) => res(aws.cloudfront.VpcOrigin, { vpcOriginEndpointConfig: { ...endpoint, ...config } }, { name: "app-origin" });
+        it("passes a VPC origin reached over HTTPS with TLS 1.2", async () => {
+            assert.deepStrictEqual(await run(cloudfrontOriginHttps, origin({})), []);
+        });
+        it("rejects a VPC origin (aws.cloudfront.VpcOrigin) reached over plain HTTP or old TLS: the distribution's origin only names it", async () => {
+            const diags = await run(cloudfrontOriginHttps, origin({ originProtocolPolicy: "http-only", originSslProtocols: { items: ["TLSv1", "TLSv1.2"], quantity: 2 } }));
+            assert.deepStrictEqual(messages(diags), [
+                'CloudFront VPC origin "app-alb" must be reached over HTTPS: originProtocolPolicy is "http-only", expected "https-only".',
+                'CloudFront VPC origin "app-alb" must be reached over HTTPS with TLS 1.2: originSslProtocols is ["TLSv1","TLSv1.2"], expected only "TLSv1.2".',
+            ]);
+            assert.ok(diags.every((d) => d.enforcementLevel === "mandatory"));
+        });
+        it("reports a VPC origin endpoint config unknown until apply", async () => {
+            const diags = await run(cloudfrontOriginHttps, res(aws.cloudfront.VpcOrigin, { vpcOriginEndpointConfig: UNKNOWN }, { name: "app-origin" }));
+            assert.deepStrictEqual(messages(diags), [
+                "Cannot verify during preview that custom origins are reached over HTTPS with TLS 1.2: vpcOriginEndpointConfig is (unknown until apply). Re-run the check after apply, or set the value from configuration.",
+            ]);
+        });
+    });
+
     describe("cloudfront-s3-origin-access-control", () => {
         it("does not take a VPC origin whose domain is unknown until apply for an S3 bucket", async () => {
             assert.deepStrictEqual(await run(cloudfrontS3OriginAccessControl, distribution([vpcOrigin])), []);
