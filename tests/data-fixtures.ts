@@ -15,6 +15,9 @@ export const STACKS = [
 /** An output's value once the mocks have resolved it. */
 export const valueOf = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 
+/** Whether an output's value is known (false on a preview for what only a deploy reports). The SDK keeps this field internal. */
+export const isKnown = (o: pulumi.Output<unknown>) => (o as unknown as { isKnown: Promise<boolean> }).isKnown;
+
 /** Every resource in the run other than `root` hangs (directly) under the component `root`. */
 export function childrenOf(run: Run, root: string): RecordedResource[] {
     return run.resources.filter((r) => r.name !== root);

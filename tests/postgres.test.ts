@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { loadConfig } from "../infra/config/load";
 import { Postgres, PostgresArgs } from "../infra/data/postgres";
 import { minimumStorageCeiling, postgresParameters } from "../infra/data/postgres-settings";
-import { DATA_KEY, ISOLATED_SUBNETS, LOGS_KEY, STACKS, childrenOf, valueOf } from "./data-fixtures";
+import { DATA_KEY, ISOLATED_SUBNETS, LOGS_KEY, STACKS, childrenOf, isKnown, valueOf } from "./data-fixtures";
 import { Overrides, Run, runUnderMocks } from "./harness";
 
 const INSTANCE = "aws:rds/instance:Instance";
@@ -192,7 +192,7 @@ describe("Postgres", () => {
 
     it("survives a first preview, where RDS has not reported its secret yet: the secret ARN output is unknown, not an error", async () => {
         const { run, component } = await runPostgres("prod", {}, { firstPreview: true });
-        assert.strictEqual(await component.masterUserSecretArn.isKnown, false);
+        assert.strictEqual(await isKnown(component.masterUserSecretArn), false);
         assert.strictEqual(run.one(INSTANCE).inputs.manageMasterUserPassword, true);
     });
 
