@@ -76,6 +76,28 @@ export const ecsServiceCircuitBreaker = resourcePolicy({
 });
 
 /**
+ * `obj` with the given field names spelt as listed, whatever case the JSON used. The provider decodes
+ * container definitions with Go's encoding/json, which matches field names case-insensitively, so
+ * CloudFormation's `Environment` / `Name` reach ECS as `environment` / `name`; of two spellings of one
+ * field the later in the document wins, as there. Other keys are kept as they are.
+ */
+export function canonicalFields(obj: Record<string, any>, fields: readonly string[]): Record<string, any> {
+    const out: Record<string, any> = {};
+    for (const [key, value] of Object.entries(obj)) out[fields.find((f) => f.toLowerCase() === key.toLowerCase()) ?? key] = value;
+    return out;
+}
+
+const isObject = (v: unknown): v is Record<string, any> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** A container definition with the fields the checks read (and theirs) under their canonical names. */
+function canonicalContainer(c: Record<string, any>): Record<string, any> {
+    const out = canonicalFields(c, ["name", "environment", "logConfiguration", "privileged", "readonlyRootFilesystem", "user"]);
+    if (Array.isArray(out.environment)) out.environment = out.environment.map((e: unknown) => (isObject(e) ? canonicalFields(e, ["name", "value"]) : e));
+    if (isObject(out.logConfiguration)) out.logConfiguration = canonicalFields(out.logConfiguration, ["logDriver", "options"]);
+    return out;
+}
+
+/**
  * `containerDefinitions` is one JSON string: unknown during preview as soon as any part of it (an image
  * URL, a log group name) is, so the whole check is then unverifiable rather than passed.
  */
@@ -90,7 +112,7 @@ export function containersOf(taskDefinition: Record<string, any>, report: Resour
         report.violation(`ECS task definition must list its containers as a JSON array: containerDefinitions is ${show(defs)}, expected a JSON array of container definitions.`);
         return undefined;
     }
-    return parsed.filter((c) => c !== null && typeof c === "object");
+    return parsed.filter(isObject).map(canonicalContainer);
 }
 
 /** How messages name a container: its name, or its position. */

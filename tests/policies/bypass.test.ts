@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as assert from "assert";
 import { cloudfrontOriginHttps, cloudfrontS3OriginAccessControl } from "../../policies/cloudfront";
 import { rdsPostgresForceSsl } from "../../policies/database-stack";
+import { canonicalFields, ecsTaskLogging, ecsTaskNoPlaintextSecrets } from "../../policies/ecs";
 import { iamGithubOidcTrust, iamNoUsers, iamNoWildcardActions } from "../../policies/iam";
 import { isInternetWide } from "../../policies/lib/cidr";
 import { firstUnknown } from "../../policies/lib/props";
@@ -290,6 +291,31 @@ describe("bypass: CloudFront", () => {
             const diags = await run(cloudfrontS3OriginAccessControl, distribution([{ originId: "assets", domainName: UNKNOWN }]));
             assert.strictEqual(diags.length, 1);
             assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+        });
+    });
+});
+
+describe("bypass: ECS", () => {
+    const task = (containers: object[]) => res(aws.ecs.TaskDefinition, { family: "app", containerDefinitions: JSON.stringify(containers) }, { name: "app" });
+    const awslogs = { logDriver: "awslogs", options: { "awslogs-group": "/app" } };
+
+    describe("container definitions in CloudFormation's PascalCase (the provider's JSON decoding ignores case)", () => {
+        it("canonicalFields renames listed fields whatever their case, the later spelling winning, and keeps other keys", () => {
+            assert.deepStrictEqual(canonicalFields({ Name: "a", USER: "0", user: "1000", Image: "x" }, ["name", "user"]), { name: "a", user: "1000", Image: "x" });
+        });
+        it("ecs-task-no-plaintext-secrets reads Environment / Name", async () => {
+            const diags = await run(ecsTaskNoPlaintextSecrets, task([{ Name: "app", Image: "app:1", LogConfiguration: awslogs, Environment: [{ Name: "DB_PASSWORD", Value: "hunter2" }] }]));
+            assert.deepStrictEqual(messages(diags), [
+                'ECS container must take secrets from "secrets", not "environment": container "app" sets ["DB_PASSWORD"] in environment, expected secrets entries with valueFrom (Secrets Manager or SSM).',
+            ]);
+            assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+        });
+        it("reads the spelling the provider keeps when a key is repeated in two cases (the last one)", async () => {
+            const diags = await run(ecsTaskNoPlaintextSecrets, task([{ name: "app", environment: [], ENVIRONMENT: [{ name: "API_TOKEN", value: "x" }] }]));
+            assert.strictEqual(diags.length, 1);
+        });
+        it("ecs-task-logging accepts LogConfiguration / LogDriver (no false positive)", async () => {
+            assert.deepStrictEqual(await run(ecsTaskLogging, task([{ Name: "app", Image: "app:1", LogConfiguration: { LogDriver: "awslogs", Options: { "awslogs-group": "/app" } } }])), []);
         });
     });
 });
