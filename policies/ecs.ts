@@ -141,6 +141,11 @@ export const ecsTaskLogging = resourcePolicy({
     },
 });
 
+/** `scheme://user:password@host...`: a URL that carries a password. */
+export function hasUrlPassword(value: unknown): boolean {
+    return typeof value === "string" && /^[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@/i.test(value.trim());
+}
+
 export interface EcsPlaintextSecretsConfig {
     secretNamePatterns: string[];
     allowedNamePatterns: string[];
@@ -149,7 +154,7 @@ export interface EcsPlaintextSecretsConfig {
 /** ecs-05: environment values are readable by anyone who can describe the task definition. */
 export const ecsTaskNoPlaintextSecrets = resourcePolicy<EcsPlaintextSecretsConfig>({
     name: "ecs-task-no-plaintext-secrets",
-    description: "ECS containers must not carry secret-looking variables in `environment`; secrets come through `secrets` (valueFrom).",
+    description: "ECS containers must not carry secret-looking variables (or URLs with a password) in `environment`; secrets come through `secrets` (valueFrom).",
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps: "Move the variable from `environment` to `secrets: [{ name, valueFrom: <Secrets Manager or SSM parameter ARN> }]` and grant the execution role read access to that secret only.",
@@ -158,7 +163,7 @@ export const ecsTaskNoPlaintextSecrets = resourcePolicy<EcsPlaintextSecretsConfi
     config: {
         secretNamePatterns: {
             type: "array", items: { type: "string" },
-            default: ["PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "API_?KEY", "PRIVATE_?KEY", "ACCESS_?KEY", "SIGNING_?KEY", "CREDENTIAL"],
+            default: ["PASSWORD", "PASSWD", "PASSPHRASE", "(^|_)PASS($|_)", "(^|_)PWD($|_)", "SECRET", "TOKEN", "API_?KEY", "PRIVATE_?KEY", "ACCESS_?KEY", "SIGNING_?KEY", "CREDENTIAL"],
             description: "Regular expressions (case-insensitive) that mark an environment variable name as a secret.",
         },
         allowedNamePatterns: {
@@ -176,6 +181,11 @@ export const ecsTaskNoPlaintextSecrets = resourcePolicy<EcsPlaintextSecretsConfi
             const leaked = names.filter((n) => secret.some((re) => re.test(n)) && !allowed.some((re) => re.test(n)));
             if (leaked.length > 0) {
                 report.violation(`ECS container must take secrets from "secrets", not "environment": ${containerName(c, i)} sets ${show(leaked)} in environment, expected secrets entries with valueFrom (Secrets Manager or SSM).`);
+            }
+            // Whatever the name: DATABASE_URL=postgres://app:<password>@db carries the password. Never print the value.
+            const inUrls = list(c.environment).filter((e) => typeof e?.name === "string" && hasUrlPassword(e?.value)).map((e) => e.name as string);
+            if (inUrls.length > 0) {
+                report.violation(`ECS container must not put credentials in environment values: ${containerName(c, i)} sets ${show(inUrls)} to a URL with a user name and password, expected the password in a secrets entry with valueFrom (Secrets Manager or SSM).`);
             }
         });
     },

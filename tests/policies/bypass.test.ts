@@ -318,4 +318,26 @@ describe("bypass: ECS", () => {
             assert.deepStrictEqual(await run(ecsTaskLogging, task([{ Name: "app", Image: "app:1", LogConfiguration: { LogDriver: "awslogs", Options: { "awslogs-group": "/app" } } }])), []);
         });
     });
+
+    describe("ecs-task-no-plaintext-secrets: values and short names", () => {
+        const env = (environment: object[]) => res(aws.ecs.TaskDefinition, { family: "app", containerDefinitions: JSON.stringify([{ name: "app", environment }]) }, { name: "app" });
+        it("ecs-task-no-plaintext-secrets rejects a password inside a URL value (DATABASE_URL=postgres://app:pw@db), without printing it", async () => {
+            const diags = await run(ecsTaskNoPlaintextSecrets, env([
+                { name: "DATABASE_URL", value: "postgres://app:s3cr3t@db.internal:5432/app" },
+                { name: "REDIS_URL", value: "rediss://cache.internal:6379" },
+                { name: "PROXY", value: "http://user@proxy:3128" },
+            ]));
+            assert.deepStrictEqual(messages(diags), [
+                'ECS container must not put credentials in environment values: container "app" sets ["DATABASE_URL"] to a URL with a user name and password, expected the password in a secrets entry with valueFrom (Secrets Manager or SSM).',
+            ]);
+            assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+            assert.ok(!diags[0].message.includes("s3cr3t"));
+        });
+        it("ecs-task-no-plaintext-secrets rejects the common short spellings DB_PASS and SMTP_PWD, not words that merely contain them", async () => {
+            const diags = await run(ecsTaskNoPlaintextSecrets, env([{ name: "DB_PASS", value: "x" }, { name: "SMTP_PWD", value: "x" }, { name: "BYPASS_CACHE", value: "1" }, { name: "PASSENGER_APP_ENV", value: "prod" }]));
+            assert.deepStrictEqual(messages(diags), [
+                'ECS container must take secrets from "secrets", not "environment": container "app" sets ["DB_PASS","SMTP_PWD"] in environment, expected secrets entries with valueFrom (Secrets Manager or SSM).',
+            ]);
+        });
+    });
 });
