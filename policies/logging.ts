@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
 import { StackResource, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
-import { isSet, isUnknown, parseJson, show } from "./lib/props";
+import { at, firstUnknown, isSet, isUnknown, list, parseJson, show } from "./lib/props";
 import { refersTo } from "./lib/joins";
 
 /** log-01: log groups expire within known bounds, never "forever" (0 or unset). */
@@ -142,14 +142,63 @@ export const snsTlsOnly = stackPolicy({
     },
 });
 
+type Verdict = { holds: true } | { holds: false; found: string; expected: string } | { holds: "unknown"; path: string };
+
+/** Does an advanced selector record every management event (no readOnly filter, sources only excluded)? Or the path of an unknown. */
+function advancedSelectsManagement(selector: unknown, path: string): boolean | string {
+    const unknown = firstUnknown(selector, path);
+    const fields = list(isUnknown(selector) ? [] : (selector as any)?.fieldSelectors);
+    const management = fields.some((f) => f?.field === "eventCategory" && list(f.equals).includes("Management"));
+    const narrowed = fields.some((f) => f?.field !== "eventCategory" &&
+        !(f?.field === "eventSource" && ["equals", "startsWiths", "endsWiths"].every((k) => f[k] === undefined)));
+    if (management && !narrowed) return true;
+    return unknown ?? false;
+}
+
+/**
+ * Whether the trail records read and write management events (CloudTrail.1), the API calls that
+ * change or read the account. Without selectors CloudTrail records them all; selectors can leave
+ * them out (`includeManagementEvents: false`, `readWriteType: "WriteOnly"`, data-only advanced selectors).
+ */
+export function recordsManagementEvents(trail: Record<string, any>): Verdict {
+    const advanced = trail.advancedEventSelectors;
+    if (isUnknown(advanced)) return { holds: "unknown", path: "advancedEventSelectors" };
+    if (list(advanced).length > 0) {
+        const verdicts = list(advanced).map((sel, i) => advancedSelectsManagement(sel, `advancedEventSelectors[${i}]`));
+        if (verdicts.includes(true)) return { holds: true };
+        const unknown = verdicts.find((v): v is string => typeof v === "string");
+        if (unknown) return { holds: "unknown", path: unknown };
+        return { holds: false, found: 'no advancedEventSelectors entry selects eventCategory "Management" without narrowing it (readOnly, or an eventSource other than notEquals)', expected: "expected one" };
+    }
+    const basic = trail.eventSelectors;
+    if (isUnknown(basic)) return { holds: "unknown", path: "eventSelectors" };
+    if (list(basic).length === 0) return { holds: true };
+    let unknown: string | undefined;
+    for (const [i, sel] of list(basic).entries()) {
+        if (isUnknown(sel)) {
+            unknown ??= `eventSelectors[${i}]`;
+            continue;
+        }
+        const include = sel?.includeManagementEvents ?? true;
+        const readWrite = sel?.readWriteType ?? "All";
+        if (include === true && readWrite === "All") return { holds: true };
+        if ((include === true || isUnknown(include)) && (readWrite === "All" || isUnknown(readWrite))) {
+            unknown ??= isUnknown(include) ? `eventSelectors[${i}].includeManagementEvents` : `eventSelectors[${i}].readWriteType`;
+        }
+    }
+    if (unknown) return { holds: "unknown", path: unknown };
+    return { holds: false, found: `eventSelectors is ${show(basic)}`, expected: 'expected a selector with includeManagementEvents true (or unset) and readWriteType "All" (or unset)' };
+}
+
 /** ct-01: an audit trail that covers every region, cannot be silently edited, and feeds alarms. */
 export const cloudtrailConfiguration = resourcePolicy({
     name: "cloudtrail-configuration",
-    description: "CloudTrail trails must log every region, validate log files, encrypt with KMS and deliver to CloudWatch Logs.",
+    description: "CloudTrail trails must log every region's read and write management events, validate log files, encrypt with KMS and deliver to CloudWatch Logs.",
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
         "On the aws.cloudtrail.Trail set `isMultiRegionTrail: true`, `enableLogFileValidation: true`, `kmsKeyId` (a customer key ARN), " +
+        "no event selector that drops management events (or one with `includeManagementEvents: true` and `readWriteType: \"All\"`), " +
         "`cloudWatchLogsGroupArn` (`${logGroup.arn}:*`) and `cloudWatchLogsRoleArn` (a role CloudTrail can assume to write there).",
     securityHub: ["CloudTrail.1", "CloudTrail.2", "CloudTrail.4", "CloudTrail.5"],
     catalogue: ["ct-01"],
@@ -162,6 +211,9 @@ export const cloudtrailConfiguration = resourcePolicy({
             if (isUnknown(trail[flag])) report.unverifiable(flag, trail[flag], `the trail is set to ${rule}`);
             else if (trail[flag] !== true) report.violation(`CloudTrail trail must ${rule}: ${flag} is ${show(trail[flag])}, expected true.`);
         }
+        const events = recordsManagementEvents(trail);
+        if (events.holds === "unknown") report.unverifiable(events.path, at(trail, events.path), "the trail records read and write management events");
+        else if (!events.holds) report.violation(`CloudTrail trail must record read and write management events: ${events.found}, ${events.expected}.`);
         if (!isSet(trail.kmsKeyId)) report.violation("CloudTrail trail must encrypt its logs with a customer-managed KMS key: kmsKeyId is unset, expected a key ARN.");
         if (!isSet(trail.cloudWatchLogsGroupArn) || !isSet(trail.cloudWatchLogsRoleArn)) {
             report.violation(

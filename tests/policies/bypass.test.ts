@@ -5,13 +5,14 @@ import { rdsPostgresForceSsl } from "../../policies/database-stack";
 import { canonicalFields, ecsTaskLogging, ecsTaskNoPlaintextSecrets } from "../../policies/ecs";
 import { iamGithubOidcTrust, iamNoUsers, iamNoWildcardActions } from "../../policies/iam";
 import { isInternetWide } from "../../policies/lib/cidr";
+import { cloudtrailConfiguration } from "../../policies/logging";
 import { firstUnknown } from "../../policies/lib/props";
 import { privateRoutesNoInternetGateway } from "../../policies/network-tiers";
 import { sgNoPublicSensitivePorts } from "../../policies/network-sg";
 import { s3BlockPublicAccess, s3DefaultEncryption, s3NoPublicGrants, s3RequireTls } from "../../policies/storage";
 import { bucketNameIn } from "../../policies/storage-join";
 import { EvalResource } from "../../tools/offline/evaluate";
-import { UNKNOWN, UNKNOWN_ARRAY, messages, res, run, secret } from "./helpers";
+import { UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_BOOL, messages, res, run, secret } from "./helpers";
 
 /**
  * Red-team cases: programs that break a rule but once passed the pack at the mandatory level (or
@@ -339,5 +340,44 @@ describe("bypass: ECS", () => {
                 'ECS container must take secrets from "secrets", not "environment": container "app" sets ["DB_PASS","SMTP_PWD"] in environment, expected secrets entries with valueFrom (Secrets Manager or SSM).',
             ]);
         });
+    });
+});
+
+describe("bypass: CloudTrail", () => {
+    const KEY = "arn:aws:kms:eu-west-1:123456789012:key/trail";
+    const trail = (props: Record<string, unknown>) => res(aws.cloudtrail.Trail, {
+        s3BucketName: "trail-logs", isMultiRegionTrail: true, enableLogFileValidation: true, kmsKeyId: KEY,
+        cloudWatchLogsGroupArn: "arn:aws:logs:eu-west-1:123456789012:log-group:trail:*", cloudWatchLogsRoleArn: "arn:aws:iam::123456789012:role/trail", ...props,
+    }, { name: "trail" });
+    const s3Data = { type: "AWS::S3::Object", values: ["arn:aws:s3"] };
+    const must = "CloudTrail trail must record read and write management events";
+
+    it("rejects event selectors that leave management events out, or keep only writes", async () => {
+        const off = [{ includeManagementEvents: false, readWriteType: "All", dataResources: [s3Data] }];
+        const writes = [{ readWriteType: "WriteOnly" }];
+        for (const eventSelectors of [off, writes]) {
+            const diags = await run(cloudtrailConfiguration, trail({ eventSelectors }));
+            assert.deepStrictEqual(messages(diags), [`${must}: eventSelectors is ${JSON.stringify(eventSelectors)}, expected a selector with includeManagementEvents true (or unset) and readWriteType "All" (or unset).`]);
+            assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+        }
+    });
+    it("rejects advanced event selectors that select only data events, or only management writes", async () => {
+        const dataOnly = [{ name: "objects", fieldSelectors: [{ field: "eventCategory", equals: ["Data"] }, { field: "resources.type", equals: ["AWS::S3::Object"] }] }];
+        const writesOnly = [{ fieldSelectors: [{ field: "eventCategory", equals: ["Management"] }, { field: "readOnly", equals: ["false"] }] }];
+        for (const advancedEventSelectors of [dataOnly, writesOnly]) {
+            assert.deepStrictEqual(messages(await run(cloudtrailConfiguration, trail({ advancedEventSelectors }))), [
+                `${must}: no advancedEventSelectors entry selects eventCategory "Management" without narrowing it (readOnly, or an eventSource other than notEquals), expected one.`,
+            ]);
+        }
+    });
+    it("passes the default (no selectors), management plus data events, and management events minus KMS", async () => {
+        const withData = [{ includeManagementEvents: true, readWriteType: "All", dataResources: [s3Data] }];
+        const minusKms = [{ fieldSelectors: [{ field: "eventCategory", equals: ["Management"] }, { field: "eventSource", notEquals: ["kms.amazonaws.com"] }] }];
+        assert.deepStrictEqual(await run(cloudtrailConfiguration, [trail({}), trail({ eventSelectors: withData }), trail({ advancedEventSelectors: minusKms })]), []);
+    });
+    it("reports a selector unknown until apply instead of passing", async () => {
+        assert.deepStrictEqual(messages(await run(cloudtrailConfiguration, trail({ eventSelectors: [{ includeManagementEvents: UNKNOWN_BOOL }] }))), [
+            "Cannot verify during preview that the trail records read and write management events: eventSelectors[0].includeManagementEvents is (unknown until apply). Re-run the check after apply, or set the value from configuration.",
+        ]);
     });
 });
