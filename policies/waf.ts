@@ -116,6 +116,24 @@ export const wafHasRules = stackPolicy({
     },
 });
 
+/**
+ * Whether a logging filter lets any request through to the logs: no filter, a KEEP default, or a KEEP
+ * filter; "unknown" while the filter (or the part deciding it) is unknown until apply.
+ */
+export function keepsRequests(filter: unknown): boolean | "unknown" {
+    if (filter === undefined || filter === null) return true;
+    if (isUnknown(filter)) return "unknown";
+    const f = filter as Record<string, any>;
+    if (isUnknown(f.defaultBehavior)) return "unknown";
+    if (f.defaultBehavior !== "DROP") return true;
+    if (isUnknown(f.filters)) return "unknown";
+    const behaviors = list(f.filters).map((x) => (isUnknown(x) ? x : x?.behavior));
+    if (behaviors.includes("KEEP")) return true;
+    return behaviors.some(isUnknown) ? "unknown" : false;
+}
+
+const label = (r: StackResource) => `${r.type.split(":").pop()} ${show(r.name)}`;
+
 /** waf-02: without logs there is no record of what the ACL blocked or let through. */
 export const wafLogging = stackPolicy({
     name: "waf-logging",
@@ -128,10 +146,16 @@ export const wafLogging = stackPolicy({
     check: (resources, _ctx, report) => {
         const configs = resources.filter((r) => r.type === LOGGING);
         for (const acl of acls(resources)) {
-            if (configs.some((c) => refersTo(c, "resourceArn", acl))) continue;
+            const verdicts = configs.filter((c) => refersTo(c, "resourceArn", acl)).map((c) => ({ c, keeps: keepsRequests(c.props.loggingFilter) }));
+            if (verdicts.some((v) => v.keeps === true)) continue;
+            const undecided = verdicts.find((v) => v.keeps === "unknown");
+            const dropsAll = verdicts.find((v) => v.keeps === false);
             const unplaced = configs.find((c) => unresolved(c, "resourceArn"));
-            if (unplaced) report.unverifiable(unplaced, "resourceArn", `WAF web ACL ${show(acl.name)} has a logging configuration`);
-            else report.violation(acl, "WAF web ACL must log requests: no aws.wafv2.WebAclLoggingConfiguration takes its ARN as resourceArn, expected one.");
+            if (undecided) report.unverifiable(undecided.c, "loggingFilter", `WAF web ACL ${show(acl.name)} logs requests`);
+            else if (unplaced) report.unverifiable(unplaced, "resourceArn", `WAF web ACL ${show(acl.name)} has a logging configuration`);
+            else if (dropsAll) {
+                report.violation(acl, `WAF web ACL must log requests: ${label(dropsAll.c)} drops every request (loggingFilter.defaultBehavior "DROP" and no KEEP filter), expected no filter, or one that keeps at least the blocked requests.`);
+            } else report.violation(acl, "WAF web ACL must log requests: no aws.wafv2.WebAclLoggingConfiguration takes its ARN as resourceArn, expected one.");
         }
     },
 });

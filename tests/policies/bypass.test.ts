@@ -6,6 +6,7 @@ import { canonicalFields, ecsTaskLogging, ecsTaskNoPlaintextSecrets } from "../.
 import { iamGithubOidcTrust, iamNoUsers, iamNoWildcardActions } from "../../policies/iam";
 import { isInternetWide } from "../../policies/lib/cidr";
 import { cloudtrailConfiguration } from "../../policies/logging";
+import { wafLogging } from "../../policies/waf";
 import { firstUnknown } from "../../policies/lib/props";
 import { privateRoutesNoInternetGateway } from "../../policies/network-tiers";
 import { sgNoPublicSensitivePorts } from "../../policies/network-sg";
@@ -379,5 +380,29 @@ describe("bypass: CloudTrail", () => {
         assert.deepStrictEqual(messages(await run(cloudtrailConfiguration, trail({ eventSelectors: [{ includeManagementEvents: UNKNOWN_BOOL }] }))), [
             "Cannot verify during preview that the trail records read and write management events: eventSelectors[0].includeManagementEvents is (unknown until apply). Re-run the check after apply, or set the value from configuration.",
         ]);
+    });
+});
+
+describe("bypass: WAF", () => {
+    describe("waf-logging", () => {
+        const acl = res(aws.wafv2.WebAcl, { scope: "REGIONAL", defaultAction: { allow: {} } }, { name: "web" });
+        const logging = (loggingFilter: unknown) => res(aws.wafv2.WebAclLoggingConfiguration, { resourceArn: UNKNOWN, logDestinationConfigs: [UNKNOWN], loggingFilter }, { name: "web-logs", propertyDependencies: { resourceArn: [acl.urn] } });
+        const onBlock = { behavior: "KEEP", requirement: "MEETS_ANY", conditions: [{ actionCondition: { action: "BLOCK" } }] };
+        it("does not count a logging configuration whose filter drops every request", async () => {
+            const diags = await run(wafLogging, [acl, logging({ defaultBehavior: "DROP", filters: [{ ...onBlock, behavior: "DROP" }] })]);
+            assert.deepStrictEqual(messages(diags), [
+                'WAF web ACL must log requests: WebAclLoggingConfiguration "web-logs" drops every request (loggingFilter.defaultBehavior "DROP" and no KEEP filter), expected no filter, or one that keeps at least the blocked requests.',
+            ]);
+            assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+            assert.strictEqual(diags[0].urn, acl.urn);
+        });
+        it("passes a filter that keeps only blocked requests (a common cost saving)", async () => {
+            assert.deepStrictEqual(await run(wafLogging, [acl, logging({ defaultBehavior: "DROP", filters: [onBlock] })]), []);
+        });
+        it("reports a filter unknown until apply", async () => {
+            assert.deepStrictEqual(messages(await run(wafLogging, [acl, logging(UNKNOWN)])), [
+                'Cannot verify during preview that WAF web ACL "web" logs requests: loggingFilter is (unknown until apply). Re-run the check after apply, or set the value from configuration.',
+            ]);
+        });
     });
 });
