@@ -127,7 +127,7 @@ describe("DocumentDb", () => {
             });
 
             it("outputs the master user secret ARN that DocumentDB reports", async () => {
-                assert.strictEqual(await valueOf(component.masterUserSecretArn), "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!cluster-documents-cluster");
+                assert.strictEqual(await valueOf(component.masterUserSecretArn), "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!cluster-documents-cluster-AbCdEf");
             });
         });
     }

@@ -102,7 +102,7 @@ describe("Postgres", () => {
             });
 
             it("outputs the master user secret ARN that RDS reports", async () => {
-                assert.strictEqual(await valueOf(component.masterUserSecretArn), "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-postgres-instance");
+                assert.strictEqual(await valueOf(component.masterUserSecretArn), "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-postgres-instance-AbCdEf");
                 assert.strictEqual(await valueOf(component.address), "postgres-instance.abcdefgh.eu-west-1.rds.amazonaws.com");
                 assert.strictEqual(await valueOf(component.port), 5432);
                 assert.strictEqual(await valueOf(component.resourceId), "db-POSTGRES-INSTANCE");

@@ -106,7 +106,7 @@ describe("Redis", () => {
                     primaryEndpointAddress: "master.cache-replication-group.abcdef.eu-west-1.cache.amazonaws.com",
                     readerEndpointAddress: "replica.cache-replication-group.abcdef.eu-west-1.cache.amazonaws.com",
                     port: 6379,
-                    authTokenSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret/cache-auth-secret",
+                    authTokenSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:cache-auth-secret-AbCdEf",
                 });
             });
 

@@ -62,7 +62,10 @@ export function mockResourceOutputs(args: pulumi.runtime.MockResourceArgs, regio
                 address: `${name}.abcdefgh.${region}.rds.amazonaws.com`,
                 endpoint: `${name}.abcdefgh.${region}.rds.amazonaws.com:5432`,
                 port: inputs.port ?? 5432,
-                masterUserSecrets: [{ secretArn: `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:rds!db-${name}`, kmsKeyId: inputs.masterUserSecretKmsKeyId, secretStatus: "active" }],
+                // RDS creates the secret only when it manages the password.
+                masterUserSecrets: inputs.manageMasterUserPassword === true
+                    ? [{ secretArn: `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:rds!db-${name}-AbCdEf`, kmsKeyId: inputs.masterUserSecretKmsKeyId, secretStatus: "active" }]
+                    : [],
                 resourceId: `db-${name.toUpperCase()}`,
             });
             break;
@@ -77,8 +80,14 @@ export function mockResourceOutputs(args: pulumi.runtime.MockResourceArgs, regio
                 endpoint: `${name}.cluster-abcdef.${region}.docdb.amazonaws.com`,
                 readerEndpoint: `${name}.cluster-ro-abcdef.${region}.docdb.amazonaws.com`,
                 port: inputs.port ?? 27017,
-                masterUserSecrets: [{ secretArn: `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:rds!cluster-${name}`, secretStatus: "active" }],
+                masterUserSecrets: inputs.manageMasterUserPassword === true
+                    ? [{ secretArn: `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:rds!cluster-${name}-AbCdEf`, secretStatus: "active" }]
+                    : [],
             });
+            break;
+        case "aws:secretsmanager/secret:Secret":
+            // Secrets Manager appends a dash and six random characters to the name.
+            state.arn = `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:${inputs.name ?? name}-AbCdEf`;
             break;
         case "aws:cloudwatch/logGroup:LogGroup":
             state.arn = `arn:aws:logs:${region}:${MOCK_ACCOUNT_ID}:log-group:${inputs.name ?? name}`;
