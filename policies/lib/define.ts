@@ -36,7 +36,11 @@ const EXEMPTIONS_SCHEMA: ConfigProperty = {
     items: {
         type: "object",
         properties: {
-            resource: { type: "string", minLength: 1 },
+            // A pattern must name the resource: `urn:*` (or a name of only `*`) would exempt the whole stack.
+            resource: {
+                type: "string", minLength: 1, pattern: "^(?!urn:)|^urn:.*::(?!.*::).*[^*:].*$",
+                description: 'expected a logical name, or a URN pattern whose resource name (after the last "::") is more than wildcards',
+            },
             reason: { type: "string", minLength: 1 },
         },
         required: ["resource", "reason"],

@@ -12,7 +12,9 @@ import { privateRoutesNoInternetGateway } from "../../policies/network-tiers";
 import { sgNoPublicSensitivePorts } from "../../policies/network-sg";
 import { s3BlockPublicAccess, s3DefaultEncryption, s3NoPublicGrants, s3RequireTls } from "../../policies/storage";
 import { bucketNameIn } from "../../policies/storage-join";
-import { EvalResource } from "../../tools/offline/evaluate";
+import { ALL_POLICIES } from "../../policies/all";
+import { kmsKeyRotation } from "../../policies/kms";
+import { EvalResource, PolicyConfigError, resolvePolicyConfig } from "../../tools/offline/evaluate";
 import { UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_BOOL, messages, res, run, secret } from "./helpers";
 
 /**
@@ -405,4 +407,39 @@ describe("bypass: WAF", () => {
             ]);
         });
     });
+});
+
+/** The problems the pack's config validation (as the CLI's) finds in `config`, [] when it accepts it. */
+function configProblems(config: Record<string, unknown>): string[] {
+    try {
+        resolvePolicyConfig(ALL_POLICIES, config);
+        return [];
+    } catch (e) {
+        if (e instanceof PolicyConfigError) return e.problems;
+        throw e;
+    }
+}
+
+describe("bypass: policy configuration", () => {
+    describe("exemptions", () => {
+        const exempt = (resource: string) => ({ "kms-key-rotation": { exemptions: [{ resource, reason: "legacy" }] } });
+        const refused = (resource: string) =>
+            `kms-key-rotation.exemptions.0.resource = ${JSON.stringify(resource)} is not allowed: expected a logical name, or a URN pattern whose resource name (after the last "::") is more than wildcards`;
+        it("refuses a URN pattern that matches every resource (urn:*, or a name of only *)", () => {
+            for (const resource of ["urn:*", "urn:pulumi:*", "urn:pulumi:prod::baseline::aws:kms/key:Key::*", "urn:pulumi:*::*::*::**"]) {
+                assert.deepStrictEqual(configProblems(exempt(resource)), [refused(resource)]);
+            }
+        });
+        it("accepts a logical name, and a URN pattern that names the resource (wildcards elsewhere, or a name prefix)", () => {
+            for (const resource of ["legacy", "*", "urn:pulumi:*::*::aws:kms/key:Key::legacy", "urn:pulumi:prod::baseline::*::legacy-*"]) {
+                assert.deepStrictEqual(configProblems(exempt(resource)), [], resource);
+            }
+        });
+        it("pins that an accepted wildcard pattern exempts only what it names, and still reports it, as advisory", async () => {
+            const keys = [res(aws.kms.Key, { enableKeyRotation: false }, { name: "legacy-hsm" }), res(aws.kms.Key, { enableKeyRotation: false }, { name: "data" })];
+            const diags = await run(kmsKeyRotation, keys, { exemptions: [{ resource: "urn:pulumi:*::legacy-*", reason: "HSM-backed" }] });
+            assert.deepStrictEqual(diags.map((d) => [d.urn, d.enforcementLevel]), [[keys[0].urn, "advisory"], [keys[1].urn, "mandatory"]]);
+        });
+    });
+
 });

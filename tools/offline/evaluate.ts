@@ -68,7 +68,7 @@ export function resolvePolicyConfig(policies: Policies, config: PolicyPackConfig
     const byName = new Map(policies.map((p) => [p.name, p]));
     const levels = new Map<string, EnforcementLevel>();
     const properties = new Map<string, Record<string, unknown>>();
-    const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+    const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });
 
     let all: EnforcementLevel | undefined;
     if (config.all !== undefined) {
@@ -106,7 +106,7 @@ export function resolvePolicyConfig(policies: Policies, config: PolicyPackConfig
                         : undefined;
                     const detail = e.keyword === "additionalProperties"
                         ? `${where}.${(e.params as any).additionalProperty} is not a setting: allowed keys are enforcementLevel, ${Object.keys(policy.configSchema.properties).join(", ")}`
-                        : `${where} = ${JSON.stringify(value)} is not allowed: ${e.message}`;
+                        : `${where} = ${JSON.stringify(value)} is not allowed: ${patternReason(e) ?? e.message}`;
                     problems.push(detail);
                 }
             }
@@ -117,6 +117,12 @@ export function resolvePolicyConfig(policies: Policies, config: PolicyPackConfig
     }
     if (problems.length > 0) throw new PolicyConfigError(problems);
     return { all, levels, properties };
+}
+
+/** A failed `pattern` says what it wants through the property's description: the regular expression itself reads badly. */
+function patternReason(e: { keyword: string; parentSchema?: unknown }): string | undefined {
+    const description = (e.parentSchema as { description?: unknown } | undefined)?.description;
+    return e.keyword === "pattern" && typeof description === "string" ? description : undefined;
 }
 
 const isResourcePolicy = (p: AnyPolicy): p is ResourceValidationPolicy => "validateResource" in p;
