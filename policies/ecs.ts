@@ -162,12 +162,13 @@ export const ecsTaskNoPlaintextSecrets = resourcePolicy<EcsPlaintextSecretsConfi
     catalogue: ["ecs-05"],
     config: {
         secretNamePatterns: {
-            type: "array", items: { type: "string" },
+            type: "array", items: { type: "string", minLength: 1 }, minItems: 1,
             default: ["PASSWORD", "PASSWD", "PASSPHRASE", "(^|_)PASS($|_)", "(^|_)PWD($|_)", "SECRET", "TOKEN", "API_?KEY", "PRIVATE_?KEY", "ACCESS_?KEY", "SIGNING_?KEY", "CREDENTIAL"],
             description: "Regular expressions (case-insensitive) that mark an environment variable name as a secret.",
         },
         allowedNamePatterns: {
-            type: "array", items: { type: "string" }, default: ["_(ARN|NAME|PATH|FILE)$"],
+            // An empty pattern matches every name, which would allow every secret.
+            type: "array", items: { type: "string", minLength: 1 }, default: ["_(ARN|NAME|PATH|FILE)$"],
             description: "Regular expressions (case-insensitive) for names that only point at a secret (e.g. DB_SECRET_ARN) and are allowed.",
         },
     },

@@ -185,7 +185,7 @@ export const statefulProtect = stackPolicy<{ statefulTypes: string[] }>({
         "Non-production stacks set this policy to advisory or disabled in their policy config.",
     catalogue: ["prot-01"],
     config: {
-        statefulTypes: { type: "array", items: TOKEN_SCHEMA, default: STATEFUL_TYPES, description: "Type tokens of the resources that must be protected." },
+        statefulTypes: { type: "array", items: TOKEN_SCHEMA, minItems: 1, default: STATEFUL_TYPES, description: "Type tokens of the resources that must be protected." },
     },
     check: (resources, { config }, report) => {
         const types = new Set(config.statefulTypes);

@@ -124,7 +124,7 @@ export const iamNoAdminAttachments = stackPolicy<{ deniedPolicies: string[] }>({
     catalogue: ["iam-02"],
     config: {
         deniedPolicies: {
-            type: "array", items: { type: "string", minLength: 1 }, default: ["AdministratorAccess", "IAMFullAccess"],
+            type: "array", items: { type: "string", minLength: 1 }, minItems: 1, default: ["AdministratorAccess", "IAMFullAccess"],
             description: "AWS-managed policy names (matched in every partition and under any path) or exact policy ARNs that must not be attached.",
         },
     },

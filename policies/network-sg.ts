@@ -78,7 +78,7 @@ export const sgNoPublicSensitivePorts = resourcePolicy<{ sensitivePorts: number[
     securityHub: ["EC2.19"],
     catalogue: ["net-05"],
     config: {
-        sensitivePorts: { ...PORT_LIST, default: DEFAULT_SENSITIVE_PORTS, description: "Ports never open to the internet (a rule whose range or protocol `all` contains one is rejected)." },
+        sensitivePorts: { ...PORT_LIST, minItems: 1, default: DEFAULT_SENSITIVE_PORTS, description: "Ports never open to the internet (a rule whose range or protocol `all` contains one is rejected)." },
     },
     types: INGRESS_TYPES,
     check: (props, { type, config }, report) => {

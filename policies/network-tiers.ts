@@ -28,7 +28,7 @@ const WORDS = { type: "array" as const, items: { type: "string", minLength: 1 },
 const TIER_CONFIG: { [K in keyof TierConfig]: ConfigProperty } = {
     tierTagKeys: { ...WORDS, default: ["tier", "Tier", "SubnetType"], description: "Tags that name a subnet's or route table's tier, first match wins; the Name tag is read after them." },
     publicTiers: { ...WORDS, default: ["public"], description: "Tier names (case-insensitive) that face the internet." },
-    privateTiers: { ...WORDS, default: ["private", "isolated", "database", "data"], description: "Tier names (case-insensitive) that must not route to an internet gateway." },
+    privateTiers: { ...WORDS, minItems: 1, default: ["private", "isolated", "database", "data"], description: "Tier names (case-insensitive) that must not route to an internet gateway." },
 };
 
 export interface Tier {

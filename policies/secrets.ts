@@ -143,7 +143,7 @@ export const ssmSecureString = resourcePolicy<{ secretNamePatterns: string[] }>(
     catalogue: ["ssm-01"],
     config: {
         secretNamePatterns: {
-            type: "array", items: { type: "string", minLength: 1 }, default: SECRET_NAME_PATTERNS,
+            type: "array", items: { type: "string", minLength: 1 }, minItems: 1, default: SECRET_NAME_PATTERNS,
             description: "Regular expressions (case-insensitive, matched anywhere) for parameter names that hold secrets.",
         },
     },

@@ -442,4 +442,20 @@ describe("bypass: policy configuration", () => {
         });
     });
 
+    describe("settings that would switch a mandatory check off without saying so", () => {
+        const cases: [string, Record<string, unknown>, string][] = [
+            ["no sensitive ports", { "sg-no-public-sensitive-ports": { sensitivePorts: [] } }, "sg-no-public-sensitive-ports.sensitivePorts = [] is not allowed: must NOT have fewer than 1 items"],
+            ["no private tier names", { "vpc-private-routes-no-igw": { privateTiers: [] } }, "vpc-private-routes-no-igw.privateTiers = [] is not allowed: must NOT have fewer than 1 items"],
+            ["no secret name patterns (ECS)", { "ecs-task-no-plaintext-secrets": { secretNamePatterns: [] } }, "ecs-task-no-plaintext-secrets.secretNamePatterns = [] is not allowed: must NOT have fewer than 1 items"],
+            ["an empty allowed-name pattern, which matches every name", { "ecs-task-no-plaintext-secrets": { allowedNamePatterns: [""] } }, 'ecs-task-no-plaintext-secrets.allowedNamePatterns.0 = "" is not allowed: must NOT have fewer than 1 characters'],
+            ["no secret name patterns (SSM)", { "ssm-secure-string": { secretNamePatterns: [] } }, "ssm-secure-string.secretNamePatterns = [] is not allowed: must NOT have fewer than 1 items"],
+            ["no stateful types", { "stateful-protect": { statefulTypes: [] } }, "stateful-protect.statefulTypes = [] is not allowed: must NOT have fewer than 1 items"],
+            ["no denied managed policies", { "iam-no-admin-attachments": { deniedPolicies: [] } }, "iam-no-admin-attachments.deniedPolicies = [] is not allowed: must NOT have fewer than 1 items"],
+        ];
+        for (const [what, config, problem] of cases) {
+            it(`refuses ${what}: disable the policy instead, which says so`, () => {
+                assert.deepStrictEqual(configProblems(config), [problem]);
+            });
+        }
+    });
 });
