@@ -235,6 +235,13 @@ for (const s of STACKS) {
             ]);
         });
 
+        const retained = s.stack === "prod";
+        it(`every log group ${retained ? "is kept" : "goes"} when the stack is destroyed (audit evidence in prod)`, () => {
+            const groups = run.ofType("aws:cloudwatch/logGroup:LogGroup");
+            assert.ok(groups.length >= 6);
+            assert.deepStrictEqual(groups.map((g) => [g.name, g.retainOnDelete]), groups.map((g) => [g.name, retained]));
+        });
+
         it("S3: the assets bucket under the storage key with a bucket key, the log bucket under SSE-S3", () => {
             const encryption = (bucket: string) =>
                 run.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", `storage-${bucket}-encryption`).inputs;

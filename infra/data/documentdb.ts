@@ -85,7 +85,7 @@ export class DocumentDb extends pulumi.ComponentResource {
             { parent: this },
         );
         const logGroups = DOCDB_LOG_EXPORTS.map((log) =>
-            encryptedLogGroup(`${name}-log-${log}`, { name: docdbLogGroupName(clusterId, log), retentionDays: args.logs.retentionDays, kmsKeyArn: args.logsKeyArn }, this),
+            encryptedLogGroup(`${name}-log-${log}`, { name: docdbLogGroupName(clusterId, log), retentionDays: args.logs.retentionDays, kmsKeyArn: args.logsKeyArn, retainOnDelete: args.protect }, this),
         );
 
         const cluster = new aws.docdb.Cluster(

@@ -22,12 +22,17 @@ export interface EncryptedLogGroupArgs {
     retentionDays: number;
     /** KMS key the log group is encrypted with (the logs key). */
     kmsKeyArn: pulumi.Input<string>;
+    /**
+     * Keep the group (and its audit trail, until retention expires it) when the stack is destroyed:
+     * the data store's `protect` (prod), like the flow-log group.
+     */
+    retainOnDelete: boolean;
 }
 
 export function encryptedLogGroup(logicalName: string, args: EncryptedLogGroupArgs, parent: pulumi.Resource): aws.cloudwatch.LogGroup {
     return new aws.cloudwatch.LogGroup(
         logicalName,
         { name: args.name, retentionInDays: args.retentionDays, kmsKeyId: args.kmsKeyArn },
-        { parent },
+        { parent, retainOnDelete: args.retainOnDelete },
     );
 }

@@ -81,7 +81,7 @@ export class Postgres extends pulumi.ComponentResource {
         );
 
         const logGroups = POSTGRES_LOG_EXPORTS.map((log) =>
-            encryptedLogGroup(`${name}-log-${log}`, { name: rdsLogGroupName(identifier, log), retentionDays: args.logs.retentionDays, kmsKeyArn: args.logsKeyArn }, this),
+            encryptedLogGroup(`${name}-log-${log}`, { name: rdsLogGroupName(identifier, log), retentionDays: args.logs.retentionDays, kmsKeyArn: args.logsKeyArn, retainOnDelete: args.protect }, this),
         );
 
         const instance = new aws.rds.Instance(

@@ -86,7 +86,7 @@ export class Redis extends pulumi.ComponentResource {
         );
         const slowLog = encryptedLogGroup(
             `${name}-slow-log`,
-            { name: elasticacheLogGroupName(groupId, "slow-log"), retentionDays: args.logs.retentionDays, kmsKeyArn: args.logsKeyArn },
+            { name: elasticacheLogGroupName(groupId, "slow-log"), retentionDays: args.logs.retentionDays, kmsKeyArn: args.logsKeyArn, retainOnDelete: args.protect },
             this,
         );
 
