@@ -71,7 +71,7 @@ export const cloudfrontViewerTls = resourcePolicy<ViewerTlsConfig>({
     config: {
         allowedMinimumProtocolVersions: {
             type: "array", items: { type: "string", minLength: 1 }, minItems: 1,
-            description: "CloudFront security policies (minimumProtocolVersion) a distribution may use.", default: ["TLSv1.2_2021"],
+            description: "CloudFront security policies (minimumProtocolVersion) a distribution may use.", default: ["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"],
         },
     },
     types: [aws.cloudfront.Distribution],

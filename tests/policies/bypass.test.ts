@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { cloudfrontOriginHttps, cloudfrontS3OriginAccessControl } from "../../policies/cloudfront";
+import { cloudfrontOriginHttps, cloudfrontS3OriginAccessControl, cloudfrontViewerTls } from "../../policies/cloudfront";
 import { rdsPostgresForceSsl } from "../../policies/database-stack";
 import { canonicalFields, ecsTaskLogging, ecsTaskNoPlaintextSecrets } from "../../policies/ecs";
 import { iamGithubOidcTrust, iamNoUsers, iamNoWildcardActions } from "../../policies/iam";
@@ -264,6 +264,15 @@ describe("bypass: CloudFront", () => {
     /** A private ALB behind CloudFront through a VPC origin, ids and DNS name unknown on a first preview. */
     const vpcOrigin = { originId: "app", domainName: UNKNOWN, vpcOriginConfig: { vpcOriginId: UNKNOWN } };
     const distribution = (origins: object[]) => res(aws.cloudfront.Distribution, { enabled: true, origins }, { name: "cdn" });
+
+    describe("cloudfront-viewer-tls", () => {
+        it("accepts the 2025 security policies, stricter than TLSv1.2_2021, by default", async () => {
+            for (const minimumProtocolVersion of ["TLSv1.2_2025", "TLSv1.3_2025"]) {
+                const viewerCertificate = { acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/1", sslSupportMethod: "sni-only", minimumProtocolVersion };
+                assert.deepStrictEqual(await run(cloudfrontViewerTls, res(aws.cloudfront.Distribution, { viewerCertificate })), [], minimumProtocolVersion);
+            }
+        });
+    });
 
     describe("cloudfront-origin-https", () => {
         const endpoint = { arn: UNKNOWN, name: "app-alb", httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: { items: ["TLSv1.2"], quantity: 1 } };

@@ -92,14 +92,14 @@ describe("policies: cloudfront", () => {
             assert.deepStrictEqual(messages(diags), [
                 'CloudFront distribution must serve an ACM certificate: viewerCertificate.iamCertificateId is "ASCA123", expected an ACM certificate ARN in acmCertificateArn.',
                 'CloudFront distribution must serve HTTPS over SNI: viewerCertificate.sslSupportMethod is "vip", expected "sni-only".',
-                'CloudFront distribution must require a modern TLS version: viewerCertificate.minimumProtocolVersion is "TLSv1", expected one of "TLSv1.2_2021".',
+                'CloudFront distribution must require a modern TLS version: viewerCertificate.minimumProtocolVersion is "TLSv1", expected one of "TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025".',
             ]);
         });
         it("rejects a certificate field that is not an ACM ARN, and an old minimum", async () => {
             const viewerCertificate = { ...goodDist.viewerCertificate, acmCertificateArn: "abc", minimumProtocolVersion: "TLSv1.2_2019" };
             assert.deepStrictEqual(messages(await run(cloudfrontViewerTls, dist({ ...goodDist, viewerCertificate }))), [
                 'CloudFront distribution must serve an ACM certificate: viewerCertificate.acmCertificateArn is "abc", expected an ACM certificate ARN (arn:aws:acm:us-east-1:...).',
-                'CloudFront distribution must require a modern TLS version: viewerCertificate.minimumProtocolVersion is "TLSv1.2_2019", expected one of "TLSv1.2_2021".',
+                'CloudFront distribution must require a modern TLS version: viewerCertificate.minimumProtocolVersion is "TLSv1.2_2019", expected one of "TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025".',
             ]);
         });
         it("counts an unknown certificate ARN as set and reports unknown TLS settings as unverifiable", async () => {
