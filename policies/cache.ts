@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
-import { resourcePolicy, tokenOf } from "./lib/define";
+import { ResourceReporter, resourcePolicy, tokenOf } from "./lib/define";
 import { isSet, isUnknown, list, show } from "./lib/props";
 import { checkFlag } from "./database-types";
 
@@ -21,10 +21,24 @@ function standaloneRedis(cluster: Record<string, any>): boolean {
     return cluster.engine !== "memcached";
 }
 
+/**
+ * ec-01..03 on an aws.elasticache.Cluster: Redis and Valkey get encryption, AUTH and failover only in a
+ * replication group, so a standalone Redis/Valkey cluster breaks the rule by being one. Returns true
+ * when the resource is a cluster (handled here: reported, or not ours to judge), false for a group.
+ */
+function standaloneCluster(cache: Record<string, any>, type: string, report: ResourceReporter, holds: string, rule: string): boolean {
+    if (type === REPLICATION_GROUP) return false;
+    if (isSet(cache.replicationGroupId)) return true; // a member: judged on its group
+    if (isUnknown(cache.engine)) report.unverifiable("engine", cache.engine, holds);
+    else if (cache.engine !== "memcached") report.violation(`ElastiCache cluster must ${rule}.`);
+    return true;
+}
+const OUTSIDE = "a Redis or Valkey aws.elasticache.Cluster outside a replication group";
+
 /** ec-01: data on disk (snapshots, swap) is encrypted. */
 export const elasticacheEncryptionAtRest = resourcePolicy<{ requireCustomerKey: boolean }>({
     name: "elasticache-encryption-at-rest",
-    description: "ElastiCache replication groups must encrypt data at rest (with a customer-managed KMS key when configured).",
+    description: "ElastiCache replication groups must encrypt data at rest (with a customer-managed KMS key when configured); Redis and Valkey must not run as standalone clusters, which cannot.",
     severity: "medium",
     enforcementLevel: "mandatory",
     remediationSteps: "Set `atRestEncryptionEnabled: true` and `kmsKeyId` (a customer-managed aws.kms.Key ARN) on the aws.elasticache.ReplicationGroup; it cannot change in place, so the group is replaced.",
@@ -33,8 +47,9 @@ export const elasticacheEncryptionAtRest = resourcePolicy<{ requireCustomerKey: 
     config: {
         requireCustomerKey: { type: "boolean", default: false, description: "Also require `kmsKeyId`: a customer-managed key rather than the service-managed one." },
     },
-    types: [aws.elasticache.ReplicationGroup],
+    types: [aws.elasticache.ReplicationGroup, aws.elasticache.Cluster],
     check: (group, { type, config }, report) => {
+        if (standaloneCluster(group, type, report, "data is encrypted at rest", `encrypt data at rest: ${OUTSIDE} cannot, expected an aws.elasticache.ReplicationGroup with atRestEncryptionEnabled true`)) return;
         const what = labelOf(type);
         // Valkey groups are encrypted unless told otherwise; Redis OSS groups (the default engine) are not.
         const awsDefault = group.engine === "valkey";
@@ -52,7 +67,7 @@ export const elasticacheEncryptionAtRest = resourcePolicy<{ requireCustomerKey: 
 /** ec-02: TLS on every connection, and clients must authenticate (AUTH token or RBAC user group). */
 export const elasticacheTransitEncryptionAndAuth = resourcePolicy({
     name: "elasticache-transit-encryption-and-auth",
-    description: "ElastiCache replication groups must require encryption in transit and authenticate clients with an auth token or a user group.",
+    description: "ElastiCache replication groups must require encryption in transit and authenticate clients with an auth token or a user group; Redis and Valkey must not run as standalone clusters, which cannot.",
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
@@ -60,8 +75,10 @@ export const elasticacheTransitEncryptionAndAuth = resourcePolicy({
         "`userGroupIds` with an aws.elasticache.UserGroup on the aws.elasticache.ReplicationGroup.",
     securityHub: ["ElastiCache.5", "ElastiCache.6"],
     catalogue: ["ec-02"],
-    types: [aws.elasticache.ReplicationGroup],
+    types: [aws.elasticache.ReplicationGroup, aws.elasticache.Cluster],
     check: (group, { type }, report) => {
+        const rule = `encrypt data in transit and authenticate clients: ${OUTSIDE} supports neither, expected an aws.elasticache.ReplicationGroup with transitEncryptionEnabled true and an auth token or user group`;
+        if (standaloneCluster(group, type, report, "data is encrypted in transit and clients authenticate", rule)) return;
         const what = labelOf(type);
         checkFlag(group, what, { field: "transitEncryptionEnabled", expected: true, awsDefault: false, must: "encrypt data in transit", holds: "data is encrypted in transit" }, report);
         const mode = group.transitEncryptionMode;
@@ -81,14 +98,16 @@ export const elasticacheTransitEncryptionAndAuth = resourcePolicy({
 /** ec-03: a replica in another availability zone is promoted when the primary fails. */
 export const elasticacheMultiAzFailover = resourcePolicy({
     name: "elasticache-multi-az-failover",
-    description: "ElastiCache replication groups must have automatic failover and Multi-AZ enabled.",
+    description: "ElastiCache replication groups must have automatic failover and Multi-AZ enabled; Redis and Valkey must not run as standalone single-node clusters.",
     severity: "medium",
     enforcementLevel: "mandatory",
     remediationSteps: "Set `automaticFailoverEnabled: true` and `multiAzEnabled: true` with `numCacheClusters` of at least 2 on the aws.elasticache.ReplicationGroup (staging's policy config may make this advisory).",
     securityHub: ["ElastiCache.3"],
     catalogue: ["ec-03"],
-    types: [aws.elasticache.ReplicationGroup],
+    types: [aws.elasticache.ReplicationGroup, aws.elasticache.Cluster],
     check: (group, { type }, report) => {
+        const rule = `fail over automatically to another availability zone: ${OUTSIDE} is a single node, expected an aws.elasticache.ReplicationGroup with automaticFailoverEnabled and multiAzEnabled true`;
+        if (standaloneCluster(group, type, report, "the cache fails over automatically", rule)) return;
         const what = labelOf(type);
         checkFlag(group, what, { field: "automaticFailoverEnabled", expected: true, awsDefault: false, must: "fail over automatically", holds: "automatic failover is on" }, report);
         checkFlag(group, what, { field: "multiAzEnabled", expected: true, awsDefault: false, must: "be Multi-AZ", holds: "Multi-AZ is on" }, report);

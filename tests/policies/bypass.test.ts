@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
+import { elasticacheEncryptionAtRest, elasticacheMultiAzFailover, elasticacheTransitEncryptionAndAuth } from "../../policies/cache";
 import { cloudfrontOriginHttps, cloudfrontS3OriginAccessControl, cloudfrontViewerTls } from "../../policies/cloudfront";
 import { rdsPostgresForceSsl } from "../../policies/database-stack";
 import { canonicalFields, ecsTaskLogging, ecsTaskNoPlaintextSecrets } from "../../policies/ecs";
@@ -466,5 +467,25 @@ describe("bypass: policy configuration", () => {
                 assert.deepStrictEqual(configProblems(config), [problem]);
             });
         }
+    });
+});
+
+describe("bypass: ElastiCache", () => {
+    const redis = (props: Record<string, unknown> = {}) => res(aws.elasticache.Cluster, { engine: "redis", nodeType: "cache.t4g.small", numCacheNodes: 1, ...props }, { name: "cache" });
+    const outside = "a Redis or Valkey aws.elasticache.Cluster outside a replication group";
+    it("rejects Redis run as a standalone aws.elasticache.Cluster, which can neither encrypt, authenticate nor fail over", async () => {
+        assert.deepStrictEqual(messages(await run([elasticacheEncryptionAtRest, elasticacheTransitEncryptionAndAuth, elasticacheMultiAzFailover], redis())), [
+            `ElastiCache cluster must encrypt data at rest: ${outside} cannot, expected an aws.elasticache.ReplicationGroup with atRestEncryptionEnabled true.`,
+            `ElastiCache cluster must encrypt data in transit and authenticate clients: ${outside} supports neither, expected an aws.elasticache.ReplicationGroup with transitEncryptionEnabled true and an auth token or user group.`,
+            `ElastiCache cluster must fail over automatically to another availability zone: ${outside} is a single node, expected an aws.elasticache.ReplicationGroup with automaticFailoverEnabled and multiAzEnabled true.`,
+        ]);
+    });
+    it("leaves members of a replication group (checked on the group) and Memcached alone, and reports an unknown engine", async () => {
+        const policies = [elasticacheEncryptionAtRest, elasticacheTransitEncryptionAndAuth, elasticacheMultiAzFailover];
+        assert.deepStrictEqual(await run(policies, [redis({ replicationGroupId: UNKNOWN, engine: undefined }), redis({ engine: "memcached" })]), []);
+        const diags = await run(elasticacheEncryptionAtRest, redis({ engine: UNKNOWN }));
+        assert.deepStrictEqual(messages(diags), [
+            "Cannot verify during preview that data is encrypted at rest: engine is (unknown until apply). Re-run the check after apply, or set the value from configuration.",
+        ]);
     });
 });
