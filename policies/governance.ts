@@ -167,10 +167,13 @@ export const tagsRequired = stackPolicy<TagsConfig>({
     },
 });
 
-/** Resources that hold data: deleting or replacing one loses it. */
+/** Resources that hold data: deleting or replacing one loses it. Every token of a kind: a key imported or replicated is still a key. */
 export const STATEFUL_TYPES: string[] = [
-    aws.rds.Instance, aws.rds.Cluster, aws.docdb.Cluster, aws.elasticache.ReplicationGroup,
-    aws.s3.Bucket, aws.s3.BucketV2, aws.kms.Key, aws.dynamodb.Table, aws.efs.FileSystem,
+    aws.rds.Instance, aws.rds.Cluster, aws.docdb.Cluster, aws.docdb.ElasticCluster,
+    aws.elasticache.ReplicationGroup, aws.elasticache.ServerlessCache, aws.memorydb.Cluster, aws.opensearch.Domain,
+    aws.s3.Bucket, aws.s3.BucketV2, aws.s3.DirectoryBucket,
+    aws.kms.Key, aws.kms.ExternalKey, aws.kms.ReplicaKey, aws.kms.ReplicaExternalKey,
+    aws.dynamodb.Table, aws.efs.FileSystem,
 ].map(tokenOf);
 
 /** prot-01: neither `pulumi destroy` nor a replacing change can delete data in prod. */

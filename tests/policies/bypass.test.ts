@@ -14,6 +14,7 @@ import { sgNoPublicSensitivePorts } from "../../policies/network-sg";
 import { s3BlockPublicAccess, s3DefaultEncryption, s3NoPublicGrants, s3RequireTls } from "../../policies/storage";
 import { bucketNameIn } from "../../policies/storage-join";
 import { ALL_POLICIES } from "../../policies/all";
+import { statefulProtect } from "../../policies/governance";
 import { kmsKeyRotation } from "../../policies/kms";
 import { EvalResource, PolicyConfigError, resolvePolicyConfig } from "../../tools/offline/evaluate";
 import { UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_BOOL, messages, res, run, secret } from "./helpers";
@@ -487,5 +488,18 @@ describe("bypass: ElastiCache", () => {
         assert.deepStrictEqual(messages(diags), [
             "Cannot verify during preview that data is encrypted at rest: engine is (unknown until apply). Re-run the check after apply, or set the value from configuration.",
         ]);
+    });
+});
+
+describe("bypass: stateful-protect", () => {
+    it("protects keys, databases, caches and buckets under their other tokens (imported and replica keys, elastic DocumentDB, directory buckets, MemoryDB, OpenSearch, serverless caches)", async () => {
+        const types = [
+            aws.kms.ExternalKey, aws.kms.ReplicaKey, aws.kms.ReplicaExternalKey, aws.docdb.ElasticCluster, aws.s3.DirectoryBucket,
+            aws.memorydb.Cluster, aws.opensearch.Domain, aws.elasticache.ServerlessCache,
+        ];
+        const resources = types.map((t, i) => res(t, {}, { name: `data-${i}` }));
+        const diags = await run(statefulProtect, resources);
+        assert.deepStrictEqual(messages(diags), resources.map((r) => `Stateful resource ${r.type} must be protected from deletion: protect is false, expected true.`));
+        assert.ok(diags.every((d) => d.enforcementLevel === "mandatory"));
     });
 });
