@@ -129,7 +129,7 @@ export const secretsRotation = stackPolicy<RotationConfig>({
 
 /** Names that usually hold credentials; matched case-insensitively anywhere in the parameter name. */
 export const SECRET_NAME_PATTERNS = [
-    "passw(or)?d", "secret", "token", "api[-_.]?key", "private[-_.]?key", "access[-_.]?key", "signing[-_.]?key",
+    "passw(or)?d", "(^|[-_./])pass($|[-_./])", "(^|[-_./])pwd($|[-_./])", "secret", "token", "api[-_.]?key", "private[-_.]?key", "access[-_.]?key", "signing[-_.]?key",
     "credential", "conn(ection)?[-_.]?str(ing)?", "dsn",
 ];
 

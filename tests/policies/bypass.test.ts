@@ -15,6 +15,8 @@ import { s3BlockPublicAccess, s3DefaultEncryption, s3NoPublicGrants, s3RequireTl
 import { bucketNameIn } from "../../policies/storage-join";
 import { ALL_POLICIES } from "../../policies/all";
 import { statefulProtect } from "../../policies/governance";
+import { ssmSecureString } from "../../policies/secrets";
+import { albHttpRedirectsToHttps } from "../../policies/loadbalancer";
 import { kmsKeyRotation } from "../../policies/kms";
 import { EvalResource, PolicyConfigError, resolvePolicyConfig } from "../../tools/offline/evaluate";
 import { UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_BOOL, messages, res, run, secret } from "./helpers";
@@ -501,5 +503,26 @@ describe("bypass: stateful-protect", () => {
         const diags = await run(statefulProtect, resources);
         assert.deepStrictEqual(messages(diags), resources.map((r) => `Stateful resource ${r.type} must be protected from deletion: protect is false, expected true.`));
         assert.ok(diags.every((d) => d.enforcementLevel === "mandatory"));
+    });
+});
+
+describe("bypass: SSM parameters", () => {
+    it("ssm-secure-string rejects the short spellings pass and pwd as a name segment, not words that contain them", async () => {
+        const params = ["/prod/db/pass", "/prod/smtp_pwd", "/prod/bypass-cache", "/prod/passenger/count"].map((name, i) => res(aws.ssm.Parameter, { name, type: "String" }, { name: `p${i}` }));
+        assert.deepStrictEqual(messages(await run(ssmSecureString, params)), [
+            'SSM parameter must be a SecureString when its name looks secret: "/prod/db/pass" matches "(^|[-_./])pass($|[-_./])" and type is "String", expected "SecureString".',
+            'SSM parameter must be a SecureString when its name looks secret: "/prod/smtp_pwd" matches "(^|[-_./])pwd($|[-_./])" and type is "String", expected "SecureString".',
+        ]);
+    });
+});
+
+describe("bypass: load balancers (pinned)", () => {
+    it("alb-http-redirects-to-https rejects a redirect to HTTP, or to the request's own protocol", async () => {
+        for (const protocol of ["HTTP", "#{protocol}"]) {
+            const listener = res(aws.lb.Listener, { loadBalancerArn: "arn:lb", port: 80, protocol: "HTTP", defaultActions: [{ type: "redirect", redirect: { protocol, port: "443", statusCode: "HTTP_301" } }] }, { name: "http" });
+            assert.deepStrictEqual(messages(await run(albHttpRedirectsToHttps, listener)), [
+                `HTTP listener must only redirect to HTTPS: defaultActions[0].redirect.protocol is ${JSON.stringify(protocol)}, expected a single redirect action with protocol "HTTPS".`,
+            ]);
+        }
     });
 });
