@@ -1,10 +1,13 @@
 import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
 import { minimumMembers, requireWholeNumber } from "../infra/data/checks";
 import { docdbFamily, postgresFamily, redisFamily } from "../infra/data/engine-families";
 import { docdbLogGroupName, elasticacheLogGroupName, rdsLogGroupName } from "../infra/data/log-groups";
 import { masterUserSecretArn } from "../infra/data/master-secret";
-import { dataIdentifier } from "../infra/data/naming";
+import { dataIdentifier, finalSnapshotName } from "../infra/data/naming";
 import { transitEncryptionMode } from "../infra/data/redis-settings";
+import { valueOf } from "./data-fixtures";
+import { runUnderMocks } from "./harness";
 
 describe("data tier helpers", () => {
     describe("parameter group families", () => {
@@ -95,5 +98,15 @@ describe("data tier helpers", () => {
         it("keeps a replica in prod only", () => {
             assert.deepStrictEqual([minimumMembers("prod"), minimumMembers("staging")], [2, 1]);
         });
+    });
+});
+
+describe("final snapshot names", () => {
+    it("are <identifier>-final-<suffix drawn once per life of the store>, so a re-created store never collides", async () => {
+        const run = await runUnderMocks(() => ({ name: finalSnapshotName("db", "pos-prod-postgres", new pulumi.ComponentResource("test:x:Parent", "parent")) }), "prod");
+        const suffix = run.one("random:index/randomId:RandomId", "db-final-snapshot-suffix");
+        assert.deepStrictEqual(suffix.inputs, { byteLength: 4, keepers: { identifier: "pos-prod-postgres" } });
+        assert.strictEqual(run.parentName(suffix), "parent");
+        assert.strictEqual(await valueOf(run.outputs.name), "pos-prod-postgres-final-a1b2c3d4");
     });
 });

@@ -74,7 +74,7 @@ describe("DocumentDb", () => {
                 assert.strictEqual(cluster.inputs.backupRetentionPeriod, env.backupDays);
                 assert.strictEqual(cluster.inputs.preferredBackupWindow, "03:00-04:00");
                 assert.strictEqual(cluster.inputs.skipFinalSnapshot, false);
-                assert.strictEqual(cluster.inputs.finalSnapshotIdentifier, `${prefix}-docdb-final`);
+                assert.strictEqual(cluster.inputs.finalSnapshotIdentifier, `${prefix}-docdb-final-a1b2c3d4`);
                 assert.strictEqual(cluster.inputs.deletionProtection, env.deletionProtection);
             });
 
@@ -116,7 +116,7 @@ describe("DocumentDb", () => {
                 assert.strictEqual(cluster.retainOnDelete, env.protect);
                 const root = run.one("baseline:data:DocumentDb", "documents");
                 for (const r of childrenOf(run, "documents")) assert.strictEqual(r.parent, root.urn, r.name);
-                assert.strictEqual(childrenOf(run, "documents").length, 5 + instances);
+                assert.strictEqual(childrenOf(run, "documents").length, 6 + instances);
             });
 
             it("outputs the cluster's endpoints and port", async () => {

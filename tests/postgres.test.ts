@@ -73,7 +73,7 @@ describe("Postgres", () => {
                 assert.strictEqual(instance.inputs.backupWindow, "03:00-04:00");
                 assert.strictEqual(instance.inputs.maintenanceWindow, "sun:04:30-sun:05:30");
                 assert.strictEqual(instance.inputs.skipFinalSnapshot, false);
-                assert.strictEqual(instance.inputs.finalSnapshotIdentifier, `${prefix}-postgres-final`);
+                assert.strictEqual(instance.inputs.finalSnapshotIdentifier, `${prefix}-postgres-final-a1b2c3d4`);
                 assert.strictEqual(instance.inputs.copyTagsToSnapshot, true);
                 assert.strictEqual(instance.inputs.deleteAutomatedBackups, false);
             });
@@ -177,7 +177,7 @@ describe("Postgres", () => {
                 for (const r of childrenOf(run, "postgres")) assert.strictEqual(r.parent, root.urn, r.name);
                 assert.deepStrictEqual(
                     childrenOf(run, "postgres").map((r) => r.name).sort(),
-                    ["postgres-instance", "postgres-log-postgresql", "postgres-log-upgrade", "postgres-monitoring-policy", "postgres-monitoring-role", "postgres-params", "postgres-subnets"],
+                    ["postgres-final-snapshot-suffix", "postgres-instance", "postgres-log-postgresql", "postgres-log-upgrade", "postgres-monitoring-policy", "postgres-monitoring-role", "postgres-params", "postgres-subnets"],
                 );
             });
         });

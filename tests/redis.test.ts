@@ -120,7 +120,7 @@ describe("Redis", () => {
                 assert.strictEqual(group.inputs.snapshotWindow, "02:00-03:00");
                 assert.strictEqual(group.inputs.maintenanceWindow, "sun:05:30-sun:06:30");
                 assert.strictEqual(group.inputs.autoMinorVersionUpgrade, true);
-                assert.strictEqual(group.inputs.finalSnapshotIdentifier, `${prefix}-redis-final`);
+                assert.strictEqual(group.inputs.finalSnapshotIdentifier, `${prefix}-redis-final-a1b2c3d4`);
             });
 
             it("sits in its own subnet group of the isolated subnets, behind the given security group", () => {
@@ -151,7 +151,7 @@ describe("Redis", () => {
                 assert.strictEqual(group.retainOnDelete, env.protect);
                 const root = run.one("baseline:data:Redis", "cache");
                 for (const r of childrenOf(run, "cache")) assert.strictEqual(r.parent, root.urn, r.name);
-                assert.strictEqual(childrenOf(run, "cache").length, 7);
+                assert.strictEqual(childrenOf(run, "cache").length, 8);
             });
         });
     }

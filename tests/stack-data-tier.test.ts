@@ -82,7 +82,7 @@ for (const s of STACKS) {
                 deleteAutomatedBackups: false,
                 deletionProtection: s.postgres.deletionProtection,
                 skipFinalSnapshot: false,
-                finalSnapshotIdentifier: `${prefix}-postgres-final`,
+                finalSnapshotIdentifier: `${prefix}-postgres-final-a1b2c3d4`,
                 performanceInsightsEnabled: true,
                 performanceInsightsKmsKeyId: KEY("data"),
                 performanceInsightsRetentionPeriod: 7,
@@ -136,7 +136,7 @@ for (const s of STACKS) {
                 snapshotWindow: "02:00-03:00",
                 maintenanceWindow: "sun:05:30-sun:06:30",
                 autoMinorVersionUpgrade: true,
-                finalSnapshotIdentifier: `${prefix}-redis-final`,
+                finalSnapshotIdentifier: `${prefix}-redis-final-a1b2c3d4`,
                 logDeliveryConfigurations: [{ destination: `/aws/elasticache/${prefix}-redis/slow-log`, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" }],
             });
             subnetGroup("elasticache", "redis-subnets", `${prefix}-redis`);
@@ -187,7 +187,7 @@ for (const s of STACKS) {
                 preferredBackupWindow: "03:00-04:00",
                 deletionProtection: s.docdb.deletionProtection,
                 skipFinalSnapshot: false,
-                finalSnapshotIdentifier: `${prefix}-docdb-final`,
+                finalSnapshotIdentifier: `${prefix}-docdb-final-a1b2c3d4`,
                 enabledCloudwatchLogsExports: ["audit", "profiler"],
             });
             subnetGroup("docdb", "documentdb-subnets", `${prefix}-docdb`);

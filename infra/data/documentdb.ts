@@ -6,7 +6,7 @@ import { DataStoreArgs } from "./data-store-args";
 import { docdbFamily } from "./engine-families";
 import { docdbLogGroupName, encryptedLogGroup } from "./log-groups";
 import { masterUserSecretArn } from "./master-secret";
-import { dataIdentifier } from "./naming";
+import { dataIdentifier, finalSnapshotName } from "./naming";
 
 export interface DocumentDbArgs extends DataStoreArgs {
     /** `baseline:documentDb`: engine, instances, backups and deletion protection (`enabled` is the caller's business). */
@@ -112,7 +112,7 @@ export class DocumentDb extends pulumi.ComponentResource {
                 preferredMaintenanceWindow: args.maintenanceWindow,
                 deletionProtection: doc.deletionProtection,
                 skipFinalSnapshot: false,
-                finalSnapshotIdentifier: `${clusterId}-final`,
+                finalSnapshotIdentifier: finalSnapshotName(name, clusterId, this),
 
                 enabledCloudwatchLogsExports: [...DOCDB_LOG_EXPORTS],
             },

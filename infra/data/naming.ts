@@ -1,3 +1,6 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+
 /**
  * AWS identifiers of the data tier. They are fixed by `namePrefix` and a suffix, never by config
  * values, so a config change cannot rename (and so replace) a database.
@@ -18,4 +21,14 @@ export function dataIdentifier(component: string, namePrefix: string, suffix: st
         );
     }
     return id;
+}
+
+/**
+ * `<identifier>-final-<8 hex>`: the snapshot a deletion leaves behind. The suffix is drawn once per
+ * life of the data store (a RandomId replaced with it), so destroying a re-created store never collides
+ * with the snapshot of the previous one, and the name stays stable while the store lives.
+ */
+export function finalSnapshotName(logicalName: string, identifier: string, parent: pulumi.Resource): pulumi.Output<string> {
+    const suffix = new random.RandomId(`${logicalName}-final-snapshot-suffix`, { byteLength: 4, keepers: { identifier } }, { parent });
+    return pulumi.interpolate`${identifier}-final-${suffix.hex}`;
 }

@@ -6,7 +6,7 @@ import { DataStoreArgs } from "./data-store-args";
 import { postgresFamily } from "./engine-families";
 import { encryptedLogGroup, rdsLogGroupName } from "./log-groups";
 import { masterUserSecretArn } from "./master-secret";
-import { dataIdentifier } from "./naming";
+import { dataIdentifier, finalSnapshotName } from "./naming";
 import { enhancedMonitoringPolicyArn, minimumStorageCeiling, monitoringTrustPolicy, postgresParameters } from "./postgres-settings";
 
 export interface PostgresArgs extends DataStoreArgs {
@@ -121,7 +121,7 @@ export class Postgres extends pulumi.ComponentResource {
                 deleteAutomatedBackups: false,
                 deletionProtection: db.deletionProtection,
                 skipFinalSnapshot: false,
-                finalSnapshotIdentifier: `${identifier}-final`,
+                finalSnapshotIdentifier: finalSnapshotName(name, identifier, this),
 
                 performanceInsightsEnabled: true,
                 performanceInsightsKmsKeyId: args.dataKeyArn,

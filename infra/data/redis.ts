@@ -6,7 +6,7 @@ import { minimumMembers, requireWholeNumber } from "./checks";
 import { DataStoreArgs } from "./data-store-args";
 import { redisFamily } from "./engine-families";
 import { elasticacheLogGroupName, encryptedLogGroup } from "./log-groups";
-import { dataIdentifier } from "./naming";
+import { dataIdentifier, finalSnapshotName } from "./naming";
 import { transitEncryptionMode } from "./redis-settings";
 
 export interface RedisArgs extends DataStoreArgs {
@@ -119,7 +119,7 @@ export class Redis extends pulumi.ComponentResource {
                 snapshotWindow: cache.snapshotWindow,
                 maintenanceWindow: cache.maintenanceWindow,
                 autoMinorVersionUpgrade: true,
-                finalSnapshotIdentifier: `${groupId}-final`,
+                finalSnapshotIdentifier: finalSnapshotName(name, groupId, this),
 
                 logDeliveryConfigurations: [{ destination: slowLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" }],
             },

@@ -92,6 +92,9 @@ export function mockResourceOutputs(args: pulumi.runtime.MockResourceArgs, regio
         case "aws:cloudwatch/logGroup:LogGroup":
             state.arn = `arn:aws:logs:${region}:${MOCK_ACCOUNT_ID}:log-group:${inputs.name ?? name}`;
             break;
+        case "random:index/randomId:RandomId":
+            Object.assign(state, { hex: "a1b2c3d4", b64Std: "obLD1A==", dec: "2712847316" });
+            break;
         case "random:index/randomPassword:RandomPassword":
             state.result = "mock-generated-password-0123456789abcdef";
             break;
