@@ -94,10 +94,20 @@ export const sgNoPublicSensitivePorts = resourcePolicy<{ sensitivePorts: number[
     },
 });
 
+/**
+ * The ICMP path MTU discovery needs from any sender: IPv4 "fragmentation needed" (type 3 code 4) and
+ * IPv6 "packet too big" (type 2). Security groups put the ICMP type in fromPort and the code in toPort.
+ * Refusing it breaks large responses to some clients; it reaches no service.
+ */
+export function isPathMtuIcmp(r: Pick<NetRule, "protocol" | "fromPort" | "toPort">): boolean {
+    if (r.protocol === "icmp") return r.fromPort === 3 && r.toPort === 4;
+    return r.protocol === "icmpv6" && r.fromPort === 2 && (r.toPort === 0 || r.toPort === -1);
+}
+
 /** net-06: what the internet may reach is an explicit, short list (the load balancer's 80/443). */
 export const sgPublicIngressAllowList = resourcePolicy<{ allowedPorts: number[] }>({
     name: "sg-public-ingress-allowlist",
-    description: "Security groups may admit 0.0.0.0/0 or ::/0 only on allow-listed TCP/UDP ports (80 and 443 by default).",
+    description: "Security groups may admit 0.0.0.0/0 or ::/0 only on allow-listed TCP/UDP ports (80 and 443 by default), and the ICMP that path MTU discovery needs.",
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps: "Restrict the rule's source to a security group or internal CIDR, or narrow it to an allow-listed port; add a port to `allowedPorts` in the policy config only for a deliberate public service.",
@@ -112,7 +122,7 @@ export const sgPublicIngressAllowList = resourcePolicy<{ allowedPorts: number[] 
             (r) => {
                 const span = portSpan(r);
                 if (span === "unknown") return "unknown";
-                if (span === "none") return `protocol ${String(r.protocol)}`;
+                if (span === "none") return isPathMtuIcmp(r) ? undefined : `protocol ${String(r.protocol)}`;
                 return spanWithin(span, config.allowedPorts) ? undefined : "ports";
             },
             (r, world) => `${labelOf(type)} must open only allow-listed ports to the internet: ${r.at} allows ${describeTraffic(r)} from ${describePeers(world)}, expected world-open ingress only on TCP/UDP ${describePorts(config.allowedPorts, 20)}.`,

@@ -10,7 +10,7 @@ import { cloudtrailConfiguration } from "../../policies/logging";
 import { wafLogging } from "../../policies/waf";
 import { firstUnknown } from "../../policies/lib/props";
 import { privateRoutesNoInternetGateway } from "../../policies/network-tiers";
-import { sgNoPublicSensitivePorts } from "../../policies/network-sg";
+import { sgNoPublicSensitivePorts, sgPublicIngressAllowList } from "../../policies/network-sg";
 import { s3BlockPublicAccess, s3DefaultEncryption, s3NoPublicGrants, s3RequireTls } from "../../policies/storage";
 import { bucketNameIn } from "../../policies/storage-join";
 import { ALL_POLICIES } from "../../policies/all";
@@ -71,6 +71,20 @@ describe("bypass: network", () => {
         it("pins a world CIDR that arrives as a secret as rejected (the evaluator unwraps it)", async () => {
             const diags = await run(sgNoPublicSensitivePorts, group([ssh({ cidrBlocks: secret(["0.0.0.0/0"]) })]));
             assert.deepStrictEqual(messages(diags), [sensitive("ingress[0]", "tcp 22", "0.0.0.0/0", "port 22")]);
+        });
+    });
+
+    describe("sg-public-ingress-allowlist", () => {
+        it("accepts the ICMP that path MTU discovery needs from anywhere (fragmentation needed, IPv6 packet too big), and nothing more of ICMP", async () => {
+            const pmtu = group([
+                { protocol: "icmp", fromPort: 3, toPort: 4, cidrBlocks: ["0.0.0.0/0"], description: "fragmentation needed" },
+                { protocol: "58", fromPort: 2, toPort: 0, ipv6CidrBlocks: ["::/0"], description: "packet too big" },
+            ]);
+            assert.deepStrictEqual(await run(sgPublicIngressAllowList, pmtu), []);
+            const ping = res(aws.vpc.SecurityGroupIngressRule, { ipProtocol: "icmpv6", fromPort: 128, toPort: 0, cidrIpv6: "::/0", securityGroupId: "sg-1" });
+            assert.deepStrictEqual(messages(await run(sgPublicIngressAllowList, ping)), [
+                "Security group ingress rule must open only allow-listed ports to the internet: the rule allows icmpv6 from ::/0, expected world-open ingress only on TCP/UDP 80, 443.",
+            ]);
         });
     });
 
