@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
 import { resourcePolicy } from "./lib/define";
-import { isUnknown, parseJson, show } from "./lib/props";
+import { isSet, isUnknown, parseJson, show } from "./lib/props";
 
 /** kms-01: keys rotate their material every year. */
 export const kmsKeyRotation = resourcePolicy({
@@ -16,6 +16,7 @@ export const kmsKeyRotation = resourcePolicy({
     check: (key, _ctx, report) => {
         const spec = key.customerMasterKeySpec ?? key.keySpec ?? "SYMMETRIC_DEFAULT";
         if (spec !== "SYMMETRIC_DEFAULT" && !isUnknown(spec)) return; // AWS only rotates symmetric keys
+        if (isSet(key.customKeyStoreId)) return; // nor keys in a custom key store (CloudHSM or external): their material lives outside KMS
         if (isUnknown(key.enableKeyRotation)) report.unverifiable("enableKeyRotation", key.enableKeyRotation, "key rotation is on");
         else if (key.enableKeyRotation !== true) {
             report.violation(`KMS key must rotate automatically: enableKeyRotation is ${show(key.enableKeyRotation)}, expected true.`);

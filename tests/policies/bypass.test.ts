@@ -540,3 +540,14 @@ describe("bypass: load balancers (pinned)", () => {
         }
     });
 });
+
+describe("bypass: KMS", () => {
+    it("kms-key-rotation does not demand rotation of a key in a custom key store (CloudHSM or external), which AWS cannot rotate", async () => {
+        assert.deepStrictEqual(await run(kmsKeyRotation, res(aws.kms.Key, { customKeyStoreId: "cks-1234567890abcdef0", enableKeyRotation: false })), []);
+        assert.deepStrictEqual(await run(kmsKeyRotation, res(aws.kms.Key, { customKeyStoreId: UNKNOWN, enableKeyRotation: false })), []);
+    });
+    it("pins a symmetric key in the default key store without rotation as rejected", async () => {
+        const diags = await run(kmsKeyRotation, res(aws.kms.Key, { customKeyStoreId: "", enableKeyRotation: false }));
+        assert.deepStrictEqual(messages(diags), ["KMS key must rotate automatically: enableKeyRotation is false, expected true."]);
+    });
+});
