@@ -162,7 +162,14 @@ export const albListenerTls = resourcePolicy<{ allowedSslPolicies: string[] }>({
         allowedSslPolicies: {
             type: "array", items: { type: "string", minLength: 1 }, minItems: 1,
             description: "ELB security policies a listener may use.",
-            default: ["ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-TLS13-1-2-Res-2021-06", "ELBSecurityPolicy-FS-1-2-Res-2020-10"],
+            // The TLS 1.2+/1.3 policies, their FIPS twins, and their post-quantum (PQ) successors, which AWS now recommends
+            // (Res-PQ-2025-09 is the console's default); the Ext variants, which add older ciphers, are left out.
+            default: [
+                "ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-TLS13-1-2-Res-2021-06", "ELBSecurityPolicy-FS-1-2-Res-2020-10",
+                "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04", "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04", "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+                "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+                "ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
+            ],
         },
     },
     types: LISTENERS,

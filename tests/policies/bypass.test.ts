@@ -16,7 +16,7 @@ import { bucketNameIn } from "../../policies/storage-join";
 import { ALL_POLICIES } from "../../policies/all";
 import { statefulProtect } from "../../policies/governance";
 import { ssmSecureString } from "../../policies/secrets";
-import { albHttpRedirectsToHttps } from "../../policies/loadbalancer";
+import { albHttpRedirectsToHttps, albListenerTls } from "../../policies/loadbalancer";
 import { kmsKeyRotation } from "../../policies/kms";
 import { EvalResource, PolicyConfigError, resolvePolicyConfig } from "../../tools/offline/evaluate";
 import { UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_BOOL, messages, res, run, secret } from "./helpers";
@@ -530,7 +530,14 @@ describe("bypass: SSM parameters", () => {
     });
 });
 
-describe("bypass: load balancers (pinned)", () => {
+describe("bypass: load balancers", () => {
+    it("alb-listener-tls accepts the post-quantum and FIPS successors of the allowed policies, which AWS recommends (Res-PQ-2025-09 is the console default)", async () => {
+        for (const sslPolicy of ["ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04"]) {
+            const listener = res(aws.lb.Listener, { loadBalancerArn: "arn:lb", port: 443, protocol: "HTTPS", sslPolicy, certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/1" });
+            assert.deepStrictEqual(await run(albListenerTls, listener), [], sslPolicy);
+        }
+    });
+
     it("alb-http-redirects-to-https rejects a redirect to HTTP, or to the request's own protocol", async () => {
         for (const protocol of ["HTTP", "#{protocol}"]) {
             const listener = res(aws.lb.Listener, { loadBalancerArn: "arn:lb", port: 80, protocol: "HTTP", defaultActions: [{ type: "redirect", redirect: { protocol, port: "443", statusCode: "HTTP_301" } }] }, { name: "http" });

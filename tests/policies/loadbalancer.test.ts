@@ -172,7 +172,7 @@ describe("policies: load balancers", () => {
                     const iamCert = "arn:aws:iam::123456789012:server-certificate/legacy";
                     const diags = await run(albListenerTls, res(Listener, { ...httpsListener, sslPolicy: undefined, certificateArn: iamCert }));
                     assert.deepStrictEqual(messages(diags), [
-                        "HTTPS listener must use an allow-listed TLS policy: sslPolicy is (unset) (the provider's default is ELBSecurityPolicy-2016-08, which accepts TLS 1.0), expected one of ELBSecurityPolicy-TLS13-1-2-2021-06, ELBSecurityPolicy-TLS13-1-3-2021-06, ELBSecurityPolicy-TLS13-1-2-Res-2021-06, ELBSecurityPolicy-FS-1-2-Res-2020-10.",
+                        "HTTPS listener must use an allow-listed TLS policy: sslPolicy is (unset) (the provider's default is ELBSecurityPolicy-2016-08, which accepts TLS 1.0), expected one of ELBSecurityPolicy-TLS13-1-2-2021-06, ELBSecurityPolicy-TLS13-1-3-2021-06, ELBSecurityPolicy-TLS13-1-2-Res-2021-06, ELBSecurityPolicy-FS-1-2-Res-2020-10, ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04, ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04, ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04, ELBSecurityPolicy-TLS13-1-2-PQ-2025-09, ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09, ELBSecurityPolicy-TLS13-1-3-PQ-2025-09, ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09, ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09, ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09.",
                         `HTTPS listener must use an ACM certificate: certificateArn is "${iamCert}", expected an ACM certificate ARN (arn:aws:acm:...).`,
                     ]);
                     assert.strictEqual(diags[0].enforcementLevel, "mandatory");
@@ -180,7 +180,7 @@ describe("policies: load balancers", () => {
                 it("rejects an old policy on a TLS (network) listener and a missing certificate", async () => {
                     const diags = await run(albListenerTls, res(Listener, { protocol: "TLS", sslPolicy: "ELBSecurityPolicy-2016-08", defaultActions: [] }));
                     assert.deepStrictEqual(messages(diags), [
-                        'TLS listener must use an allow-listed TLS policy: sslPolicy is "ELBSecurityPolicy-2016-08", expected one of ELBSecurityPolicy-TLS13-1-2-2021-06, ELBSecurityPolicy-TLS13-1-3-2021-06, ELBSecurityPolicy-TLS13-1-2-Res-2021-06, ELBSecurityPolicy-FS-1-2-Res-2020-10.',
+                        'TLS listener must use an allow-listed TLS policy: sslPolicy is "ELBSecurityPolicy-2016-08", expected one of ELBSecurityPolicy-TLS13-1-2-2021-06, ELBSecurityPolicy-TLS13-1-3-2021-06, ELBSecurityPolicy-TLS13-1-2-Res-2021-06, ELBSecurityPolicy-FS-1-2-Res-2020-10, ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04, ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04, ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04, ELBSecurityPolicy-TLS13-1-2-PQ-2025-09, ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09, ELBSecurityPolicy-TLS13-1-3-PQ-2025-09, ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09, ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09, ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09.',
                         "TLS listener must use an ACM certificate: certificateArn is (unset), expected an ACM certificate ARN (arn:aws:acm:...).",
                     ]);
                 });
