@@ -189,7 +189,12 @@ export const cloudfrontWaf = resourcePolicy({
     catalogue: ["cf-05"],
     types: [aws.cloudfront.Distribution],
     check: (dist, _ctx, report) => {
-        if (!isSet(dist.webAclId)) report.violation(`CloudFront distribution must have a WAF web ACL: webAclId is ${show(dist.webAclId)}, expected a WAFv2 web ACL ARN.`);
+        const id = dist.webAclId;
+        if (!isSet(id)) report.violation(`CloudFront distribution must have a WAF web ACL: webAclId is ${show(id)}, expected a WAFv2 web ACL ARN.`);
+        // A WAF Classic id (no ARN): its rules are out of reach of waf-has-rules and waf-managed-rules.
+        else if (!isUnknown(id) && !/^arn:aws[a-z-]*:wafv2:/.test(String(id))) {
+            report.violation(`CloudFront distribution must have a WAF web ACL: webAclId is ${show(id)}, not a WAFv2 web ACL ARN, expected a WAFv2 web ACL ARN (arn:aws:wafv2:us-east-1:...:global/webacl/...).`);
+        }
     },
 });
 

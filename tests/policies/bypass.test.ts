@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
 import { elasticacheEncryptionAtRest, elasticacheMultiAzFailover, elasticacheTransitEncryptionAndAuth } from "../../policies/cache";
-import { cloudfrontOriginHttps, cloudfrontS3OriginAccessControl, cloudfrontViewerTls } from "../../policies/cloudfront";
+import { cloudfrontOriginHttps, cloudfrontS3OriginAccessControl, cloudfrontViewerTls, cloudfrontWaf } from "../../policies/cloudfront";
 import { rdsPostgresForceSsl } from "../../policies/database-stack";
 import { canonicalFields, ecsTaskLogging, ecsTaskNoPlaintextSecrets } from "../../policies/ecs";
 import { iamGithubOidcTrust, iamNoUsers, iamNoWildcardActions } from "../../policies/iam";
@@ -288,6 +288,22 @@ describe("bypass: CloudFront", () => {
             for (const minimumProtocolVersion of ["TLSv1.2_2025", "TLSv1.3_2025"]) {
                 const viewerCertificate = { acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/1", sslSupportMethod: "sni-only", minimumProtocolVersion };
                 assert.deepStrictEqual(await run(cloudfrontViewerTls, res(aws.cloudfront.Distribution, { viewerCertificate })), [], minimumProtocolVersion);
+            }
+        });
+    });
+
+    describe("cloudfront-waf", () => {
+        it("rejects a WAF Classic web ACL id, whose rules no WAF policy of the pack can read (WAF Classic is past its end of support)", async () => {
+            const webAclId = "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111";
+            const diags = await run(cloudfrontWaf, res(aws.cloudfront.Distribution, { webAclId }));
+            assert.deepStrictEqual(messages(diags), [
+                `CloudFront distribution must have a WAF web ACL: webAclId is "${webAclId}", not a WAFv2 web ACL ARN, expected a WAFv2 web ACL ARN (arn:aws:wafv2:us-east-1:...:global/webacl/...).`,
+            ]);
+            assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+        });
+        it("passes a WAFv2 ARN, known or unknown until apply", async () => {
+            for (const webAclId of ["arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/1234", UNKNOWN]) {
+                assert.deepStrictEqual(await run(cloudfrontWaf, res(aws.cloudfront.Distribution, { webAclId })), []);
             }
         });
     });
