@@ -75,10 +75,12 @@ export const vpcDefaultSecurityGroupManaged = stackPolicy({
 
 const NAT_RANK: Record<string, number> = { None: 0, Single: 1, OnePerAz: 2 };
 
-/** NAT strategy awsx will use: as given, else one per AZ when the VPC has private and public subnets. */
+/** NAT strategy awsx will use: as given, else one per AZ when the VPC has private and public subnets; unknown while either is. */
 export function effectiveNatStrategy(vpc: Record<string, any>): unknown {
+    if (isUnknown(vpc.natGateways)) return vpc.natGateways;
     const given = vpc.natGateways?.strategy;
     if (given !== undefined) return given;
+    if (isUnknown(vpc.subnetSpecs)) return vpc.subnetSpecs;
     const types: unknown[] = Array.isArray(vpc.subnetSpecs) ? vpc.subnetSpecs.map((s: any) => s?.type) : ["Public", "Private"];
     return types.includes("Public") && types.includes("Private") ? "OnePerAz" : "None";
 }
@@ -119,7 +121,11 @@ export const vpcMultiAzNat = resourcePolicy<{ minimumAvailabilityZones: number; 
 
         if (!hasPrivateSubnets(vpc)) return;
         const strategy = effectiveNatStrategy(vpc);
-        if (isUnknown(strategy)) report.unverifiable("natGateways.strategy", strategy, `private subnets have a ${config.natStrategy} NAT strategy`);
+        if (isUnknown(strategy)) {
+            // Which input is unknown: the whole natGateways, its strategy, or (strategy unset) the subnet specs awsx's default reads.
+            const path = isUnknown(vpc.natGateways) ? "natGateways" : vpc.natGateways?.strategy === undefined ? "subnetSpecs" : "natGateways.strategy";
+            report.unverifiable(path, strategy, `private subnets have a ${config.natStrategy} NAT strategy`);
+        }
         else if ((NAT_RANK[strategy as string] ?? -1) < NAT_RANK[config.natStrategy]) {
             const found = vpc.natGateways?.strategy === undefined ? `is unset, so awsx uses ${show(strategy)}` : `is ${show(strategy)}`;
             report.violation(`VPC must give private subnets ${config.natStrategy === "OnePerAz" ? "one NAT gateway per availability zone" : `NAT strategy ${config.natStrategy}`}: natGateways.strategy ${found}, expected ${show(config.natStrategy)}.`);

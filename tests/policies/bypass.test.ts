@@ -10,6 +10,7 @@ import { cloudtrailConfiguration } from "../../policies/logging";
 import { wafLogging } from "../../policies/waf";
 import { firstUnknown } from "../../policies/lib/props";
 import { privateRoutesNoInternetGateway } from "../../policies/network-tiers";
+import { vpcMultiAzNat } from "../../policies/network-vpc";
 import { sgNoPublicSensitivePorts, sgPublicIngressAllowList } from "../../policies/network-sg";
 import { s3BlockPublicAccess, s3DefaultEncryption, s3NoPublicGrants, s3RequireTls } from "../../policies/storage";
 import { bucketNameIn } from "../../policies/storage-join";
@@ -85,6 +86,16 @@ describe("bypass: network", () => {
             assert.deepStrictEqual(messages(await run(sgPublicIngressAllowList, ping)), [
                 "Security group ingress rule must open only allow-listed ports to the internet: the rule allows icmpv6 from ::/0, expected world-open ingress only on TCP/UDP 80, 443.",
             ]);
+        });
+    });
+
+    describe("vpc-multi-az-nat", () => {
+        const vpc = (props: Record<string, unknown>) => res("awsx:ec2:Vpc", { cidrBlock: "10.0.0.0/16", numberOfAvailabilityZones: 3, ...props }, { name: "vpc" });
+        const cannot = (path: string) =>
+            `Cannot verify during preview that private subnets have a OnePerAz NAT strategy: ${path} is (unknown until apply). Re-run the check after apply, or set the value from configuration.`;
+        it("reports a natGateways object, or subnet specs deciding awsx's default, unknown until apply instead of assuming one NAT gateway per AZ", async () => {
+            assert.deepStrictEqual(messages(await run(vpcMultiAzNat, vpc({ natGateways: UNKNOWN }))), [cannot("natGateways")]);
+            assert.deepStrictEqual(messages(await run(vpcMultiAzNat, vpc({ subnetSpecs: UNKNOWN_ARRAY }))), [cannot("subnetSpecs")]);
         });
     });
 
