@@ -107,16 +107,18 @@ export function onlyInsecureTransport(condition: unknown): boolean {
         /^bool(ifexists)?$/i.test(operator) && key.toLowerCase() === "aws:securetransport" && values(v).length > 0 && values(v).every((x) => String(x).toLowerCase() === "false"));
 }
 
-/** A Deny of every S3 action to everyone when, and whenever, `aws:SecureTransport` is false. */
-export function isTlsDeny(s: any, bucketName: string | undefined): boolean {
+/** A Deny of every S3 action to everyone when, and whenever, `aws:SecureTransport` is false (on whatever resources). */
+function isTlsDeny(s: any): boolean {
     if (s?.Effect !== "Deny" || !isPublicPrincipal(s.Principal)) return false;
     // IAM action names are case-insensitive: "S3:*" denies as much as "s3:*".
     if (!values(s.Action).some((a) => typeof a === "string" && ["s3:*", "*"].includes(a.toLowerCase()))) return false;
-    return onlyInsecureTransport(s.Condition) && coversBucketAndObjects(s.Resource, bucketName);
+    return onlyInsecureTransport(s.Condition);
 }
 
+/** The document denies plain HTTP on the bucket and its objects, in one statement or split across several. */
 export function deniesInsecureTransport(doc: any, bucketName: string | undefined): boolean {
-    return statementsOf(doc).some((s) => isTlsDeny(s, bucketName));
+    const denies = statementsOf(doc).filter(isTlsDeny);
+    return coversBucketAndObjects(denies.flatMap((s) => values(s.Resource)), bucketName);
 }
 
 /**

@@ -160,6 +160,13 @@ describe("bypass: S3", () => {
             ]);
             assert.strictEqual(diags[0].enforcementLevel, "advisory");
         });
+        it("accepts the TLS deny split in two statements, one for the bucket and one for its objects", async () => {
+            const b = bucket();
+            const policy = doc(tlsDeny("data-bkt", { Sid: "Bucket", Resource: bucketArn("data-bkt") }), tlsDeny("data-bkt", { Sid: "Objects", Resource: `${bucketArn("data-bkt")}/*` }));
+            assert.deepStrictEqual(await run(s3RequireTls, [b, settingOf(aws.s3.BucketPolicy, b, { policy })]), []);
+            const objectsOnly = doc(tlsDeny("data-bkt", { Resource: `${bucketArn("data-bkt")}/*` }));
+            assert.strictEqual((await run(s3RequireTls, [b, settingOf(aws.s3.BucketPolicy, b, { policy: objectsOnly })])).length, 1);
+        });
         it("pins a deny of plain HTTP on s3:GetObject only as rejected", async () => {
             const b = bucket();
             assert.deepStrictEqual(messages(await run(s3RequireTls, [b, settingOf(aws.s3.BucketPolicy, b, { policy: doc(tlsDeny("data-bkt", { Action: "s3:GetObject" })) })])), [noTls]);
