@@ -42,9 +42,20 @@ export function registryCoverage(config: Record<string, any>, repositoryName: un
 }
 
 /**
+ * Whether a registry scanning configuration replaces the repositories' own scanOnPush: ENHANCED always
+ * (unmatched repositories are not scanned), BASIC once it has rules (unmatched ones become manual).
+ * A BASIC configuration without rules is the registry default, which leaves the repository setting in force.
+ */
+export function replacesRepositorySetting(config: Record<string, any>): boolean | "unknown" {
+    if (isUnknown(config.scanType) || isUnknown(config.rules)) return "unknown";
+    return config.scanType === "ENHANCED" || list(config.rules).length > 0;
+}
+
+/**
  * ecr-01: images are scanned for known vulnerabilities as they arrive. A registry-level scanning
  * configuration (aws.ecr.RegistryScanningConfiguration) overrides the repository setting, so a rule
- * of it that scans on push and matches the repository also satisfies this policy: hence a stack policy.
+ * of it that scans on push and matches the repository also satisfies this policy, and the repository
+ * setting alone no longer does: hence a stack policy.
  */
 export const ecrScanOnPush = stackPolicy({
     name: "ecr-scan-on-push",
@@ -56,12 +67,22 @@ export const ecrScanOnPush = stackPolicy({
     catalogue: ["ecr-01"],
     check: (resources, _ctx, report) => {
         const registryConfigs = resources.filter((r) => r.type === REGISTRY_SCANNING);
+        const replacing = registryConfigs.filter((c) => replacesRepositorySetting(c.props) === true);
+        const undecided = registryConfigs.find((c) => replacesRepositorySetting(c.props) === "unknown");
         for (const repo of resources.filter((r) => r.type === REPOSITORY)) {
             const scanOnPush = at(repo.props, "imageScanningConfiguration.scanOnPush");
-            if (scanOnPush === true) continue;
+            if (scanOnPush === true && replacing.length === 0 && !undecided) continue;
             const coverage = registryConfigs.map((c) => registryCoverage(c.props, repo.props.name));
             if (coverage.includes("yes")) continue;
-            if (isUnknown(scanOnPush)) report.unverifiable(repo, "imageScanningConfiguration.scanOnPush", "images are scanned on push");
+            if (scanOnPush === true) {
+                const c = replacing[0];
+                if (coverage.includes("unknown")) report.unverifiable(repo, "imageScanningConfiguration.scanOnPush", "a registry scanning rule (with values unknown until apply) scans the repository on push");
+                else if (!c) report.unverifiable(undecided!, "rules", `the registry scanning configuration leaves repository ${show(repo.name)}'s own scanOnPush in force`);
+                else {
+                    const what = c.props.scanType === "ENHANCED" ? "ENHANCED" : "BASIC with rules";
+                    report.violation(repo, `ECR repository must scan images on push: the registry scanning configuration ${show(c.name)} (${what}) replaces its scanOnPush true and no rule of it scans the repository on push, expected a SCAN_ON_PUSH or CONTINUOUS_SCAN rule whose filter matches it.`);
+                }
+            } else if (isUnknown(scanOnPush)) report.unverifiable(repo, "imageScanningConfiguration.scanOnPush", "images are scanned on push");
             else if (coverage.includes("unknown")) report.unverifiable(repo, "imageScanningConfiguration.scanOnPush", "a registry scanning rule (with values unknown until apply) scans the repository on push");
             else {
                 report.violation(repo, `ECR repository must scan images on push: imageScanningConfiguration.scanOnPush is ${show(scanOnPush)} and no registry scanning rule covers it, expected scanOnPush true or a SCAN_ON_PUSH/CONTINUOUS_SCAN registry rule matching the repository.`);

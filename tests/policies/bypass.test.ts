@@ -4,6 +4,7 @@ import { elasticacheEncryptionAtRest, elasticacheMultiAzFailover, elasticacheTra
 import { cloudfrontOriginHttps, cloudfrontS3OriginAccessControl, cloudfrontViewerTls, cloudfrontWaf } from "../../policies/cloudfront";
 import { rdsPostgresForceSsl } from "../../policies/database-stack";
 import { canonicalFields, ecsTaskLogging, ecsTaskNoPlaintextSecrets } from "../../policies/ecs";
+import { ecrScanOnPush, wildcardMatches } from "../../policies/ecr";
 import { iamGithubOidcTrust, iamNoUsers, iamNoWildcardActions } from "../../policies/iam";
 import { isInternetWide } from "../../policies/lib/cidr";
 import { cloudtrailConfiguration } from "../../policies/logging";
@@ -590,5 +591,28 @@ describe("bypass: KMS", () => {
     it("pins a symmetric key in the default key store without rotation as rejected", async () => {
         const diags = await run(kmsKeyRotation, res(aws.kms.Key, { customKeyStoreId: "", enableKeyRotation: false }));
         assert.deepStrictEqual(messages(diags), ["KMS key must rotate automatically: enableKeyRotation is false, expected true."]);
+    });
+});
+
+describe("bypass: ECR", () => {
+    const repo = (name: string, scanOnPush: boolean) => res(aws.ecr.Repository, { name, imageScanningConfiguration: { scanOnPush } }, { name: `${name}-repo` });
+    const registry = (scanType: string, rules: object[]) => res(aws.ecr.RegistryScanningConfiguration, { scanType, rules }, { name: "registry-scanning" });
+    const billingOnly = [{ scanFrequency: "SCAN_ON_PUSH", repositoryFilters: [{ filter: "billing-*", filterType: "WILDCARD" }] }];
+    it("does not count a repository's own scanOnPush once a registry configuration with rules replaces it (ENHANCED, or BASIC with rules) and leaves the repository out", async () => {
+        for (const [scanType, what] of [["ENHANCED", "ENHANCED"], ["BASIC", "BASIC with rules"]]) {
+            const diags = await run(ecrScanOnPush, [repo("shop", true), registry(scanType, billingOnly)]);
+            assert.deepStrictEqual(messages(diags), [
+                `ECR repository must scan images on push: the registry scanning configuration "registry-scanning" (${what}) replaces its scanOnPush true and no rule of it scans the repository on push, expected a SCAN_ON_PUSH or CONTINUOUS_SCAN rule whose filter matches it.`,
+            ]);
+            assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+        }
+    });
+    it("still counts the repository setting under a BASIC configuration without rules (the registry default)", async () => {
+        assert.deepStrictEqual(await run(ecrScanOnPush, [repo("shop", true), registry("BASIC", [])]), []);
+    });
+    it("matches a filter without a wildcard anywhere in the name, as ECR does (\"shop\" covers \"my-shop-api\")", async () => {
+        assert.strictEqual(wildcardMatches("shop", "my-shop-api"), true);
+        const rule = [{ scanFrequency: "SCAN_ON_PUSH", repositoryFilters: [{ filter: "shop", filterType: "WILDCARD" }] }];
+        assert.deepStrictEqual(await run(ecrScanOnPush, [repo("my-shop-api", false), registry("ENHANCED", rule)]), []);
     });
 });
