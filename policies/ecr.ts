@@ -8,8 +8,9 @@ const REPOSITORY = tokenOf(aws.ecr.Repository);
 const REGISTRY_SCANNING = tokenOf(aws.ecr.RegistryScanningConfiguration);
 const LIFECYCLE_POLICY = tokenOf(aws.ecr.LifecyclePolicy);
 
-/** ECR `WILDCARD` filters: `*` matches any run of characters, everything else literally. */
+/** ECR `WILDCARD` filters: `*` matches any run of characters; a filter without one matches names that contain it. */
 export function wildcardMatches(filter: string, value: string): boolean {
+    if (!filter.includes("*")) return value.includes(filter);
     const re = filter.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*");
     return new RegExp(`^${re}$`).test(value);
 }
