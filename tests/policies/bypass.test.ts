@@ -182,6 +182,16 @@ describe("bypass: S3", () => {
             assert.deepStrictEqual(messages(diags), [notPublic('"Ip" allows principal "*"')]);
             assert.strictEqual(diags[0].enforcementLevel, "mandatory");
         });
+        it("pins every spelling of the public principal as rejected: \"*\", {AWS: \"*\"}, {AWS: [..., \"*\"]}, {CanonicalUser: \"*\"}, NotPrincipal", async () => {
+            const b = bucket();
+            const read = { Effect: "Allow", Action: "s3:GetObject", Resource: `${bucketArn("data-bkt")}/*` };
+            const spellings = [{ Principal: "*" }, { Principal: { AWS: "*" } }, { Principal: { AWS: ["arn:aws:iam::123456789012:root", "*"] } }, { Principal: { CanonicalUser: "*" } }, { NotPrincipal: { AWS: "arn:aws:iam::123456789012:root" } }];
+            for (const who of spellings) {
+                const policy = doc(tlsDeny("data-bkt"), { ...read, ...who });
+                const diags = await run(s3NoPublicGrants, [b, ownership(b), settingOf(aws.s3.BucketPolicy, b, { policy: secret(policy) })]);
+                assert.deepStrictEqual(diags.map((d) => d.enforcementLevel), ["mandatory"], JSON.stringify(who));
+            }
+        });
         it("firstUnknown finds the first unknown value inside lists and objects, by path", () => {
             assert.strictEqual(firstUnknown({ a: [1, { b: UNKNOWN }], c: UNKNOWN }, "doc"), "doc.a[1].b");
             assert.strictEqual(firstUnknown(UNKNOWN, "doc"), "doc");
