@@ -3,6 +3,7 @@ import { Policies } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
 import { at, isUnknown, list, show } from "./lib/props";
 import { refersTo, unresolved } from "./lib/joins";
+import { openToAnyone } from "./lib/iam-documents";
 
 const REPOSITORY = tokenOf(aws.ecr.Repository);
 const REGISTRY_SCANNING = tokenOf(aws.ecr.RegistryScanningConfiguration);
@@ -137,4 +138,21 @@ export const ecrLifecyclePolicy = stackPolicy({
     },
 });
 
-export const ecrPolicies: Policies = [ecrScanOnPush, ecrImmutableTags, ecrLifecyclePolicy];
+/** Beyond the catalogue: a repository policy open to "*" lets any AWS account pull (or push) images. */
+export const ecrRepositoryNotPublic = resourcePolicy({
+    name: "ecr-repository-not-public",
+    description: "ECR repository policies must not grant the \"*\" principal without a condition confining the caller to known accounts or the organization.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Name the accounts or roles that pull in the aws.ecr.RepositoryPolicy's `policy`, or add `Condition: { StringEquals: { \"aws:PrincipalOrgID\": \"o-...\" } }`.",
+    catalogue: [],
+    types: [aws.ecr.RepositoryPolicy],
+    check: (p, _ctx, report) => {
+        for (const f of openToAnyone(p.policy, "policy")) {
+            if ("violation" in f) report.violation(`ECR repository policy must not be open to every AWS account: policy ${f.violation} allows the "*" principal without a condition confining the caller, expected named principals or an aws:PrincipalOrgID/aws:PrincipalAccount condition.`);
+            else report.unverifiable(f.unknown, f.value, "the repository is not open to every AWS account");
+        }
+    },
+});
+
+export const ecrPolicies: Policies = [ecrScanOnPush, ecrImmutableTags, ecrLifecyclePolicy, ecrRepositoryNotPublic];

@@ -2,14 +2,13 @@ import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
 import { StackResource, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
 import { at, isSet, isUnknown, show } from "./lib/props";
-import { actionCovers, awsManagedPolicyName, conditionValues, isAllActions, parseDocument, serviceWideAction, statementName, values } from "./lib/iam-documents";
+import { Finding, actionCovers, awsManagedPolicyName, conditionValues, isAllActions, openToAnyone, parseDocument, serviceWideAction, statementName, values } from "./lib/iam-documents";
 import { comesOnlyFrom, refersTo } from "./lib/joins";
 
 const ROLE = tokenOf(aws.iam.Role);
 const POLICY = tokenOf(aws.iam.Policy);
 
-/** What a document check found: a rule broken, or a value it needs that is unknown until apply. */
-export type Finding = { violation: string } | { unknown: string; value: unknown };
+export type { Finding };
 
 /**
  * iam-01 over one permissions document: Allow statements must name their actions. `*` on `*` is
@@ -223,6 +222,26 @@ export const iamGithubOidcTrust = resourcePolicy({
     },
 });
 
+/**
+ * Beyond the catalogue: a trust policy with a `*` principal lets any AWS account assume the role
+ * unless a condition confines the caller to known accounts or the organization.
+ */
+export const iamTrustNotPublic = resourcePolicy({
+    name: "iam-trust-not-public",
+    description: "Role trust policies must not let any AWS account assume the role: a \"*\" principal needs a condition pinning aws:PrincipalOrgID, aws:PrincipalAccount or the source.",
+    severity: "critical",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Name the trusted principals in `assumeRolePolicy` (an account root, a role ARN, a service) instead of \"*\", or add `Condition: { StringEquals: { \"aws:PrincipalOrgID\": \"o-...\" } }`.",
+    catalogue: [],
+    types: [aws.iam.Role],
+    check: (role, _ctx, report) => {
+        for (const f of openToAnyone(role.assumeRolePolicy, "assumeRolePolicy")) {
+            if ("violation" in f) report.violation(`IAM role must not be assumable by any AWS account: assumeRolePolicy ${f.violation} allows the "*" principal without a condition confining the caller, expected named principals or an aws:PrincipalOrgID/aws:PrincipalAccount condition.`);
+            else report.unverifiable(f.unknown, f.value, "the role cannot be assumed by any AWS account");
+        }
+    },
+});
+
 const INLINE_MANAGERS: Record<string, string> = {
     [tokenOf(aws.iam.RolePolicy)]: "role",
     [tokenOf(aws.iam.RolePoliciesExclusive)]: "roleName",
@@ -293,4 +312,4 @@ export const iamNoUsers = resourcePolicy({
     },
 });
 
-export const iamPolicies: Policies = [iamNoWildcardActions, iamNoAdminAttachments, iamGithubOidcTrust, iamRolePoliciesOneWay, iamNoUsers];
+export const iamPolicies: Policies = [iamNoWildcardActions, iamNoAdminAttachments, iamGithubOidcTrust, iamTrustNotPublic, iamRolePoliciesOneWay, iamNoUsers];

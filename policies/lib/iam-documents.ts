@@ -78,3 +78,48 @@ export function conditionValues(condition: unknown, operator: string, key: strin
     const match = Object.keys(block).find((k) => k.toLowerCase() === key.toLowerCase());
     return match === undefined ? undefined : values((block as Record<string, unknown>)[match]);
 }
+
+/** Principal `"*"`, or `"*"` among the AWS principals: anyone in any AWS account (or anonymous). */
+export function isAnyonePrincipal(principal: unknown): boolean {
+    if (principal === "*") return true;
+    if (principal === null || typeof principal !== "object") return false;
+    return values((principal as Record<string, unknown>).AWS).includes("*");
+}
+
+/** Keys that, pinned to exact values, confine a `*` principal to known accounts or an organization. */
+const CALLER_KEYS = ["aws:principalaccount", "aws:principalarn", "aws:principalorgid", "aws:principalorgpaths", "aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid"];
+
+/** A condition that pins the caller to exact accounts, ARNs or an organization (no wildcard, no negation, no IfExists). */
+export function confinesCaller(condition: unknown): boolean {
+    if (condition === null || typeof condition !== "object") return false;
+    return Object.entries(condition as Record<string, unknown>).some(([operator, block]) =>
+        /^(StringEquals|StringEqualsIgnoreCase|ArnEquals|ForAnyValue:StringEquals|ForAllValues:StringEquals)$/.test(operator) &&
+        block !== null && typeof block === "object" &&
+        Object.entries(block as Record<string, unknown>).some(([key, v]) =>
+            CALLER_KEYS.includes(key.toLowerCase()) && values(v).length > 0 && values(v).every((x) => typeof x === "string" && x !== "" && !/[*?]/.test(x))));
+}
+
+/**
+ * Allow statements of a resource or trust policy that anyone may use: a `*` principal (or NotPrincipal)
+ * without a condition confining the caller. Unknown parts come back as paths, for "cannot verify" reports.
+ */
+export function openToAnyone(document: unknown, path: string): Finding[] {
+    const parsed = parseDocument(document);
+    if (parsed.kind === "unknown") return [{ unknown: path, value: document }];
+    if (parsed.kind !== "ok") return [];
+    const findings: Finding[] = parsed.statementsUnknown ? [{ unknown: `${path}.Statement`, value: undefined }] : [];
+    parsed.statements.forEach((s, i) => {
+        const where = `${path}.Statement[${i}]`;
+        if (isUnknown(s.Effect)) return findings.push({ unknown: `${where}.Effect`, value: s.Effect });
+        if (s.Effect !== "Allow") return;
+        const principal = s.NotPrincipal !== undefined ? "*" : s.Principal;
+        if (isUnknown(principal) || isUnknown((principal as any)?.AWS)) return findings.push({ unknown: `${where}.Principal`, value: principal });
+        if (!isAnyonePrincipal(principal)) return;
+        if (isUnknown(s.Condition)) return findings.push({ unknown: `${where}.Condition`, value: s.Condition });
+        if (!confinesCaller(s.Condition)) findings.push({ violation: statementName(s, i) });
+    });
+    return findings;
+}
+
+/** What a document check found: a rule broken (its message or the statement's name), or an unknown value. */
+export type Finding = { violation: string } | { unknown: string; value: unknown };

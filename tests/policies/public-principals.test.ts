@@ -1,0 +1,55 @@
+import * as aws from "@pulumi/aws";
+import * as assert from "assert";
+import { ecrRepositoryNotPublic } from "../../policies/ecr";
+import { iamTrustNotPublic } from "../../policies/iam";
+import { UNKNOWN, messages, res, run } from "./helpers";
+
+const trust = (statement: Record<string, unknown>) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", ...statement }] });
+const TRUST_MESSAGE = (where: string) =>
+    `IAM role must not be assumable by any AWS account: assumeRolePolicy ${where} allows the "*" principal without a condition confining the caller, expected named principals or an aws:PrincipalOrgID/aws:PrincipalAccount condition.`;
+
+describe("policies: public principals (beyond the catalogue)", () => {
+    describe("iam-trust-not-public", () => {
+        it("passes a service principal and a named account", async () => {
+            assert.deepStrictEqual(await run(iamTrustNotPublic, res(aws.iam.Role, { assumeRolePolicy: trust({ Principal: { Service: "ecs-tasks.amazonaws.com" } }) })), []);
+            assert.deepStrictEqual(await run(iamTrustNotPublic, res(aws.iam.Role, { assumeRolePolicy: trust({ Principal: { AWS: "arn:aws:iam::111122223333:root" } }) })), []);
+        });
+        for (const [what, principal] of [["\"*\"", "*"], ["{AWS: \"*\"}", { AWS: "*" }], ["\"*\" among AWS principals", { AWS: ["arn:aws:iam::111122223333:root", "*"] }]] as const) {
+            it(`rejects ${what} without a condition`, async () => {
+                assert.deepStrictEqual(messages(await run(iamTrustNotPublic, res(aws.iam.Role, { assumeRolePolicy: trust({ Principal: principal }) }))), [TRUST_MESSAGE("statement 0")]);
+            });
+        }
+        it("rejects NotPrincipal, and an ExternalId alone (it does not confine the account)", async () => {
+            assert.deepStrictEqual(messages(await run(iamTrustNotPublic, res(aws.iam.Role, { assumeRolePolicy: trust({ Sid: "Not", NotPrincipal: { AWS: "arn:aws:iam::111122223333:root" } }) }))), [TRUST_MESSAGE('statement "Not"')]);
+            const externalId = trust({ Principal: { AWS: "*" }, Condition: { StringEquals: { "sts:ExternalId": "abc" } } });
+            assert.deepStrictEqual(messages(await run(iamTrustNotPublic, res(aws.iam.Role, { assumeRolePolicy: externalId }))), [TRUST_MESSAGE("statement 0")]);
+        });
+        it("passes \"*\" confined to the organization, but not to a wildcard organization", async () => {
+            const org = (v: string) => trust({ Principal: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": v } } });
+            assert.deepStrictEqual(await run(iamTrustNotPublic, res(aws.iam.Role, { assumeRolePolicy: org("o-abc123") })), []);
+            assert.deepStrictEqual(messages(await run(iamTrustNotPublic, res(aws.iam.Role, { assumeRolePolicy: org("o-*") }))), [TRUST_MESSAGE("statement 0")]);
+        });
+        it("says so instead of passing when the trust policy is unknown during preview", async () => {
+            const diags = await run(iamTrustNotPublic, res(aws.iam.Role, { assumeRolePolicy: UNKNOWN }));
+            assert.strictEqual(diags.length, 1);
+            assert.match(diags[0].message, /^Cannot verify during preview that the role cannot be assumed by any AWS account: assumeRolePolicy is \(unknown until apply\)/);
+            assert.strictEqual(diags[0].enforcementLevel, "advisory");
+        });
+    });
+
+    describe("ecr-repository-not-public", () => {
+        const policy = (principal: unknown, condition?: unknown) =>
+            JSON.stringify({ Statement: [{ Sid: "Pull", Effect: "Allow", Principal: principal, Action: ["ecr:BatchGetImage"], ...(condition ? { Condition: condition } : {}) }] });
+        it("passes named accounts and an organization condition", async () => {
+            assert.deepStrictEqual(await run(ecrRepositoryNotPublic, res(aws.ecr.RepositoryPolicy, { repository: "app", policy: policy({ AWS: "arn:aws:iam::111122223333:root" }) })), []);
+            assert.deepStrictEqual(await run(ecrRepositoryNotPublic, res(aws.ecr.RepositoryPolicy, { repository: "app", policy: policy("*", { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } }) })), []);
+        });
+        it("rejects a repository open to every account, as mandatory", async () => {
+            const diags = await run(ecrRepositoryNotPublic, res(aws.ecr.RepositoryPolicy, { repository: "app", policy: policy({ AWS: "*" }) }));
+            assert.deepStrictEqual(messages(diags), [
+                'ECR repository policy must not be open to every AWS account: policy statement "Pull" allows the "*" principal without a condition confining the caller, expected named principals or an aws:PrincipalOrgID/aws:PrincipalAccount condition.',
+            ]);
+            assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+        });
+    });
+});
