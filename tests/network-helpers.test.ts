@@ -6,7 +6,8 @@ import { flowLogPermissionsPolicy, flowLogTrustPolicy, logGroupArn } from "../in
 import { flowLogGroupName, nameTag } from "../infra/network/naming";
 import { DATA_STORES, GROUPS, TopologyOptions, groupKeys, securityGroupRules } from "../infra/network/security-groups";
 import { autoSubnetLayout, azBits, subnetLayoutProblem } from "../infra/network/subnet-layout";
-import { NetworkArgsToCheck, validateNetworkArgs } from "../infra/network/validate";
+import { NetworkArgs } from "../infra/network/args";
+import { validateNetworkArgs } from "../infra/network/validate";
 
 /** The value of a known output (outside a Pulumi run, outputs resolve like promises). */
 function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
@@ -216,13 +217,13 @@ describe("network helpers", () => {
     });
 
     describe("validateNetworkArgs", () => {
-        const valid: NetworkArgsToCheck = {
+        const valid: NetworkArgs = {
             config: { ...PROFILES.prod.network },
             appPort: 8080,
             logsKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
             region: "eu-west-1",
         };
-        const problemsWith = (change: Partial<NetworkArgsToCheck> & { network?: Partial<NetworkArgsToCheck["config"]> }) =>
+        const problemsWith = (change: Partial<NetworkArgs> & { network?: Partial<NetworkArgs["config"]> }) =>
             validateNetworkArgs({ ...valid, ...change, config: { ...valid.config, ...change.network } });
 
         it("accepts both profiles and an unknown (output) key ARN", () => {

@@ -1,3 +1,5 @@
+import { serviceTrustPolicy } from "../security/trust-policies";
+
 /** Pure pieces of the PostgreSQL instance: its parameters and its monitoring role's trust. */
 
 export interface DbParameter {
@@ -36,16 +38,5 @@ export const enhancedMonitoringPolicyArn = (partition: string) => `arn:${partiti
 
 /** Only RDS enhanced monitoring, acting for this account (no confused deputy), may assume the role. */
 export function monitoringTrustPolicy(accountId: string) {
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "RdsEnhancedMonitoring",
-                Effect: "Allow",
-                Principal: { Service: "monitoring.rds.amazonaws.com" },
-                Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-            },
-        ],
-    };
+    return serviceTrustPolicy({ sid: "RdsEnhancedMonitoring", service: "monitoring.rds.amazonaws.com", accountId });
 }

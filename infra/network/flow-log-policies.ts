@@ -2,6 +2,7 @@
  * IAM documents for the VPC flow-log delivery role, built as plain JSON so they are readable in the
  * diff and testable without an AWS invoke.
  */
+import { serviceTrustPolicy } from "../security/trust-policies";
 
 export interface PolicyStatement {
     Sid?: string;
@@ -17,26 +18,14 @@ export interface PolicyDocument {
     Statement: PolicyStatement[];
 }
 
-/**
- * Only the VPC Flow Logs service may assume the role, and only for flow logs of this account in this
- * region (aws:SourceAccount / aws:SourceArn guard against the confused-deputy problem).
- */
+/** Only the VPC Flow Logs service may assume the role, and only for flow logs of this account in this region. */
 export function flowLogTrustPolicy(accountId: string, partition: string, region: string): PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "VpcFlowLogsAssumeRole",
-                Effect: "Allow",
-                Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-                Action: "sts:AssumeRole",
-                Condition: {
-                    StringEquals: { "aws:SourceAccount": accountId },
-                    ArnLike: { "aws:SourceArn": `arn:${partition}:ec2:${region}:${accountId}:vpc-flow-log/*` },
-                },
-            },
-        ],
-    };
+    return serviceTrustPolicy({
+        sid: "VpcFlowLogsAssumeRole",
+        service: "vpc-flow-logs.amazonaws.com",
+        accountId,
+        sourceArnLike: `arn:${partition}:ec2:${region}:${accountId}:vpc-flow-log/*`,
+    });
 }
 
 /**

@@ -1,34 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { NetworkConfig } from "../config/types";
 import { INTERFACE_ENDPOINT_SERVICES, endpointServiceName, endpointSuffix, privateRouteTableIds } from "./endpoints";
 import { flowLogPermissionsPolicy, flowLogTrustPolicy, logGroupArn } from "./flow-log-policies";
 import { flowLogGroupName, nameTag } from "./naming";
 import { GROUPS, GroupKey, RuleSpec, TopologyOptions, groupKeys, securityGroupRules } from "./security-groups";
+import { NetworkArgs } from "./args";
 import { validateNetworkArgs } from "./validate";
 
-export interface NetworkArgs {
-    /** Validated `baseline:network` settings. */
-    config: NetworkConfig;
-    /** Container port the load balancer forwards to. */
-    appPort: number;
-    /** KMS key (customer-managed) for the flow-log group. Its key policy must admit `logs.<region>.amazonaws.com`. */
-    logsKmsKeyArn: pulumi.Input<string>;
-    /** Region, for interface endpoint service names. */
-    region: string;
-    /**
-     * Create the DocumentDB security group and the app's access to it. Default false: only the groups
-     * a stack uses exist, so no rule admits traffic to a store that is not there.
-     */
-    documentDb?: boolean;
-    /**
-     * `protect` and `retainOnDelete` on the flow-log group, which is audit evidence: neither
-     * `pulumi destroy` nor a replacement deletes it. Default true; a stack without protected
-     * resources (staging) opts out.
-     */
-    protect?: boolean;
-}
+export { NetworkArgs };
+
 
 type Groups = Partial<Record<GroupKey, aws.ec2.SecurityGroup>>;
 

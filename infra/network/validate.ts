@@ -1,17 +1,7 @@
-import * as pulumi from "@pulumi/pulumi";
 import { LOG_RETENTION_DAYS, parseCidr } from "../config/checks";
-import { NAT_STRATEGIES, NetworkConfig } from "../config/types";
+import { NAT_STRATEGIES } from "../config/types";
+import { NetworkArgs } from "./args";
 import { subnetLayoutProblem } from "./subnet-layout";
-
-/** What {@link validateNetworkArgs} needs; mirrors `NetworkArgs` without importing the component. */
-export interface NetworkArgsToCheck {
-    config: NetworkConfig;
-    appPort: number;
-    logsKmsKeyArn: pulumi.Input<string>;
-    region: string;
-    documentDb?: boolean;
-    protect?: boolean;
-}
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 /** Regions whose AWS endpoint services are all named `com.amazonaws.<region>.<service>` (aws and aws-us-gov partitions). */
@@ -22,7 +12,7 @@ const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
  * Problems with the component's arguments, each naming the argument, what was given and what is
  * expected. The config loader validates the stack already; this guards callers that build args by hand.
  */
-export function validateNetworkArgs(args: NetworkArgsToCheck): string[] {
+export function validateNetworkArgs(args: NetworkArgs): string[] {
     const problems: string[] = [];
     const c = args.config;
     const show = (v: unknown) => JSON.stringify(v) ?? String(v);

@@ -1,0 +1,25 @@
+import * as pulumi from "@pulumi/pulumi";
+import { NetworkConfig } from "../config/types";
+
+/** Arguments of the Network component (its own module, so the validator can use them without importing the component). */
+export interface NetworkArgs {
+    /** Validated `baseline:network` settings. */
+    config: NetworkConfig;
+    /** Container port the load balancer forwards to. */
+    appPort: number;
+    /** KMS key (customer-managed) for the flow-log group. Its key policy must admit `logs.<region>.amazonaws.com`. */
+    logsKmsKeyArn: pulumi.Input<string>;
+    /** Region, for interface endpoint service names. */
+    region: string;
+    /**
+     * Create the DocumentDB security group and the app's access to it. Default false: only the groups
+     * a stack uses exist, so no rule admits traffic to a store that is not there.
+     */
+    documentDb?: boolean;
+    /**
+     * `protect` and `retainOnDelete` on the flow-log group, which is audit evidence: neither
+     * `pulumi destroy` nor a replacement deletes it. Default true; a stack without protected
+     * resources (staging) opts out.
+     */
+    protect?: boolean;
+}
