@@ -35,7 +35,8 @@ export function res(type: TypeRef, props: Record<string, any>, o: ResourceOption
         customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, parent: o.parent,
     } as PolicyResourceOptions & { retainOnDelete: boolean };
     return {
-        urn: `urn:pulumi:test::baseline::${token}::${name}`, type: token, name, props, opts, parent: o.parent,
+        // The wire never carries undefined: drop such keys, as serialization would (the SDK's deserializer rejects them).
+        urn: `urn:pulumi:test::baseline::${token}::${name}`, type: token, name, props: JSON.parse(JSON.stringify(props)), opts, parent: o.parent,
         dependencies: o.dependencies ?? [], propertyDependencies: o.propertyDependencies ?? {},
     };
 }
