@@ -37,9 +37,10 @@ const EXEMPTIONS_SCHEMA: ConfigProperty = {
         type: "object",
         properties: {
             // A pattern must name the resource: `urn:*` (or a name of only `*`) would exempt the whole stack.
+            // RE2 syntax (no lookaround): the Pulumi CLI validates policy config with Go's regexp.
             resource: {
-                type: "string", minLength: 1, pattern: "^(?!urn:)|^urn:.*::(?!.*::).*[^*:].*$",
-                description: 'expected a logical name, or a URN pattern whose resource name (after the last "::") is more than wildcards',
+                type: "string", minLength: 1, pattern: "^([^*:]+|urn:.*::[^:]*[^*:][^:]*)$",
+                description: 'expected a logical name (no wildcard), or a URN pattern whose resource name (after the last "::") is more than wildcards',
             },
             reason: { type: "string", minLength: 1 },
         },

@@ -496,14 +496,14 @@ describe("bypass: policy configuration", () => {
     describe("exemptions", () => {
         const exempt = (resource: string) => ({ "kms-key-rotation": { exemptions: [{ resource, reason: "legacy" }] } });
         const refused = (resource: string) =>
-            `kms-key-rotation.exemptions.0.resource = ${JSON.stringify(resource)} is not allowed: expected a logical name, or a URN pattern whose resource name (after the last "::") is more than wildcards`;
-        it("refuses a URN pattern that matches every resource (urn:*, or a name of only *)", () => {
-            for (const resource of ["urn:*", "urn:pulumi:*", "urn:pulumi:prod::baseline::aws:kms/key:Key::*", "urn:pulumi:*::*::*::**"]) {
+            `kms-key-rotation.exemptions.0.resource = ${JSON.stringify(resource)} is not allowed: expected a logical name (no wildcard), or a URN pattern whose resource name (after the last "::") is more than wildcards`;
+        it("refuses a URN pattern that matches every resource (urn:*, or a name of only *), and a wildcard in a logical name (names match exactly)", () => {
+            for (const resource of ["urn:*", "urn:pulumi:*", "urn:pulumi:prod::baseline::aws:kms/key:Key::*", "urn:pulumi:*::*::*::**", "*", "legacy-*"]) {
                 assert.deepStrictEqual(configProblems(exempt(resource)), [refused(resource)]);
             }
         });
         it("accepts a logical name, and a URN pattern that names the resource (wildcards elsewhere, or a name prefix)", () => {
-            for (const resource of ["legacy", "*", "urn:pulumi:*::*::aws:kms/key:Key::legacy", "urn:pulumi:prod::baseline::*::legacy-*"]) {
+            for (const resource of ["legacy", "urn:pulumi:*::*::aws:kms/key:Key::legacy", "urn:pulumi:prod::baseline::*::legacy-*"]) {
                 assert.deepStrictEqual(configProblems(exempt(resource)), [], resource);
             }
         });

@@ -46,6 +46,22 @@ describe("policy pack configuration", () => {
         }
     });
 
+    it("uses only regular expression syntax the Pulumi CLI (Go's RE2) can compile: no lookaround or backreferences", () => {
+        const patterns: string[] = [];
+        const walk = (node: unknown): void => {
+            if (Array.isArray(node)) node.forEach(walk);
+            else if (node !== null && typeof node === "object") {
+                for (const [k, v] of Object.entries(node)) {
+                    if (k === "pattern" && typeof v === "string") patterns.push(v);
+                    else walk(v);
+                }
+            }
+        };
+        ALL_POLICIES.forEach((p) => walk(p.configSchema));
+        assert.ok(patterns.length > 0);
+        assert.deepStrictEqual(patterns.filter((p) => /\(\?[=!<]|\\[1-9]/.test(p)), []);
+    });
+
     it("resolves levels as the CLI does: the policy's entry, then `all`, then the policy's default", () => {
         const cfg = resolvePolicyConfig([kmsKeyRotation, kmsKeyPolicy], { all: "disabled", "kms-key-policy": "mandatory" });
         assert.strictEqual(levelOf(kmsKeyRotation, cfg), "disabled");
