@@ -35,6 +35,7 @@ describe("policy pack configuration", () => {
             ["a threshold of the wrong type", { "kms-key-policy": { minimumDeletionWindowDays: "thirty" } }, 'kms-key-policy.minimumDeletionWindowDays = "thirty" is not allowed: must be integer'],
             ["a threshold out of range", { "kms-key-policy": { minimumDeletionWindowDays: 3 } }, "kms-key-policy.minimumDeletionWindowDays = 3 is not allowed: must be >= 7"],
             ["a misspelt setting", { "kms-key-policy": { minimumDays: 30 } }, "kms-key-policy.minimumDays is not a setting: allowed keys are enforcementLevel, minimumDeletionWindowDays, exemptions"],
+            ["a misspelt exemption field", { "kms-key-rotation": { exemptions: [{ resource: "legacy", reason: "HSM", note: "x" }] } }, "kms-key-rotation.exemptions.0.note is not a setting: allowed keys are resource, reason"],
             ["an exemption without a reason", { "kms-key-rotation": { exemptions: [{ resource: "legacy" }] } }, "kms-key-rotation.exemptions.0 = {\"resource\":\"legacy\"} is not allowed: must have required property 'reason'"],
         ];
         for (const [what, config, message] of cases) {

@@ -60,8 +60,10 @@ export interface ResolvedPolicyConfig {
 }
 
 /**
- * Validate a policy pack config against the pack, as the CLI does before a preview, and fill in
- * schema defaults. Errors name the policy, the key, the value and what is allowed.
+ * Validate a policy pack config against the pack and fill in schema defaults, as the CLI does before a
+ * preview. Deliberately stricter than the CLI, which only checks each policy's properties: a misspelt
+ * policy name or setting would otherwise be ignored there without a word. Errors name the policy, the
+ * key, the value and what is allowed.
  */
 export function resolvePolicyConfig(policies: Policies, config: PolicyPackConfig = {}): ResolvedPolicyConfig {
     const problems: string[] = [];
@@ -104,8 +106,9 @@ export function resolvePolicyConfig(policies: Policies, config: PolicyPackConfig
                     const value = e.instancePath
                         ? e.instancePath.split("/").slice(1).reduce<any>((o, k) => (o === undefined ? o : o[k]), props)
                         : undefined;
+                    const allowed = e.instancePath === "" ? ["enforcementLevel", ...Object.keys(policy.configSchema.properties)] : Object.keys((e.parentSchema as any)?.properties ?? {});
                     const detail = e.keyword === "additionalProperties"
-                        ? `${where}.${(e.params as any).additionalProperty} is not a setting: allowed keys are enforcementLevel, ${Object.keys(policy.configSchema.properties).join(", ")}`
+                        ? `${where}.${(e.params as any).additionalProperty} is not a setting: allowed keys are ${allowed.join(", ")}`
                         : `${where} = ${JSON.stringify(value)} is not allowed: ${patternReason(e) ?? e.message}`;
                     problems.push(detail);
                 }
