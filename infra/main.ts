@@ -47,7 +47,7 @@ export function createBaseline(config: BaselineConfig) {
               ...isolated,
               documentDb: config.documentDb,
               environment: config.environment,
-              masterUsername: config.database.masterUsername,
+              masterUsername: config.documentDb.masterUsername,
               securityGroupIds: [network.securityGroupIds.documentDb!],
           })
         : undefined;

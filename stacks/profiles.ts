@@ -51,6 +51,7 @@ export const PROFILES: Readonly<Record<Environment, Profile>> = {
             backupRetentionDays: 30,
             backupWindow: "03:00-04:00",
             deletionProtection: true,
+            masterUsername: "docdbowner",
         },
         storage: {
             noncurrentVersionTransitionDays: 30,
@@ -107,6 +108,7 @@ export const PROFILES: Readonly<Record<Environment, Profile>> = {
             backupRetentionDays: 7,
             backupWindow: "03:00-04:00",
             deletionProtection: false,
+            masterUsername: "docdbowner",
         },
         storage: {
             noncurrentVersionTransitionDays: 30,

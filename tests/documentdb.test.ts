@@ -14,7 +14,7 @@ function documentDb(overrides: Partial<DocumentDbArgs> = {}) {
         logs: c.logs,
         environment: c.environment,
         namePrefix: `${c.app.name}-${c.environment}`,
-        masterUsername: c.database.masterUsername,
+        masterUsername: c.documentDb.masterUsername,
         subnetIds: ISOLATED_SUBNETS,
         securityGroupIds: ["sg-documents"],
         dataKeyArn: DATA_KEY,
@@ -93,7 +93,7 @@ describe("DocumentDb", () => {
 
             it("has no password anywhere: DocumentDB manages it in Secrets Manager", () => {
                 assert.strictEqual(cluster.inputs.manageMasterUserPassword, true);
-                assert.strictEqual(cluster.inputs.masterUsername, "pos_admin");
+                assert.strictEqual(cluster.inputs.masterUsername, "docdbowner");
                 for (const r of run.resources) {
                     for (const key of ["masterPassword", "masterPasswordWo", "password"]) assert.strictEqual(r.inputs[key], undefined, `${r.name}.${key}`);
                 }
@@ -179,7 +179,7 @@ describe("DocumentDb", () => {
             rejects("staging", (a) => ({ documentDb: { ...a.documentDb, backupRetentionDays: 0 } }), "DocumentDb documents: documentDb.backupRetentionDays is 0, expected 1 to 35."));
         it("refuses a well-known master user name", () =>
             rejects("prod", () => ({ masterUsername: "Admin" }),
-                'DocumentDb documents: masterUsername "Admin" is not allowed, expected a letter then up to 62 letters, digits or "_", other than admin, administrator, root, master, serviceadmin, docdb, user.'));
+                'DocumentDb documents: masterUsername "Admin" is not allowed, expected a letter then up to 62 letters or digits, other than admin, administrator, root, master, serviceadmin, docdb, user.'));
         it("refuses a name prefix that leaves no room for the instance suffixes", () =>
             rejects("prod", () => ({ namePrefix: `p${"a".repeat(54)}` }),
                 `DocumentDb documents: namePrefix "p${"a".repeat(54)}" gives the identifier "p${"a".repeat(54)}-docdb", expected lowercase letters, digits and single hyphens, starting with a letter, at most 60 characters.`));

@@ -175,7 +175,7 @@ for (const s of STACKS) {
                 engine: "docdb",
                 engineVersion: "5.0.0",
                 allowMajorVersionUpgrade: true,
-                masterUsername: "pos_admin",
+                masterUsername: "docdbowner",
                 manageMasterUserPassword: true,
                 port: 27017,
                 dbSubnetGroupName: `${prefix}-docdb`,

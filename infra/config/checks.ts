@@ -82,6 +82,22 @@ export function windowIntervals(window: string): [number, number][] {
     return spans;
 }
 
+/** Length of a window in minutes (a window that ends where it starts is 0, which AWS rejects). */
+export function windowMinutes(window: string): number {
+    const [from, to] = window.split("-");
+    if (DAILY_WINDOW.test(window)) return (minutes(to) - minutes(from) + 1440) % 1440;
+    if (!WEEKLY_WINDOW.test(window)) return 0;
+    const at = (t: string) => DAYS.indexOf(t.slice(0, 3)) * 1440 + minutes(t.slice(4));
+    return (at(to) - at(from) + 7 * 1440) % (7 * 1440);
+}
+
+/** A daily (`hh:mm-hh:mm`) or weekly (`ddd:hh:mm-ddd:hh:mm`) window at least `min` minutes long. */
+export function windowOf(key: string, value: unknown, pattern: RegExp, example: string, min: number): Problem {
+    const shape = pattern === DAILY_WINDOW ? "hh:mm-hh:mm" : "ddd:hh:mm-ddd:hh:mm";
+    const expected = `a UTC window ${shape} of at least ${min} minutes, such as ${example}`;
+    return typeof value === "string" && pattern.test(value) && windowMinutes(value) >= min ? undefined : problem(key, value, expected);
+}
+
 /** AWS rejects a backup window that overlaps the maintenance window. */
 export function windowsOverlap(a: string, b: string): boolean {
     return windowIntervals(a).some(([s1, e1]) => windowIntervals(b).some(([s2, e2]) => s1 < e2 && s2 < e1));

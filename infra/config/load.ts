@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PROFILES } from "../../stacks/profiles";
 import {
     DAILY_WINDOW, EMAIL, HOSTNAME, LOG_RETENTION_DAYS, Problem, WEEKLY_WINDOW,
-    intIn, isBoolean, isPrivateRange, matches, oneOf, parseCidr, problem, show, windowsOverlap,
+    intIn, isBoolean, isPrivateRange, matches, oneOf, parseCidr, problem, show, windowOf, windowsOverlap,
 } from "./checks";
 import { subnetLayoutOverflow } from "../network/subnet-layout";
 import {
@@ -29,6 +29,7 @@ export interface RawConfig {
 
 const TOP_LEVEL_KEYS = ["environment", "protectStatefulResources", ...SECTIONS];
 const RESERVED_DB_USERS = ["postgres", "admin", "administrator", "root", "rdsadmin", "master", "user", "sa"];
+const RESERVED_DOCDB_USERS = ["admin", "administrator", "root", "master", "serviceadmin", "docdb", "user"];
 const MAXMEMORY_POLICIES = ["volatile-lru", "allkeys-lru", "volatile-lfu", "allkeys-lfu", "volatile-random", "allkeys-random", "volatile-ttl", "noeviction"];
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const PI_RETENTION = [7, 731, ...Array.from({ length: 23 }, (_, i) => 31 * (i + 1))];
@@ -54,7 +55,11 @@ function mergeSection(section: Section, env: Environment, given: unknown, proble
 type Check = (key: string, value: unknown, env: Environment, section: Record<string, unknown>) => Problem;
 const KNOWN_KEYS: Record<Section, Record<string, Check>> = {
     app: {
-        name: (k, v) => matches(k, v, /^[a-z][a-z0-9-]{1,19}$/, "2-20 lowercase letters, digits or hyphens, starting with a letter"),
+        // It starts every AWS name: no trailing or doubled hyphen, which RDS and ElastiCache identifiers refuse.
+        name: (k, v) =>
+            typeof v === "string" && v.length >= 2 && v.length <= 20 && /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(v)
+                ? undefined
+                : problem(k, v, "2-20 lowercase letters and digits, starting with a letter, words joined by single hyphens"),
         port: (k, v) => intIn(k, v, 1024, 65535),
     },
     network: {
@@ -64,7 +69,8 @@ const KNOWN_KEYS: Record<Section, Record<string, Check>> = {
             if (parsed[1] < 16 || parsed[1] > 24) return problem(k, v, "a prefix length from /16 to /24");
             return isPrivateRange(parsed) ? undefined : problem(k, v, "a private (RFC 1918) range: 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16");
         },
-        availabilityZoneCount: (k, v, env) => (env === "prod" ? intIn(k, v, 2, 3) : intIn(k, v, 1, 3)),
+        // RDS, DocumentDB and ElastiCache subnet groups need subnets in at least two AZs, in every environment.
+        availabilityZoneCount: (k, v) => intIn(k, v, 2, 3),
         natGateways: (k, v) => oneOf(k, v, NAT_STRATEGIES),
         publicSubnetMask: (k, v) => intIn(k, v, 17, 28),
         privateSubnetMask: (k, v) => intIn(k, v, 17, 28),
@@ -75,15 +81,21 @@ const KNOWN_KEYS: Record<Section, Record<string, Check>> = {
     database: {
         engineVersion: (k, v) => oneOf(k, v, POSTGRES_MAJORS),
         instanceClass: (k, v) => matches(k, v, /^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class such as db.m6g.large"),
-        allocatedStorage: (k, v) => intIn(k, v, 20, 65536),
+        // At most 65536/1.1, so the autoscaling ceiling (10% above) still fits under RDS's 65536 GiB.
+        allocatedStorage: (k, v) => intIn(k, v, 20, 59578),
         // RDS rejects a storage-autoscaling ceiling less than 10% above the allocated storage.
-        maxAllocatedStorage: (k, v, _e, s) =>
-            intIn(k, v, Number.isInteger(s.allocatedStorage) ? Math.ceil(((s.allocatedStorage as number) * 11) / 10) : 22, 65536),
+        maxAllocatedStorage: (k, v, _e, s) => {
+            if (!Number.isInteger(s.allocatedStorage)) return intIn(k, v, 22, 65536);
+            const min = Math.ceil(((s.allocatedStorage as number) * 11) / 10);
+            return Number.isInteger(v) && (v as number) >= min && (v as number) <= 65536
+                ? undefined
+                : problem(k, v, `an integer from ${min} (10% above allocatedStorage ${s.allocatedStorage}) to 65536`);
+        },
         multiAz: (k, v) => isBoolean(k, v),
         backupRetentionDays: (k, v) => intIn(k, v, 1, 35),
-        backupWindow: (k, v) => matches(k, v, DAILY_WINDOW, "a UTC window hh:mm-hh:mm such as 03:00-04:00"),
+        backupWindow: (k, v) => windowOf(k, v, DAILY_WINDOW, "03:00-04:00", 30),
         maintenanceWindow: (k, v, _e, s) =>
-            matches(k, v, WEEKLY_WINDOW, "a UTC window ddd:hh:mm-ddd:hh:mm such as sun:04:30-sun:05:30") ??
+            windowOf(k, v, WEEKLY_WINDOW, "sun:04:30-sun:05:30", 30) ??
             (typeof s.backupWindow === "string" && DAILY_WINDOW.test(s.backupWindow) && windowsOverlap(s.backupWindow, v as string)
                 ? problem(k, v, `a window that does not overlap backupWindow ${show(s.backupWindow)}`)
                 : undefined),
@@ -102,9 +114,10 @@ const KNOWN_KEYS: Record<Section, Record<string, Check>> = {
         nodeType: (k, v) => matches(k, v, /^cache\.[a-z0-9]+\.[a-z0-9]+$/, "an ElastiCache node type such as cache.m6g.large"),
         numCacheClusters: (k, v, env) => (env === "prod" ? intIn(k, v, 2, 6) : intIn(k, v, 1, 6)),
         snapshotRetentionDays: (k, v, env) => (env === "prod" ? intIn(k, v, 1, 35) : intIn(k, v, 0, 35)),
-        snapshotWindow: (k, v) => matches(k, v, DAILY_WINDOW, "a UTC window hh:mm-hh:mm such as 02:00-03:00"),
+        // ElastiCache wants at least an hour for both windows.
+        snapshotWindow: (k, v) => windowOf(k, v, DAILY_WINDOW, "02:00-03:00", 60),
         maintenanceWindow: (k, v, _e, s) =>
-            matches(k, v, WEEKLY_WINDOW, "a UTC window ddd:hh:mm-ddd:hh:mm such as sun:05:30-sun:06:30") ??
+            windowOf(k, v, WEEKLY_WINDOW, "sun:05:30-sun:06:30", 60) ??
             (typeof s.snapshotWindow === "string" && DAILY_WINDOW.test(s.snapshotWindow) && windowsOverlap(s.snapshotWindow, v as string)
                 ? problem(k, v, `a window that does not overlap snapshotWindow ${show(s.snapshotWindow)}`)
                 : undefined),
@@ -116,8 +129,12 @@ const KNOWN_KEYS: Record<Section, Record<string, Check>> = {
         instanceClass: (k, v) => matches(k, v, /^db\.[a-z0-9]+\.[a-z0-9]+$/, "a DocumentDB instance class such as db.r6g.large"),
         instanceCount: (k, v, env, s) => (env === "prod" && s.enabled === true ? intIn(k, v, 2, 16) : intIn(k, v, 1, 16)),
         backupRetentionDays: (k, v) => intIn(k, v, 1, 35),
-        backupWindow: (k, v) => matches(k, v, DAILY_WINDOW, "a UTC window hh:mm-hh:mm such as 03:00-04:00"),
+        backupWindow: (k, v) => windowOf(k, v, DAILY_WINDOW, "03:00-04:00", 30),
         deletionProtection: (k, v) => isBoolean(k, v),
+        // DocumentDB allows letters and digits only (no underscore, unlike PostgreSQL).
+        masterUsername: (k, v) =>
+            matches(k, v, /^[a-zA-Z][a-zA-Z0-9]{0,62}$/, "a letter, then up to 62 letters or digits (DocumentDB allows no underscore)") ??
+            (RESERVED_DOCDB_USERS.includes((v as string).toLowerCase()) ? problem(k, v, `a name other than the reserved ${RESERVED_DOCDB_USERS.join(", ")}`) : undefined),
     },
     storage: {
         noncurrentVersionTransitionDays: (k, v) => intIn(k, v, 30, 3650),
@@ -152,7 +169,13 @@ export function resolveConfig(raw: RawConfig): BaselineConfig {
     const given = raw.baseline;
 
     for (const key of Object.keys(given)) {
-        if (!TOP_LEVEL_KEYS.includes(key)) problems.push(`baseline:${key} is not a setting: allowed keys are ${TOP_LEVEL_KEYS.join(", ")}`);
+        if (TOP_LEVEL_KEYS.includes(key)) continue;
+        const [section, field] = key.split(".");
+        problems.push(
+            field !== undefined && (SECTIONS as readonly string[]).includes(section)
+                ? `baseline:${key} is not a setting: set ${field} inside the baseline:${section} object (pulumi config set --path 'baseline:${section}.${field}' <value>)`
+                : `baseline:${key} is not a setting: allowed keys are ${TOP_LEVEL_KEYS.join(", ")}`,
+        );
     }
 
     const envProblem = oneOf("baseline:environment", given.environment, ENVIRONMENTS);
@@ -175,7 +198,8 @@ export function resolveConfig(raw: RawConfig): BaselineConfig {
         problems.push(problem("aws:defaultTags.tags.Environment", tags.Environment, `${show(env)}, the value of baseline:environment`));
     }
 
-    const protect = given.protectStatefulResources ?? PROFILES[env].protectStatefulResources;
+    // Only an absent key falls back to the profile: an explicit null (YAML `~`) is a mistake to report.
+    const protect = given.protectStatefulResources === undefined ? PROFILES[env].protectStatefulResources : given.protectStatefulResources;
     const protectProblem = isBoolean("baseline:protectStatefulResources", protect);
     if (protectProblem) problems.push(protectProblem);
     else if (env === "prod" && protect === false) {

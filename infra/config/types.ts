@@ -14,7 +14,7 @@ export const NAT_STRATEGIES: readonly NatStrategy[] = ["OnePerAz", "Single"];
 export interface NetworkConfig {
     /** VPC IPv4 range, e.g. `10.20.0.0/16`. Prefix /16 to /24. */
     cidrBlock: string;
-    /** Availability zones to spread subnets over: 2 or 3 (prod: at least 2). */
+    /** Availability zones to spread subnets over: 2 or 3 (database subnet groups need two). */
     availabilityZoneCount: number;
     /** `OnePerAz` (prod) survives an AZ outage; `Single` (staging) is cheaper. */
     natGateways: NatStrategy;
@@ -32,7 +32,7 @@ export interface NetworkConfig {
 
 /** `baseline:app`: what the data tier and security groups need to know about the application. */
 export interface AppConfig {
-    /** Short lowercase name used in AWS resource names and the database name, e.g. `shop`. */
+    /** Short lowercase name that starts every AWS name, e.g. `shop` (words joined by single hyphens). */
     name: string;
     /** Container port the load balancer forwards to. */
     port: number;
@@ -47,7 +47,7 @@ export interface DatabaseConfig {
     engineVersion: PostgresMajor;
     /** RDS instance class, e.g. `db.m6g.large`. */
     instanceClass: string;
-    /** Initial gp3 storage in GiB (20..65536). */
+    /** Initial gp3 storage in GiB (20..59578, so the ceiling can be 10% above). */
     allocatedStorage: number;
     /** Storage autoscaling ceiling in GiB; at least 10% above `allocatedStorage` (RDS rule). */
     maxAllocatedStorage: number;
@@ -55,9 +55,9 @@ export interface DatabaseConfig {
     multiAz: boolean;
     /** Automated backup retention in days (1..35). */
     backupRetentionDays: number;
-    /** UTC `hh:mm-hh:mm`. */
+    /** UTC `hh:mm-hh:mm`, at least 30 minutes. */
     backupWindow: string;
-    /** UTC `ddd:hh:mm-ddd:hh:mm`. */
+    /** UTC `ddd:hh:mm-ddd:hh:mm`, at least 30 minutes, not overlapping `backupWindow`. */
     maintenanceWindow: string;
     /** The instance cannot be deleted until this is turned off. */
     deletionProtection: boolean;
@@ -83,9 +83,9 @@ export interface CacheConfig {
     numCacheClusters: number;
     /** Daily snapshots kept (0..35; prod at least 1). */
     snapshotRetentionDays: number;
-    /** UTC `hh:mm-hh:mm`. */
+    /** UTC `hh:mm-hh:mm`, at least 60 minutes. */
     snapshotWindow: string;
-    /** UTC `ddd:hh:mm-ddd:hh:mm`. */
+    /** UTC `ddd:hh:mm-ddd:hh:mm`, at least 60 minutes, not overlapping `snapshotWindow`. */
     maintenanceWindow: string;
     /** Eviction policy, e.g. `allkeys-lru`. */
     maxmemoryPolicy: string;
@@ -103,10 +103,12 @@ export interface DocumentDbConfig {
     instanceCount: number;
     /** Backup retention in days (1..35). */
     backupRetentionDays: number;
-    /** UTC `hh:mm-hh:mm`. */
+    /** UTC `hh:mm-hh:mm`, at least 30 minutes. */
     backupWindow: string;
     /** The cluster cannot be deleted until this is turned off. */
     deletionProtection: boolean;
+    /** Master user name: letters and digits only; `admin` and other reserved names are rejected. */
+    masterUsername: string;
 }
 
 /** `baseline:storage`: the assets and log buckets. */

@@ -52,9 +52,10 @@ export class DocumentDb extends pulumi.ComponentResource {
             ` in ${args.environment}` + (minInstances === 2 ? " (a primary and at least one replica to fail over to)" : ""),
         );
         requireWholeNumber(`DocumentDb ${name}`, "documentDb.backupRetentionDays", doc.backupRetentionDays, 1, 35);
-        if (!/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/.test(args.masterUsername) || RESERVED_USERS.includes(args.masterUsername.toLowerCase())) {
+        // CreateDBCluster: 1 to 63 letters or digits, a letter first (no underscore, unlike RDS PostgreSQL).
+        if (!/^[a-zA-Z][a-zA-Z0-9]{0,62}$/.test(args.masterUsername) || RESERVED_USERS.includes(args.masterUsername.toLowerCase())) {
             throw new Error(
-                `DocumentDb ${name}: masterUsername ${JSON.stringify(args.masterUsername)} is not allowed, expected a letter then up to 62 letters, digits or "_", ` +
+                `DocumentDb ${name}: masterUsername ${JSON.stringify(args.masterUsername)} is not allowed, expected a letter then up to 62 letters or digits, ` +
                     `other than ${RESERVED_USERS.join(", ")}.`,
             );
         }
