@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { mockCall, mockResourceOutputs } from "./mock-outputs";
 
@@ -48,10 +49,12 @@ export interface RunResult<T> {
     error?: unknown;
 }
 
-/** Pulumi's Duration strings ("5m", "1h30m", "90s") as seconds, the way the engine reports them. */
-function durationSeconds(text: string): number {
+const DURATION_UNITS: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, "µs": 1e-6, ns: 1e-9 };
+
+/** Go duration strings ("5m", "1h30m", "500ms") as seconds, the way the engine reports custom timeouts. */
+export function durationSeconds(text: string): number {
     let total = 0;
-    for (const [, n, unit] of text.matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g)) total += Number(n) * ({ h: 3600, m: 60, s: 1 } as const)[unit as "h" | "m" | "s"];
+    for (const [, n, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|us|µs|ns|h|m|s)/g)) total += Number(n) * DURATION_UNITS[unit];
     return total;
 }
 
@@ -98,13 +101,9 @@ export async function runProgram<T>(program: () => T | Promise<T>, opts: RunOpti
     pulumi.runtime.setAllConfig(opts.config);
 
     const resources: RecordedResource[] = [];
-    const pendingInputs = new Map<string, Record<string, any>>();
     await pulumi.runtime.setMocks(
         {
-            newResource: (args) => {
-                pendingInputs.set(`${args.type}::${args.name}`, args.inputs);
-                return mockResourceOutputs(args, region, opts.firstPreview === true);
-            },
+            newResource: (args) => mockResourceOutputs(args, region, opts.firstPreview === true),
             call: (args) => mockCall(args, region),
         },
         opts.project ?? "baseline",
@@ -116,11 +115,8 @@ export async function runProgram<T>(program: () => T | Promise<T>, opts: RunOpti
     const original = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) =>
         original(req, (err: any, resp: any) => {
-            if (!err && resp) {
-                const key = `${req.getType()}::${req.getName()}`;
-                resources.push(record(req, resp.getUrn(), pendingInputs.get(key) ?? {}));
-                pendingInputs.delete(key);
-            }
+            // The same deserialization the mock monitor applies before calling newResource.
+            if (!err && resp) resources.push(record(req, resp.getUrn(), rpc.deserializeProperties(req.getObject())));
             callback(err, resp);
         });
 
