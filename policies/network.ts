@@ -1,5 +1,6 @@
 import { Policies } from "@pulumi/policy";
 import { naclNoPublicAdminPorts } from "./network-acl";
+import { sgPrefixListNotPublic } from "./network-prefix-lists";
 import { securityGroupPolicies } from "./network-sg";
 import { securityGroupStackPolicies } from "./network-sg-stack";
 import { tierPolicies } from "./network-tiers";
@@ -13,6 +14,7 @@ import { vpcPolicies } from "./network-vpc";
 export const networkPolicies: Policies = [
     ...securityGroupPolicies,
     ...securityGroupStackPolicies,
+    sgPrefixListNotPublic,
     ...tierPolicies,
     naclNoPublicAdminPorts,
     ...vpcPolicies,

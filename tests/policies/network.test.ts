@@ -39,7 +39,7 @@ describe("policies: network pack", () => {
         const controls = Object.fromEntries(networkPolicies.map((p) => [p.name, (p.tags ?? []).filter((t) => t.startsWith("securityhub:")).map((t) => t.slice(12))]));
         assert.deepStrictEqual(controls, {
             "sg-no-public-sensitive-ports": ["EC2.19"], "sg-public-ingress-allowlist": ["EC2.18"], "sg-descriptions": [], "sg-default-closed": ["EC2.2"],
-            "sg-data-tier-ingress-from-groups": [], "sg-data-tier-egress-restricted": [], "sg-rules-not-mixed": [],
+            "sg-data-tier-ingress-from-groups": [], "sg-data-tier-egress-restricted": [], "sg-rules-not-mixed": [], "sg-prefix-list-not-public": ["EC2.18", "EC2.19"],
             "vpc-subnet-no-public-ip": ["EC2.15"], "vpc-private-routes-no-igw": [], "net-nacl-no-public-admin-ports": ["EC2.21"],
             "vpc-flow-logs": ["EC2.6"], "vpc-default-sg-managed": ["EC2.2"], "vpc-multi-az-nat": [], "vpc-endpoints": ["EC2.55", "EC2.56", "EC2.57"],
         });
