@@ -5,7 +5,7 @@ import { assertRehydrated, endpointServiceName, endpointSuffix, privateRouteTabl
 import { flowLogPermissionsPolicy, flowLogTrustPolicy, logGroupArn } from "../infra/network/flow-log-policies";
 import { flowLogGroupName, nameTag } from "../infra/network/naming";
 import { DATA_STORES, GROUPS, TopologyOptions, groupKeys, securityGroupRules } from "../infra/network/security-groups";
-import { autoSubnetLayout, azBits, subnetLayoutProblem } from "../infra/network/subnet-layout";
+import { autoSubnetLayout, azBits, subnetLayoutProblem } from "../infra/config/subnet-layout";
 import { NetworkArgs } from "../infra/network/args";
 import { validateNetworkArgs } from "../infra/network/validate";
 

@@ -4,7 +4,7 @@ import {
     DAILY_WINDOW, EMAIL, HOSTNAME, LOG_RETENTION_DAYS, Problem, WEEKLY_WINDOW,
     intIn, isBoolean, isPrivateRange, matches, oneOf, parseCidr, problem, show, windowOf, windowsOverlap,
 } from "./checks";
-import { subnetLayoutOverflow } from "../network/subnet-layout";
+import { subnetLayoutOverflow } from "./subnet-layout";
 import {
     BaselineConfig, ENVIRONMENTS, Environment, NAT_STRATEGIES, POSTGRES_MAJORS, REQUIRED_TAGS, SECTIONS, Section,
 } from "./types";

@@ -1,7 +1,7 @@
 import { LOG_RETENTION_DAYS, parseCidr } from "../config/checks";
 import { NAT_STRATEGIES } from "../config/types";
 import { NetworkArgs } from "./args";
-import { subnetLayoutProblem } from "./subnet-layout";
+import { subnetLayoutProblem } from "../config/subnet-layout";
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 /** Regions whose AWS endpoint services are all named `com.amazonaws.<region>.<service>` (aws and aws-us-gov partitions). */

@@ -1,4 +1,4 @@
-import { parseCidr } from "../config/checks";
+import { parseCidr } from "./checks";
 
 /**
  * Where awsx v3 puts our subnets with `subnetStrategy: "Auto"` (awsx/ec2/subnetDistributorNew.ts),
