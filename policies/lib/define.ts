@@ -61,7 +61,7 @@ export interface PolicyMeta<C> {
     remediationSteps: string;
     /** Security Hub FSBP control ids (e.g. `RDS.2`), where one corresponds. */
     securityHub?: string[];
-    /** Row ids of shared/policy-catalogue.md this policy implements. */
+    /** Row ids of docs/policy-catalogue.md this policy implements. */
     catalogue: string[];
     /** Policy-specific thresholds; `exemptions` is added to every policy. */
     config?: { [K in keyof C]: ConfigProperty };

@@ -5,7 +5,7 @@ import { evaluate, resolvePolicyConfig } from "../../tools/offline/evaluate";
 import { goodAuroraCluster, goodDocdbCluster, goodInstance, supportingResources } from "./database-fixtures";
 import { res } from "./helpers";
 
-/** Level column of shared/policy-catalogue.md for rds-01..rds-16. */
+/** Level column of docs/policy-catalogue.md for rds-01..rds-16. */
 const CATALOGUE_LEVELS: Record<string, "mandatory" | "advisory"> = {
     "rds-01": "mandatory", "rds-02": "mandatory", "rds-03": "mandatory", "rds-04": "mandatory", "rds-05": "mandatory",
     "rds-06": "advisory", "rds-07": "advisory", "rds-08": "advisory", "rds-09": "advisory", "rds-10": "advisory",

@@ -4,7 +4,7 @@ import { networkPolicies } from "../../policies/network";
 import { PolicyConfigError, resolvePolicyConfig } from "../../tools/offline/evaluate";
 import { UNKNOWN, res, run } from "./helpers";
 
-/** Level column of shared/policy-catalogue.md for the network rows. */
+/** Level column of docs/policy-catalogue.md for the network rows. */
 const CATALOGUE_LEVELS: Record<string, "mandatory" | "advisory"> = {
     "net-01": "mandatory", "net-02": "mandatory", "net-03": "advisory", "net-04": "mandatory", "net-05": "mandatory", "net-06": "mandatory",
     "net-07": "mandatory", "net-08": "advisory", "net-09": "advisory", "net-10": "mandatory", "net-11": "advisory", "net-12": "mandatory", "net-13": "advisory",
