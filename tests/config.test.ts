@@ -34,7 +34,7 @@ function problemsOf(config: RawConfig): string[] {
 
 describe("stack configuration", () => {
     // The per-environment defaults are part of the program's contract (issue 2): written out here, not
-    // read from stacks/profiles.ts, so an edit of a profile that weakens prod fails a test.
+    // read from stacks/profiles.json, so an edit of a profile that weakens prod fails a test.
     it("fills every unset key from the prod profile: NAT per AZ, Multi-AZ, 30 days of backups, deletion protection, protected resources", () => {
         const { region, tags, ...c } = resolveConfig(raw());
         assert.deepStrictEqual([region, tags], ["eu-west-1", TAGS.tags]);

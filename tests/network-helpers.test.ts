@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { PROFILES } from "../stacks/profiles";
+import { PROFILES } from "../infra/config/profiles";
 import { assertRehydrated, endpointServiceName, endpointSuffix, privateRouteTableIds, routeTableIdsForSubnets } from "../infra/network/endpoints";
 import { flowLogPermissionsPolicy, flowLogTrustPolicy, logGroupArn } from "../infra/network/flow-log-policies";
 import { flowLogGroupName, nameTag } from "../infra/network/naming";

@@ -1,6 +1,6 @@
 /**
  * Prints the README's generated tables from the code that defines them: the configuration reference
- * (JSDoc of infra/config/types.ts, defaults of stacks/profiles.ts) and the policy list (the pack's own
+ * (JSDoc of infra/config/types.ts, defaults of stacks/profiles.json) and the policy list (the pack's own
  * metadata). tests/readme.test.ts fails when the README drifts from this output, so defaults and
  * levels cannot be documented one way and coded another.
  * Usage: npx ts-node --transpile-only tools/readme-tables.ts
@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { SECTIONS } from "../infra/config/types";
 import { ALL_POLICIES } from "../policies/all";
-import { PROFILES } from "../stacks/profiles";
+import { PROFILES } from "../infra/config/profiles";
 
 const TYPES_FILE = path.resolve(__dirname, "../infra/config/types.ts");
 

@@ -4,7 +4,33 @@
  * every bad key of a stack at once instead of stopping at the first.
  */
 
+import { Environment } from "./types";
+
 export type Problem = string | undefined;
+
+/**
+ * One setting's check: `key` is the full name to report (`baseline:database.backupRetentionDays`),
+ * `section` the whole merged section, so a check can compare its value with a sibling's.
+ */
+export type Check = (key: string, value: unknown, env: Environment, section: Record<string, unknown>) => Problem;
+
+/** Every setting of one config section, with its check: the single definition of its limits. */
+export type SectionChecks = Readonly<Record<string, Check>>;
+
+/** Problems of one section's values, each key reported as `<prefix>.<setting>`, in declaration order. */
+export function sectionProblems(prefix: string, checks: SectionChecks, values: object, env: Environment): string[] {
+    const section = values as Record<string, unknown>;
+    return Object.entries(checks).flatMap(([key, check]) => check(`${prefix}.${key}`, section[key], env, section) ?? []);
+}
+
+/**
+ * What a component runs on its arguments: the config loader's checks for its section, so a caller that
+ * builds arguments by hand meets the same limits. Throws before the component registers anything.
+ */
+export function assertSection(component: string, prefix: string, checks: SectionChecks, values: object, env: Environment): void {
+    const problems = sectionProblems(prefix, checks, values, env);
+    if (problems.length > 0) throw new Error(`${component} has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+}
 
 /** Render a value the way the user wrote it in YAML. */
 export function show(value: unknown): string {
@@ -105,6 +131,9 @@ export function windowsOverlap(a: string, b: string): boolean {
 
 /** Retention values CloudWatch Logs accepts (there is no "never expire" here on purpose). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** AWS region names: `eu-west-1`, `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`. */
+export const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 
 export const HOSTNAME = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 export const EMAIL = /^[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+\.)+[A-Za-z]{2,}$/;

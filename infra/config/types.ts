@@ -1,5 +1,5 @@
 /**
- * The program's public API: every stack setting, after the environment profile (stacks/profiles.ts)
+ * The program's public API: every stack setting, after the environment profile (stacks/profiles.json)
  * has been merged under the stack's own `Pulumi.<stack>.yaml` values and validated.
  * Defaults per environment live in the profiles, not here, so one table (README) documents them.
  */

@@ -1,0 +1,26 @@
+import { SectionChecks } from "../checks";
+import { Section } from "../types";
+import { APP_CHECKS } from "./app";
+import { CACHE_CHECKS } from "./cache";
+import { DATABASE_CHECKS } from "./database";
+import { DOCUMENT_DB_CHECKS } from "./document-db";
+import { NETWORK_CHECKS } from "./network";
+import { ALERTS_CHECKS, DOMAIN_CHECKS, KMS_CHECKS, LOGS_CHECKS } from "./operations";
+import { STORAGE_CHECKS } from "./storage";
+
+/**
+ * Every setting of every section with its check. The config loader runs these on the merged stack
+ * values; each component runs its section's on its arguments, so every limit is defined once.
+ */
+export const SECTION_CHECKS: Readonly<Record<Section, SectionChecks>> = {
+    app: APP_CHECKS,
+    network: NETWORK_CHECKS,
+    database: DATABASE_CHECKS,
+    cache: CACHE_CHECKS,
+    documentDb: DOCUMENT_DB_CHECKS,
+    storage: STORAGE_CHECKS,
+    domain: DOMAIN_CHECKS,
+    alerts: ALERTS_CHECKS,
+    logs: LOGS_CHECKS,
+    kms: KMS_CHECKS,
+};
