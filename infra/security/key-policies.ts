@@ -1,3 +1,5 @@
+import { KmsAction } from "./kms-actions";
+
 /**
  * KMS key policy documents, as pure functions of the account, partition and region, so each key's
  * grants can be read and tested without AWS. Every key starts from the same root statement (IAM
@@ -41,34 +43,50 @@ export const SERVICE_USE_ACTIONS = [
     "kms:DescribeKey",
 ];
 
-/** Administration only: no IAM policy can make a principal encrypt or decrypt with the key directly. */
-export const KEY_ADMIN_ACTIONS = [
-    "kms:Create*",
-    "kms:Describe*",
-    "kms:Enable*",
-    "kms:List*",
-    "kms:Put*",
-    "kms:Update*",
-    "kms:Revoke*",
-    "kms:Disable*",
-    "kms:Get*",
-    "kms:Delete*",
+/**
+ * Administration of one key, each action by name: a wildcard would also grant actions AWS adds later,
+ * and `kms:Create*` already included kms:CreateGrant, with which an administrator could grant itself
+ * decrypt. Left out: every use action, kms:CreateGrant (the services' statement has it, through the
+ * service), kms:ReplicateKey (a replica gets a new policy), import actions (keys with KMS-made material)
+ * and account-level actions (kms:CreateKey, kms:ListKeys...), which a key policy cannot scope.
+ */
+export const KEY_ADMIN_ACTIONS: readonly KmsAction[] = [
+    "kms:DescribeKey",
+    "kms:GetKeyPolicy",
+    "kms:GetKeyRotationStatus",
+    "kms:GetKeyLastUsage",
+    "kms:ListGrants",
+    "kms:ListKeyPolicies",
+    "kms:ListKeyRotations",
+    "kms:ListResourceTags",
+    "kms:PutKeyPolicy",
+    "kms:UpdateKeyDescription",
+    "kms:CreateAlias",
+    "kms:UpdateAlias",
+    "kms:DeleteAlias",
     "kms:TagResource",
     "kms:UntagResource",
+    "kms:EnableKey",
+    "kms:DisableKey",
+    "kms:EnableKeyRotation",
+    "kms:DisableKeyRotation",
+    "kms:RotateKeyOnDemand",
+    "kms:RevokeGrant",
     "kms:ScheduleKeyDeletion",
     "kms:CancelKeyDeletion",
-    "kms:RotateKeyOnDemand",
 ];
 
 const root = (ctx: KeyPolicyContext) => `arn:${ctx.partition}:iam::${ctx.accountId}:root`;
 const endpoint = (ctx: KeyPolicyContext, service: string) => `${service}.${ctx.region}.${ctx.dnsSuffix ?? "amazonaws.com"}`;
 
 /**
- * Lets IAM policies of the account administer the key (including kms:PutKeyPolicy, so a key is never
- * locked out), but not use it: encryption and decryption only happen through the services named below.
+ * Lets IAM policies of the account administer the key but not use it: encryption and decryption only
+ * happen through the services named below. The one way round it is the policy itself: whoever holds
+ * kms:PutKeyPolicy (someone must, or AWS refuses the policy as a lockout) can rewrite it to allow use,
+ * and that call is recorded by CloudTrail like every KMS call.
  */
 function accountRootStatement(ctx: KeyPolicyContext): PolicyStatement {
-    return { Sid: "EnableKeyAdministrationByIam", Effect: "Allow", Principal: { AWS: root(ctx) }, Action: KEY_ADMIN_ACTIONS, Resource: "*" };
+    return { Sid: "EnableKeyAdministrationByIam", Effect: "Allow", Principal: { AWS: root(ctx) }, Action: [...KEY_ADMIN_ACTIONS], Resource: "*" };
 }
 
 /**

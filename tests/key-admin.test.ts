@@ -1,0 +1,91 @@
+import * as assert from "assert";
+import { loadConfig } from "../infra/config/load";
+import { KEY_ADMIN_ACTIONS, KeyPolicyContext, PolicyDocument, dataKeyPolicy, logsKeyPolicy, storageKeyPolicy } from "../infra/security/key-policies";
+import { KEY_USE_ACTIONS, KMS_ACTIONS, USE_GRANTING_ACTIONS, expandKmsActions } from "../infra/security/kms-actions";
+import { Keys } from "../infra/security/keys";
+import { MOCK_ACCOUNT_ID } from "../tools/offline/mock-outputs";
+import { runUnderMocks } from "./harness";
+import { Statement, administrativeUse } from "./kms-policy-check";
+
+const ctx: KeyPolicyContext = { accountId: "111122223333", partition: "aws", region: "eu-west-1", dnsSuffix: "amazonaws.com" };
+const ROOT = "arn:aws:iam::111122223333:root";
+const admin = (Action: unknown, extra: Statement = {}) => ({ Statement: [{ Sid: "Admin", Effect: "Allow", Principal: { AWS: ROOT }, Action, Resource: "*", ...extra }] });
+
+describe("KMS action list and wildcard expansion", () => {
+    it("expands IAM patterns case-insensitively, with * and ?", () => {
+        assert.deepStrictEqual(expandKmsActions("kms:Create*"), ["kms:CreateAlias", "kms:CreateCustomKeyStore", "kms:CreateGrant", "kms:CreateKey"]);
+        assert.deepStrictEqual(expandKmsActions("KMS:re*"), ["kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:ReplicateKey", "kms:RetireGrant", "kms:RevokeGrant"]);
+        assert.deepStrictEqual(expandKmsActions("kms:Sig?"), ["kms:Sign"]);
+        assert.strictEqual(expandKmsActions("kms:*").length, KMS_ACTIONS.length);
+        assert.strictEqual(expandKmsActions("*").length, KMS_ACTIONS.length);
+        assert.deepStrictEqual(expandKmsActions("s3:*"), []);
+    });
+
+    it("knows every action it classifies, each once", () => {
+        assert.strictEqual(new Set(KMS_ACTIONS).size, KMS_ACTIONS.length);
+        for (const a of [...KEY_USE_ACTIONS, ...USE_GRANTING_ACTIONS, ...KEY_ADMIN_ACTIONS]) assert.ok(KMS_ACTIONS.includes(a), a);
+    });
+});
+
+describe("administrative use check", () => {
+    it("catches each wildcard of the old administration statement that reaches use", () => {
+        assert.deepStrictEqual(administrativeUse(admin(["kms:Create*", "kms:Describe*", "kms:Put*"]), "111122223333"), ["Admin: kms:CreateGrant"]);
+        assert.deepStrictEqual(administrativeUse(admin("kms:Get*"), "111122223333"), ["Admin: kms:GetPublicKey"]);
+        assert.deepStrictEqual(administrativeUse(admin("kms:Re*"), "111122223333"), ["Admin: kms:ReEncryptFrom", "Admin: kms:ReEncryptTo", "Admin: kms:ReplicateKey"]);
+        assert.strictEqual(administrativeUse(admin("kms:*"), "111122223333").length, KEY_USE_ACTIONS.length + USE_GRANTING_ACTIONS.length);
+    });
+
+    it("counts NotAction as everything else, and IAM principals of the account besides its root", () => {
+        assert.ok(administrativeUse(admin(undefined, { NotAction: "kms:Decrypt" }), "111122223333").includes("Admin: kms:Encrypt"));
+        const role = { Statement: [{ Sid: "Role", Effect: "Allow", Principal: { AWS: ["arn:aws:iam::111122223333:role/ops"] }, Action: "kms:Decrypt", Resource: "*" }] };
+        assert.deepStrictEqual(administrativeUse(role, "111122223333"), ["Role: kms:Decrypt"]);
+        const open = { Statement: [{ Sid: "Open", Effect: "Allow", Principal: "*", Action: "kms:Decrypt", Resource: "*" }] };
+        assert.deepStrictEqual(administrativeUse(open, "111122223333"), ["Open: kms:Decrypt"]);
+    });
+
+    it("allows a grant to the account only for AWS resources (kms:GrantIsForAWSResource)", () => {
+        assert.deepStrictEqual(administrativeUse(admin("kms:CreateGrant", { Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } } }), "111122223333"), []);
+        assert.deepStrictEqual(administrativeUse(admin("kms:CreateGrant", { Condition: { Bool: { "kms:GrantIsForAWSResource": "false" } } }), "111122223333"), ["Admin: kms:CreateGrant"]);
+    });
+
+    it("leaves the services' own statements alone: they are how the key is used", () => {
+        const services = dataKeyPolicy(ctx).Statement.filter((s) => s.Sid !== "EnableKeyAdministrationByIam");
+        assert.deepStrictEqual(administrativeUse({ Statement: services }, "111122223333"), []);
+    });
+});
+
+describe("key policies: IAM administers, never uses", () => {
+    const policies: [string, (c: KeyPolicyContext) => PolicyDocument][] = [
+        ["data", dataKeyPolicy],
+        ["logs", logsKeyPolicy],
+        ["storage", (c) => storageKeyPolicy(c)],
+        ["storage with CloudFront", (c) => storageKeyPolicy(c, true)],
+    ];
+
+    for (const [name, policy] of policies) {
+        it(`${name}: no administrative statement allows use or a way to obtain it`, () => {
+            assert.deepStrictEqual(administrativeUse(policy(ctx), ctx.accountId), []);
+        });
+    }
+
+    it("administration is the named list only, with kms:PutKeyPolicy (lockout) and no wildcard", () => {
+        for (const [, policy] of policies) {
+            const rootStatement = policy(ctx).Statement.find((s) => s.Sid === "EnableKeyAdministrationByIam")!;
+            assert.deepStrictEqual(rootStatement.Action, [...KEY_ADMIN_ACTIONS]);
+        }
+        assert.ok(KEY_ADMIN_ACTIONS.includes("kms:PutKeyPolicy"));
+        assert.deepStrictEqual(KEY_ADMIN_ACTIONS.filter((a) => /[*?]/.test(a)), []);
+    });
+
+    for (const [stack, allowCloudFrontDecrypt] of [["prod", false], ["staging", true]] as const) {
+        it(`holds for the policies the Keys component registers (${stack}, CloudFront ${allowCloudFrontDecrypt ? "on" : "off"})`, async () => {
+            const run = await runUnderMocks(() => {
+                const c = loadConfig();
+                return new Keys("keys", { kms: c.kms, namePrefix: `pos-${stack}`, protect: c.protectStatefulResources, allowCloudFrontDecrypt });
+            }, stack);
+            const keys = run.ofType("aws:kms/key:Key");
+            assert.strictEqual(keys.length, 3);
+            for (const k of keys) assert.deepStrictEqual(administrativeUse(JSON.parse(k.inputs.policy), MOCK_ACCOUNT_ID), [], k.name);
+        });
+    }
+});

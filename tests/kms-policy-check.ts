@@ -1,0 +1,41 @@
+import { PolicyDocument } from "../infra/security/key-policies";
+import { KEY_USE_ACTIONS, KMS_ACTIONS, KmsAction, USE_GRANTING_ACTIONS, expandKmsActions } from "../infra/security/kms-actions";
+
+/**
+ * The README's promise, as a check: IAM may administer a key but never use it. Applied to every
+ * statement that speaks to the account's IAM principals, with wildcards expanded against the full KMS
+ * action list, so a `kms:Create*` (which holds kms:CreateGrant) or a `kms:Get*` (kms:GetPublicKey) is caught.
+ */
+
+export type Statement = Record<string, any>;
+
+/** Statements an IAM policy of `accountId` can draw on: its root, account id or principals, or an unbounded "*". */
+function isAdministrative(s: Statement, accountId: string): boolean {
+    if (s.Effect !== "Allow") return false;
+    const aws = s.Principal === "*" ? ["*"] : [s.Principal?.AWS ?? []].flat();
+    const viaService = s.Condition?.StringEquals?.["kms:ViaService"] !== undefined;
+    return aws.some((p: string) => p === accountId || p.includes(`:iam::${accountId}:`) || (p === "*" && !viaService));
+}
+
+/** The KMS actions a statement allows, NotAction included. */
+function allowedActions(s: Statement): KmsAction[] {
+    if (s.NotAction !== undefined) {
+        const excluded = new Set([s.NotAction].flat().flatMap((p: string) => expandKmsActions(p)));
+        return KMS_ACTIONS.filter((a) => !excluded.has(a));
+    }
+    return [...new Set([s.Action].flat().flatMap((p: string) => expandKmsActions(p)))];
+}
+
+/** Grants only an AWS service may create for its principal's resources (RDS, EBS...), not one to oneself. */
+const grantsOnlyForAwsResources = (s: Statement) => [s.Condition?.Bool?.["kms:GrantIsForAWSResource"]].flat().map(String).join() === "true";
+
+/** Use, or a way to obtain it, that an administrative statement of `doc` allows, as "<Sid>: <action>". */
+export function administrativeUse(doc: PolicyDocument | { Statement: Statement[] }, accountId: string): string[] {
+    const forbidden = new Set<KmsAction>([...KEY_USE_ACTIONS, ...USE_GRANTING_ACTIONS]);
+    return [doc.Statement].flat().flatMap((s: Statement) => {
+        if (!isAdministrative(s, accountId)) return [];
+        return allowedActions(s)
+            .filter((a) => forbidden.has(a) && !(a === "kms:CreateGrant" && grantsOnlyForAwsResources(s)))
+            .map((a) => `${s.Sid ?? "?"}: ${a}`);
+    });
+}
