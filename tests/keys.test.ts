@@ -127,7 +127,7 @@ describe("Keys component", () => {
                 run = await runUnderMocks(build(), stack);
             });
 
-            it(`creates three rotating keys with a 30-day deletion window and the policy of their purpose, ${protect ? "protected and retained" : "neither protected nor retained"}`, () => {
+            it(`creates three rotating keys with a 30-day deletion window and the policy of their purpose, ${protect ? "protected" : "not protected"} and retained on delete`, () => {
                 const mockCtx = { accountId: MOCK_ACCOUNT_ID, partition: "aws", region: "eu-west-1", dnsSuffix: "amazonaws.com" };
                 const keys = run.ofType("aws:kms/key:Key").sort((a, b) => a.name.localeCompare(b.name));
                 assert.deepStrictEqual(
@@ -137,18 +137,19 @@ describe("Keys component", () => {
                         ["keys-logs", "CloudWatch Logs", logsKeyPolicy(mockCtx)],
                         ["keys-storage", "S3 objects", storageKeyPolicy(mockCtx)],
                     ] as const).map(([name, purpose, policy]) => [
-                        name, "keys", protect, protect,
+                        // Retained in staging too: its final snapshots outlive a destroy, and need their key.
+                        name, "keys", protect, true,
                         { description: `pos-${stack} ${purpose}`, enableKeyRotation: true, deletionWindowInDays: 30, policy },
                     ]),
                 );
             });
 
-            it("names an alias for each key after the stack", () => {
-                const aliases = run.ofType("aws:kms/alias:Alias").map((a) => [a.name, a.inputs.name, a.inputs.targetKeyId, run.parentName(a)]);
+            it("names an alias for each key after the stack, deleted on destroy so a re-created stack can take it", () => {
+                const aliases = run.ofType("aws:kms/alias:Alias").map((a) => [a.name, a.inputs.name, a.inputs.targetKeyId, run.parentName(a), a.protect, a.retainOnDelete]);
                 assert.deepStrictEqual(aliases.sort(), [
-                    ["keys-data-alias", `alias/pos-${stack}-data`, "keys-data-key-id", "keys"],
-                    ["keys-logs-alias", `alias/pos-${stack}-logs`, "keys-logs-key-id", "keys"],
-                    ["keys-storage-alias", `alias/pos-${stack}-storage`, "keys-storage-key-id", "keys"],
+                    ["keys-data-alias", `alias/pos-${stack}-data`, "keys-data-key-id", "keys", false, false],
+                    ["keys-logs-alias", `alias/pos-${stack}-logs`, "keys-logs-key-id", "keys", false, false],
+                    ["keys-storage-alias", `alias/pos-${stack}-storage`, "keys-storage-key-id", "keys", false, false],
                 ]);
             });
 

@@ -8,7 +8,10 @@ export interface KeysArgs {
     kms: KmsConfig;
     /** Stable prefix for alias names, e.g. `pos-prod` → `alias/pos-prod-data`. */
     namePrefix: string;
-    /** Puts `protect` and `retainOnDelete` on the keys (prod): data encrypted with a deleted key is lost. */
+    /**
+     * Puts `protect` on the keys (prod). Keys are kept on delete in every environment: what a destroy
+     * leaves behind (final snapshots, retained backups) is only readable while its key exists.
+     */
     protect: boolean;
     /**
      * Lets CloudFront distributions of this account decrypt objects encrypted with the storage key
@@ -56,8 +59,10 @@ export class Keys extends pulumi.ComponentResource {
                     deletionWindowInDays: window,
                     policy: context.apply((ctx) => JSON.stringify(policy(ctx))),
                 },
-                { parent: this, protect: args.protect, retainOnDelete: args.protect },
+                // Kept even where not protected, so a staging destroy completes yet its final snapshots stay restorable.
+                { parent: this, protect: args.protect, retainOnDelete: true },
             );
+            // Not kept: a re-created stack takes the name again; a kept key is found by its description.
             new aws.kms.Alias(`${name}-${suffix}-alias`, { name: `alias/${args.namePrefix}-${suffix}`, targetKeyId: k.keyId }, { parent: this });
             return k;
         };
