@@ -1,9 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
+import { fixedSettingValues } from "./config/fixed-settings";
 import { loadConfig } from "./config/load";
 import { BaselineConfig } from "./config/types";
 import { DocumentDb } from "./data/documentdb";
 import { Postgres } from "./data/postgres";
 import { Redis } from "./data/redis";
+import { FixedSettings } from "./guard/fixed-settings";
 import { Network } from "./network/network";
 import { Keys } from "./security/keys";
 import { Buckets } from "./storage/buckets";
@@ -16,6 +18,9 @@ import { Buckets } from "./storage/buckets";
 export function createBaseline(config: BaselineConfig) {
     const namePrefix = `${config.app.name}-${config.environment}`;
     const protect = config.protectStatefulResources;
+
+    // First, so a change AWS could only apply by replacement stops the preview with the setting's name.
+    new FixedSettings("fixed-settings", { values: fixedSettingValues(config) });
 
     const keys = new Keys("keys", { kms: config.kms, namePrefix, protect });
 

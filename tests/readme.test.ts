@@ -9,12 +9,12 @@ describe("README", () => {
     it("documents every config key with the defaults the profiles really have", () => {
         assert.ok(
             readme.includes(configReference()),
-            "README's configuration reference is stale: regenerate it with `npx ts-node --transpile-only tools/readme-tables.ts`",
+            "README's configuration reference is stale: regenerate it with `npx ts-node --transpile-only tools/readme-tables.ts --write`",
         );
     });
 
     it("lists every policy with its default level, catalogue rows and Security Hub controls", () => {
-        assert.ok(readme.includes(policyTable()), "README's policy table is stale: regenerate it with `npx ts-node --transpile-only tools/readme-tables.ts`");
+        assert.ok(readme.includes(policyTable()), "README's policy table is stale: regenerate it with `npx ts-node --transpile-only tools/readme-tables.ts --write`");
     });
 
     it("holds exactly two set-up commands: the offline check of a stack, and the tests", () => {

@@ -3,10 +3,11 @@
  * (JSDoc of infra/config/types.ts, defaults of stacks/profiles.json) and the policy list (the pack's own
  * metadata). tests/readme.test.ts fails when the README drifts from this output, so defaults and
  * levels cannot be documented one way and coded another.
- * Usage: npx ts-node --transpile-only tools/readme-tables.ts
+ * Usage: npx ts-node --transpile-only tools/readme-tables.ts [--write]
  */
 import * as fs from "fs";
 import * as path from "path";
+import { FIXED_SETTINGS } from "../infra/config/fixed-settings";
 import { SECTIONS } from "../infra/config/types";
 import { ALL_POLICIES } from "../policies/all";
 import { PROFILES } from "../infra/config/profiles";
@@ -29,6 +30,9 @@ const INTERFACES: Record<string, string> = {
     storage: "StorageConfig", domain: "DomainConfig", alerts: "AlertsConfig", logs: "LogsConfig", kms: "KmsConfig",
 };
 
+/** Settings AWS applies only by replacement: the guard stops a change, the table says so. */
+const fixedNote = (key: string) => (key in FIXED_SETTINGS ? ` **Fixed once created**: a change would replace ${FIXED_SETTINGS[key]}.` : "");
+
 const cell = (v: unknown) => (v === undefined ? "required" : `\`${JSON.stringify(v)}\``);
 
 /** Fields of a section in declaration order (from the source), so the table reads like the types. */
@@ -48,10 +52,11 @@ export function configReference(): string {
         for (const field of fieldsOf(source, iface)) {
             const prod = (PROFILES.prod as Record<string, any>)[section]?.[field];
             const staging = (PROFILES.staging as Record<string, any>)[section]?.[field];
-            rows.push(`| \`baseline:${section}.${field}\` | ${cell(prod)} | ${cell(staging)} | ${docs.get(`${iface}.${field}`) ?? ""} |`);
+            const key = `baseline:${section}.${field}`;
+            rows.push(`| \`${key}\` | ${cell(prod)} | ${cell(staging)} | ${docs.get(`${iface}.${field}`) ?? ""}${fixedNote(key)} |`);
         }
     }
-    rows.push("| `aws:region` | required | required | AWS region of the stack. |");
+    rows.push(`| \`aws:region\` | required | required | AWS region of the stack.${fixedNote("aws:region")} |`);
     rows.push("| `aws:defaultTags.tags` | required | required | Must hold `Environment` (equal to `baseline:environment`), `Project`, `Owner` and `CostCenter`; the provider puts them on every resource. |");
     return rows.join("\n");
 }
@@ -66,4 +71,23 @@ export function policyTable(): string {
     return rows.join("\n");
 }
 
-if (require.main === module) console.log(`${configReference()}\n\n${policyTable()}`);
+/** The README with both generated tables replaced by the current ones (each table ends at a blank line). */
+export function refreshedReadme(readme: string): string {
+    const replaceTable = (text: string, header: string, table: string) => {
+        const start = text.indexOf(header);
+        if (start < 0) throw new Error(`README has no table starting with ${JSON.stringify(header)}`);
+        const end = text.indexOf("\n\n", start);
+        return text.slice(0, start) + table + (end < 0 ? "\n" : text.slice(end));
+    };
+    return replaceTable(replaceTable(readme, "| key | prod | staging | meaning |", configReference()), "| policy | default level |", policyTable());
+}
+
+// `--write` refreshes README.md in place; without it the tables are printed.
+if (require.main === module) {
+    if (process.argv.includes("--write")) {
+        const file = path.resolve(__dirname, "../README.md");
+        fs.writeFileSync(file, refreshedReadme(fs.readFileSync(file, "utf8")));
+    } else {
+        console.log(`${configReference()}\n\n${policyTable()}`);
+    }
+}

@@ -125,13 +125,16 @@ export interface StorageConfig {
 
 /** `baseline:domain` */
 export interface DomainConfig {
-    /** Public host name of the application, e.g. `shop.example.com`. */
+    /**
+     * Public host name of the application, e.g. `shop.example.com`. Validated now; nothing uses it yet:
+     * the load balancer's certificate and DNS record will.
+     */
     name: string;
 }
 
 /** `baseline:alerts` */
 export interface AlertsConfig {
-    /** Addresses subscribed to the alarm topic; at least one. */
+    /** At least one address. Validated now; nothing uses it yet: the alarm topic of the operations work will. */
     emails: string[];
 }
 
