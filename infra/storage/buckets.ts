@@ -1,12 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { StorageConfig } from "../config/types";
-import { allowAccessLogDelivery, bucketArn, denyInsecureTransport, policyDocument } from "./bucket-policy";
-import { LifecycleRule, expiredDeleteMarkerRule, logExpiryRule, validateStorageConfig, versionHousekeepingRule } from "./lifecycle";
-import { bucketName, validateNamePrefix } from "./naming";
+import { bucketArn } from "./bucket-policy";
+import {
+    ASSETS_ACCESS_LOG_PREFIX, OWNERSHIP_RULE, PUBLIC_ACCESS_BLOCK, VERSIONING, assetsBucketPolicy, encryptionRules, lifecycleRules, logBucketPolicy,
+} from "./bucket-settings";
+import { validateStorageConfig } from "./lifecycle";
+import { BucketRole, bucketName, validateNamePrefix } from "./naming";
 
-/** Key prefix of the assets bucket's server access logs in the log bucket. */
-export const ASSETS_ACCESS_LOG_PREFIX = "s3-access/assets/";
+export { ASSETS_ACCESS_LOG_PREFIX };
 
 export interface BucketsArgs {
     /** Lifecycle settings (validated by the stack config; checked again here). */
@@ -43,77 +45,23 @@ export class Buckets extends pulumi.ComponentResource {
     readonly logBucketName: pulumi.Output<string>;
     readonly logBucketArn: pulumi.Output<string>;
 
-    constructor(name: string, args: BucketsArgs, opts?: pulumi.ComponentResourceOptions) {
+    private readonly accountId: pulumi.Output<string>;
+    private readonly partition: pulumi.Output<string>;
+
+    constructor(private readonly componentName: string, private readonly args: BucketsArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Before super: a bad prefix or lifecycle fails with nothing registered.
         validateNamePrefix(args.namePrefix);
         validateStorageConfig(args.storage);
-        super("baseline:storage:Buckets", name, {}, opts);
+        super("baseline:storage:Buckets", componentName, {}, opts);
+        this.accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+        this.partition = aws.getPartitionOutput({}, { parent: this }).partition;
 
-        const stateful: pulumi.CustomResourceOptions = { parent: this, protect: args.protect, retainOnDelete: args.protect };
-        const setting: pulumi.CustomResourceOptions = { parent: this, retainOnDelete: args.protect };
-        const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
-
-        // Policies are built from names (known at preview), not from bucket outputs (unknown until create).
-        const bucket = (suffix: string, role: "assets" | "logs"): BucketParts => {
-            const physical = accountId.apply((id) => bucketName(args.namePrefix, role, id));
-            const b = new aws.s3.Bucket(`${name}-${suffix}`, { bucket: physical }, stateful);
-            const pab = new aws.s3.BucketPublicAccessBlock(`${name}-${suffix}-public-access-block`, {
-                bucket: b.id,
-                blockPublicAcls: true,
-                blockPublicPolicy: true,
-                ignorePublicAcls: true,
-                restrictPublicBuckets: true,
-            }, setting);
-            new aws.s3.BucketOwnershipControls(`${name}-${suffix}-ownership`, {
-                bucket: b.id,
-                rule: { objectOwnership: "BucketOwnerEnforced" },
-            }, { ...setting, dependsOn: [pab] });
-            const versioning = new aws.s3.BucketVersioning(`${name}-${suffix}-versioning`, {
-                bucket: b.id,
-                versioningConfiguration: { status: "Enabled" },
-            }, setting);
-            const rules: LifecycleRule[] = [versionHousekeepingRule(args.storage), role === "logs" ? logExpiryRule(args.storage) : expiredDeleteMarkerRule()];
-            // Noncurrent-version rules only mean something once versioning is on.
-            new aws.s3.BucketLifecycleConfiguration(`${name}-${suffix}-lifecycle`, { bucket: b.id, rules }, { ...setting, dependsOn: [versioning] });
-            return { bucket: b, arn: pulumi.all([partition, physical]).apply(([p, n]) => bucketArn(p, n)), publicAccessBlock: pab };
-        };
-
-        const logs = bucket("logs", "logs");
-        const assets = bucket("assets", "assets");
-
-        // S3 server access logging cannot deliver to a bucket whose default encryption is SSE-KMS,
-        // so the log bucket uses SSE-S3; it holds request logs, not application data.
-        new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-logs-encryption`, {
-            bucket: logs.bucket.id,
-            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-        }, setting);
-        new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-assets-encryption`, {
-            bucket: assets.bucket.id,
-            // The bucket key cuts KMS requests (and their cost and throttling) by orders of magnitude.
-            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.storageKmsKeyArn }, bucketKeyEnabled: true }],
-        }, setting);
-
-        // S3 rejects concurrent changes to one bucket's policy and public access block: policy goes second.
-        const logPolicy = new aws.s3.BucketPolicy(`${name}-logs-policy`, {
-            bucket: logs.bucket.id,
-            policy: pulumi.all([logs.arn, assets.arn, accountId]).apply(([logArn, assetsArn, account]) =>
-                JSON.stringify(policyDocument([
-                    denyInsecureTransport(logArn),
-                    allowAccessLogDelivery({ logBucketArn: logArn, prefix: ASSETS_ACCESS_LOG_PREFIX, sourceBucketArn: assetsArn, sourceAccountId: account }),
-                ])),
-            ),
-        }, { ...setting, dependsOn: [logs.publicAccessBlock] });
-        new aws.s3.BucketPolicy(`${name}-assets-policy`, {
-            bucket: assets.bucket.id,
-            policy: assets.arn.apply((arn) => JSON.stringify(policyDocument([denyInsecureTransport(arn)]))),
-        }, { ...setting, dependsOn: [assets.publicAccessBlock] });
-
-        // The log bucket does not log its own requests: that would be an endless loop of log objects.
-        new aws.s3.BucketLogging(`${name}-assets-access-logging`, {
-            bucket: assets.bucket.id,
-            targetBucket: logs.bucket.id,
-            targetPrefix: ASSETS_ACCESS_LOG_PREFIX,
-        }, { ...setting, dependsOn: [logPolicy] });
+        const logs = this.bucket("logs");
+        const assets = this.bucket("assets");
+        this.encryption(logs, "logs");
+        this.encryption(assets, "assets");
+        const logPolicy = this.policies(logs, assets);
+        this.accessLogging(assets, logs, logPolicy);
 
         this.assetsBucketName = assets.bucket.bucket;
         this.assetsBucketArn = assets.bucket.arn;
@@ -125,5 +73,61 @@ export class Buckets extends pulumi.ComponentResource {
             logBucketName: this.logBucketName,
             logBucketArn: this.logBucketArn,
         });
+    }
+
+    /** Buckets hold data: protected and kept in prod. */
+    private get stateful(): pulumi.CustomResourceOptions {
+        return { parent: this, protect: this.args.protect, retainOnDelete: this.args.protect };
+    }
+
+    /** A kept bucket keeps its guards (public access block, TLS policy...) too. */
+    private setting(dependsOn?: pulumi.Resource): pulumi.CustomResourceOptions {
+        return { parent: this, retainOnDelete: this.args.protect, ...(dependsOn ? { dependsOn: [dependsOn] } : {}) };
+    }
+
+    /** A bucket with its public access block, ownership, versioning and lifecycle. */
+    private bucket(role: BucketRole): BucketParts {
+        const name = `${this.componentName}-${role}`;
+        // Policies are built from names (known at preview), not from bucket outputs (unknown until create).
+        const physical = this.accountId.apply((id) => bucketName(this.args.namePrefix, role, id));
+        const bucket = new aws.s3.Bucket(name, { bucket: physical }, this.stateful);
+        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(`${name}-public-access-block`, { bucket: bucket.id, ...PUBLIC_ACCESS_BLOCK }, this.setting());
+        new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: OWNERSHIP_RULE }, this.setting(publicAccessBlock));
+        const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: VERSIONING }, this.setting());
+        // Noncurrent-version rules only mean something once versioning is on.
+        new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, { bucket: bucket.id, rules: lifecycleRules(this.args.storage, role) }, this.setting(versioning));
+        return { bucket, arn: pulumi.all([this.partition, physical]).apply(([p, n]) => bucketArn(p, n)), publicAccessBlock };
+    }
+
+    private encryption(parts: BucketParts, role: BucketRole): void {
+        new aws.s3.BucketServerSideEncryptionConfiguration(`${this.componentName}-${role}-encryption`, {
+            bucket: parts.bucket.id,
+            rules: encryptionRules(role, this.args.storageKmsKeyArn),
+        }, this.setting());
+    }
+
+    /** S3 rejects concurrent changes to one bucket's policy and public access block: the policy goes second. */
+    private policies(logs: BucketParts, assets: BucketParts): aws.s3.BucketPolicy {
+        const logPolicy = new aws.s3.BucketPolicy(`${this.componentName}-logs-policy`, {
+            bucket: logs.bucket.id,
+            policy: pulumi.all([logs.arn, assets.arn, this.accountId]).apply(([logArn, assetsArn, account]) => logBucketPolicy(logArn, assetsArn, account)),
+        }, this.setting(logs.publicAccessBlock));
+        new aws.s3.BucketPolicy(`${this.componentName}-assets-policy`, {
+            bucket: assets.bucket.id,
+            policy: assets.arn.apply(assetsBucketPolicy),
+        }, this.setting(assets.publicAccessBlock));
+        return logPolicy;
+    }
+
+    /**
+     * The assets bucket's requests, once the log bucket's policy lets the logging service in. The log
+     * bucket does not log its own requests: that would be an endless loop of log objects.
+     */
+    private accessLogging(assets: BucketParts, logs: BucketParts, logPolicy: aws.s3.BucketPolicy): void {
+        new aws.s3.BucketLogging(`${this.componentName}-assets-access-logging`, {
+            bucket: assets.bucket.id,
+            targetBucket: logs.bucket.id,
+            targetPrefix: ASSETS_ACCESS_LOG_PREFIX,
+        }, this.setting(logPolicy));
     }
 }
