@@ -138,9 +138,9 @@ for (const stack of ["prod", "staging"] as const) {
             [setting(type, `storage-logs-${suffix}`), logs()] as [RecordedResource, RecordedResource],
         ]);
 
-        it("creates two named buckets, never force-destroyed", () => {
-            assert.deepStrictEqual(assets().wireInputs, { bucket: assetsName });
-            assert.deepStrictEqual(logs().wireInputs, { bucket: logsName });
+        it(`creates two named buckets, ${prod ? "never force-destroyed" : "emptied on destroy (forceDestroy) so the destroy completes"}`, () => {
+            assert.deepStrictEqual(assets().wireInputs, { bucket: assetsName, forceDestroy: !prod });
+            assert.deepStrictEqual(logs().wireInputs, { bucket: logsName, forceDestroy: !prod });
             assert.deepStrictEqual(run.ofType("aws:s3/bucket:Bucket").map((b) => b.name).sort(), ["storage-assets", "storage-logs"]);
         });
 

@@ -18,6 +18,7 @@ export interface BucketsArgs {
     /**
      * Prod: `protect` and `retainOnDelete` on both buckets, and `retainOnDelete` on their settings, so
      * neither `pulumi destroy` nor a replacement deletes data or strips a retained bucket's guards.
+     * Otherwise `forceDestroy`: a destroy empties and deletes both buckets.
      */
     protect: boolean;
     /**
@@ -90,7 +91,9 @@ export class Buckets extends pulumi.ComponentResource {
         const name = `${this.componentName}-${role}`;
         // Policies are built from names (known at preview), not from bucket outputs (unknown until create).
         const physical = this.accountId.apply((id) => bucketName(this.args.namePrefix, role, id));
-        const bucket = new aws.s3.Bucket(name, { bucket: physical }, this.stateful);
+        // Unprotected (staging): emptied of every object version on destroy, or S3 refuses to delete the
+        // log bucket. The provider reads forceDestroy from state, so a change needs `pulumi up` before a destroy.
+        const bucket = new aws.s3.Bucket(name, { bucket: physical, forceDestroy: !this.args.protect }, this.stateful);
         const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(`${name}-public-access-block`, { bucket: bucket.id, ...PUBLIC_ACCESS_BLOCK }, this.setting());
         new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: OWNERSHIP_RULE }, this.setting(publicAccessBlock));
         const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: VERSIONING }, this.setting());
