@@ -26,6 +26,7 @@ export function createBaseline(config: BaselineConfig) {
 
     const network = new Network("network", {
         config: config.network,
+        namePrefix,
         appPort: config.app.port,
         logsKmsKeyArn: keys.logsKeyArn,
         region: config.region,

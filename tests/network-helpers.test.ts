@@ -1,18 +1,14 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { PROFILES } from "../infra/config/profiles";
-import { assertRehydrated, endpointServiceName, endpointSuffix, privateRouteTableIds, routeTableIdsForSubnets } from "../infra/network/endpoints";
+import { endpointServiceName, endpointSuffix } from "../infra/network/endpoints";
 import { flowLogPermissionsPolicy, flowLogTrustPolicy, logGroupArn } from "../infra/network/flow-log-policies";
 import { flowLogGroupName, nameTag } from "../infra/network/naming";
 import { DATA_STORES, GROUPS, TopologyOptions, groupKeys, securityGroupRules } from "../infra/network/security-groups";
-import { autoSubnetLayout, azBits, subnetLayoutProblem } from "../infra/config/subnet-layout";
 import { NetworkArgs } from "../infra/network/args";
 import { validateNetworkArgs } from "../infra/network/validate";
-
-/** The value of a known output (outside a Pulumi run, outputs resolve like promises). */
-function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve) => output.apply((v) => resolve(v)));
-}
+import { sectionProblems } from "../infra/config/checks";
+import { NETWORK_CHECKS } from "../infra/config/sections/network";
 
 describe("network helpers", () => {
     describe("flow-log IAM documents", () => {
@@ -62,11 +58,11 @@ describe("network helpers", () => {
     });
 
     describe("naming", () => {
-        it("builds Name tags from project, stack and suffix", () => {
-            assert.strictEqual(nameTag("baseline", "prod", "app-sg"), "baseline-prod-app-sg");
+        it("builds Name tags from the stack's <app>-<environment> prefix and a suffix", () => {
+            assert.strictEqual(nameTag("shop-prod", "app-sg"), "shop-prod-app-sg");
         });
-        it("puts the component name in the flow-log group name so two networks cannot collide", () => {
-            assert.strictEqual(flowLogGroupName("baseline", "staging", "edge"), "/baseline/staging/edge/vpc-flow-logs");
+        it("puts the prefix and the component name in the flow-log group name, so two networks cannot collide", () => {
+            assert.strictEqual(flowLogGroupName("shop-staging", "edge"), "/shop-staging/edge/vpc-flow-logs");
         });
     });
 
@@ -74,59 +70,6 @@ describe("network helpers", () => {
         it("names regional services", () => {
             assert.strictEqual(endpointServiceName("eu-west-1", "ecr.dkr"), "com.amazonaws.eu-west-1.ecr.dkr");
             assert.strictEqual(endpointSuffix("ecr.api"), "ecr-api");
-        });
-
-        const associations = [
-            { subnetId: "subnet-public-a", routeTableId: "rtb-public-a" },
-            { subnetId: "subnet-private-b", routeTableId: "rtb-private-b" },
-            { subnetId: "subnet-private-a", routeTableId: "rtb-private-a" },
-            { subnetId: "subnet-isolated-a", routeTableId: "rtb-isolated-a" },
-            { subnetId: "subnet-isolated-b", routeTableId: "rtb-isolated-a" },
-        ];
-
-        it("returns the route tables of the given subnets in subnet order, each once, never a public one", () => {
-            assert.deepStrictEqual(
-                routeTableIdsForSubnets(associations, ["subnet-private-a", "subnet-private-b", "subnet-isolated-a", "subnet-isolated-b"]),
-                ["rtb-private-a", "rtb-private-b", "rtb-isolated-a"],
-            );
-        });
-
-        it("fails when a subnet has no route table association", () => {
-            assert.throws(() => routeTableIdsForSubnets(associations, ["subnet-private-a", "subnet-private-c", "subnet-isolated-c"]), {
-                message: "No route table association found for subnet(s) subnet-private-c, subnet-isolated-c: cannot attach the S3 gateway endpoint to them.",
-            });
-        });
-
-        it("reads private and isolated route tables from awsx-shaped outputs, skipping gateway associations", async () => {
-            const ids = privateRouteTableIds({
-                routeTableAssociations: pulumi.output([
-                    { subnetId: pulumi.output("subnet-public-a"), routeTableId: pulumi.output("rtb-public-a") },
-                    { subnetId: pulumi.output("subnet-private-a"), routeTableId: pulumi.output("rtb-private-a") },
-                    { subnetId: pulumi.output("subnet-isolated-a"), routeTableId: pulumi.output("rtb-isolated-a") },
-                    { subnetId: pulumi.output<string | undefined>(undefined), routeTableId: pulumi.output("rtb-edge") },
-                ]),
-                privateSubnetIds: pulumi.output(["subnet-private-a"]),
-                isolatedSubnetIds: pulumi.output(["subnet-isolated-a"]),
-            });
-            assert.deepStrictEqual(await valueOf(ids), ["rtb-private-a", "rtb-isolated-a"]);
-        });
-
-        it("names the cause when awsx's associations come back as bare references, not resources", () => {
-            assert.throws(() => assertRehydrated([{ subnetId: "s", routeTableId: "r" }, "rtbassoc-0abc"]), {
-                message:
-                    "awsx returned route table associations as bare references (rtbassoc-0abc), not resources: " +
-                    "the program's @pulumi/aws must be one the awsx plugin's references resolve to (same major version, not older).",
-            });
-            assert.doesNotThrow(() => assertRehydrated([{ subnetId: "s", routeTableId: "r" }]));
-        });
-
-        it("gives no route tables when the VPC reports no associations (a remote component under mocks)", async () => {
-            const ids = privateRouteTableIds({
-                routeTableAssociations: pulumi.output(undefined as any),
-                privateSubnetIds: pulumi.output(["subnet-private-a"]),
-                isolatedSubnetIds: pulumi.output(["subnet-isolated-a"]),
-            });
-            assert.deepStrictEqual(await valueOf(ids), []);
         });
     });
 
@@ -179,46 +122,10 @@ describe("network helpers", () => {
         });
     });
 
-    describe("awsx Auto subnet layout", () => {
-        const tiers = (pub: number, priv: number, iso: number) => [
-            { tier: "public", mask: pub },
-            { tier: "private", mask: priv },
-            { tier: "isolated", mask: iso },
-        ];
-
-        it("numbers AZ blocks like awsx: enough bits for the AZ count", () => {
-            assert.deepStrictEqual([1, 2, 3, 4, 5, 6].map(azBits), [0, 1, 2, 2, 3, 3]);
-        });
-
-        it("lays the prod profile out in a /18 per AZ, each subnet aligned to its size", () => {
-            assert.deepStrictEqual(autoSubnetLayout("10.20.0.0/16", 3, tiers(24, 20, 24)), [
-                { block: "10.20.0.0/18", subnets: ["10.20.0.0/24", "10.20.16.0/20", "10.20.32.0/24"] },
-                { block: "10.20.64.0/18", subnets: ["10.20.64.0/24", "10.20.80.0/20", "10.20.96.0/24"] },
-                { block: "10.20.128.0/18", subnets: ["10.20.128.0/24", "10.20.144.0/20", "10.20.160.0/24"] },
-            ]);
-            assert.strictEqual(subnetLayoutProblem("10.20.0.0/16", 3, tiers(24, 20, 24)), undefined);
-            assert.strictEqual(subnetLayoutProblem("10.21.0.0/16", 2, tiers(24, 20, 24)), undefined);
-        });
-
-        it("catches an alignment gap that pushes a subnet into the next AZ although the sizes add up", () => {
-            // 256 + 8192 + 256 addresses fit a /18, but the /19 starts at 10.0.32.0, so the last /24 lands at 10.0.64.0.
-            assert.deepStrictEqual(autoSubnetLayout("10.0.0.0/16", 3, tiers(24, 19, 24))[0].subnets, ["10.0.0.0/24", "10.0.32.0/19", "10.0.64.0/24"]);
-            assert.strictEqual(
-                subnetLayoutProblem("10.0.0.0/16", 3, tiers(24, 19, 24)),
-                "config.cidrBlock 10.0.0.0/16 with 3 AZ(s) has no room for /24 public, /19 private, /24 isolated subnets as awsx lays them out: " +
-                    "each AZ gets a /18 (the first 10.0.0.0/18) and each subnet is aligned to its size, so the isolated subnet would be 10.0.64.0/24, " +
-                    "outside it; expected narrower subnet masks or a wider cidrBlock",
-            );
-        });
-
-        it("catches a subnet larger than its AZ's block", () => {
-            assert.match(subnetLayoutProblem("10.0.0.0/20", 3, tiers(24, 20, 24)) ?? "", /each AZ gets a \/22 .* so the private subnet would be 10\.0\.16\.0\/20, outside it/);
-        });
-    });
-
     describe("validateNetworkArgs", () => {
         const valid: NetworkArgs = {
             config: { ...PROFILES.prod.network },
+            namePrefix: "shop-prod",
             appPort: 8080,
             logsKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
             region: "eu-west-1",
@@ -233,32 +140,39 @@ describe("network helpers", () => {
         });
 
         it("names each bad argument, what it was and what is expected", () => {
-            assert.deepStrictEqual(problemsWith({ appPort: 0 }), ["appPort is 0: expected an integer from 1 to 65535"]);
-            assert.deepStrictEqual(problemsWith({ appPort: 80.5 }), ["appPort is 80.5: expected an integer from 1 to 65535"]);
-            assert.deepStrictEqual(problemsWith({ region: "Europe" }), ['region is "Europe": expected an AWS region such as eu-west-1']);
+            assert.deepStrictEqual(problemsWith({ namePrefix: "shop--prod" }), ['namePrefix = "shop--prod" is not allowed: expected lowercase words joined by single hyphens, such as shop-prod']);
+            assert.deepStrictEqual(problemsWith({ region: "Europe" }), ['region = "Europe" is not allowed: expected an AWS region such as eu-west-1']);
             assert.deepStrictEqual(problemsWith({ logsKmsKeyArn: "alias/logs" }), [
-                'logsKmsKeyArn is "alias/logs": expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); CloudWatch Logs rejects aliases',
+                'logsKmsKeyArn = "alias/logs" is not allowed: expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); CloudWatch Logs rejects aliases',
             ]);
-            assert.deepStrictEqual(problemsWith({ network: { cidrBlock: "10.0.0.0" } }), ['config.cidrBlock is "10.0.0.0": expected an IPv4 network in CIDR notation such as 10.0.0.0/16']);
-            assert.deepStrictEqual(problemsWith({ network: { availabilityZoneCount: 0 } }), ["config.availabilityZoneCount is 0: expected an integer from 1 to 6"]);
-            assert.deepStrictEqual(problemsWith({ network: { privateSubnetMask: 29 } }), ["config.privateSubnetMask is 29: expected an integer from 16 to 28 (AWS subnet sizes)"]);
-            assert.deepStrictEqual(problemsWith({ network: { natGateways: "None" as any } }), ['config.natGateways is "None": expected one of OnePerAz, Single']);
-            assert.deepStrictEqual(problemsWith({ network: { flowLogRetentionDays: 0 } }), [
-                "config.flowLogRetentionDays is 0: expected a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)",
-            ]);
+            assert.deepStrictEqual(problemsWith({ network: { cidrBlock: "10.0.0.0" } }), ['config.cidrBlock = "10.0.0.0" is not allowed: expected an IPv4 network in CIDR notation such as 10.0.0.0/16']);
+            assert.deepStrictEqual(problemsWith({ network: { natGateways: "None" as any } }), ['config.natGateways = "None" is not allowed: expected one of "OnePerAz", "Single"']);
         });
 
-        it("rejects a subnet layout awsx would place outside its AZ's block", () => {
+        it("applies the config loader's limits, not looser ones of its own: AZs 2..3, masks /17../28, unprivileged app ports, private /16../24 ranges", () => {
+            // Each value sits just outside the loader's limit and inside what the component used to accept (AZs 1..6, masks 16..28, ports 1..65535).
+            assert.deepStrictEqual(problemsWith({ appPort: 80 }), ["appPort = 80 is not allowed: expected an integer from 1024 to 65535"]);
+            assert.deepStrictEqual(problemsWith({ network: { availabilityZoneCount: 1 } }), ["config.availabilityZoneCount = 1 is not allowed: expected an integer from 2 to 3"]);
+            assert.deepStrictEqual(problemsWith({ network: { availabilityZoneCount: 4 } }), ["config.availabilityZoneCount = 4 is not allowed: expected an integer from 2 to 3"]);
+            assert.deepStrictEqual(problemsWith({ network: { publicSubnetMask: 16 } }), ["config.publicSubnetMask = 16 is not allowed: expected an integer from 17 to 28"]);
+            assert.deepStrictEqual(problemsWith({ network: { cidrBlock: "100.64.0.0/16" } }), [
+                'config.cidrBlock = "100.64.0.0/16" is not allowed: expected a private (RFC 1918) range: 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16',
+            ]);
+            // The same limits as the loader's section checks, by construction: the loader reports the same sentence under its key.
+            const loader = sectionProblems("config", NETWORK_CHECKS, { ...valid.config, availabilityZoneCount: 1 }, "staging");
+            assert.deepStrictEqual(problemsWith({ network: { availabilityZoneCount: 1 } }), loader);
+        });
+
+        it("rejects a subnet layout that leaves its AZ's block", () => {
             assert.deepStrictEqual(problemsWith({ network: { cidrBlock: "10.0.0.0/16", privateSubnetMask: 19 } }), [
-                "config.cidrBlock 10.0.0.0/16 with 3 AZ(s) has no room for /24 public, /19 private, /24 isolated subnets as awsx lays them out: " +
-                    "each AZ gets a /18 (the first 10.0.0.0/18) and each subnet is aligned to its size, so the isolated subnet would be 10.0.64.0/24, " +
-                    "outside it; expected narrower subnet masks or a wider cidrBlock",
+                'config.cidrBlock = "10.0.0.0/16" is not allowed: expected a range where awsx can place /24, /19, /24 subnets in each of 3 AZs: each AZ gets a /18 block ' +
+                    "and subnets align to their size, so the isolated subnet would be 10.0.64.0/24, outside the first AZ's 10.0.0.0/18; narrow the subnet masks or widen the range",
             ]);
         });
 
         it("rejects interface endpoints where service names are not com.amazonaws.<region>.<service>", () => {
             const message = (region: string) =>
-                `config.interfaceEndpoints is true in ${region}: endpoint service names there do not all follow com.amazonaws.<region>.<service>; expected false, or a region of the aws or aws-us-gov partition`;
+                `config.interfaceEndpoints = true is not allowed: expected false in ${region}: endpoint service names there do not all follow com.amazonaws.<region>.<service>; interface endpoints need a region of the aws or aws-us-gov partition`;
             assert.deepStrictEqual(problemsWith({ region: "cn-north-1" }), [message("cn-north-1")]);
             assert.deepStrictEqual(problemsWith({ region: "us-iso-east-1" }), [message("us-iso-east-1")]);
             assert.deepStrictEqual(problemsWith({ region: "cn-north-1", network: { interfaceEndpoints: false } }), []);
@@ -267,9 +181,9 @@ describe("network helpers", () => {
 
         it("reports every problem at once", () => {
             assert.deepStrictEqual(problemsWith({ appPort: -1, region: "", network: { publicSubnetMask: 8 } }), [
-                "appPort is -1: expected an integer from 1 to 65535",
-                'region is "": expected an AWS region such as eu-west-1',
-                "config.publicSubnetMask is 8: expected an integer from 16 to 28 (AWS subnet sizes)",
+                "appPort = -1 is not allowed: expected an integer from 1024 to 65535",
+                'region = "" is not allowed: expected an AWS region such as eu-west-1',
+                "config.publicSubnetMask = 8 is not allowed: expected an integer from 17 to 28",
             ]);
         });
     });

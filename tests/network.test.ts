@@ -1,50 +1,12 @@
 import * as assert from "assert";
-import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "../infra/config/load";
 import { Network } from "../infra/network/network";
-import { Overrides, RecordedResource, Run, runStack, runUnderMocks, stackConfig } from "./harness";
+import { Run, runStack, runUnderMocks, stackConfig } from "./harness";
+import { KEY, T, networkProgram, runNetwork as run, sourceOf, valueOf } from "./network-fixtures";
 import { runProgram } from "../tools/offline/run-program";
 
-const KEY = "arn:aws:kms:eu-west-1:123456789012:key/logs";
-/** As infra/main.ts builds it. */
-const program = () => {
-    const c = loadConfig();
-    return new Network("network", {
-        config: c.network,
-        appPort: c.app.port,
-        logsKmsKeyArn: KEY,
-        region: c.region,
-        documentDb: c.documentDb.enabled,
-        protect: c.protectStatefulResources,
-    });
-};
-const run = (stack: string, overrides: Overrides = {}) => runUnderMocks(program, stack, overrides);
-
-const T = {
-    component: "baseline:network:Network",
-    vpc: "awsx:ec2:Vpc",
-    logGroup: "aws:cloudwatch/logGroup:LogGroup",
-    role: "aws:iam/role:Role",
-    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-    flowLog: "aws:ec2/flowLog:FlowLog",
-    defaultSg: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
-    sg: "aws:ec2/securityGroup:SecurityGroup",
-    ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-    egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-    endpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
-};
+const program = networkProgram();
 const DATA_TIER = ["network-postgres-sg", "network-redis-sg", "network-docdb-sg"];
-
-function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve) => output.apply((v) => resolve(v)));
-}
-
-/** The resource an input of `r` came from (by property dependency), by name. */
-function sourceOf(run: Run, r: RecordedResource, input: string): string | undefined {
-    const urns = r.propertyDependencies[input] ?? [];
-    assert.ok(urns.length <= 1, `${r.name}.${input} depends on ${urns.length} resources`);
-    return urns.length ? run.byUrn(urns[0])?.name : undefined;
-}
 
 /** One line per standalone rule: group, direction, port and peer (a group by name, or a CIDR). */
 function ruleTable(run: Run): string[] {
@@ -66,56 +28,8 @@ describe("Network component", function () {
         staging = await run("staging");
     });
 
-    describe("VPC (awsx, remote)", () => {
-        it("passes exactly these inputs in prod: three AZs, one NAT gateway per AZ, three tiers", () => {
-            assert.deepStrictEqual(prod.one(T.vpc, "network-vpc").inputs, {
-                cidrBlock: "10.20.0.0/16",
-                numberOfAvailabilityZones: 3,
-                subnetStrategy: "Auto",
-                subnetSpecs: [
-                    { type: "Public", name: "public", cidrMask: 24 },
-                    { type: "Private", name: "private", cidrMask: 20 },
-                    { type: "Isolated", name: "isolated", cidrMask: 24 },
-                ],
-                natGateways: { strategy: "OnePerAz" },
-                enableDnsHostnames: true,
-                enableDnsSupport: true,
-                tags: { Name: "baseline-prod-vpc" },
-            });
-        });
-
-        it("passes exactly these inputs in staging: two AZs and a single NAT gateway", () => {
-            assert.deepStrictEqual(staging.one(T.vpc, "network-vpc").inputs, {
-                cidrBlock: "10.21.0.0/16",
-                numberOfAvailabilityZones: 2,
-                subnetStrategy: "Auto",
-                subnetSpecs: [
-                    { type: "Public", name: "public", cidrMask: 24 },
-                    { type: "Private", name: "private", cidrMask: 20 },
-                    { type: "Isolated", name: "isolated", cidrMask: 24 },
-                ],
-                natGateways: { strategy: "Single" },
-                enableDnsHostnames: true,
-                enableDnsSupport: true,
-                tags: { Name: "baseline-staging-vpc" },
-            });
-        });
-
-        it("follows the stack's NAT strategy and subnet masks", async () => {
-            const r = await run("staging", { "baseline:network": { natGateways: "OnePerAz", privateSubnetMask: 21 } });
-            const inputs = r.one(T.vpc).inputs;
-            assert.deepStrictEqual(inputs.natGateways, { strategy: "OnePerAz" });
-            assert.deepStrictEqual(inputs.subnetSpecs[1], { type: "Private", name: "private", cidrMask: 21 });
-        });
-
-        it("exposes the VPC's ids as outputs", async () => {
-            const net = prod.outputs as Network;
-            assert.strictEqual(await valueOf(net.vpcId), "vpc-network-vpc");
-            assert.deepStrictEqual(await valueOf(net.publicSubnetIds), ["subnet-public-a", "subnet-public-b", "subnet-public-c"]);
-            assert.deepStrictEqual(await valueOf(net.privateSubnetIds), ["subnet-private-a", "subnet-private-b", "subnet-private-c"]);
-            assert.deepStrictEqual(await valueOf(net.isolatedSubnetIds), ["subnet-isolated-a", "subnet-isolated-b", "subnet-isolated-c"]);
-            assert.strictEqual(await valueOf(net.flowLogGroupName), "/baseline/prod/network/vpc-flow-logs");
-        });
+    it("names its flow-log group after the stack's prefix and the component", async () => {
+        assert.strictEqual(await valueOf((prod.outputs as Network).flowLogGroupName), "/pos-prod/network/vpc-flow-logs");
     });
 
     describe("flow logs", () => {
@@ -126,9 +40,9 @@ describe("Network component", function () {
                     vpcId: "vpc-network-vpc",
                     trafficType: "ALL",
                     logDestinationType: "cloud-watch-logs",
-                    logDestination: `arn:aws:logs:eu-west-1:123456789012:log-group:/baseline/${stack}/network/vpc-flow-logs`,
+                    logDestination: `arn:aws:logs:eu-west-1:123456789012:log-group:/pos-${stack}/network/vpc-flow-logs`,
                     iamRoleArn: "arn:aws:iam::123456789012:role/network-flow-logs-role",
-                    tags: { Name: `baseline-${stack}-vpc-flow-log` },
+                    tags: { Name: `pos-${stack}-vpc-flow-log` },
                 });
                 assert.strictEqual(sourceOf(r, flowLog, "vpcId"), "network-vpc");
                 assert.strictEqual(sourceOf(r, flowLog, "logDestination"), "network-flow-logs");
@@ -145,16 +59,16 @@ describe("Network component", function () {
 
         it("go to a group with the stack's retention and the customer-managed key", () => {
             assert.deepStrictEqual(prod.one(T.logGroup, "network-flow-logs").inputs, {
-                name: "/baseline/prod/network/vpc-flow-logs",
+                name: "/pos-prod/network/vpc-flow-logs",
                 retentionInDays: 365,
                 kmsKeyId: KEY,
-                tags: { Name: "baseline-prod-vpc-flow-logs" },
+                tags: { Name: "pos-prod-vpc-flow-logs" },
             });
             assert.deepStrictEqual(staging.one(T.logGroup, "network-flow-logs").inputs, {
-                name: "/baseline/staging/network/vpc-flow-logs",
+                name: "/pos-staging/network/vpc-flow-logs",
                 retentionInDays: 30,
                 kmsKeyId: KEY,
-                tags: { Name: "baseline-staging-vpc-flow-logs" },
+                tags: { Name: "pos-staging-vpc-flow-logs" },
             });
         });
 
@@ -172,7 +86,7 @@ describe("Network component", function () {
         it("keep their group by default when the caller does not say", async () => {
             const r = await runUnderMocks(() => {
                 const c = loadConfig();
-                return new Network("network", { config: c.network, appPort: c.app.port, logsKmsKeyArn: KEY, region: c.region });
+                return new Network("network", { config: c.network, namePrefix: "pos-staging", appPort: c.app.port, logsKmsKeyArn: KEY, region: c.region });
             }, "staging");
             const group = r.one(T.logGroup, "network-flow-logs");
             assert.deepStrictEqual([group.protect, group.retainOnDelete], [true, true]);
@@ -199,7 +113,7 @@ describe("Network component", function () {
                         ],
                     },
                     // No managed or inline policies: its one grant is the RolePolicy below.
-                    tags: { Name: `baseline-${stack}-vpc-flow-logs-role` },
+                    tags: { Name: `pos-${stack}-vpc-flow-logs-role` },
                 });
             }
         });
@@ -207,7 +121,7 @@ describe("Network component", function () {
         it("use a role whose only policy writes to that one log group", () => {
             for (const [r, stack] of [[prod, "prod"], [staging, "staging"]] as const) {
                 const policy = r.one(T.rolePolicy, "network-flow-logs-policy");
-                const group = `arn:aws:logs:eu-west-1:123456789012:log-group:/baseline/${stack}/network/vpc-flow-logs`;
+                const group = `arn:aws:logs:eu-west-1:123456789012:log-group:/pos-${stack}/network/vpc-flow-logs`;
                 assert.deepStrictEqual({ ...policy.inputs, policy: JSON.parse(policy.inputs.policy) }, {
                     role: "network-flow-logs-role-id",
                     policy: {
@@ -234,8 +148,8 @@ describe("Network component", function () {
             const preview = await runUnderMocks(program, "prod", {}, { firstPreview: true });
             const policy = JSON.parse(preview.one(T.rolePolicy).wireInputs.policy);
             assert.deepStrictEqual(policy.Statement[0].Resource, [
-                "arn:aws:logs:eu-west-1:123456789012:log-group:/baseline/prod/network/vpc-flow-logs",
-                "arn:aws:logs:eu-west-1:123456789012:log-group:/baseline/prod/network/vpc-flow-logs:*",
+                "arn:aws:logs:eu-west-1:123456789012:log-group:/pos-prod/network/vpc-flow-logs",
+                "arn:aws:logs:eu-west-1:123456789012:log-group:/pos-prod/network/vpc-flow-logs:*",
             ]);
             assert.strictEqual(JSON.parse(preview.one(T.role).wireInputs.assumeRolePolicy).Statement[0].Principal.Service, "vpc-flow-logs.amazonaws.com");
         });
@@ -244,7 +158,7 @@ describe("Network component", function () {
     it("closes the VPC's default security group: no ingress, no egress", () => {
         for (const [r, stack] of [[prod, "prod"], [staging, "staging"]] as const) {
             const sg = r.one(T.defaultSg, "network-default-sg");
-            assert.deepStrictEqual(sg.inputs, { vpcId: "vpc-network-vpc", ingress: [], egress: [], tags: { Name: `baseline-${stack}-default-sg-closed` } });
+            assert.deepStrictEqual(sg.inputs, { vpcId: "vpc-network-vpc", ingress: [], egress: [], tags: { Name: `pos-${stack}-default-sg-closed` } });
         }
     });
 
@@ -271,40 +185,42 @@ describe("Network component", function () {
             routeTableIds: undefined,
             vpc: "network-vpc",
         });
-        // The mock's awsx VPC gives every subnet its own route table (as awsx does): the gateway must
-        // be in the private and isolated ones, never the public ones.
-        const s3 = (azs: string[]) => ({
+        // Every subnet has its own route table: the gateway must be in the private and isolated ones, never a public one.
+        const s3 = (azCount: number) => ({
             name: "network-s3-endpoint", serviceName: "com.amazonaws.eu-west-1.s3", type: "Gateway", privateDns: undefined, subnetIds: undefined, securityGroups: undefined,
-            routeTableIds: [...azs.map((az) => `rtb-private-${az}`), ...azs.map((az) => `rtb-isolated-${az}`)], vpc: "network-vpc",
+            routeTableIds: ["private", "isolated"].flatMap((tier) => Array.from({ length: azCount }, (_, i) => `rtb-network-${tier}-${i + 1}`)), vpc: "network-vpc",
         });
 
         it("prod: the S3 gateway plus interface endpoints for ECR (api, dkr), Logs, Secrets Manager and SSM in the private subnets", () => {
-            assert.deepStrictEqual(endpointTable(prod), [...["ecr.api", "ecr.dkr", "logs"].map(iface), s3(["a", "b", "c"]), ...["secretsmanager", "ssm"].map(iface)]);
+            assert.deepStrictEqual(endpointTable(prod), [...["ecr.api", "ecr.dkr", "logs"].map(iface), s3(3), ...["secretsmanager", "ssm"].map(iface)]);
         });
 
         it("staging: only the S3 gateway endpoint, and no endpoints security group", () => {
-            assert.deepStrictEqual(endpointTable(staging), [s3(["a", "b"])]);
+            assert.deepStrictEqual(endpointTable(staging), [s3(2)]);
             assert.deepStrictEqual(staging.ofType(T.sg).filter((g) => g.name === "network-endpoints-sg"), []);
             assert.strictEqual((staging.outputs as Network).securityGroupIds.endpoints, undefined);
         });
 
-        it("the gateway's route tables come from the VPC (resolved at deploy, unknown on a first preview)", async () => {
+        it("the gateway takes the private and isolated route tables themselves: known links on a first preview, no lookup", async () => {
             const preview = await runUnderMocks(program, "prod", {}, { firstPreview: true });
             const s3Endpoint = preview.one(T.endpoint, "network-s3-endpoint");
-            assert.strictEqual(s3Endpoint.wireInputs.routeTableIds, "04da6b54-80e4-46f7-96ec-b56ff0331ba9");
-            assert.deepStrictEqual(s3Endpoint.propertyDependencies.routeTableIds, [preview.one(T.vpc).urn]);
+            assert.deepStrictEqual(s3Endpoint.wireInputs.routeTableIds, Array(6).fill("04da6b54-80e4-46f7-96ec-b56ff0331ba9"));
+            assert.deepStrictEqual(
+                s3Endpoint.propertyDependencies.routeTableIds.map((u) => `${preview.byUrn(u)?.type} ${preview.byUrn(u)?.name}`),
+                ["private", "isolated"].flatMap((tier) => [1, 2, 3].map((n) => `${T.routeTable} network-${tier}-${n}`)),
+            );
         });
     });
 
     describe("security groups", () => {
         const groupTable = (r: Run) => r.ofType(T.sg).map((g) => [g.name, g.inputs.description, g.inputs.tags?.Name]);
         const prodGroups = [
-            ["network-lb-sg", "Application load balancer: HTTP and HTTPS from the internet", "baseline-prod-lb-sg"],
-            ["network-app-sg", "Application tasks: traffic from the load balancer only", "baseline-prod-app-sg"],
-            ["network-postgres-sg", "PostgreSQL: port 5432 from the application only", "baseline-prod-postgres-sg"],
-            ["network-redis-sg", "Redis: port 6379 from the application only", "baseline-prod-redis-sg"],
-            ["network-docdb-sg", "DocumentDB: port 27017 from the application only", "baseline-prod-docdb-sg"],
-            ["network-endpoints-sg", "Interface VPC endpoints: HTTPS from the application only", "baseline-prod-endpoints-sg"],
+            ["network-lb-sg", "Application load balancer: HTTP and HTTPS from the internet", "pos-prod-lb-sg"],
+            ["network-app-sg", "Application tasks: traffic from the load balancer only", "pos-prod-app-sg"],
+            ["network-postgres-sg", "PostgreSQL: port 5432 from the application only", "pos-prod-postgres-sg"],
+            ["network-redis-sg", "Redis: port 6379 from the application only", "pos-prod-redis-sg"],
+            ["network-docdb-sg", "DocumentDB: port 27017 from the application only", "pos-prod-docdb-sg"],
+            ["network-endpoints-sg", "Interface VPC endpoints: HTTPS from the application only", "pos-prod-endpoints-sg"],
         ];
 
         it("one group per role, each described and named, all in the VPC", () => {
@@ -354,7 +270,7 @@ describe("Network component", function () {
         it("without DocumentDB (the default): no DocumentDB group, no rule to or from it, no id", async () => {
             const r = await runUnderMocks(() => {
                 const c = loadConfig();
-                return new Network("network", { config: c.network, appPort: c.app.port, logsKmsKeyArn: KEY, region: c.region });
+                return new Network("network", { config: c.network, namePrefix: "pos-prod", appPort: c.app.port, logsKmsKeyArn: KEY, region: c.region });
             }, "prod");
             assert.deepStrictEqual(groupTable(r), prodGroups.filter(([n]) => n !== "network-docdb-sg"));
             assert.deepStrictEqual(ruleTable(r), ruleTable(prod).filter((line) => !line.includes("network-docdb-sg")));
@@ -421,23 +337,28 @@ describe("Network component", function () {
         }
     });
 
-    it("tags every taggable child with a Name", () => {
-        const untagged = prod.resources
-            .filter((r) => r.type !== T.component && r.type !== T.rolePolicy && r.type !== T.ingress && r.type !== T.egress)
-            .filter((r) => typeof r.inputs.tags?.Name !== "string")
-            .map((r) => r.name);
-        assert.deepStrictEqual(untagged, []);
+    it("tags every taggable child with a Name that starts with the stack's prefix", () => {
+        const untaggable = new Set([T.component, T.rolePolicy, T.ingress, T.egress, T.association, T.route]);
+        for (const [r, stack] of [[prod, "prod"], [staging, "staging"]] as const) {
+            const badlyTagged = r.resources.filter((x) => !untaggable.has(x.type)).filter((x) => !String(x.inputs.tags?.Name).startsWith(`pos-${stack}-`)).map((x) => x.name);
+            assert.deepStrictEqual(badlyTagged, []);
+        }
     });
 
-    it("rejects bad arguments before registering anything", async () => {
+    it("rejects bad arguments before registering anything, with the config loader's limits", async () => {
         const result = await runProgram(
-            () => new Network("network", { config: loadConfig().network, appPort: 70000, logsKmsKeyArn: "alias/logs", region: "eu-west-1" }),
+            () => new Network("network", {
+                config: { ...loadConfig().network, availabilityZoneCount: 1, privateSubnetMask: 16 }, namePrefix: "Pos_prod", appPort: 80, logsKmsKeyArn: "alias/logs", region: "eu-west-1",
+            }),
             { stack: "prod", config: stackConfig("prod") },
         );
         assert.strictEqual((result.error as Error).message, [
             'Network "network" has invalid arguments:',
-            "  - appPort is 70000: expected an integer from 1 to 65535",
-            '  - logsKmsKeyArn is "alias/logs": expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); CloudWatch Logs rejects aliases',
+            '  - namePrefix = "Pos_prod" is not allowed: expected lowercase words joined by single hyphens, such as shop-prod',
+            "  - appPort = 80 is not allowed: expected an integer from 1024 to 65535",
+            '  - logsKmsKeyArn = "alias/logs" is not allowed: expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); CloudWatch Logs rejects aliases',
+            "  - config.availabilityZoneCount = 1 is not allowed: expected an integer from 2 to 3",
+            "  - config.privateSubnetMask = 16 is not allowed: expected an integer from 17 to 28",
         ].join("\n"));
         assert.deepStrictEqual(result.resources, []);
     });

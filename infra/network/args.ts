@@ -5,6 +5,8 @@ import { NetworkConfig } from "../config/types";
 export interface NetworkArgs {
     /** Validated `baseline:network` settings. */
     config: NetworkConfig;
+    /** `<app>-<environment>` (infra/main.ts): starts every `Name` tag and the flow-log group name. */
+    namePrefix: string;
     /** Container port the load balancer forwards to. */
     appPort: number;
     /** KMS key (customer-managed) for the flow-log group. Its key policy must admit `logs.<region>.amazonaws.com`. */

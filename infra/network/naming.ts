@@ -1,14 +1,20 @@
 /**
  * AWS-facing names. Pulumi logical names stay `${component}-<suffix>` (stable, never derived from
- * config); the `Name` tags and the log group name carry project and stack so the console reads well.
+ * config); `Name` tags and the flow-log group name start with the stack's `<app>-<environment>`
+ * prefix (infra/main.ts `namePrefix`), like every other AWS name of the stack.
  */
 
-/** `Name` tag value, e.g. `baseline-prod-app-sg`. */
-export function nameTag(project: string, stack: string, suffix: string): string {
-    return `${project}-${stack}-${suffix}`;
+/** `Name` tag value, e.g. `shop-prod-app-sg`. */
+export function nameTag(namePrefix: string, suffix: string): string {
+    return `${namePrefix}-${suffix}`;
 }
 
-/** Flow-log group name, unique per component instance: `/baseline/prod/network/vpc-flow-logs`. */
-export function flowLogGroupName(project: string, stack: string, component: string): string {
-    return `/${project}/${stack}/${component}/vpc-flow-logs`;
+/**
+ * Flow-log group name, `/shop-prod/network/vpc-flow-logs`: under the stack's prefix, so a log
+ * reader's IAM grant on `/<namePrefix>/*` covers it, with the component's name so two networks in
+ * one stack cannot collide. (The data stores' groups follow names AWS fixes, `/aws/rds/...`;
+ * flow logs have none.)
+ */
+export function flowLogGroupName(namePrefix: string, component: string): string {
+    return `/${namePrefix}/${component}/vpc-flow-logs`;
 }

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 
-/** aws:rds/instance:Instance → rds; awsx:ec2:Vpc → ec2 */
+/** aws:rds/instance:Instance → rds */
 const service = (type: string) => type.split(":")[1]?.split("/")[0] ?? "unknown";
 
 function arnFor(type: string, name: string, region: string): string {
@@ -20,6 +20,80 @@ function arnFor(type: string, name: string, region: string): string {
 }
 
 const AZ_LETTERS = ["a", "b", "c", "d", "e", "f"];
+
+/** Direction words of region names as AWS abbreviates them in zone ids (`eu-west-1` → `euw1`, `ap-southeast-2` → `apse2`). */
+const DIRECTIONS: Record<string, string> = {
+    north: "n", south: "s", east: "e", west: "w", central: "c", northeast: "ne", northwest: "nw", southeast: "se", southwest: "sw", gov: "g",
+};
+
+/** `eu-west-1` → `euw1`, `us-gov-west-1` → `usgw1`: the prefix of the region's zone ids. */
+export function zoneIdPrefix(region: string): string {
+    const [area, ...rest] = region.split("-");
+    return area + rest.map((w) => (/^\d+$/.test(w) ? w : DIRECTIONS[w] ?? w[0])).join("");
+}
+
+/** The region's first three zones: names `eu-west-1a..c`, ids `euw1-az1..3`. (Which id a name maps to differs per account on AWS.) */
+export function mockZones(region: string): { names: string[]; zoneIds: string[] } {
+    return { names: AZ_LETTERS.slice(0, 3).map((l) => `${region}${l}`), zoneIds: [1, 2, 3].map((n) => `${zoneIdPrefix(region)}-az${n}`) };
+}
+
+const ec2Arn = (region: string, kind: string, id: string) => `arn:aws:ec2:${region}:${MOCK_ACCOUNT_ID}:${kind}/${id}`;
+
+/**
+ * A subnet's id names its tier and AZ (`subnet-isolated-a`), from its `SubnetType` tag and zone, so
+ * every test that hands subnets on reads which ones it got; other EC2 ids are AWS's prefix and the
+ * logical name (`rtb-network-private-1`, `nat-network-nat-1`).
+ */
+function subnetId(name: string, inputs: Record<string, any>): string {
+    const tier = typeof inputs.tags?.SubnetType === "string" ? inputs.tags.SubnetType.toLowerCase() : undefined;
+    const zone = typeof inputs.availabilityZone === "string" ? inputs.availabilityZone.slice(-1) : undefined;
+    return tier && zone ? `subnet-${tier}-${zone}` : `subnet-${name}`;
+}
+
+/** What EC2 returns for the VPC's resources: ids with AWS's prefixes, ARNs, and the defaults AWS fills in. */
+function ec2Outputs(type: string, name: string, inputs: Record<string, any>, region: string): { id: string; state: Record<string, any> } {
+    const echo = (id: string, kind: string | undefined, extra: Record<string, any> = {}) => ({
+        id,
+        state: { ...inputs, id, ...(kind ? { arn: ec2Arn(region, kind, id) } : {}), ...extra },
+    });
+    switch (type) {
+        case "aws:ec2/vpc:Vpc": {
+            const id = `vpc-${name}`;
+            // AWS creates a main route table, a default security group and a default network ACL with every VPC.
+            return echo(id, "vpc", {
+                ownerId: MOCK_ACCOUNT_ID, instanceTenancy: inputs.instanceTenancy ?? "default",
+                enableDnsSupport: inputs.enableDnsSupport ?? true, enableDnsHostnames: inputs.enableDnsHostnames ?? false,
+                mainRouteTableId: `rtb-${name}-main`, defaultRouteTableId: `rtb-${name}-main`, defaultSecurityGroupId: `sg-${name}-default`,
+                defaultNetworkAclId: `acl-${name}-default`, dhcpOptionsId: "dopt-0a1b2c3d", ipv6CidrBlock: "", ipv6AssociationId: "",
+            });
+        }
+        case "aws:ec2/subnet:Subnet": {
+            const zones = mockZones(region);
+            const zoneIndex = zones.names.indexOf(inputs.availabilityZone);
+            return echo(subnetId(name, inputs), "subnet", {
+                ownerId: MOCK_ACCOUNT_ID, availabilityZoneId: zoneIndex >= 0 ? zones.zoneIds[zoneIndex] : undefined,
+                mapPublicIpOnLaunch: inputs.mapPublicIpOnLaunch ?? false, assignIpv6AddressOnCreation: inputs.assignIpv6AddressOnCreation ?? false, ipv6CidrBlock: "",
+            });
+        }
+        case "aws:ec2/routeTable:RouteTable":
+            return echo(`rtb-${name}`, "route-table", { ownerId: MOCK_ACCOUNT_ID, propagatingVgws: [] });
+        case "aws:ec2/routeTableAssociation:RouteTableAssociation":
+            return echo(`rtbassoc-${name}`, undefined);
+        case "aws:ec2/route:Route":
+            // The provider's id: "r-", the table's id and a hash of the destination (1080289494 for 0.0.0.0/0).
+            return echo(`r-${inputs.routeTableId ?? name}1080289494`, undefined, { origin: "CreateRoute", state: "active" });
+        case "aws:ec2/internetGateway:InternetGateway":
+            return echo(`igw-${name}`, "internet-gateway", { ownerId: MOCK_ACCOUNT_ID });
+        case "aws:ec2/eip:Eip": {
+            const id = `eipalloc-${name}`;
+            return echo(id, "elastic-ip", { allocationId: id, domain: inputs.domain ?? "vpc", publicIp: "203.0.113.10", publicDns: `ec2-203-0-113-10.${region}.compute.amazonaws.com` });
+        }
+        default: // aws:ec2/natGateway:NatGateway
+            return echo(`nat-${name}`, "natgateway", {
+                connectivityType: inputs.connectivityType ?? "public", networkInterfaceId: `eni-${name}`, privateIp: "10.0.0.10", publicIp: "203.0.113.10",
+            });
+    }
+}
 
 /**
  * Outputs for one resource: the inputs echoed back (as the engine does), plus computed ids,
@@ -35,20 +109,15 @@ export function mockResourceOutputs(args: pulumi.runtime.MockResourceArgs, regio
     const state: Record<string, any> = { ...inputs, arn: arnFor(args.type, name, region) };
 
     switch (args.type) {
-        case "awsx:ec2:Vpc": {
-            const azs = (inputs.numberOfAvailabilityZones as number | undefined) ?? (inputs.availabilityZoneNames as string[] | undefined)?.length ?? 3;
-            const ids = (tier: string) => AZ_LETTERS.slice(0, azs).map((az) => `subnet-${tier}-${az}`);
-            const tiers = ["public", "private", "isolated"];
-            Object.assign(state, {
-                vpcId: `vpc-${name}`,
-                publicSubnetIds: ids("public"),
-                privateSubnetIds: ids("private"),
-                isolatedSubnetIds: ids("isolated"),
-                // awsx gives every subnet its own route table; on AWS these come back as resource references.
-                routeTableAssociations: tiers.flatMap((tier) => ids(tier).map((subnetId) => ({ subnetId, routeTableId: subnetId.replace("subnet-", "rtb-") }))),
-            });
-            break;
-        }
+        case "aws:ec2/vpc:Vpc":
+        case "aws:ec2/subnet:Subnet":
+        case "aws:ec2/routeTable:RouteTable":
+        case "aws:ec2/routeTableAssociation:RouteTableAssociation":
+        case "aws:ec2/route:Route":
+        case "aws:ec2/internetGateway:InternetGateway":
+        case "aws:ec2/eip:Eip":
+        case "aws:ec2/natGateway:NatGateway":
+            return ec2Outputs(args.type, name, inputs, region);
         case "aws:s3/bucket:Bucket": {
             const bucket = inputs.bucket ?? `${inputs.bucketPrefix ?? name}-0a1b2c3d`;
             Object.assign(state, { bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com` });
@@ -112,7 +181,8 @@ export function mockCall(args: pulumi.runtime.MockCallArgs, region: string): Rec
         case "aws:index/getPartition:getPartition":
             return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
         case "aws:index/getAvailabilityZones:getAvailabilityZones":
-            return { names: AZ_LETTERS.slice(0, 3).map((l) => `${region}${l}`), zoneIds: ["use1-az1", "use1-az2", "use1-az3"], id: region };
+            // The inputs (state, filters) come back with the zones, as the provider echoes its arguments.
+            return { ...args.inputs, ...mockZones(region), groupNames: [region], id: region };
         case "aws:elb/getServiceAccount:getServiceAccount":
             return { arn: "arn:aws:iam::156460612806:root", id: "156460612806" };
         default:

@@ -1,4 +1,4 @@
-import { LOG_RETENTION_DAYS, SectionChecks, intIn, isBoolean, isPrivateRange, oneOf, parseCidr, problem } from "../checks";
+import { LOG_RETENTION_DAYS, SectionChecks, intIn, isBoolean, isPrivateRange, oneOf, parseCidr, problem, sectionProblems } from "../checks";
 import { subnetLayoutOverflow } from "../subnet-layout";
 import { NAT_STRATEGIES } from "../types";
 
@@ -53,4 +53,15 @@ export function subnetCapacityProblems(prefix: string, network: Record<string, u
                   `a range where awsx can place /${masks.join(", /")} subnets in each of ${azs} AZs: each AZ gets ${overflow.azBlock.replace(/^[\d.]+/, "a ")} block and subnets align to their size, so the ${overflow.tier} subnet would be ${overflow.subnet}, outside the first AZ's ${overflow.azBlock}; narrow the subnet masks or widen the range`),
           ]
         : [];
+}
+
+/**
+ * Every problem of a network section, each naming `<prefix>.<setting>`: the settings' checks, then
+ * (when they all pass) the subnet layout. Pure; the Network component runs it on its arguments, so a
+ * caller that builds them by hand meets the loader's limits, defined once above. No network limit
+ * depends on the environment: the checks are given "prod" only to satisfy their signature.
+ */
+export function networkConfigProblems(prefix: string, network: object): string[] {
+    const problems = sectionProblems(prefix, NETWORK_CHECKS, network, "prod");
+    return problems.length > 0 ? problems : subnetCapacityProblems(prefix, network as Record<string, unknown>);
 }

@@ -1,0 +1,67 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { flowLogPermissionsPolicy, flowLogTrustPolicy, logGroupArn } from "./flow-log-policies";
+import { flowLogGroupName } from "./naming";
+
+export interface FlowLogsArgs {
+    vpcId: pulumi.Input<string>;
+    namePrefix: string;
+    region: string;
+    retentionDays: number;
+    /** Customer-managed key of the log group. */
+    kmsKeyArn: pulumi.Input<string>;
+    /** `protect` and `retainOnDelete` on the log group (audit evidence). */
+    protect: boolean;
+    tag: (suffix: string) => Record<string, string>;
+}
+
+/**
+ * All traffic of the VPC to an encrypted, retention-bound log group, through a role that can write
+ * only there. Returns the group's name.
+ */
+export function createFlowLogs(component: string, parent: pulumi.Resource, args: FlowLogsArgs): pulumi.Output<string> {
+    const child = { parent };
+    const groupName = flowLogGroupName(args.namePrefix, component);
+    const logGroup = new aws.cloudwatch.LogGroup(
+        `${component}-flow-logs`,
+        { name: groupName, retentionInDays: args.retentionDays, kmsKeyId: args.kmsKeyArn, tags: args.tag("vpc-flow-logs") },
+        { parent, protect: args.protect, retainOnDelete: args.protect },
+    );
+
+    const identity = aws.getCallerIdentityOutput({}, child);
+    const partition = aws.getPartitionOutput({}, child);
+    const account = pulumi.all([identity.accountId, partition.partition]);
+    const role = new aws.iam.Role(
+        `${component}-flow-logs-role`,
+        {
+            description: "Lets VPC Flow Logs deliver this VPC's flow log to its log group",
+            assumeRolePolicy: account.apply(([id, part]) => JSON.stringify(flowLogTrustPolicy(id, part, args.region))),
+            tags: args.tag("vpc-flow-logs-role"),
+        },
+        child,
+    );
+    const rolePolicy = new aws.iam.RolePolicy(
+        `${component}-flow-logs-policy`,
+        {
+            role: role.id,
+            // From the group's known name rather than `logGroup.arn`, so the document is known at preview.
+            policy: account.apply(([id, part]) => JSON.stringify(flowLogPermissionsPolicy(logGroupArn(part, args.region, id, groupName)))),
+        },
+        child,
+    );
+
+    new aws.ec2.FlowLog(
+        `${component}-flow-log`,
+        {
+            vpcId: args.vpcId,
+            trafficType: "ALL",
+            logDestinationType: "cloud-watch-logs",
+            logDestination: logGroup.arn,
+            iamRoleArn: role.arn,
+            tags: args.tag("vpc-flow-log"),
+        },
+        // Without the policy in place the first deliveries fail with an access error.
+        { parent, dependsOn: [rolePolicy] },
+    );
+    return logGroup.name;
+}
