@@ -38,6 +38,7 @@ export function createBaseline(config: BaselineConfig) {
     const postgres = new Postgres("postgres", {
         ...isolated,
         database: config.database,
+        environment: config.environment,
         securityGroupIds: [network.securityGroupIds.postgres],
     });
 
@@ -53,7 +54,6 @@ export function createBaseline(config: BaselineConfig) {
               ...isolated,
               documentDb: config.documentDb,
               environment: config.environment,
-              masterUsername: config.documentDb.masterUsername,
               securityGroupIds: [network.securityGroupIds.documentDb!],
           })
         : undefined;

@@ -1,4 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { loadConfig } from "../infra/config/load";
+import { DocumentDbArgs } from "../infra/data/documentdb";
+import { PostgresArgs } from "../infra/data/postgres";
 import { RecordedResource, Run, isSecret } from "./harness";
 
 /** What the data-tier tests hand the components in place of the network and Keys outputs. */
@@ -32,4 +35,38 @@ export function plainOccurrences(value: unknown, needle: string, path = ""): str
         return Object.entries(value).flatMap(([k, v]) => plainOccurrences(v, needle, path ? `${path}.${k}` : k));
     }
     return [];
+}
+
+/** Postgres arguments as infra/main.ts builds them from the current stack's config, with fake keys and subnets. */
+export function postgresArgs(overrides: Partial<PostgresArgs> = {}): PostgresArgs {
+    const c = loadConfig();
+    return {
+        database: c.database,
+        environment: c.environment,
+        logs: c.logs,
+        namePrefix: `${c.app.name}-${c.environment}`,
+        subnetIds: ISOLATED_SUBNETS,
+        securityGroupIds: ["sg-database"],
+        dataKeyArn: DATA_KEY,
+        logsKeyArn: LOGS_KEY,
+        protect: c.protectStatefulResources,
+        ...overrides,
+    };
+}
+
+/** DocumentDb arguments as infra/main.ts builds them from the current stack's config, with fake keys and subnets. */
+export function documentDbArgs(overrides: Partial<DocumentDbArgs> = {}): DocumentDbArgs {
+    const c = loadConfig();
+    return {
+        documentDb: c.documentDb,
+        environment: c.environment,
+        logs: c.logs,
+        namePrefix: `${c.app.name}-${c.environment}`,
+        subnetIds: ISOLATED_SUBNETS,
+        securityGroupIds: ["sg-documents"],
+        dataKeyArn: DATA_KEY,
+        logsKeyArn: LOGS_KEY,
+        protect: c.protectStatefulResources,
+        ...overrides,
+    };
 }

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { minimumMembers, requireWholeNumber } from "../infra/data/checks";
+import { minimumMembers, requireOneOf, requireWholeNumber } from "../infra/data/checks";
 import { docdbFamily, postgresFamily, redisFamily } from "../infra/data/engine-families";
 import { docdbLogGroupName, elasticacheLogGroupName, rdsLogGroupName } from "../infra/data/log-groups";
 import { masterUserSecretArn } from "../infra/data/master-secret";
@@ -93,6 +93,12 @@ describe("data tier helpers", () => {
             });
             assert.throws(() => requireWholeNumber("Postgres db", "database.backupRetentionDays", 2.5, 1, 35), {
                 message: "Postgres db: database.backupRetentionDays is 2.5, expected 1 to 35.",
+            });
+        });
+        it("names the component, the argument, the value and what is allowed for a value outside a list", () => {
+            assert.doesNotThrow(() => requireOneOf("Postgres db", "caCertIdentifier", "rds-ca-rsa4096-g1", ["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1"]));
+            assert.throws(() => requireOneOf("Postgres db", "caCertIdentifier", "rds-ca-2019", ["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1"]), {
+                message: 'Postgres db: caCertIdentifier is "rds-ca-2019", expected one of rds-ca-rsa2048-g1, rds-ca-rsa4096-g1.',
             });
         });
         it("keeps a replica in prod only", () => {

@@ -1,28 +1,14 @@
 import * as assert from "assert";
 import { loadConfig } from "../infra/config/load";
 import { DocumentDb, DocumentDbArgs } from "../infra/data/documentdb";
-import { DATA_KEY, ISOLATED_SUBNETS, LOGS_KEY, STACKS, childrenOf, isKnown, valueOf } from "./data-fixtures";
+import { documentDbClusterArgs, documentDbInstanceArgs } from "../infra/data/documentdb-settings";
+import { DATA_KEY, ISOLATED_SUBNETS, LOGS_KEY, STACKS, childrenOf, documentDbArgs, isKnown, valueOf } from "./data-fixtures";
 import { Overrides, RecordedResource, Run, runUnderMocks } from "./harness";
 
 const CLUSTER = "aws:docdb/cluster:Cluster";
 const INSTANCE = "aws:docdb/clusterInstance:ClusterInstance";
 
-function documentDb(overrides: Partial<DocumentDbArgs> = {}) {
-    const c = loadConfig();
-    return new DocumentDb("documents", {
-        documentDb: c.documentDb,
-        logs: c.logs,
-        environment: c.environment,
-        namePrefix: `${c.app.name}-${c.environment}`,
-        masterUsername: c.documentDb.masterUsername,
-        subnetIds: ISOLATED_SUBNETS,
-        securityGroupIds: ["sg-documents"],
-        dataKeyArn: DATA_KEY,
-        logsKeyArn: LOGS_KEY,
-        protect: c.protectStatefulResources,
-        ...overrides,
-    });
-}
+const documentDb = (overrides: Partial<DocumentDbArgs> = {}) => new DocumentDb("documents", documentDbArgs(overrides));
 
 async function runDocumentDb(stack: string, overrides: Overrides = {}, args: Partial<DocumentDbArgs> = {}) {
     let component: DocumentDb | undefined;
@@ -108,6 +94,7 @@ describe("DocumentDb", () => {
                         env.stack === "prod" ? "db.r6g.large" : "db.t4g.medium", true, "rds-ca-rsa2048-g1",
                     ]),
                 );
+                // Through the cluster's output, so each instance waits for the cluster.
                 for (const m of members) assert.deepStrictEqual(m.propertyDependencies.clusterIdentifier, [cluster.urn]);
             });
 
@@ -118,6 +105,7 @@ describe("DocumentDb", () => {
                 for (const r of childrenOf(run, "documents")) assert.strictEqual(r.parent, root.urn, r.name);
                 assert.strictEqual(childrenOf(run, "documents").length, 6 + instances);
             });
+
 
             it("outputs the cluster's endpoints and port", async () => {
                 assert.deepStrictEqual(
@@ -170,16 +158,24 @@ describe("DocumentDb", () => {
             assert.deepStrictEqual(run.resources, []);
         };
 
-        it("refuses a single instance in prod", () =>
+        const invalid = (problem: string) => `DocumentDb documents has invalid arguments:\n  - ${problem}`;
+
+        it("refuses a single instance in prod, with the config loader's own check", () =>
             rejects("prod", (a) => ({ documentDb: { ...a.documentDb, instanceCount: 1 } }),
-                "DocumentDb documents: documentDb.instanceCount is 1, expected 2 to 16 in prod (a primary and at least one replica to fail over to)."));
+                invalid("documentDb.instanceCount = 1 is not allowed: expected an integer from 2 to 16")));
+        it("refuses a single instance in prod even when handed a config that says disabled: the component is the enabled cluster", () =>
+            rejects("prod", (a) => ({ documentDb: { ...a.documentDb, enabled: false, instanceCount: 1 } }),
+                invalid("documentDb.instanceCount = 1 is not allowed: expected an integer from 2 to 16")));
         it("refuses no instances in staging", () =>
-            rejects("staging", (a) => ({ documentDb: { ...a.documentDb, instanceCount: 0 } }), "DocumentDb documents: documentDb.instanceCount is 0, expected 1 to 16 in staging."));
+            rejects("staging", (a) => ({ documentDb: { ...a.documentDb, instanceCount: 0 } }), invalid("documentDb.instanceCount = 0 is not allowed: expected an integer from 1 to 16")));
         it("refuses backups off", () =>
-            rejects("staging", (a) => ({ documentDb: { ...a.documentDb, backupRetentionDays: 0 } }), "DocumentDb documents: documentDb.backupRetentionDays is 0, expected 1 to 35."));
+            rejects("staging", (a) => ({ documentDb: { ...a.documentDb, backupRetentionDays: 0 } }), invalid("documentDb.backupRetentionDays = 0 is not allowed: expected an integer from 1 to 35")));
         it("refuses a well-known master user name", () =>
-            rejects("prod", () => ({ masterUsername: "Admin" }),
-                'DocumentDb documents: masterUsername "Admin" is not allowed, expected a letter then up to 62 letters or digits, other than admin, administrator, root, master, serviceadmin, docdb, user.'));
+            rejects("prod", (a) => ({ documentDb: { ...a.documentDb, masterUsername: "Admin" } }),
+                invalid('documentDb.masterUsername = "Admin" is not allowed: expected a name other than the reserved admin, administrator, root, master, serviceadmin, docdb, user')));
+        it("refuses a certificate authority DocumentDB no longer signs with", () =>
+            rejects("prod", () => ({ caCertIdentifier: "rds-ca-2019" }),
+                'DocumentDb documents: caCertIdentifier is "rds-ca-2019", expected one of rds-ca-rsa2048-g1, rds-ca-rsa4096-g1, rds-ca-ecc384-g1.'));
         it("refuses a name prefix that leaves no room for the instance suffixes", () =>
             rejects("prod", () => ({ namePrefix: `p${"a".repeat(54)}` }),
                 `DocumentDb documents: namePrefix "p${"a".repeat(54)}" gives the identifier "p${"a".repeat(54)}-docdb", expected lowercase letters, digits and single hyphens, starting with a letter, at most 60 characters.`));
@@ -187,6 +183,39 @@ describe("DocumentDb", () => {
             rejects("prod", () => ({ profilerThresholdMs: 49 }),
                 "DocumentDb documents: profilerThresholdMs is 49, expected 50 to 2147483646 (the range DocumentDB accepts for profiler_threshold_ms)."));
         it("refuses an engine version without a parameter family", () =>
-            rejects("prod", (a) => ({ documentDb: { ...a.documentDb, engineVersion: "3.6.0" } }), 'DocumentDB engineVersion "3.6.0" has no known parameter group family: expected 4.0.0 or 5.0.0.'));
+            rejects("prod", (a) => ({ documentDb: { ...a.documentDb, engineVersion: "3.6.0" } }), invalid('documentDb.engineVersion = "3.6.0" is not allowed: expected one of "4.0.0", "5.0.0"')));
+    });
+});
+
+describe("DocumentDB settings", () => {
+    const documentDb = {
+        enabled: true, engineVersion: "5.0.0", instanceClass: "db.r6g.large", instanceCount: 2,
+        backupRetentionDays: 30, backupWindow: "03:00-04:00", deletionProtection: true, masterUsername: "appowner",
+    };
+
+    it("documentDbClusterArgs builds every cluster input, without mocks", () => {
+        const args = documentDbClusterArgs({
+            clusterId: "app-prod-docdb", documentDb, dataKeyArn: DATA_KEY, securityGroupIds: ["sg-1"], subnetGroupName: "app-prod-docdb",
+            parameterGroupName: "app-prod-docdb-docdb5-0", maintenanceWindow: "sun:06:00-sun:06:30", finalSnapshotIdentifier: "app-prod-docdb-final-0a0b0c0d",
+        });
+        assert.deepStrictEqual(args, {
+            clusterIdentifier: "app-prod-docdb", engine: "docdb", masterUsername: "appowner", port: 27017, dbSubnetGroupName: "app-prod-docdb",
+            storageEncrypted: true, kmsKeyId: DATA_KEY,
+            engineVersion: "5.0.0", allowMajorVersionUpgrade: true, manageMasterUserPassword: true,
+            vpcSecurityGroupIds: ["sg-1"], dbClusterParameterGroupName: "app-prod-docdb-docdb5-0",
+            backupRetentionPeriod: 30, preferredBackupWindow: "03:00-04:00", preferredMaintenanceWindow: "sun:06:00-sun:06:30",
+            deletionProtection: true, skipFinalSnapshot: false, finalSnapshotIdentifier: "app-prod-docdb-final-0a0b0c0d",
+            enabledCloudwatchLogsExports: ["audit", "profiler"],
+        });
+    });
+
+    it("documentDbInstanceArgs numbers the instance after the cluster", () => {
+        assert.deepStrictEqual(
+            documentDbInstanceArgs({ clusterId: "app-prod-docdb", index: 3, clusterIdentifier: "app-prod-docdb", instanceClass: "db.r6g.large", caCertIdentifier: "rds-ca-ecc384-g1" }),
+            {
+                identifier: "app-prod-docdb-3", clusterIdentifier: "app-prod-docdb", engine: "docdb", instanceClass: "db.r6g.large",
+                autoMinorVersionUpgrade: true, caCertIdentifier: "rds-ca-ecc384-g1", copyTagsToSnapshot: true, preferredMaintenanceWindow: undefined,
+            },
+        );
     });
 });

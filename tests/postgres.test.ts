@@ -1,27 +1,15 @@
 import * as assert from "assert";
 import { loadConfig } from "../infra/config/load";
+import { minimumStorageCeiling } from "../infra/config/sections/database";
 import { Postgres, PostgresArgs } from "../infra/data/postgres";
-import { minimumStorageCeiling, postgresParameters } from "../infra/data/postgres-settings";
-import { DATA_KEY, ISOLATED_SUBNETS, LOGS_KEY, STACKS, childrenOf, isKnown, valueOf } from "./data-fixtures";
+import { postgresInstanceArgs, postgresParameters } from "../infra/data/postgres-settings";
+import { DATA_KEY, ISOLATED_SUBNETS, LOGS_KEY, STACKS, childrenOf, isKnown, postgresArgs, valueOf } from "./data-fixtures";
 import { Overrides, Run, runUnderMocks } from "./harness";
 
 const INSTANCE = "aws:rds/instance:Instance";
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 
-function postgres(overrides: Partial<PostgresArgs> = {}) {
-    const c = loadConfig();
-    return new Postgres("postgres", {
-        database: c.database,
-        logs: c.logs,
-        namePrefix: `${c.app.name}-${c.environment}`,
-        subnetIds: ISOLATED_SUBNETS,
-        securityGroupIds: ["sg-database"],
-        dataKeyArn: DATA_KEY,
-        logsKeyArn: LOGS_KEY,
-        protect: c.protectStatefulResources,
-        ...overrides,
-    });
-}
+const postgres = (overrides: Partial<PostgresArgs> = {}) => new Postgres("postgres", postgresArgs(overrides));
 
 /** Run Postgres under mocks and keep the component, to read its outputs. */
 async function runPostgres(stack: string, overrides: Overrides = {}, opts: { firstPreview?: boolean } = {}) {
@@ -87,6 +75,7 @@ describe("Postgres", () => {
                 assert.strictEqual(instance.protect, env.protect);
                 assert.strictEqual(instance.retainOnDelete, env.protect);
             });
+
 
             it("has no password anywhere: RDS manages it in Secrets Manager under the data key", () => {
                 assert.strictEqual(instance.inputs.manageMasterUserPassword, true);
@@ -206,25 +195,38 @@ describe("Postgres", () => {
             return runUnderMocks(() => (db = loadConfig().database), "prod").then(() => db);
         };
 
-        it("refuses to turn automated backups off", async () => {
+        const invalid = (problem: string) => `Postgres postgres has invalid arguments:\n  - ${problem}`;
+
+        it("refuses to turn automated backups off, with the config loader's own check", async () => {
             const database = { ...(await prodDb()), backupRetentionDays: 0 };
-            await rejects({ database }, "Postgres postgres: database.backupRetentionDays is 0, expected 1 to 35 (0 turns automated backups off).");
+            await rejects({ database }, invalid("database.backupRetentionDays = 0 is not allowed: expected an integer from 1 to 35"));
         });
         it("refuses a storage ceiling below the initial size", async () => {
             const database = { ...(await prodDb()), maxAllocatedStorage: 50 };
-            await rejects({ database }, "Postgres postgres: database.maxAllocatedStorage is 50, expected at least 110 (10% above allocatedStorage 100, the smallest ceiling RDS accepts).");
+            await rejects({ database }, invalid("database.maxAllocatedStorage = 50 is not allowed: expected an integer from 110 (10% above allocatedStorage 100) to 65536"));
         });
         it("refuses a storage ceiling less than 10% above the initial size, which RDS rejects", async () => {
             const database = { ...(await prodDb()), maxAllocatedStorage: 109 };
-            await rejects({ database }, "Postgres postgres: database.maxAllocatedStorage is 109, expected at least 110 (10% above allocatedStorage 100, the smallest ceiling RDS accepts).");
+            await rejects({ database }, invalid("database.maxAllocatedStorage = 109 is not allowed: expected an integer from 110 (10% above allocatedStorage 100) to 65536"));
         });
         it("refuses a slow-query threshold of 0, which would log every statement with its passwords", async () => {
             const database = { ...(await prodDb()), slowQueryThresholdMs: 0 };
-            await rejects({ database }, "Postgres postgres: database.slowQueryThresholdMs is 0, expected 1 to 3600000 (0 logs every statement, passwords included).");
+            await rejects({ database }, invalid("database.slowQueryThresholdMs = 0 is not allowed: expected an integer from 1 to 3600000"));
         });
         it("refuses enhanced monitoring off", async () => {
             const database = { ...(await prodDb()), monitoringIntervalSeconds: 0 };
-            await rejects({ database }, "Postgres postgres: database.monitoringIntervalSeconds is 0, expected one of 1, 5, 10, 15, 30, 60.");
+            await rejects({ database }, invalid("database.monitoringIntervalSeconds = 0 is not allowed: expected one of 1, 5, 10, 15, 30, 60"));
+        });
+        it("reports every bad setting at once, like the config loader", async () => {
+            const database = { ...(await prodDb()), masterUsername: "postgres", backupRetentionDays: 36 };
+            await rejects({ database }, invalid([
+                "database.backupRetentionDays = 36 is not allowed: expected an integer from 1 to 35",
+                'database.masterUsername = "postgres" is not allowed: expected a name other than the well-known postgres, admin, administrator, root, rdsadmin, master, user, sa',
+            ].join("\n  - ")));
+        });
+        it("refuses a certificate authority RDS no longer signs with", async () => {
+            await rejects({ caCertIdentifier: "rds-ca-2019" },
+                'Postgres postgres: caCertIdentifier is "rds-ca-2019", expected one of rds-ca-rsa2048-g1, rds-ca-rsa4096-g1, rds-ca-ecc384-g1.');
         });
         it("refuses a name prefix that is not an RDS identifier", async () => {
             await rejects(
@@ -235,7 +237,7 @@ describe("Postgres", () => {
     });
 });
 
-describe("minimumStorageCeiling", () => {
+describe("minimumStorageCeiling (config/sections/database)", () => {
     it("is 10% above the allocated storage, rounded up to a whole GiB", () => {
         assert.deepStrictEqual([20, 25, 100, 1000].map(minimumStorageCeiling), [22, 28, 110, 1100]);
     });
@@ -259,5 +261,32 @@ describe("postgresParameters", () => {
             { name: "log_temp_files", value: "10240" },
             { name: "log_autovacuum_min_duration", value: "10000" },
         ]);
+    });
+});
+
+describe("postgresInstanceArgs", () => {
+    it("builds every instance input from the config and the wiring, without mocks", () => {
+        const database = {
+            engineVersion: "16", instanceClass: "db.m6g.large", allocatedStorage: 100, maxAllocatedStorage: 500, multiAz: true,
+            backupRetentionDays: 30, backupWindow: "03:00-04:00", maintenanceWindow: "sun:04:30-sun:05:30", deletionProtection: true,
+            masterUsername: "app_admin", databaseName: "app", monitoringIntervalSeconds: 30, performanceInsightsRetentionDays: 7, slowQueryThresholdMs: 500,
+        } as const;
+        const args = postgresInstanceArgs({
+            identifier: "app-prod-postgres", database, caCertIdentifier: "rds-ca-rsa4096-g1", dataKeyArn: DATA_KEY, securityGroupIds: ["sg-1"],
+            subnetGroupName: "app-prod-postgres", parameterGroupName: "app-prod-postgres-postgres16", monitoringRoleArn: "arn:aws:iam::1:role/mon",
+            finalSnapshotIdentifier: "app-prod-postgres-final-0a0b0c0d",
+        });
+        assert.deepStrictEqual(args, {
+            identifier: "app-prod-postgres", engine: "postgres", dbName: "app", username: "app_admin", storageEncrypted: true, kmsKeyId: DATA_KEY,
+            engineVersion: "16", allowMajorVersionUpgrade: true, autoMinorVersionUpgrade: true,
+            instanceClass: "db.m6g.large", manageMasterUserPassword: true, masterUserSecretKmsKeyId: DATA_KEY, iamDatabaseAuthenticationEnabled: true, port: 5432,
+            dbSubnetGroupName: "app-prod-postgres", vpcSecurityGroupIds: ["sg-1"], publiclyAccessible: false, multiAz: true,
+            caCertIdentifier: "rds-ca-rsa4096-g1", parameterGroupName: "app-prod-postgres-postgres16",
+            storageType: "gp3", allocatedStorage: 100, maxAllocatedStorage: 500,
+            backupRetentionPeriod: 30, backupWindow: "03:00-04:00", maintenanceWindow: "sun:04:30-sun:05:30", copyTagsToSnapshot: true,
+            deleteAutomatedBackups: false, deletionProtection: true, skipFinalSnapshot: false, finalSnapshotIdentifier: "app-prod-postgres-final-0a0b0c0d",
+            performanceInsightsEnabled: true, performanceInsightsKmsKeyId: DATA_KEY, performanceInsightsRetentionPeriod: 7,
+            monitoringInterval: 30, monitoringRoleArn: "arn:aws:iam::1:role/mon", enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+        });
     });
 });

@@ -1,6 +1,12 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { DatabaseConfig } from "../config/types";
 import { serviceTrustPolicy } from "../security/trust-policies";
 
-/** Pure pieces of the PostgreSQL instance: its parameters and its monitoring role's trust. */
+/** Pure pieces of the PostgreSQL instance: its inputs, its parameters and its monitoring role's trust. */
+
+/** Logs RDS exports for PostgreSQL; each gets a pre-created, encrypted log group. */
+export const POSTGRES_LOG_EXPORTS = ["postgresql", "upgrade"] as const;
 
 export interface DbParameter {
     name: string;
@@ -28,10 +34,79 @@ export function postgresParameters(slowQueryThresholdMs: number): DbParameter[] 
 }
 
 /**
- * The smallest storage autoscaling ceiling RDS accepts: 10% above the allocated storage, rounded up
- * (RDS refuses a smaller `maxAllocatedStorage` with "Invalid max storage size").
+ * The parameter group. Its name carries the family (`<id>-postgres16`), so a major upgrade creates the
+ * new group beside the old one; the description must not change (RDS replaces a group on it).
  */
-export const minimumStorageCeiling = (allocatedStorage: number): number => Math.ceil((allocatedStorage * 11) / 10);
+export function postgresParameterGroupArgs(identifier: string, family: string, slowQueryThresholdMs: number): aws.rds.ParameterGroupArgs {
+    return {
+        name: `${identifier}-${family}`,
+        family,
+        description: `${identifier}: TLS only, connection and slow-query logging`,
+        parameters: postgresParameters(slowQueryThresholdMs),
+    };
+}
+
+export interface PostgresInstanceInputs {
+    identifier: string;
+    database: DatabaseConfig;
+    caCertIdentifier: string;
+    /** Storage, Performance Insights and the master user secret are encrypted with it. */
+    dataKeyArn: pulumi.Input<string>;
+    securityGroupIds: pulumi.Input<pulumi.Input<string>[]>;
+    subnetGroupName: pulumi.Input<string>;
+    parameterGroupName: pulumi.Input<string>;
+    monitoringRoleArn: pulumi.Input<string>;
+    finalSnapshotIdentifier: pulumi.Input<string>;
+}
+
+/** Every input of the RDS instance. */
+export function postgresInstanceArgs(i: PostgresInstanceInputs): aws.rds.InstanceArgs {
+    const db = i.database;
+    return {
+        identifier: i.identifier,
+        engine: "postgres",
+        engineVersion: db.engineVersion,
+        // A major version change in config is deliberate; without this RDS refuses it.
+        allowMajorVersionUpgrade: true,
+        autoMinorVersionUpgrade: true,
+        instanceClass: db.instanceClass,
+        dbName: db.databaseName,
+        username: db.masterUsername,
+        manageMasterUserPassword: true,
+        masterUserSecretKmsKeyId: i.dataKeyArn,
+        iamDatabaseAuthenticationEnabled: true,
+        port: 5432,
+
+        dbSubnetGroupName: i.subnetGroupName,
+        vpcSecurityGroupIds: i.securityGroupIds,
+        publiclyAccessible: false,
+        multiAz: db.multiAz,
+        caCertIdentifier: i.caCertIdentifier,
+        parameterGroupName: i.parameterGroupName,
+
+        storageType: "gp3",
+        allocatedStorage: db.allocatedStorage,
+        maxAllocatedStorage: db.maxAllocatedStorage,
+        storageEncrypted: true,
+        kmsKeyId: i.dataKeyArn,
+
+        backupRetentionPeriod: db.backupRetentionDays,
+        backupWindow: db.backupWindow,
+        maintenanceWindow: db.maintenanceWindow,
+        copyTagsToSnapshot: true,
+        deleteAutomatedBackups: false,
+        deletionProtection: db.deletionProtection,
+        skipFinalSnapshot: false,
+        finalSnapshotIdentifier: i.finalSnapshotIdentifier,
+
+        performanceInsightsEnabled: true,
+        performanceInsightsKmsKeyId: i.dataKeyArn,
+        performanceInsightsRetentionPeriod: db.performanceInsightsRetentionDays,
+        monitoringInterval: db.monitoringIntervalSeconds,
+        monitoringRoleArn: i.monitoringRoleArn,
+        enabledCloudwatchLogsExports: [...POSTGRES_LOG_EXPORTS],
+    };
+}
 
 /** AWS managed policy that lets RDS publish enhanced-monitoring metrics to CloudWatch Logs. */
 export const enhancedMonitoringPolicyArn = (partition: string) => `arn:${partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`;

@@ -1,0 +1,92 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { DocumentDbConfig } from "../config/types";
+
+/** Pure pieces of the DocumentDB cluster: its inputs, its instances' inputs and its parameters. */
+
+/** Logs DocumentDB exports; each gets a pre-created, encrypted log group. */
+export const DOCDB_LOG_EXPORTS = ["audit", "profiler"] as const;
+export const DOCDB_PORT = 27017;
+
+/**
+ * The cluster parameter group: TLS and audit enforced, slow operations profiled. Its name carries the
+ * family (`<id>-docdb5-0`), so a major upgrade creates the new group beside the old one; the
+ * description must not change (DocumentDB replaces a group on it).
+ */
+export function documentDbParameterGroupArgs(clusterId: string, family: string, profilerThresholdMs: number): aws.docdb.ClusterParameterGroupArgs {
+    return {
+        name: `${clusterId}-${family.replace(".", "-")}`,
+        family,
+        description: `${clusterId}: TLS only, audit and profiler logs`,
+        parameters: [
+            { name: "tls", value: "enabled" },
+            { name: "audit_logs", value: "enabled" },
+            { name: "profiler", value: "enabled" },
+            { name: "profiler_threshold_ms", value: String(profilerThresholdMs) },
+        ],
+    };
+}
+
+export interface DocumentDbClusterInputs {
+    clusterId: string;
+    documentDb: DocumentDbConfig;
+    dataKeyArn: pulumi.Input<string>;
+    securityGroupIds: pulumi.Input<pulumi.Input<string>[]>;
+    subnetGroupName: pulumi.Input<string>;
+    parameterGroupName: pulumi.Input<string>;
+    maintenanceWindow?: string;
+    finalSnapshotIdentifier: pulumi.Input<string>;
+}
+
+/** Every input of the cluster. */
+export function documentDbClusterArgs(i: DocumentDbClusterInputs): aws.docdb.ClusterArgs {
+    const doc = i.documentDb;
+    return {
+        clusterIdentifier: i.clusterId,
+        engine: "docdb",
+        engineVersion: doc.engineVersion,
+        // A major version change in config is deliberate; without this DocumentDB refuses it.
+        allowMajorVersionUpgrade: true,
+        masterUsername: doc.masterUsername,
+        manageMasterUserPassword: true,
+        port: DOCDB_PORT,
+        dbSubnetGroupName: i.subnetGroupName,
+        vpcSecurityGroupIds: i.securityGroupIds,
+        dbClusterParameterGroupName: i.parameterGroupName,
+        storageEncrypted: true,
+        kmsKeyId: i.dataKeyArn,
+        backupRetentionPeriod: doc.backupRetentionDays,
+        preferredBackupWindow: doc.backupWindow,
+        preferredMaintenanceWindow: i.maintenanceWindow,
+        deletionProtection: doc.deletionProtection,
+        skipFinalSnapshot: false,
+        finalSnapshotIdentifier: i.finalSnapshotIdentifier,
+        enabledCloudwatchLogsExports: [...DOCDB_LOG_EXPORTS],
+    };
+}
+
+export interface DocumentDbInstanceInputs {
+    clusterId: string;
+    /** 1-based, so adding an instance never renames the existing ones. */
+    index: number;
+    /** The cluster's output, not the plain id, so each instance waits for the cluster. */
+    clusterIdentifier: pulumi.Input<string>;
+    instanceClass: string;
+    caCertIdentifier: string;
+    maintenanceWindow?: string;
+}
+
+/** Every input of one instance of the cluster; the engine version comes from the cluster. */
+export function documentDbInstanceArgs(i: DocumentDbInstanceInputs): aws.docdb.ClusterInstanceArgs {
+    return {
+        identifier: `${i.clusterId}-${i.index}`,
+        clusterIdentifier: i.clusterIdentifier,
+        engine: "docdb",
+        instanceClass: i.instanceClass,
+        // Ignored by DocumentDB, which never upgrades minor versions by itself: patches come in maintenance windows.
+        autoMinorVersionUpgrade: true,
+        caCertIdentifier: i.caCertIdentifier,
+        copyTagsToSnapshot: true,
+        preferredMaintenanceWindow: i.maintenanceWindow,
+    };
+}
