@@ -1,8 +1,11 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
+import * as settings from "@pulumi/pulumi/runtime/settings";
 import { loadConfig } from "../infra/config/load";
 import { StorageConfig } from "../infra/config/types";
-import { allowAccessLogDelivery, bucketArn, denyInsecureTransport, policyDocument } from "../infra/storage/bucket-policy";
+import {
+    ELB_ACCOUNT_REGIONS, ELB_LOG_DELIVERY_SERVICE, allowAccessLogDelivery, allowLoadBalancerLogDelivery, bucketArn, denyInsecureTransport, isLoadBalancerLogPrefix, policyDocument,
+} from "../infra/storage/bucket-policy";
 import { ASSETS_ACCESS_LOG_PREFIX, Buckets } from "../infra/storage/buckets";
 import { expiredDeleteMarkerRule, logExpiryRule, validateStorageConfig, versionHousekeepingRule } from "../infra/storage/lifecycle";
 import { MAX_NAME_PREFIX_LENGTH, bucketName, validateNamePrefix } from "../infra/storage/naming";
@@ -283,6 +286,84 @@ describe("Buckets component validation", () => {
             return new Buckets("storage", { storage: c.storage, storageKmsKeyArn: KEY_ARN, protect: true, namePrefix: "POS" });
         }, { stack: "prod", config: stackConfig("prod") });
         assert.match(String(result.error), /Buckets: namePrefix "POS" is not allowed/);
+        assert.deepStrictEqual(result.resources, []);
+    });
+});
+
+describe("Buckets: load balancer access-log delivery", () => {
+    const LOGS_ARN = "arn:aws:s3:::pos-prod-logs-111122223333";
+    const elbStatement = (principal: object, logsName: string, account = MOCK_ACCOUNT_ID) => ({
+        Sid: "AllowElbAccessLogDelivery",
+        Effect: "Allow",
+        Principal: principal,
+        Action: "s3:PutObject",
+        Resource: `arn:aws:s3:::${logsName}/alb-access/AWSLogs/${account}/*`,
+    });
+    /** The component as main.ts builds it when a load balancer logs into the bucket. */
+    const withElbLogs = (prefix = "alb-access") => () => {
+        const c = loadConfig();
+        return new Buckets("storage", { storage: c.storage, storageKmsKeyArn: KEY_ARN, protect: c.protectStatefulResources, namePrefix: `${c.app.name}-${c.environment}`, allowLoadBalancerLogs: { prefix } });
+    };
+    const logPolicy = (run: Run) => JSON.parse(run.one("aws:s3/bucketPolicy:BucketPolicy", "storage-logs-policy").wireInputs.policy);
+
+    it("lets the given principal put objects under <prefix>/AWSLogs/<account>/ only", () => {
+        assert.deepStrictEqual(
+            allowLoadBalancerLogDelivery({ logBucketArn: LOGS_ARN, prefix: "alb-access", accountId: "111122223333", principal: { AWS: "arn:aws:iam::156460612806:root" } }),
+            elbStatement({ AWS: "arn:aws:iam::156460612806:root" }, "pos-prod-logs-111122223333", "111122223333"),
+        );
+        assert.deepStrictEqual(
+            allowLoadBalancerLogDelivery({ logBucketArn: LOGS_ARN, prefix: "alb-access", accountId: "111122223333", principal: { Service: ELB_LOG_DELIVERY_SERVICE } }).Principal,
+            { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+        );
+    });
+
+    it("rejects a prefix ELB would write under an empty or reserved segment", () => {
+        for (const prefix of ["", "/alb", "alb/", "alb//access", "AWSLogs"]) {
+            assert.throws(() => allowLoadBalancerLogDelivery({ logBucketArn: LOGS_ARN, prefix, accountId: "1", principal: { Service: ELB_LOG_DELIVERY_SERVICE } }), {
+                message: `allowLoadBalancerLogDelivery: prefix ${JSON.stringify(prefix)} is not allowed: expected lowercase letters, digits and hyphens, in segments joined by "/" with none at either end, such as alb-access.`,
+            });
+        }
+        assert.strictEqual(isLoadBalancerLogPrefix("alb-access/pos-prod"), true);
+    });
+
+    it("knows the Regions opened before August 2022 take an ELB account, and newer ones the service", () => {
+        assert.strictEqual(ELB_ACCOUNT_REGIONS.length, 26);
+        for (const region of ["eu-west-1", "us-east-1", "ap-southeast-3"]) assert.ok(ELB_ACCOUNT_REGIONS.includes(region), region);
+        for (const region of ["eu-central-2", "eu-south-2", "ap-south-2", "ap-southeast-4", "il-central-1", "me-central-1", "ca-west-1"]) assert.ok(!ELB_ACCOUNT_REGIONS.includes(region), region);
+    });
+
+    it("in eu-west-1 grants the Region's ELB account (aws.elb.getServiceAccount), after the TLS deny and the S3 logging grant", async () => {
+        const run = await runUnderMocks(withElbLogs(), "prod");
+        const logsName = `pos-prod-logs-${MOCK_ACCOUNT_ID}`;
+        const statements = logPolicy(run).Statement;
+        assert.deepStrictEqual(statements.map((s: { Sid: string }) => s.Sid), ["DenyInsecureTransport", "AllowS3ServerAccessLogDelivery", "AllowElbAccessLogDelivery"]);
+        assert.deepStrictEqual(statements[2], elbStatement({ AWS: "arn:aws:iam::156460612806:root" }, logsName));
+    });
+
+    it("in a Region opened since August 2022 grants the log delivery service, and never asks for an ELB account", async () => {
+        const calls: string[] = [];
+        const run = await runUnderMocks(() => {
+            const mocks = (settings.getMonitor() as any).mocks;
+            const call = mocks.call.bind(mocks);
+            mocks.call = (args: { token: string }) => (calls.push(args.token), call(args));
+            return withElbLogs()();
+        }, "prod", { "aws:region": "eu-central-2" });
+        assert.deepStrictEqual(logPolicy(run).Statement[2], elbStatement({ Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, `pos-prod-logs-${MOCK_ACCOUNT_ID}`));
+        assert.ok(!calls.includes("aws:elb/getServiceAccount:getServiceAccount"), calls.join(", "));
+    });
+
+    it("exposes the log bucket's policy, for the load balancer to wait on", async () => {
+        let component: Buckets | undefined;
+        const run = await runUnderMocks(() => (component = withElbLogs()()), "prod");
+        assert.strictEqual(await resolve(component!.logBucketPolicy.urn), run.one("aws:s3/bucketPolicy:BucketPolicy", "storage-logs-policy").urn);
+    });
+
+    it("fails on a bad prefix before registering anything", async () => {
+        const result = await runProgram(withElbLogs("alb/"), { stack: "prod", config: stackConfig("prod") });
+        assert.strictEqual(
+            String(result.error),
+            'Error: Buckets: allowLoadBalancerLogs.prefix "alb/" is not allowed: expected lowercase letters, digits and hyphens, in segments joined by "/" with none at either end, such as alb-access.',
+        );
         assert.deepStrictEqual(result.resources, []);
     });
 });

@@ -67,3 +67,59 @@ export function allowAccessLogDelivery(d: AccessLogDelivery): PolicyStatement {
 export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
     return { Version: "2012-10-17", Statement: statements };
 }
+
+/** The principal that writes load balancer access logs in Regions opened since August 2022. */
+export const ELB_LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com";
+
+/**
+ * Regions opened before August 2022, where Elastic Load Balancing writes access logs as a per-Region
+ * AWS account instead (`aws.elb.getServiceAccount` knows which; it fails in any other Region).
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
+ */
+export const ELB_ACCOUNT_REGIONS: readonly string[] = [
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1", "ap-south-1",
+    "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
+    "ca-central-1", "eu-central-1", "eu-west-1", "eu-west-2", "eu-west-3", "eu-south-1", "eu-north-1",
+    "me-south-1", "sa-east-1", "us-gov-west-1", "us-gov-east-1", "cn-north-1", "cn-northwest-1",
+];
+
+/** Who ELB log delivery acts as: the Region's ELB account (`arn:aws:iam::<id>:root`) or the service. */
+export type LoadBalancerLogPrincipal = { AWS: string } | { Service: string };
+
+/** What a load balancer's access-log prefix may be, in the words of every message that refuses one. */
+export const LOAD_BALANCER_LOG_PREFIX_RULE = 'lowercase letters, digits and hyphens, in segments joined by "/" with none at either end, such as alb-access';
+
+/**
+ * ELB writes to `<prefix>/AWSLogs/...` and refuses a prefix holding "AWSLogs" (lowercase rules it out);
+ * a slash at either end would leave an empty key segment.
+ */
+export function isLoadBalancerLogPrefix(prefix: string): boolean {
+    return /^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*$/.test(prefix);
+}
+
+export interface LoadBalancerLogDelivery {
+    /** ARN of the bucket that receives the logs. */
+    logBucketArn: string;
+    /** The load balancer's `accessLogs.prefix`, e.g. `alb-access`. */
+    prefix: string;
+    /** Account that owns the load balancers. */
+    accountId: string;
+    principal: LoadBalancerLogPrincipal;
+}
+
+/**
+ * ELB log delivery may write this account's load balancer logs under one prefix. ELB puts the owner's
+ * account id in the key, so another account's load balancer pointed at this bucket is refused.
+ */
+export function allowLoadBalancerLogDelivery(d: LoadBalancerLogDelivery): PolicyStatement {
+    if (!isLoadBalancerLogPrefix(d.prefix)) {
+        throw new Error(`allowLoadBalancerLogDelivery: prefix ${JSON.stringify(d.prefix)} is not allowed: expected ${LOAD_BALANCER_LOG_PREFIX_RULE}.`);
+    }
+    return {
+        Sid: "AllowElbAccessLogDelivery",
+        Effect: "Allow",
+        Principal: d.principal,
+        Action: "s3:PutObject",
+        Resource: `${d.logBucketArn}/${d.prefix}/AWSLogs/${d.accountId}/*`,
+    };
+}

@@ -3,7 +3,7 @@
  * apart from the resources that carry them. `Buckets` only wires these onto resources.
  */
 import { StorageConfig } from "../config/types";
-import { allowAccessLogDelivery, denyInsecureTransport, policyDocument } from "./bucket-policy";
+import { LoadBalancerLogPrincipal, allowAccessLogDelivery, allowLoadBalancerLogDelivery, denyInsecureTransport, policyDocument } from "./bucket-policy";
 import { LifecycleRule, expiredDeleteMarkerRule, logExpiryRule, versionHousekeepingRule } from "./lifecycle";
 import { BucketRole } from "./naming";
 
@@ -24,9 +24,10 @@ export function lifecycleRules(storage: StorageConfig, role: BucketRole): Lifecy
 }
 
 /**
- * S3 server access logging cannot deliver to a bucket whose default encryption is SSE-KMS, so the log
- * bucket uses SSE-S3 (it holds request logs, not application data). Assets use the storage key, with a
- * bucket key, which cuts KMS requests (and their cost and throttling) by orders of magnitude.
+ * Neither S3 server access logging nor ALB access logging can deliver to a bucket whose default
+ * encryption is SSE-KMS, so the log bucket uses SSE-S3 (it holds request logs, not application data).
+ * Assets use the storage key, with a bucket key, which cuts KMS requests (and their cost and
+ * throttling) by orders of magnitude.
  */
 export function encryptionRules<K>(role: BucketRole, kmsKeyArn: K) {
     return role === "logs"
@@ -34,11 +35,21 @@ export function encryptionRules<K>(role: BucketRole, kmsKeyArn: K) {
         : [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn }, bucketKeyEnabled: true }];
 }
 
-/** TLS only; the S3 logging service may write the assets bucket's logs under their prefix. */
-export function logBucketPolicy(logBucketArn: string, assetsBucketArn: string, accountId: string): string {
+/** Where, and as whom, ELB log delivery may write load balancer access logs into the log bucket. */
+export interface LoadBalancerLogs {
+    prefix: string;
+    principal: LoadBalancerLogPrincipal;
+}
+
+/**
+ * TLS only; the S3 logging service may write the assets bucket's logs under their prefix and, when
+ * asked, ELB log delivery the load balancers' logs under theirs.
+ */
+export function logBucketPolicy(logBucketArn: string, assetsBucketArn: string, accountId: string, loadBalancerLogs?: LoadBalancerLogs): string {
     return JSON.stringify(policyDocument([
         denyInsecureTransport(logBucketArn),
         allowAccessLogDelivery({ logBucketArn, prefix: ASSETS_ACCESS_LOG_PREFIX, sourceBucketArn: assetsBucketArn, sourceAccountId: accountId }),
+        ...(loadBalancerLogs ? [allowLoadBalancerLogDelivery({ logBucketArn, accountId, ...loadBalancerLogs })] : []),
     ]));
 }
 

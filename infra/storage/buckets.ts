@@ -1,7 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { StorageConfig } from "../config/types";
-import { bucketArn } from "./bucket-policy";
+import {
+    ELB_ACCOUNT_REGIONS, ELB_LOG_DELIVERY_SERVICE, LOAD_BALANCER_LOG_PREFIX_RULE, LoadBalancerLogPrincipal, bucketArn, isLoadBalancerLogPrefix,
+} from "./bucket-policy";
 import {
     ASSETS_ACCESS_LOG_PREFIX, OWNERSHIP_RULE, PUBLIC_ACCESS_BLOCK, VERSIONING, assetsBucketPolicy, encryptionRules, lifecycleRules, logBucketPolicy,
 } from "./bucket-settings";
@@ -27,6 +29,11 @@ export interface BucketsArgs {
      * and `<prefix>-logs-<account id>`.
      */
     namePrefix: string;
+    /**
+     * Let Elastic Load Balancing write access logs into the log bucket under `<prefix>/AWSLogs/<account id>/`,
+     * `prefix` being the load balancer's `accessLogs.prefix` (e.g. `alb-access`). Unset: no load balancer may.
+     */
+    allowLoadBalancerLogs?: { prefix: string };
 }
 
 interface BucketParts {
@@ -45,6 +52,8 @@ export class Buckets extends pulumi.ComponentResource {
     readonly assetsBucketArn: pulumi.Output<string>;
     readonly logBucketName: pulumi.Output<string>;
     readonly logBucketArn: pulumi.Output<string>;
+    /** A load balancer logging here must wait for it: AWS checks it can write when logging is turned on. */
+    readonly logBucketPolicy: aws.s3.BucketPolicy;
 
     private readonly accountId: pulumi.Output<string>;
     private readonly partition: pulumi.Output<string>;
@@ -53,6 +62,10 @@ export class Buckets extends pulumi.ComponentResource {
         // Before super: a bad prefix or lifecycle fails with nothing registered.
         validateNamePrefix(args.namePrefix);
         validateStorageConfig(args.storage);
+        const elbPrefix = args.allowLoadBalancerLogs?.prefix;
+        if (elbPrefix !== undefined && !isLoadBalancerLogPrefix(elbPrefix)) {
+            throw new Error(`Buckets: allowLoadBalancerLogs.prefix ${JSON.stringify(elbPrefix)} is not allowed: expected ${LOAD_BALANCER_LOG_PREFIX_RULE}.`);
+        }
         super("baseline:storage:Buckets", componentName, {}, opts);
         this.accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         this.partition = aws.getPartitionOutput({}, { parent: this }).partition;
@@ -61,8 +74,8 @@ export class Buckets extends pulumi.ComponentResource {
         const assets = this.bucket("assets");
         this.encryption(logs, "logs");
         this.encryption(assets, "assets");
-        const logPolicy = this.policies(logs, assets);
-        this.accessLogging(assets, logs, logPolicy);
+        this.logBucketPolicy = this.policies(logs, assets);
+        this.accessLogging(assets, logs, this.logBucketPolicy);
 
         this.assetsBucketName = assets.bucket.bucket;
         this.assetsBucketArn = assets.bucket.arn;
@@ -111,15 +124,26 @@ export class Buckets extends pulumi.ComponentResource {
 
     /** S3 rejects concurrent changes to one bucket's policy and public access block: the policy goes second. */
     private policies(logs: BucketParts, assets: BucketParts): aws.s3.BucketPolicy {
+        const elb = this.args.allowLoadBalancerLogs;
+        const elbPrincipal = elb ? this.loadBalancerLogPrincipal() : undefined;
         const logPolicy = new aws.s3.BucketPolicy(`${this.componentName}-logs-policy`, {
             bucket: logs.bucket.id,
-            policy: pulumi.all([logs.arn, assets.arn, this.accountId]).apply(([logArn, assetsArn, account]) => logBucketPolicy(logArn, assetsArn, account)),
+            policy: pulumi.all([logs.arn, assets.arn, this.accountId, elbPrincipal]).apply(([logArn, assetsArn, account, principal]) =>
+                logBucketPolicy(logArn, assetsArn, account, elb && principal ? { prefix: elb.prefix, principal } : undefined)),
         }, this.setting(logs.publicAccessBlock));
         new aws.s3.BucketPolicy(`${this.componentName}-assets-policy`, {
             bucket: assets.bucket.id,
             policy: assets.arn.apply(assetsBucketPolicy),
         }, this.setting(assets.publicAccessBlock));
         return logPolicy;
+    }
+
+    /** Regions opened before August 2022 take the Region's ELB account, newer ones the log delivery service. */
+    private loadBalancerLogPrincipal(): pulumi.Output<LoadBalancerLogPrincipal> {
+        return aws.getRegionOutput({}, { parent: this }).region.apply((region): pulumi.Output<LoadBalancerLogPrincipal> =>
+            ELB_ACCOUNT_REGIONS.includes(region)
+                ? aws.elb.getServiceAccountOutput({}, { parent: this }).arn.apply((arn) => ({ AWS: arn }))
+                : pulumi.output({ Service: ELB_LOG_DELIVERY_SERVICE }));
     }
 
     /**
