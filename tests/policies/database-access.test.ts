@@ -46,6 +46,18 @@ describe("policies: database access", () => {
             assert.deepStrictEqual(messages(diags), ["RDS instance must enable IAM database authentication: iamDatabaseAuthenticationEnabled is (unset), expected true."]);
             assert.strictEqual(diags[0].enforcementLevel, "advisory");
         });
+        for (const engine of ["postgres", "mysql", "mariadb"]) {
+            it(`rejects a ${engine} instance without it (an engine with IAM authentication)`, async () => {
+                const diags = await run(rdsIamAuthentication, res(aws.rds.Instance, { ...goodInstance, engine, iamDatabaseAuthenticationEnabled: false }));
+                assert.deepStrictEqual(messages(diags), ["RDS instance must enable IAM database authentication: iamDatabaseAuthenticationEnabled is false, expected true."]);
+            });
+        }
+        it("checks an instance whose engine is unknown during preview", async () => {
+            const { iamDatabaseAuthenticationEnabled: _, ...unset } = goodInstance;
+            assert.deepStrictEqual(messages(await run(rdsIamAuthentication, res(aws.rds.Instance, { ...unset, engine: UNKNOWN }))), [
+                "RDS instance must enable IAM database authentication: iamDatabaseAuthenticationEnabled is (unset), expected true.",
+            ]);
+        });
         it("skips engines without IAM authentication (Oracle, SQL Server)", async () => {
             assert.deepStrictEqual(await run(rdsIamAuthentication, res(aws.rds.Instance, { engine: "sqlserver-se", instanceClass: "db.m6i.large" })), []);
         });

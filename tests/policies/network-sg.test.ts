@@ -117,6 +117,24 @@ describe("policies: network security groups", () => {
             ]);
             assert.deepStrictEqual(messages(diags), [msg("Security group ingress rule", "the rule", "all traffic", "0.0.0.0/0"), msg("Security group rule", "the rule", "icmp", "0.0.0.0/0")]);
         });
+        it("accepts the ICMP path MTU discovery needs: IPv4 type 3 code 4, IPv6 type 2 code 0 or -1 (every code), on each rule type", async () => {
+            assert.deepStrictEqual(await run(sgPublicIngressAllowList, [
+                group([{ protocol: "icmp", fromPort: 3, toPort: 4, cidrBlocks: ["0.0.0.0/0"] }, { protocol: "icmpv6", fromPort: 2, toPort: -1, ipv6CidrBlocks: ["::/0"] }]),
+                res(aws.ec2.SecurityGroupRule, { type: "ingress", protocol: "icmpv6", fromPort: 2, toPort: -1, ipv6CidrBlocks: ["::/0"], securityGroupId: "sg-1" }),
+                res(aws.vpc.SecurityGroupIngressRule, { ipProtocol: "icmpv6", fromPort: 2, toPort: 0, cidrIpv6: "::/0", securityGroupId: "sg-1" }),
+                res(aws.vpc.SecurityGroupIngressRule, { ipProtocol: "icmpv6", fromPort: 2, toPort: -1, cidrIpv6: "::/0", securityGroupId: "sg-1" }),
+            ]), []);
+        });
+        it("rejects other ICMP from the internet: every code of IPv4 type 3, IPv6 type 2 code 1, IPv6 type 3", async () => {
+            const diags = await run(sgPublicIngressAllowList, group([
+                { protocol: "icmp", fromPort: 3, toPort: -1, cidrBlocks: ["0.0.0.0/0"] },
+                { protocol: "icmpv6", fromPort: 2, toPort: 1, ipv6CidrBlocks: ["::/0"] },
+                { protocol: "icmpv6", fromPort: 3, toPort: -1, ipv6CidrBlocks: ["::/0"] },
+            ]));
+            assert.deepStrictEqual(messages(diags), [
+                msg("Security group", "ingress[0]", "icmp", "0.0.0.0/0"), msg("Security group", "ingress[1]", "icmpv6", "::/0"), msg("Security group", "ingress[2]", "icmpv6", "::/0"),
+            ]);
+        });
         it("honours a configured allow-list (8443)", async () => {
             const rule = res(aws.vpc.SecurityGroupIngressRule, { ipProtocol: "tcp", fromPort: 8443, toPort: 8443, cidrIpv4: "0.0.0.0/0", securityGroupId: "sg-1" });
             assert.deepStrictEqual(await run(sgPublicIngressAllowList, rule, { allowedPorts: [443, 8443] }), []);
