@@ -54,6 +54,8 @@ describe("DocumentDb", () => {
                     { name: "profiler_threshold_ms", value: "100" },
                 ]);
                 assert.strictEqual(cluster.inputs.dbClusterParameterGroupName, params.inputs.name);
+                // Created before the old group is deleted: the cluster still uses the old one until it switches.
+                assert.strictEqual(params.deleteBeforeReplace, false);
             });
 
             it(`keeps ${env.backupDays} days of backups and a final snapshot; deletion protection ${env.deletionProtection}`, () => {
@@ -88,10 +90,10 @@ describe("DocumentDb", () => {
             it(`runs ${instances} instance(s) in the cluster, each with its identifier, class and certificate authority`, () => {
                 const members = run.ofType(INSTANCE);
                 assert.deepStrictEqual(
-                    members.map((m) => [m.name, m.inputs.identifier, m.inputs.clusterIdentifier, m.inputs.instanceClass, m.inputs.autoMinorVersionUpgrade, m.inputs.caCertIdentifier]),
+                    members.map((m) => [m.name, m.inputs.identifier, m.inputs.clusterIdentifier, m.inputs.instanceClass, m.inputs.autoMinorVersionUpgrade, m.inputs.caCertIdentifier, m.inputs.applyImmediately]),
                     Array.from({ length: instances }, (_, i) => [
                         `documents-instance-${i + 1}`, `${prefix}-docdb-${i + 1}`, `${prefix}-docdb`,
-                        env.stack === "prod" ? "db.r6g.large" : "db.t4g.medium", true, "rds-ca-rsa2048-g1",
+                        env.stack === "prod" ? "db.r6g.large" : "db.t4g.medium", true, "rds-ca-rsa2048-g1", true,
                     ]),
                 );
                 // Through the cluster's output, so each instance waits for the cluster.
@@ -106,6 +108,9 @@ describe("DocumentDb", () => {
                 assert.strictEqual(childrenOf(run, "documents").length, 6 + instances);
             });
 
+            it("applies every change in this pulumi up, a major version upgrade included", () => {
+                assert.deepStrictEqual([cluster.inputs.applyImmediately, cluster.inputs.allowMajorVersionUpgrade], [true, true]);
+            });
 
             it("outputs the cluster's endpoints and port", async () => {
                 assert.deepStrictEqual(
@@ -201,7 +206,7 @@ describe("DocumentDB settings", () => {
         assert.deepStrictEqual(args, {
             clusterIdentifier: "app-prod-docdb", engine: "docdb", masterUsername: "appowner", port: 27017, dbSubnetGroupName: "app-prod-docdb",
             storageEncrypted: true, kmsKeyId: DATA_KEY,
-            engineVersion: "5.0.0", allowMajorVersionUpgrade: true, manageMasterUserPassword: true,
+            engineVersion: "5.0.0", allowMajorVersionUpgrade: true, applyImmediately: true, manageMasterUserPassword: true,
             vpcSecurityGroupIds: ["sg-1"], dbClusterParameterGroupName: "app-prod-docdb-docdb5-0",
             backupRetentionPeriod: 30, preferredBackupWindow: "03:00-04:00", preferredMaintenanceWindow: "sun:06:00-sun:06:30",
             deletionProtection: true, skipFinalSnapshot: false, finalSnapshotIdentifier: "app-prod-docdb-final-0a0b0c0d",
@@ -209,11 +214,11 @@ describe("DocumentDB settings", () => {
         });
     });
 
-    it("documentDbInstanceArgs numbers the instance after the cluster", () => {
+    it("documentDbInstanceArgs numbers the instance after the cluster and applies a class change at once", () => {
         assert.deepStrictEqual(
             documentDbInstanceArgs({ clusterId: "app-prod-docdb", index: 3, clusterIdentifier: "app-prod-docdb", instanceClass: "db.r6g.large", caCertIdentifier: "rds-ca-ecc384-g1" }),
             {
-                identifier: "app-prod-docdb-3", clusterIdentifier: "app-prod-docdb", engine: "docdb", instanceClass: "db.r6g.large",
+                identifier: "app-prod-docdb-3", clusterIdentifier: "app-prod-docdb", engine: "docdb", instanceClass: "db.r6g.large", applyImmediately: true,
                 autoMinorVersionUpgrade: true, caCertIdentifier: "rds-ca-ecc384-g1", copyTagsToSnapshot: true, preferredMaintenanceWindow: undefined,
             },
         );

@@ -76,6 +76,10 @@ describe("Postgres", () => {
                 assert.strictEqual(instance.retainOnDelete, env.protect);
             });
 
+            it("applies every change in this pulumi up, a major version upgrade included", () => {
+                assert.strictEqual(instance.inputs.applyImmediately, true);
+                assert.strictEqual(instance.inputs.allowMajorVersionUpgrade, true);
+            });
 
             it("has no password anywhere: RDS manages it in Secrets Manager under the data key", () => {
                 assert.strictEqual(instance.inputs.manageMasterUserPassword, true);
@@ -123,6 +127,8 @@ describe("Postgres", () => {
                 });
                 assert.strictEqual(instance.inputs.parameterGroupName, group.inputs.name);
                 assert.deepStrictEqual(instance.propertyDependencies.parameterGroupName, [group.urn]);
+                // Created before the old group is deleted: the instance still uses the old one until it switches.
+                assert.strictEqual(group.deleteBeforeReplace, false);
             });
 
             it(`exports postgresql and upgrade logs to pre-created groups kept ${env.logRetention} days under the logs key`, () => {
@@ -278,7 +284,7 @@ describe("postgresInstanceArgs", () => {
         });
         assert.deepStrictEqual(args, {
             identifier: "app-prod-postgres", engine: "postgres", dbName: "app", username: "app_admin", storageEncrypted: true, kmsKeyId: DATA_KEY,
-            engineVersion: "16", allowMajorVersionUpgrade: true, autoMinorVersionUpgrade: true,
+            engineVersion: "16", allowMajorVersionUpgrade: true, autoMinorVersionUpgrade: true, applyImmediately: true,
             instanceClass: "db.m6g.large", manageMasterUserPassword: true, masterUserSecretKmsKeyId: DATA_KEY, iamDatabaseAuthenticationEnabled: true, port: 5432,
             dbSubnetGroupName: "app-prod-postgres", vpcSecurityGroupIds: ["sg-1"], publiclyAccessible: false, multiAz: true,
             caCertIdentifier: "rds-ca-rsa4096-g1", parameterGroupName: "app-prod-postgres-postgres16",

@@ -45,13 +45,17 @@ export function documentDbClusterArgs(i: DocumentDbClusterInputs): aws.docdb.Clu
         clusterIdentifier: i.clusterId,
         engine: "docdb",
         engineVersion: doc.engineVersion,
-        // A major version change in config is deliberate; without this DocumentDB refuses it.
+        // A major version change in config is deliberate (in place, 4.0 to 5.0); without this DocumentDB refuses it.
         allowMajorVersionUpgrade: true,
+        // `pulumi up` is the change window: an upgrade left for the maintenance window would keep the old
+        // parameter group in use, so its deletion would fail.
+        applyImmediately: true,
         masterUsername: doc.masterUsername,
         manageMasterUserPassword: true,
         port: DOCDB_PORT,
         dbSubnetGroupName: i.subnetGroupName,
         vpcSecurityGroupIds: i.securityGroupIds,
+        // In the same modify call as a new engineVersion: the upgrade needs a group of the new family.
         dbClusterParameterGroupName: i.parameterGroupName,
         storageEncrypted: true,
         kmsKeyId: i.dataKeyArn,
@@ -83,6 +87,8 @@ export function documentDbInstanceArgs(i: DocumentDbInstanceInputs): aws.docdb.C
         clusterIdentifier: i.clusterIdentifier,
         engine: "docdb",
         instanceClass: i.instanceClass,
+        // An instance class change applies in this `pulumi up`, not in a later maintenance window.
+        applyImmediately: true,
         // Ignored by DocumentDB, which never upgrades minor versions by itself: patches come in maintenance windows.
         autoMinorVersionUpgrade: true,
         caCertIdentifier: i.caCertIdentifier,

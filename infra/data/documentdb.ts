@@ -16,6 +16,7 @@ import { docdbFamily } from "./engine-families";
 import { docdbLogGroupName, encryptedLogGroup } from "./log-groups";
 import { masterUserSecretArn } from "./master-secret";
 import { dataIdentifier, finalSnapshotName } from "./naming";
+import { CREATE_BEFORE_DELETE } from "./replacement";
 import { DEFAULT_SERVER_CA, SERVER_CAS } from "./server-certificates";
 
 export { DOCDB_LOG_EXPORTS } from "./documentdb-settings";
@@ -74,7 +75,7 @@ export class DocumentDb extends pulumi.ComponentResource {
         const parameterGroup = new aws.docdb.ClusterParameterGroup(
             `${name}-params`,
             documentDbParameterGroupArgs(p.clusterId, p.family, p.profilerThresholdMs),
-            { parent: this },
+            { parent: this, ...CREATE_BEFORE_DELETE },
         );
         const logGroups = DOCDB_LOG_EXPORTS.map((log) =>
             encryptedLogGroup(`${name}-log-${log}`, { name: docdbLogGroupName(p.clusterId, log), retentionDays: args.logs.retentionDays, kmsKeyArn: args.logsKeyArn, retainOnDelete: args.protect }, this),

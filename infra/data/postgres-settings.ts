@@ -65,10 +65,15 @@ export function postgresInstanceArgs(i: PostgresInstanceInputs): aws.rds.Instanc
     return {
         identifier: i.identifier,
         engine: "postgres",
+        // The major only: RDS picks the default minor and applies newer minors itself; the provider keeps
+        // "15" in state while RDS reports 15.x, so the next preview shows no change.
         engineVersion: db.engineVersion,
         // A major version change in config is deliberate; without this RDS refuses it.
         allowMajorVersionUpgrade: true,
         autoMinorVersionUpgrade: true,
+        // `pulumi up` is the change window: a change left pending for the maintenance window would leave
+        // state and AWS disagreeing, and the old parameter group in use, so its deletion would fail.
+        applyImmediately: true,
         instanceClass: db.instanceClass,
         dbName: db.databaseName,
         username: db.masterUsername,
@@ -82,6 +87,7 @@ export function postgresInstanceArgs(i: PostgresInstanceInputs): aws.rds.Instanc
         publiclyAccessible: false,
         multiAz: db.multiAz,
         caCertIdentifier: i.caCertIdentifier,
+        // In the same modify call as a new engineVersion, which RDS requires for a custom group.
         parameterGroupName: i.parameterGroupName,
 
         storageType: "gp3",

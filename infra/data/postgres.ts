@@ -16,6 +16,7 @@ import {
     postgresInstanceArgs,
     postgresParameterGroupArgs,
 } from "./postgres-settings";
+import { CREATE_BEFORE_DELETE } from "./replacement";
 import { DEFAULT_SERVER_CA, SERVER_CAS } from "./server-certificates";
 
 export { POSTGRES_LOG_EXPORTS } from "./postgres-settings";
@@ -64,7 +65,7 @@ export class Postgres extends pulumi.ComponentResource {
         const parameterGroup = new aws.rds.ParameterGroup(
             `${name}-params`,
             postgresParameterGroupArgs(p.identifier, p.family, args.database.slowQueryThresholdMs),
-            { parent: this },
+            { parent: this, ...CREATE_BEFORE_DELETE },
         );
         const monitoring = this.monitoringRole(name, p.identifier);
         const logGroups = POSTGRES_LOG_EXPORTS.map((log) =>
