@@ -108,11 +108,24 @@ describe("data tier helpers", () => {
 });
 
 describe("final snapshot names", () => {
-    it("are <identifier>-final-<suffix drawn once per life of the store>, so a re-created store never collides", async () => {
-        const run = await runUnderMocks(() => ({ name: finalSnapshotName("db", "pos-prod-postgres", new pulumi.ComponentResource("test:x:Parent", "parent")) }), "prod");
+    const parent = () => new pulumi.ComponentResource("test:x:Parent", "parent");
+
+    it("are <identifier>-final-<suffix>, the suffix kept by the identifier alone when nothing else replaces the store", async () => {
+        const run = await runUnderMocks(() => ({ name: finalSnapshotName("db", "pos-prod-redis", parent()) }), "prod");
         const suffix = run.one("random:index/randomId:RandomId", "db-final-snapshot-suffix");
-        assert.deepStrictEqual(suffix.inputs, { byteLength: 4, keepers: { identifier: "pos-prod-postgres" } });
+        assert.deepStrictEqual(suffix.inputs, { byteLength: 4, keepers: { identifier: "pos-prod-redis" } });
         assert.strictEqual(run.parentName(suffix), "parent");
+        assert.strictEqual(await valueOf(run.outputs.name), "pos-prod-redis-final-a1b2c3d4");
+    });
+
+    it("draw the suffix again when any input that replaces the store changes: its keepers are those inputs, as strings", async () => {
+        const run = await runUnderMocks(() => {
+            const kmsKeyId = pulumi.output("arn:aws:kms:eu-west-1:1:key/k");
+            return { name: finalSnapshotName("db", "pos-prod-postgres", parent(), { identifier: "pos-prod-postgres", dbName: "pos", port: 5432, storageEncrypted: true, kmsKeyId }) };
+        }, "prod");
+        assert.deepStrictEqual(run.one("random:index/randomId:RandomId", "db-final-snapshot-suffix").inputs.keepers, {
+            identifier: "pos-prod-postgres", dbName: "pos", port: "5432", storageEncrypted: "true", kmsKeyId: "arn:aws:kms:eu-west-1:1:key/k",
+        });
         assert.strictEqual(await valueOf(run.outputs.name), "pos-prod-postgres-final-a1b2c3d4");
     });
 });

@@ -1,13 +1,14 @@
 import * as assert from "assert";
 import { DocumentDb } from "../infra/data/documentdb";
 import { Postgres } from "../infra/data/postgres";
-import { documentDbArgs, postgresArgs } from "./data-fixtures";
+import { DATA_KEY, documentDbArgs, postgresArgs } from "./data-fixtures";
 import { Overrides, RecordedResource, Run, runUnderMocks } from "./harness";
 
 /**
  * What a `pulumi up` does when a stateful setting changes, read from the registrations the engine diffs:
  * a major version upgrade is an in-place update of the store with a parameter group of the new family
- * created beside the old one.
+ * created beside the old one; a change AWS can only apply by replacement deletes the store first
+ * (staging) and leaves a final snapshot of a name never used before.
  */
 
 const RANDOM_ID = "random:index/randomId:RandomId";
@@ -88,5 +89,74 @@ describe("DocumentDB major version upgrade, 4.0 to 5.0, in one pulumi up", () =>
         assert.deepStrictEqual(changed(group(old), group(upgraded)), ["family", "name"]);
         assert.strictEqual(group(upgraded).deleteBeforeReplace, false);
         assert.deepStrictEqual(cluster(upgraded).propertyDependencies.dbClusterParameterGroupName, [group(upgraded).urn]);
+    });
+});
+
+describe("a setting AWS applies only by replacement, in staging", () => {
+    /** The keepers of the final snapshot suffix: when they change, the engine draws a new suffix. */
+    const keepers = (run: Run) => run.one(RANDOM_ID).inputs.keepers;
+
+    describe("PostgreSQL", () => {
+        let base: Run;
+        before(async () => {
+            base = await postgresRun("staging");
+        });
+        const instance = (run: Run) => run.one("aws:rds/instance:Instance");
+
+        it("deletes the instance before creating its successor under the same identifier", () => {
+            assert.deepStrictEqual([instance(base).protect, instance(base).deleteBeforeReplace], [false, true]);
+        });
+
+        it("keys the final snapshot suffix to exactly the inputs that replace the instance, as the instance has them", () => {
+            const k = keepers(base);
+            assert.deepStrictEqual(k, {
+                identifier: "pos-staging-postgres", engine: "postgres", dbName: "pos", username: "pos_admin", storageEncrypted: "true", kmsKeyId: DATA_KEY,
+            });
+            for (const [input, value] of Object.entries(k)) assert.strictEqual(String(instance(base).inputs[input]), value, input);
+        });
+
+        for (const [setting, value, input] of [["databaseName", "orders", "dbName"], ["masterUsername", "orders_admin", "username"]] as const) {
+            it(`draws a new suffix when ${setting} changes, so the second deletion's snapshot does not collide with the first`, async () => {
+                const replaced = await postgresRun("staging", { [setting]: value });
+                assert.deepStrictEqual(changed(instance(base), instance(replaced)), [input]);
+                assert.deepStrictEqual(keepers(replaced), { ...keepers(base), [input]: value });
+            });
+        }
+
+        it("keeps the suffix through an in-place change (instance class)", async () => {
+            const resized = await postgresRun("staging", { instanceClass: "db.t4g.large" });
+            assert.deepStrictEqual(keepers(resized), keepers(base));
+        });
+    });
+
+    describe("DocumentDB", () => {
+        let base: Run;
+        before(async () => {
+            base = await documentDbRun("staging");
+        });
+        const cluster = (run: Run) => run.one("aws:docdb/cluster:Cluster");
+
+        it("deletes the cluster (its instances first, through their dependency) before creating its successor", () => {
+            const c = cluster(base);
+            assert.deepStrictEqual([c.protect, c.deleteBeforeReplace], [false, true]);
+            for (const m of base.ofType("aws:docdb/clusterInstance:ClusterInstance")) {
+                assert.deepStrictEqual([m.deleteBeforeReplace, m.propertyDependencies.clusterIdentifier], [true, [c.urn]]);
+            }
+        });
+
+        it("keys the final snapshot suffix to exactly the inputs that replace the cluster, as the cluster has them", () => {
+            const k = keepers(base);
+            assert.deepStrictEqual(k, {
+                clusterIdentifier: "pos-staging-docdb", engine: "docdb", masterUsername: "docdbowner", port: "27017",
+                dbSubnetGroupName: "pos-staging-docdb", storageEncrypted: "true", kmsKeyId: DATA_KEY,
+            });
+            for (const [input, value] of Object.entries(k)) assert.strictEqual(String(cluster(base).inputs[input]), value, input);
+        });
+
+        it("draws a new suffix when masterUsername changes", async () => {
+            const replaced = await documentDbRun("staging", { masterUsername: "ordersowner" });
+            assert.deepStrictEqual(changed(cluster(base), cluster(replaced)), ["masterUsername"]);
+            assert.deepStrictEqual(keepers(replaced), { ...keepers(base), masterUsername: "ordersowner" });
+        });
     });
 });

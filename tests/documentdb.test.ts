@@ -96,20 +96,23 @@ describe("DocumentDb", () => {
                         env.stack === "prod" ? "db.r6g.large" : "db.t4g.medium", true, "rds-ca-rsa2048-g1", true,
                     ]),
                 );
-                // Through the cluster's output, so each instance waits for the cluster.
+                // Through the cluster's output: a cluster replaced delete-first then deletes its instances first.
                 for (const m of members) assert.deepStrictEqual(m.propertyDependencies.clusterIdentifier, [cluster.urn]);
             });
 
             it(`protect and retainOnDelete are ${env.protect} on the cluster; every child is parented`, () => {
                 assert.strictEqual(cluster.protect, env.protect);
                 assert.strictEqual(cluster.retainOnDelete, env.protect);
+                assert.strictEqual(cluster.deleteBeforeReplace, env.protect ? undefined : true);
                 const root = run.one("baseline:data:DocumentDb", "documents");
                 for (const r of childrenOf(run, "documents")) assert.strictEqual(r.parent, root.urn, r.name);
                 assert.strictEqual(childrenOf(run, "documents").length, 6 + instances);
             });
 
-            it("applies every change in this pulumi up, a major version upgrade included", () => {
+            it("applies every change in this pulumi up, a major version upgrade included; instances are replaced delete-first", () => {
                 assert.deepStrictEqual([cluster.inputs.applyImmediately, cluster.inputs.allowMajorVersionUpgrade], [true, true]);
+                // Their identifiers are fixed and they hold no data, in every environment.
+                assert.deepStrictEqual(run.ofType(INSTANCE).map((m) => [m.protect, m.deleteBeforeReplace]), Array(instances).fill([false, true]));
             });
 
             it("outputs the cluster's endpoints and port", async () => {

@@ -71,9 +71,11 @@ describe("Postgres", () => {
                 assert.strictEqual(instance.inputs.deletionProtection, env.deletionProtection);
             });
 
-            it(`protect and retainOnDelete are ${env.protect} on the instance`, () => {
-                assert.strictEqual(instance.protect, env.protect);
-                assert.strictEqual(instance.retainOnDelete, env.protect);
+            it(`protect and retainOnDelete are ${env.protect} on the instance; ${env.protect ? "protect stops a replacement" : "a replacement deletes it first, its identifier being fixed"}`, () => {
+                assert.deepStrictEqual(
+                    [instance.protect, instance.retainOnDelete, instance.deleteBeforeReplace],
+                    env.protect ? [true, true, undefined] : [false, false, true],
+                );
             });
 
             it("applies every change in this pulumi up, a major version upgrade included", () => {

@@ -27,6 +27,22 @@ export function documentDbParameterGroupArgs(clusterId: string, family: string, 
     };
 }
 
+/**
+ * The cluster inputs DocumentDB can only change by replacing the cluster (ForceNew in the provider): the
+ * final snapshot suffix is drawn again when one changes.
+ */
+export function documentDbReplacedOn(clusterId: string, doc: DocumentDbConfig, dataKeyArn: pulumi.Input<string>, subnetGroupName: pulumi.Input<string>) {
+    return {
+        clusterIdentifier: clusterId,
+        engine: "docdb",
+        masterUsername: doc.masterUsername,
+        port: DOCDB_PORT,
+        dbSubnetGroupName: subnetGroupName,
+        storageEncrypted: true,
+        kmsKeyId: dataKeyArn,
+    };
+}
+
 export interface DocumentDbClusterInputs {
     clusterId: string;
     documentDb: DocumentDbConfig;
@@ -42,23 +58,17 @@ export interface DocumentDbClusterInputs {
 export function documentDbClusterArgs(i: DocumentDbClusterInputs): aws.docdb.ClusterArgs {
     const doc = i.documentDb;
     return {
-        clusterIdentifier: i.clusterId,
-        engine: "docdb",
+        ...documentDbReplacedOn(i.clusterId, doc, i.dataKeyArn, i.subnetGroupName),
         engineVersion: doc.engineVersion,
         // A major version change in config is deliberate (in place, 4.0 to 5.0); without this DocumentDB refuses it.
         allowMajorVersionUpgrade: true,
         // `pulumi up` is the change window: an upgrade left for the maintenance window would keep the old
         // parameter group in use, so its deletion would fail.
         applyImmediately: true,
-        masterUsername: doc.masterUsername,
         manageMasterUserPassword: true,
-        port: DOCDB_PORT,
-        dbSubnetGroupName: i.subnetGroupName,
         vpcSecurityGroupIds: i.securityGroupIds,
         // In the same modify call as a new engineVersion: the upgrade needs a group of the new family.
         dbClusterParameterGroupName: i.parameterGroupName,
-        storageEncrypted: true,
-        kmsKeyId: i.dataKeyArn,
         backupRetentionPeriod: doc.backupRetentionDays,
         preferredBackupWindow: doc.backupWindow,
         preferredMaintenanceWindow: i.maintenanceWindow,
@@ -73,7 +83,7 @@ export interface DocumentDbInstanceInputs {
     clusterId: string;
     /** 1-based, so adding an instance never renames the existing ones. */
     index: number;
-    /** The cluster's output, not the plain id, so each instance waits for the cluster. */
+    /** The cluster's output, not the plain id: a replaced cluster then replaces (deletes first) its instances. */
     clusterIdentifier: pulumi.Input<string>;
     instanceClass: string;
     caCertIdentifier: string;

@@ -11,12 +11,13 @@ import {
     documentDbClusterArgs,
     documentDbInstanceArgs,
     documentDbParameterGroupArgs,
+    documentDbReplacedOn,
 } from "./documentdb-settings";
 import { docdbFamily } from "./engine-families";
 import { docdbLogGroupName, encryptedLogGroup } from "./log-groups";
 import { masterUserSecretArn } from "./master-secret";
 import { dataIdentifier, finalSnapshotName } from "./naming";
-import { CREATE_BEFORE_DELETE } from "./replacement";
+import { CREATE_BEFORE_DELETE, fixedNameOptions } from "./replacement";
 import { DEFAULT_SERVER_CA, SERVER_CAS } from "./server-certificates";
 
 export { DOCDB_LOG_EXPORTS } from "./documentdb-settings";
@@ -81,6 +82,7 @@ export class DocumentDb extends pulumi.ComponentResource {
             encryptedLogGroup(`${name}-log-${log}`, { name: docdbLogGroupName(p.clusterId, log), retentionDays: args.logs.retentionDays, kmsKeyArn: args.logsKeyArn, retainOnDelete: args.protect }, this),
         );
 
+        const replacedOn = documentDbReplacedOn(p.clusterId, args.documentDb, args.dataKeyArn, subnetGroup.name);
         const cluster = new aws.docdb.Cluster(
             `${name}-cluster`,
             documentDbClusterArgs({
@@ -91,10 +93,10 @@ export class DocumentDb extends pulumi.ComponentResource {
                 subnetGroupName: subnetGroup.name,
                 parameterGroupName: parameterGroup.name,
                 maintenanceWindow: args.maintenanceWindow,
-                finalSnapshotIdentifier: finalSnapshotName(name, p.clusterId, this),
+                finalSnapshotIdentifier: finalSnapshotName(name, p.clusterId, this, replacedOn),
             }),
             // The log groups must exist first, or DocumentDB creates them unencrypted and without retention.
-            { parent: this, dependsOn: logGroups, protect: args.protect, retainOnDelete: args.protect },
+            { parent: this, dependsOn: logGroups, ...fixedNameOptions(args.protect) },
         );
         this.instances(name, p, args, cluster);
 
@@ -110,7 +112,10 @@ export class DocumentDb extends pulumi.ComponentResource {
         });
     }
 
-    /** The cluster's instances, numbered from 1 so adding an instance never renames the existing ones. */
+    /**
+     * The cluster's instances, numbered from 1. They hold no data (the cluster's storage outlives them) and
+     * have fixed identifiers, so in every environment a replaced instance goes before its successor comes.
+     */
     private instances(name: string, p: DocumentDbPlan, args: DocumentDbArgs, cluster: aws.docdb.Cluster): aws.docdb.ClusterInstance[] {
         return Array.from({ length: args.documentDb.instanceCount }, (_, i) =>
             new aws.docdb.ClusterInstance(
@@ -123,7 +128,7 @@ export class DocumentDb extends pulumi.ComponentResource {
                     caCertIdentifier: p.caCertIdentifier,
                     maintenanceWindow: args.maintenanceWindow,
                 }),
-                { parent: this },
+                { parent: this, deleteBeforeReplace: true },
             ),
         );
     }

@@ -46,6 +46,14 @@ export function postgresParameterGroupArgs(identifier: string, family: string, s
     };
 }
 
+/**
+ * The instance inputs RDS can only change by replacing the instance (ForceNew in the provider), plus the
+ * identifier that names its snapshots: the final snapshot suffix is drawn again when one changes.
+ */
+export function postgresReplacedOn(identifier: string, db: DatabaseConfig, dataKeyArn: pulumi.Input<string>) {
+    return { identifier, engine: "postgres", dbName: db.databaseName, username: db.masterUsername, storageEncrypted: true, kmsKeyId: dataKeyArn };
+}
+
 export interface PostgresInstanceInputs {
     identifier: string;
     database: DatabaseConfig;
@@ -63,8 +71,7 @@ export interface PostgresInstanceInputs {
 export function postgresInstanceArgs(i: PostgresInstanceInputs): aws.rds.InstanceArgs {
     const db = i.database;
     return {
-        identifier: i.identifier,
-        engine: "postgres",
+        ...postgresReplacedOn(i.identifier, db, i.dataKeyArn),
         // The major only: RDS picks the default minor and applies newer minors itself; the provider keeps
         // "15" in state while RDS reports 15.x, so the next preview shows no change.
         engineVersion: db.engineVersion,
@@ -75,8 +82,6 @@ export function postgresInstanceArgs(i: PostgresInstanceInputs): aws.rds.Instanc
         // state and AWS disagreeing, and the old parameter group in use, so its deletion would fail.
         applyImmediately: true,
         instanceClass: db.instanceClass,
-        dbName: db.databaseName,
-        username: db.masterUsername,
         manageMasterUserPassword: true,
         masterUserSecretKmsKeyId: i.dataKeyArn,
         iamDatabaseAuthenticationEnabled: true,
@@ -93,8 +98,6 @@ export function postgresInstanceArgs(i: PostgresInstanceInputs): aws.rds.Instanc
         storageType: "gp3",
         allocatedStorage: db.allocatedStorage,
         maxAllocatedStorage: db.maxAllocatedStorage,
-        storageEncrypted: true,
-        kmsKeyId: i.dataKeyArn,
 
         backupRetentionPeriod: db.backupRetentionDays,
         backupWindow: db.backupWindow,

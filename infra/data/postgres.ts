@@ -15,8 +15,9 @@ import {
     monitoringTrustPolicy,
     postgresInstanceArgs,
     postgresParameterGroupArgs,
+    postgresReplacedOn,
 } from "./postgres-settings";
-import { CREATE_BEFORE_DELETE } from "./replacement";
+import { CREATE_BEFORE_DELETE, fixedNameOptions } from "./replacement";
 import { DEFAULT_SERVER_CA, SERVER_CAS } from "./server-certificates";
 
 export { POSTGRES_LOG_EXPORTS } from "./postgres-settings";
@@ -83,10 +84,10 @@ export class Postgres extends pulumi.ComponentResource {
                 subnetGroupName: subnetGroup.name,
                 parameterGroupName: parameterGroup.name,
                 monitoringRoleArn: monitoring.role.arn,
-                finalSnapshotIdentifier: finalSnapshotName(name, p.identifier, this),
+                finalSnapshotIdentifier: finalSnapshotName(name, p.identifier, this, postgresReplacedOn(p.identifier, args.database, args.dataKeyArn)),
             }),
             // The log groups must exist first, or RDS creates them unencrypted and without retention.
-            { parent: this, dependsOn: [...logGroups, monitoring.attachment], protect: args.protect, retainOnDelete: args.protect },
+            { parent: this, dependsOn: [...logGroups, monitoring.attachment], ...fixedNameOptions(args.protect) },
         );
 
         this.endpoint = instance.endpoint;
