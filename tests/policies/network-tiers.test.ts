@@ -110,4 +110,63 @@ describe("policies: network subnet tiers", () => {
             assert.deepStrictEqual(messages(await run(privateRoutesNoInternetGateway, rt, { privateTiers: ["app"] })), [expected("app-rt", 'tier "app" from tags.tier', "routes[0]", "0.0.0.0/0", '"igw-1"')]);
         });
     });
+    describe("vpc-private-routes-no-igw: isolated tiers have no way out at all", () => {
+        const nat = res(aws.ec2.NatGateway, { subnetId: UNKNOWN, allocationId: UNKNOWN }, { name: "nat-1" });
+        const viaNat = (rt: EvalResource, dest: Record<string, string> = { destinationCidrBlock: "0.0.0.0/0" }, name = "to-nat") =>
+            route(rt, { ...dest, natGatewayId: UNKNOWN }, name, { natGatewayId: [nat.urn] });
+        const isolatedMessage = (rt: string, reason: string, where: string, dest: string, target: string) =>
+            `Isolated route table must not route to the internet: "${rt}" serves an isolated tier (${reason}) and ${where} sends ${dest} to ${target}, expected no route out of the VPC (an isolated tier reaches AWS services through VPC endpoints only).`;
+
+        it("rejects a default route from an isolated table (awsx's SubnetType tag) to a NAT gateway, on the route, as mandatory", async () => {
+            const rt = table({ Name: "pos-prod-isolated-1", SubnetType: "Isolated" }, {}, "network-isolated-1");
+            const bad = viaNat(rt);
+            const diags = await run(privateRoutesNoInternetGateway, [nat, rt, bad]);
+            assert.deepStrictEqual(messages(diags), [isolatedMessage("network-isolated-1", 'tier "isolated" from tags.SubnetType', 'route "to-nat"', "0.0.0.0/0", 'NAT gateway "nat-1"')]);
+            assert.deepStrictEqual([diags[0].enforcementLevel, diags[0].urn], ["mandatory", bad.urn]);
+        });
+        it("passes the same route on a private table: that is what NAT is for", async () => {
+            const rt = table({ SubnetType: "Private" }, {}, "network-private-1");
+            assert.deepStrictEqual(await run(privateRoutesNoInternetGateway, [nat, rt, viaNat(rt)]), []);
+        });
+        it("takes the tier from an isolated subnet associated with an untagged table", async () => {
+            const rt = table(undefined, {}, "rt");
+            const subnet = res(aws.ec2.Subnet, { vpcId: UNKNOWN, tags: { SubnetType: "Isolated" } }, { name: "db-a" });
+            const assoc = res(aws.ec2.RouteTableAssociation, { routeTableId: UNKNOWN, subnetId: UNKNOWN }, { name: "db-a", propertyDependencies: { routeTableId: [rt.urn], subnetId: [subnet.urn] } });
+            assert.deepStrictEqual(messages(await run(privateRoutesNoInternetGateway, [nat, rt, subnet, assoc, viaNat(rt)])), [
+                isolatedMessage("rt", 'associated subnet "db-a" is tier "isolated" from tags.SubnetType', 'route "to-nat"', "0.0.0.0/0", 'NAT gateway "nat-1"'),
+            ]);
+        });
+        it("rejects inline routes to a literal NAT, an egress-only gateway (::/0) or a carrier gateway, and the internet spelt as two halves", async () => {
+            const rt = table({ tier: "isolated" }, {
+                routes: [
+                    { cidrBlock: "0.0.0.0/0", natGatewayId: "nat-0abc" },
+                    { ipv6CidrBlock: "::/0", egressOnlyGatewayId: "eigw-0abc" },
+                    { cidrBlock: "0.0.0.0/1", carrierGatewayId: "cagw-0abc" },
+                ],
+            }, "db-rt");
+            assert.deepStrictEqual(messages(await run(privateRoutesNoInternetGateway, rt)), [
+                isolatedMessage("db-rt", 'tier "isolated" from tags.tier', "routes[0]", "0.0.0.0/0", 'NAT gateway "nat-0abc"'),
+                isolatedMessage("db-rt", 'tier "isolated" from tags.tier', "routes[1]", "::/0", 'egress-only internet gateway "eigw-0abc"'),
+                isolatedMessage("db-rt", 'tier "isolated" from tags.tier', "routes[2]", "0.0.0.0/1", 'carrier gateway "cagw-0abc"'),
+            ]);
+        });
+        it("passes an isolated table's route to a private network through a NAT gateway (a private NAT for overlapping ranges)", async () => {
+            const rt = table({ tier: "isolated" }, {}, "db-rt");
+            assert.deepStrictEqual(await run(privateRoutesNoInternetGateway, [nat, rt, viaNat(rt, { destinationCidrBlock: "10.50.0.0/16" })]), []);
+        });
+        it("reports a NAT route whose destination is unknown until apply as unverifiable", async () => {
+            const rt = table({ tier: "isolated" }, {}, "db-rt");
+            assert.deepStrictEqual(messages(await run(privateRoutesNoInternetGateway, [nat, rt, viaNat(rt, { destinationCidrBlock: UNKNOWN })])), [
+                'Cannot verify during preview that route "to-nat" of isolated route table "db-rt" sends no internet traffic to a NAT gateway: destinationCidrBlock is (unknown until apply). Re-run the check after apply, or set the value from configuration.',
+            ]);
+        });
+        it("takes configured isolated tier names; by default only \"isolated\" (a database tier may use NAT)", async () => {
+            const rt = table({ tier: "database" }, {}, "data-rt");
+            const routes = [nat, rt, viaNat(rt)];
+            assert.deepStrictEqual(await run(privateRoutesNoInternetGateway, routes), []);
+            assert.deepStrictEqual(messages(await run(privateRoutesNoInternetGateway, routes, { isolatedTiers: ["database"] })), [
+                isolatedMessage("data-rt", 'tier "database" from tags.tier', 'route "to-nat"', "0.0.0.0/0", 'NAT gateway "nat-1"'),
+            ]);
+        });
+    });
 });
