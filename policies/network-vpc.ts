@@ -1,13 +1,16 @@
 import * as aws from "@pulumi/aws";
-import { StackReporter, StackResource, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
+import { StackReporter, StackResource, stackPolicy, tokenOf } from "./lib/define";
 import { isUnknown, show } from "./lib/props";
-import { AWSX_VPC, VpcAttribution, attributeToVpcs, describeResource, stackVpcs } from "./network-joins";
+import { AWSX_VPC, VpcAttribution, attributeToVpcs, describeResource, stackVpcs, vpcIdentity } from "./network-joins";
+import { NAT_RANK, NatConfig, checkVpcTopology } from "./network-nat";
 
 /**
- * VPC-wide checks. The VPC is usually an awsx:ec2:Vpc component: under the offline check it is one
- * registration with no children, so every join accepts it as well as aws.ec2.Vpc / DefaultVpc.
+ * VPC-wide checks, for a VPC built from aws.ec2 resources (as this project builds it) or an
+ * awsx:ec2:Vpc component (other teams' stacks): awsx runs remotely, so under mocks it is one
+ * registration with no children and every join accepts it as well as aws.ec2.Vpc / DefaultVpc.
  */
 
+const AWS_VPC = tokenOf(aws.ec2.Vpc);
 const FLOW_LOG = new Set([tokenOf(aws.ec2.FlowLog)]);
 const DEFAULT_SG = new Set([tokenOf(aws.ec2.DefaultSecurityGroup)]);
 const VPC_ENDPOINT = new Set([tokenOf(aws.ec2.VpcEndpoint)]);
@@ -73,8 +76,6 @@ export const vpcDefaultSecurityGroupManaged = stackPolicy({
     },
 });
 
-const NAT_RANK: Record<string, number> = { None: 0, Single: 1, OnePerAz: 2 };
-
 /** NAT strategy awsx will use: as given, else one per AZ when the VPC has private and public subnets; unknown while either is. */
 export function effectiveNatStrategy(vpc: Record<string, any>): unknown {
     if (isUnknown(vpc.natGateways)) return vpc.natGateways;
@@ -91,14 +92,41 @@ export function hasPrivateSubnets(vpc: Record<string, any>): boolean {
     return vpc.subnetSpecs.some((s: any) => s?.type === "Private" || isUnknown(s?.type) || isUnknown(s));
 }
 
+/** net-12 for an awsx.ec2.Vpc, whose children exist only once awsx runs: read from the component's inputs. */
+function checkAwsxVpc(vpc: StackResource, config: NatConfig, report: StackReporter): void {
+    const p = vpc.props;
+    // awsx takes the names when given, else the count, else the region's first 3 zones.
+    const [azPath, azValue] = p.availabilityZoneNames !== undefined ? ["availabilityZoneNames", p.availabilityZoneNames] : ["numberOfAvailabilityZones", p.numberOfAvailabilityZones ?? 3];
+    const azs = Array.isArray(azValue) ? azValue.length : azValue;
+    if (isUnknown(azs)) report.unverifiable(vpc, azPath, `the VPC spans at least ${config.minimumAvailabilityZones} availability zones`);
+    else if (typeof azs !== "number" || azs < config.minimumAvailabilityZones) {
+        report.violation(vpc, `VPC must span at least ${config.minimumAvailabilityZones} availability zones: ${azPath} gives ${show(azs)}, expected ${config.minimumAvailabilityZones} or more.`);
+    }
+
+    if (!hasPrivateSubnets(p)) return;
+    const strategy = effectiveNatStrategy(p);
+    if (isUnknown(strategy)) {
+        // Which input is unknown: the whole natGateways, its strategy, or (strategy unset) the subnet specs awsx's default reads.
+        const path = isUnknown(p.natGateways) ? "natGateways" : p.natGateways?.strategy === undefined ? "subnetSpecs" : "natGateways.strategy";
+        report.unverifiable(vpc, path, `private subnets have a ${config.natStrategy} NAT strategy`);
+    } else if ((NAT_RANK[strategy as string] ?? -1) < NAT_RANK[config.natStrategy]) {
+        const found = p.natGateways?.strategy === undefined ? `is unset, so awsx uses ${show(strategy)}` : `is ${show(strategy)}`;
+        report.violation(vpc, `VPC must give private subnets ${config.natStrategy === "OnePerAz" ? "one NAT gateway per availability zone" : `NAT strategy ${config.natStrategy}`}: natGateways.strategy ${found}, expected ${show(config.natStrategy)}.`);
+    }
+}
+
 /** net-12: an AZ outage takes down neither the subnets nor the private tier's way out. */
-export const vpcMultiAzNat = resourcePolicy<{ minimumAvailabilityZones: number; natStrategy: string }>({
+export const vpcMultiAzNat = stackPolicy<NatConfig>({
     name: "vpc-multi-az-nat",
-    description: "awsx VPCs must span at least 2 availability zones and give private subnets one NAT gateway per AZ.",
+    description:
+        "VPCs must span at least 2 availability zones and give private subnets one NAT gateway per AZ: read from an awsx.ec2.Vpc's inputs, " +
+        "or from an aws.ec2.Vpc's subnets, route tables and NAT gateways.",
     severity: "medium",
     // Meant for prod: staging's policy config makes it advisory (one NAT gateway is a cost decision there).
     enforcementLevel: "mandatory",
-    remediationSteps: "Set `numberOfAvailabilityZones` (or `availabilityZoneNames`) to 2 or more and `natGateways: { strategy: \"OnePerAz\" }` on the awsx.ec2.Vpc.",
+    remediationSteps:
+        "awsx.ec2.Vpc: set `numberOfAvailabilityZones` (or `availabilityZoneNames`) to 2 or more and `natGateways: { strategy: \"OnePerAz\" }`. " +
+        "aws.ec2 resources: put subnets in 2 or more zones, a NAT gateway in a public subnet of each zone, and route each private subnet's 0.0.0.0/0 to the NAT gateway of its own zone.",
     catalogue: ["net-12"],
     config: {
         minimumAvailabilityZones: { type: "integer", minimum: 1, maximum: 6, default: 2, description: "Fewest availability zones a VPC may span." },
@@ -107,29 +135,10 @@ export const vpcMultiAzNat = resourcePolicy<{ minimumAvailabilityZones: number; 
             description: "Weakest NAT strategy accepted for VPCs with private subnets (OnePerAz > Single > None).",
         },
     },
-    types: [AWSX_VPC],
-    check: (vpc, { config }, report) => {
-        // awsx takes the names when given, else the count, else the region's first 3 zones.
-        const [azPath, azValue] = vpc.availabilityZoneNames !== undefined
-            ? ["availabilityZoneNames", vpc.availabilityZoneNames]
-            : ["numberOfAvailabilityZones", vpc.numberOfAvailabilityZones ?? 3];
-        const azs = Array.isArray(azValue) ? azValue.length : azValue;
-        if (isUnknown(azs)) report.unverifiable(azPath, azs, `the VPC spans at least ${config.minimumAvailabilityZones} availability zones`);
-        else if (typeof azs !== "number" || azs < config.minimumAvailabilityZones) {
-            report.violation(`VPC must span at least ${config.minimumAvailabilityZones} availability zones: ${azPath} gives ${show(azs)}, expected ${config.minimumAvailabilityZones} or more.`);
-        }
-
-        if (!hasPrivateSubnets(vpc)) return;
-        const strategy = effectiveNatStrategy(vpc);
-        if (isUnknown(strategy)) {
-            // Which input is unknown: the whole natGateways, its strategy, or (strategy unset) the subnet specs awsx's default reads.
-            const path = isUnknown(vpc.natGateways) ? "natGateways" : vpc.natGateways?.strategy === undefined ? "subnetSpecs" : "natGateways.strategy";
-            report.unverifiable(path, strategy, `private subnets have a ${config.natStrategy} NAT strategy`);
-        }
-        else if ((NAT_RANK[strategy as string] ?? -1) < NAT_RANK[config.natStrategy]) {
-            const found = vpc.natGateways?.strategy === undefined ? `is unset, so awsx uses ${show(strategy)}` : `is ${show(strategy)}`;
-            report.violation(`VPC must give private subnets ${config.natStrategy === "OnePerAz" ? "one NAT gateway per availability zone" : `NAT strategy ${config.natStrategy}`}: natGateways.strategy ${found}, expected ${show(config.natStrategy)}.`);
-        }
+    check: (resources, { config }, report) => {
+        for (const vpc of resources.filter((r) => r.type === AWSX_VPC)) checkAwsxVpc(vpc, config, report);
+        // awsx's own aws.ec2.Vpc child (present when awsx runs) is judged through its component above.
+        for (const vpc of resources.filter((r) => r.type === AWS_VPC && vpcIdentity(r) === r)) checkVpcTopology(vpc, resources, config, report);
     },
 });
 

@@ -137,6 +137,72 @@ describe("policies: network VPCs", () => {
         });
     });
 
+    describe("vpc-multi-az-nat on a VPC of aws.ec2 resources (as a preview sends this project's network)", () => {
+        /** A VPC over `zones`, as infra/network/vpc.ts builds it: per zone a public, private and isolated subnet with its own table; NAT gateways in `natZones`' public subnets. */
+        function rawVpc(zones: unknown[], natZones: number[], natFor: (zone: number) => number = (z) => z) {
+            const vpc = res(aws.ec2.Vpc, { cidrBlock: "10.20.0.0/16" }, { name: "network-vpc" });
+            const out: EvalResource[] = [vpc];
+            const subnets = new Map<string, EvalResource>();
+            zones.forEach((zone, i) => {
+                for (const type of ["Public", "Private", "Isolated"]) {
+                    const name = `network-${type.toLowerCase()}-${i + 1}`;
+                    const subnet = inVpc(aws.ec2.Subnet, vpc, { availabilityZone: zone, cidrBlock: UNKNOWN, tags: { SubnetType: type } }, name);
+                    const table = inVpc(aws.ec2.RouteTable, vpc, { tags: { SubnetType: type } }, name);
+                    const assoc = res(aws.ec2.RouteTableAssociation, { routeTableId: UNKNOWN, subnetId: UNKNOWN }, { name, propertyDependencies: { routeTableId: [table.urn], subnetId: [subnet.urn] } });
+                    subnets.set(name, subnet);
+                    out.push(subnet, table, assoc);
+                }
+            });
+            const nats = new Map(natZones.map((z) => [z, res(aws.ec2.NatGateway, { subnetId: UNKNOWN, allocationId: UNKNOWN }, { name: `network-nat-${z + 1}`, propertyDependencies: { subnetId: [subnets.get(`network-public-${z + 1}`)!.urn] } })]));
+            out.push(...nats.values());
+            zones.forEach((_zone, i) => {
+                const table = out.find((r) => r.type === "aws:ec2/routeTable:RouteTable" && r.name === `network-private-${i + 1}`)!;
+                const nat = nats.get(natFor(i));
+                if (nat) out.push(res(aws.ec2.Route, { routeTableId: UNKNOWN, destinationCidrBlock: "0.0.0.0/0", natGatewayId: UNKNOWN }, { name: `network-private-${i + 1}`, propertyDependencies: { routeTableId: [table.urn], natGatewayId: [nat.urn] } }));
+            });
+            return out;
+        }
+        const ZONES = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
+        const crossZone = (subnet: number, subnetZone: string, nat: number, natZone: string) =>
+            `VPC must give private subnets one NAT gateway per availability zone: aws.ec2.Subnet "network-private-${subnet}" in "${subnetZone}" of aws.ec2.Vpc "network-vpc" sends its default route ` +
+            `(route "network-private-${subnet}") to NAT gateway "network-nat-${nat}" in "${natZone}", expected a NAT gateway in "${subnetZone}", so an outage of one zone does not cut another off.`;
+
+        it("passes three zones whose private subnets each route through their own zone's NAT gateway", async () => {
+            assert.deepStrictEqual(await run(vpcMultiAzNat, rawVpc(ZONES, [0, 1, 2])), []);
+        });
+        it("rejects private subnets sent to another zone's NAT gateway (one gateway for all), on each such route, as mandatory", async () => {
+            const diags = await run(vpcMultiAzNat, rawVpc(ZONES, [0], () => 0));
+            assert.deepStrictEqual(messages(diags), [crossZone(2, "eu-west-1b", 1, "eu-west-1a"), crossZone(3, "eu-west-1c", 1, "eu-west-1a")]);
+            assert.deepStrictEqual(diags.map((d) => [d.enforcementLevel, d.urn?.split("::").pop()]), [["mandatory", "network-private-2"], ["mandatory", "network-private-3"]]);
+        });
+        it("accepts one gateway for all when configured Single (staging), but not a private subnet without any", async () => {
+            assert.deepStrictEqual(await run(vpcMultiAzNat, rawVpc(ZONES.slice(0, 2), [0], () => 0), { natStrategy: "Single" }), []);
+            assert.deepStrictEqual(messages(await run(vpcMultiAzNat, rawVpc(ZONES.slice(0, 2), [0], (z) => (z === 0 ? 0 : 9)), { natStrategy: "Single" })), [
+                'Private subnet must reach the internet through a NAT gateway: aws.ec2.Subnet "network-private-2" (tags.SubnetType says "private") of aws.ec2.Vpc "network-vpc" has no default route to one, expected a route 0.0.0.0/0 to a NAT gateway.',
+            ]);
+        });
+        it("rejects a VPC whose subnets sit in one zone", async () => {
+            assert.deepStrictEqual(messages(await run(vpcMultiAzNat, rawVpc(["eu-west-1a"], [0]))), [
+                'VPC must span at least 2 availability zones: aws.ec2.Vpc "network-vpc" has subnets in 1 (eu-west-1a), expected 2 or more.',
+            ]);
+        });
+        it("reports zones unknown until apply as unverifiable instead of counting them", async () => {
+            const diags = messages(await run(vpcMultiAzNat, rawVpc([UNKNOWN, UNKNOWN], [0, 1])));
+            assert.ok(diags.length > 0 && diags.every((m) => m.startsWith("Cannot verify during preview that")), diags.join("\n"));
+            assert.ok(diags.includes('Cannot verify during preview that aws.ec2.Vpc "network-vpc" spans at least 2 availability zones: availabilityZone is (unknown until apply). Re-run the check after apply, or set the value from configuration.'));
+        });
+        it("judges awsx's child VPC through its component only: one report, not two", async () => {
+            const component = awsxVpc({ natGateways: { strategy: "Single" } });
+            const child = res(aws.ec2.Vpc, { cidrBlock: "10.20.0.0/16" }, { name: "network-vpc", parent: component.urn });
+            assert.deepStrictEqual(messages(await run(vpcMultiAzNat, [component, child])), [
+                'VPC must give private subnets one NAT gateway per availability zone: natGateways.strategy is "Single", expected "OnePerAz".',
+            ]);
+        });
+        it("has nothing to judge in a VPC whose subnets the stack does not hold", async () => {
+            assert.deepStrictEqual(await run(vpcMultiAzNat, res(aws.ec2.Vpc, { cidrBlock: "10.0.0.0/16" }, { name: "shared" })), []);
+        });
+    });
+
     describe("vpc-endpoints", () => {
         const endpoint = (vpc: EvalResource, service: string, type?: string) =>
             inVpc(aws.ec2.VpcEndpoint, vpc, { serviceName: `com.amazonaws.eu-west-1.${service}`, ...(type ? { vpcEndpointType: type } : {}) }, `ep-${service}`);
