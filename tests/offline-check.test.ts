@@ -6,6 +6,7 @@ import { ALL_POLICIES } from "../policies/all";
 import { parseArgs } from "../tools/check";
 import { evaluate, resolvePolicyConfig } from "../tools/offline/evaluate";
 import { runProgram } from "../tools/offline/run-program";
+import { RecordedResource } from "../tools/offline/run-program";
 import { StackCheck, checkStack, policyConfigPath, readPolicyConfig, toEvalResource } from "../tools/offline/stack-check";
 import { noncompliantProgram } from "./fixtures/noncompliant-program";
 import { stackConfig } from "./harness";
@@ -110,6 +111,81 @@ describe("offline check (issue 3 end to end)", () => {
             const unknownStack = await cli("--stack", "qa");
             assert.strictEqual(unknownStack.code, 2);
             assert.match(unknownStack.stderr, /stack "qa" has no Pulumi\.qa\.yaml: known stacks are prod, staging/);
+        });
+    });
+
+    describe("the network tier as a real preview sends it (issue 6)", () => {
+        const ROUTE = "aws:ec2/route:Route";
+        const TABLE = "aws:ec2/routeTable:RouteTable";
+        /** The pack's diagnostics over recorded resources (altered by a test), with the stack's policy config. */
+        const judge = async (stack: string, resources: RecordedResource[]) => {
+            const config = resolvePolicyConfig(ALL_POLICIES, readPolicyConfig(policyConfigPath(stack)));
+            const { diagnostics } = await evaluate(resources.map(toEvalResource), { policies: ALL_POLICIES, config });
+            return diagnostics;
+        };
+        /** One run per mode, shared by the tests below (each test changes a copy of the resources, never the run). */
+        const runs = new Map<boolean, Promise<StackCheck>>();
+        const prodCheck = (firstPreview: boolean) => runs.get(firstPreview) ?? (runs.set(firstPreview, check("prod", { firstPreview })), runs.get(firstPreview)!);
+        const byName = (c: StackCheck, type: string, name: string) => c.resources.find((r) => r.type === type && r.name === name)!;
+        /** A copy of `route` on `table` (a new resource, as if the program registered it): inputs and property dependencies point at the table. */
+        const routeOn = (route: RecordedResource, table: RecordedResource, name: string, change: Record<string, any> = {}): RecordedResource => {
+            const urn = route.urn.replace(/::[^:]+$/, `::${name}`);
+            const tableId = table.wireInputs.vpcId === UNKNOWN ? UNKNOWN : `rtb-${table.name}`;
+            return {
+                ...route, urn, name,
+                wireInputs: { ...route.wireInputs, routeTableId: tableId, ...change },
+                inputs: { ...route.inputs, routeTableId: tableId, ...change },
+                propertyDependencies: { ...route.propertyDependencies, routeTableId: [table.urn] },
+                dependencies: [...route.dependencies.filter((d) => !route.propertyDependencies.routeTableId.includes(d)), table.urn],
+            };
+        };
+
+        for (const firstPreview of [false, true]) {
+            const when = firstPreview ? " (first preview: every id unknown)" : "";
+
+            it(`prod${when}: the pack receives every subnet, route table, route, gateway and address, and the route rules read them`, async () => {
+                const c = await prodCheck(firstPreview);
+                const count = (type: string) => c.resources.filter((r) => r.type === type).length;
+                assert.deepStrictEqual(
+                    ["vpc", "subnet", "routeTable", "routeTableAssociation", "route", "internetGateway", "natGateway", "eip"].map((t) => count(`aws:ec2/${t}:${t[0].toUpperCase()}${t.slice(1)}`)),
+                    [1, 9, 9, 9, 6, 1, 3, 3],
+                );
+                // The rules are not blind to them: a private table routed to the internet gateway is caught on the real tables.
+                const igwRoute = routeOn(byName(c, ROUTE, "network-public-2"), byName(c, TABLE, "network-private-2"), "network-private-2-to-igw");
+                const diags = (await judge("prod", [...c.resources, igwRoute])).filter((d) => d.enforcementLevel === "mandatory");
+                assert.deepStrictEqual(diags.map((d) => [d.policyName, d.urn]), [["vpc-private-routes-no-igw", igwRoute.urn]]);
+            });
+
+            it(`prod${when}: an isolated route table given a default route to a NAT gateway is rejected, by policy name and message`, async () => {
+                const c = await prodCheck(firstPreview);
+                const natRoute = routeOn(byName(c, ROUTE, "network-private-1"), byName(c, TABLE, "network-isolated-1"), "network-isolated-1-to-nat");
+                const blocking = (await judge("prod", [...c.resources, natRoute])).filter((d) => d.enforcementLevel === "mandatory");
+                assert.deepStrictEqual(blocking.map((d) => [d.policyName, d.urn, d.message.split("\n").pop()]), [[
+                    "vpc-private-routes-no-igw", natRoute.urn,
+                    'Isolated route table must not route to the internet: "network-isolated-1" serves an isolated tier (tier "isolated" from tags.SubnetType) and ' +
+                        'route "network-isolated-1-to-nat" sends 0.0.0.0/0 to NAT gateway "network-nat-1", expected no route out of the VPC (an isolated tier reaches AWS services through VPC endpoints only).',
+                ]]);
+            });
+
+            it(`prod${when}: a private subnet sent to another zone's NAT gateway (one NAT gateway dropped) is rejected by vpc-multi-az-nat`, async () => {
+                const c = await prodCheck(firstPreview);
+                const nat1 = byName(c, "aws:ec2/natGateway:NatGateway", "network-nat-1");
+                const resources = c.resources.map((r) => r.type === ROUTE && r.name === "network-private-2"
+                    ? { ...r, wireInputs: { ...r.wireInputs, natGatewayId: firstPreview ? UNKNOWN : "nat-network-nat-1" }, propertyDependencies: { ...r.propertyDependencies, natGatewayId: [nat1.urn] } }
+                    : r);
+                const blocking = (await judge("prod", resources)).filter((d) => d.enforcementLevel === "mandatory");
+                assert.deepStrictEqual(blocking.map((d) => [d.policyName, d.message.split("\n").pop()]), [[
+                    "vpc-multi-az-nat",
+                    'VPC must give private subnets one NAT gateway per availability zone: aws.ec2.Subnet "network-private-2" in "eu-west-1b" of aws.ec2.Vpc "network-vpc" sends its default route ' +
+                        '(route "network-private-2") to NAT gateway "network-nat-1" in "eu-west-1a", expected a NAT gateway in "eu-west-1b", so an outage of one zone does not cut another off.',
+                ]]);
+            });
+        }
+
+        it("staging: its single NAT gateway is reported, as advisory, on each private route of the other zone", async () => {
+            const c = await check("staging");
+            const nat = c.evaluation.diagnostics.filter((d) => d.policyName === "vpc-multi-az-nat");
+            assert.deepStrictEqual(nat.map((d) => [d.enforcementLevel, c.resources.find((r) => r.urn === d.urn)?.name]), [["advisory", "network-private-2"]]);
         });
     });
 });
