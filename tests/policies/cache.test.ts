@@ -81,9 +81,12 @@ describe("policies: cache", () => {
     });
 
     describe("elasticache-transit-encryption-and-auth", () => {
-        it("passes TLS with an auth token, or with a user group", async () => {
+        it("passes TLS with an auth token, a write-only auth token, or a user group", async () => {
             const { authToken: _, ...noToken } = goodGroup;
-            assert.deepStrictEqual(await run(elasticacheTransitEncryptionAndAuth, [group({}), res(aws.elasticache.ReplicationGroup, { ...noToken, userGroupIds: ["shop-users"] })]), []);
+            assert.deepStrictEqual(await run(elasticacheTransitEncryptionAndAuth, [
+                group({}), res(aws.elasticache.ReplicationGroup, { ...noToken, authTokenWo: secret("generated-token-0123456789abcdef"), authTokenWoVersion: 1 }),
+                res(aws.elasticache.ReplicationGroup, { ...noToken, userGroupIds: ["shop-users"] }),
+            ]), []);
         });
         it("rejects a group without TLS or authentication, and never prints the token", async () => {
             const diags = await run(elasticacheTransitEncryptionAndAuth, group({ transitEncryptionEnabled: false }));

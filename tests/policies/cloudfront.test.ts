@@ -136,6 +136,18 @@ describe("policies: cloudfront", () => {
             assert.strictEqual(diags.length, 1);
             assert.match(diags[0].message, /^Cannot verify during preview that custom origins are reached over HTTPS with TLS 1.2: origins\[0\]\.customOriginConfig\.originProtocolPolicy is \(unknown until apply\)/);
         });
+        it("rejects an empty protocol list, and reports a list or an element unknown until apply as unverifiable", async () => {
+            const withProtocols = (originSslProtocols: unknown) => dist({ ...goodDist, origins: [{ ...appOrigin, customOriginConfig: { ...appOrigin.customOriginConfig, originSslProtocols } }] });
+            assert.deepStrictEqual(messages(await run(cloudfrontOriginHttps, withProtocols([]))), [
+                'CloudFront custom origin "app" must be reached over HTTPS with TLS 1.2: originSslProtocols is [], expected only "TLSv1.2".',
+            ]);
+            const cannot = "Cannot verify during preview that custom origins are reached over HTTPS with TLS 1.2: origins[0].customOriginConfig.originSslProtocols is (unknown until apply). Re-run the check after apply, or set the value from configuration.";
+            assert.deepStrictEqual(messages(await run(cloudfrontOriginHttps, withProtocols(UNKNOWN_ARRAY))), [cannot]);
+            // The list is printed as it is (the unknown element shows as the engine's placeholder): what matters is that it is not judged.
+            const oneUnknown = await run(cloudfrontOriginHttps, withProtocols(["TLSv1.2", UNKNOWN]));
+            assert.deepStrictEqual(oneUnknown.map((d) => d.enforcementLevel), ["advisory"]);
+            assert.ok(messages(oneUnknown)[0].startsWith(cannot.slice(0, cannot.indexOf("(unknown"))), messages(oneUnknown)[0]);
+        });
         it("honours a configured protocol list", async () => {
             const origins = [{ ...appOrigin, customOriginConfig: { ...appOrigin.customOriginConfig, originSslProtocols: ["TLSv1.1", "TLSv1.2"] } }];
             assert.deepStrictEqual(await run(cloudfrontOriginHttps, dist({ ...goodDist, origins }), { allowedOriginSslProtocols: ["TLSv1.1", "TLSv1.2"] }), []);

@@ -84,6 +84,14 @@ describe("policies: database operations", () => {
                 'RDS instance must export its mysql logs to CloudWatch Logs: enabledCloudwatchLogsExports is ["error"], expected it to include "general", "slowquery".',
             ]);
         });
+        for (const engine of ["mysql", "mariadb"]) {
+            it(`requires each of ${engine}'s log types: error, general, slowquery`, async () => {
+                assert.deepStrictEqual(await run(rdsLogExports, instance({ engine, enabledCloudwatchLogsExports: ["error", "general", "slowquery"] })), []);
+                assert.deepStrictEqual(messages(await run(rdsLogExports, instance({ engine, enabledCloudwatchLogsExports: [] }))), [
+                    `RDS instance must export its ${engine} logs to CloudWatch Logs: enabledCloudwatchLogsExports is [], expected it to include "error", "general", "slowquery".`,
+                ]);
+            });
+        }
         it("takes the per-engine list from the policy config, and skips engines it does not list", async () => {
             const config = { requiredLogExports: { postgres: ["postgresql"] } };
             assert.deepStrictEqual(await run(rdsLogExports, instance({ enabledCloudwatchLogsExports: ["postgresql"] }), config), []);
@@ -93,6 +101,11 @@ describe("policies: database operations", () => {
             const diags = await run(rdsLogExports, instance({ enabledCloudwatchLogsExports: UNKNOWN_ARRAY }));
             assert.strictEqual(diags.length, 1);
             assert.match(diags[0].message, /^Cannot verify during preview that postgres logs postgresql, upgrade are exported: enabledCloudwatchLogsExports is \(unknown until apply\)/);
+        });
+        it("reports a list with an element unknown until apply as unverifiable, not as missing the log type", async () => {
+            const diags = await run(rdsLogExports, instance({ enabledCloudwatchLogsExports: ["postgresql", UNKNOWN] }));
+            assert.deepStrictEqual(diags.map((d) => d.enforcementLevel), ["advisory"]);
+            assert.match(messages(diags)[0], /^Cannot verify during preview that postgres logs postgresql, upgrade are exported: enabledCloudwatchLogsExports is \["postgresql",/);
         });
     });
 
