@@ -3,6 +3,7 @@ import { autoSubnetLayout, azBits, subnetLayoutOverflow, subnetLayoutProblem } f
 import { PROFILES } from "../infra/config/profiles";
 import { awsxPaths, urnBelow } from "../infra/network/awsx-aliases";
 import { firstZones, natAzFor, natAzs, subnetPlan } from "../infra/network/topology";
+import { ZONE_QUERY } from "../infra/network/vpc";
 
 /**
  * The subnet allocator the VPC is built from must give the CIDRs awsx v3's `subnetStrategy: "Auto"`
@@ -115,6 +116,10 @@ describe("network layout", () => {
             assert.deepStrictEqual([0, 1, 2].map((az) => natAzFor("OnePerAz", az)), [0, 1, 2]);
             assert.deepStrictEqual(natAzs("Single", 3), [0]);
             assert.deepStrictEqual([0, 1, 2].map((az) => natAzFor("Single", az)), [0, 0, 0]);
+        });
+
+        it("asks for the region's standard zones whatever their state, so an impaired zone does not shift (and replace) the subnets after it", () => {
+            assert.deepStrictEqual(ZONE_QUERY, { filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] });
         });
 
         it("takes the first zones, and fails loudly when the region has too few", () => {

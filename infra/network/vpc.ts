@@ -38,16 +38,18 @@ function childOf(parent: pulumi.Resource, path: AwsxPath, extra: pulumi.CustomRe
 }
 
 /**
- * The region's first `count` available zones, in name order, as awsx picks them (it asks with no
- * filter; `state: available` and standard zones only keep an impaired zone or an opted-in Local
- * Zone, which sorts first, out of the VPC).
+ * What the VPC asks for its zones: the region's standard zones, whatever their state. awsx asks with no
+ * filter at all. Not filtering on `state: available` is deliberate: a zone impaired on the day of a
+ * `pulumi up` would drop out of the list, shift every later AZ and move (replace) their subnets and the
+ * databases in them. Opted-in Local Zones, which the API lists with the standard zones by default, are
+ * left out (the provider's documented `opt-in-status` filter): their names can sort first
+ * (`us-west-2-lax-1a` < `us-west-2a`) and they lack services the tiers need.
  */
+export const ZONE_QUERY = { filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] };
+
+/** The first `count` of those zones, in name order, as awsx picks them. */
 function availabilityZones(parent: pulumi.Resource, count: number, region: string): pulumi.Output<string[]> {
-    const zones = aws.getAvailabilityZonesOutput(
-        { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
-        { parent },
-    );
-    return zones.names.apply((names) => firstZones(names, count, region));
+    return aws.getAvailabilityZonesOutput(ZONE_QUERY, { parent }).names.apply((names) => firstZones(names, count, region));
 }
 
 export function createVpc(component: string, parent: pulumi.Resource, args: VpcArgs): VpcResources {
