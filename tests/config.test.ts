@@ -1,12 +1,14 @@
 import * as assert from "assert";
 import { ConfigError, RawConfig, resolveConfig } from "../infra/config/load";
 import { windowsOverlap } from "../infra/config/checks";
+import { maxmemoryPolicyOf } from "../infra/config/sections/cache";
 import { runStackExpectingError, stackConfig } from "./harness";
 
 const TAGS = { tags: { Environment: "prod", Project: "baseline", Owner: "platform", CostCenter: "cc-1" } };
 
-/** A minimal valid prod stack: what a stack file must set, the rest comes from the profile. */
+/** A minimal valid prod stack: what a stack file must set, the rest comes from the profile. A given `cache` object keeps `holds`. */
 function raw(baseline: Record<string, unknown> = {}, extra: Partial<RawConfig> = {}): RawConfig {
+    const cache = baseline.cache;
     return {
         baseline: {
             environment: "prod",
@@ -14,6 +16,7 @@ function raw(baseline: Record<string, unknown> = {}, extra: Partial<RawConfig> =
             domain: { name: "shop.example.com" },
             alerts: { emails: ["ops@example.com"] },
             ...baseline,
+            cache: typeof cache === "object" && cache !== null && !Array.isArray(cache) ? { holds: "cache", ...cache } : cache ?? { holds: "cache" },
         },
         region: "eu-west-1",
         defaultTags: TAGS,
@@ -51,9 +54,10 @@ describe("stack configuration", () => {
                 backupRetentionDays: 30, backupWindow: "03:00-04:00", maintenanceWindow: "sun:04:30-sun:05:30", deletionProtection: true,
                 masterUsername: "baseline_admin", databaseName: "app", monitoringIntervalSeconds: 30, performanceInsightsRetentionDays: 7, slowQueryThresholdMs: 500,
             },
+            // No maxmemoryPolicy: it follows `holds` (allkeys-lru for a cache; queues never evict).
             cache: {
                 engineVersion: "7.1", nodeType: "cache.m6g.large", numCacheClusters: 2, snapshotRetentionDays: 7,
-                snapshotWindow: "02:00-03:00", maintenanceWindow: "sun:05:30-sun:06:30", maxmemoryPolicy: "allkeys-lru",
+                snapshotWindow: "02:00-03:00", maintenanceWindow: "sun:05:30-sun:06:30", holds: "cache",
             },
             documentDb: {
                 enabled: false, engineVersion: "5.0.0", instanceClass: "db.r6g.large", instanceCount: 2,
@@ -85,7 +89,7 @@ describe("stack configuration", () => {
             },
             cache: {
                 engineVersion: "7.1", nodeType: "cache.t4g.small", numCacheClusters: 1, snapshotRetentionDays: 1,
-                snapshotWindow: "02:00-03:00", maintenanceWindow: "sun:05:30-sun:06:30", maxmemoryPolicy: "allkeys-lru",
+                snapshotWindow: "02:00-03:00", maintenanceWindow: "sun:05:30-sun:06:30", holds: "cache",
             },
             documentDb: {
                 enabled: false, engineVersion: "5.0.0", instanceClass: "db.t4g.medium", instanceCount: 1,
@@ -115,7 +119,7 @@ describe("stack configuration", () => {
             environment: c.environment, region: c.region, protect: c.protectStatefulResources, tags: c.tags, app: c.app, domain: c.domain.name, emails: c.alerts.emails,
             cidr: c.network.cidrBlock, azs: c.network.availabilityZoneCount, nat: c.network.natGateways,
             db: [c.database.databaseName, c.database.masterUsername, c.database.allocatedStorage, c.database.maxAllocatedStorage, c.database.multiAz, c.database.deletionProtection],
-            cacheNodes: c.cache.numCacheClusters, documentDb: [c.documentDb.enabled, c.documentDb.instanceCount],
+            cache: [c.cache.numCacheClusters, c.cache.holds, c.cache.maxmemoryPolicy], documentDb: [c.documentDb.enabled, c.documentDb.instanceCount],
         });
         assert.deepStrictEqual(picked(load("prod")), {
             environment: "prod", region: "eu-west-1", protect: true,
@@ -123,7 +127,7 @@ describe("stack configuration", () => {
             app: { name: "pos", port: 8080 }, domain: "pos.example.com", emails: ["oncall@example.com", "platform-alerts@example.com"],
             cidr: "10.20.0.0/16", azs: 3, nat: "OnePerAz",
             db: ["pos", "pos_admin", 100, 1000, true, true],
-            cacheNodes: 2, documentDb: [true, 2],
+            cache: [2, "both", undefined], documentDb: [true, 2],
         });
         assert.deepStrictEqual(picked(load("staging")), {
             environment: "staging", region: "eu-west-1", protect: false,
@@ -131,7 +135,7 @@ describe("stack configuration", () => {
             app: { name: "pos", port: 8080 }, domain: "pos.staging.example.com", emails: ["platform-alerts@example.com"],
             cidr: "10.21.0.0/16", azs: 2, nat: "Single",
             db: ["pos", "pos_admin", 20, 100, false, false],
-            cacheNodes: 1, documentDb: [true, 1],
+            cache: [1, "both", undefined], documentDb: [true, 1],
         });
     });
 
@@ -165,7 +169,7 @@ describe("stack configuration", () => {
             ["monitoring off", raw({ database: { monitoringIntervalSeconds: 0 } }), "baseline:database.monitoringIntervalSeconds = 0 is not allowed: expected one of 1, 5, 10, 15, 30, 60"],
             ["malformed e-mail", raw({ alerts: { emails: ["ops@example.com", "not-an-email"] } }), 'baseline:alerts.emails[1] = "not-an-email" is not allowed: expected an e-mail address such as ops@example.com'],
             ["no alert e-mail", raw({ alerts: { emails: [] } }), "baseline:alerts.emails = [] is not allowed: expected a non-empty list of e-mail addresses"],
-            ["single-node cache in prod", raw({ cache: { numCacheClusters: 1 } }), "baseline:cache.numCacheClusters = 1 is not allowed: expected an integer from 2 to 6"],
+            ["single-node cache in prod", raw({ cache: { numCacheClusters: 1 } }), "baseline:cache.numCacheClusters = 1 is not allowed: expected an integer from 2 to 6 in prod (a primary and at least one replica, so a node or AZ failure fails over)"],
             ["no cache snapshots in prod", raw({ cache: { snapshotRetentionDays: 0 } }), "baseline:cache.snapshotRetentionDays = 0 is not allowed: expected an integer from 1 to 35"],
             ["single-instance DocumentDB in prod", raw({ documentDb: { enabled: true, instanceCount: 1 } }), "baseline:documentDb.instanceCount = 1 is not allowed: expected an integer from 2 to 16"],
             ["log retention forever", raw({ logs: { retentionDays: 0 } }), "baseline:logs.retentionDays = 0 is not allowed: expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653"],
@@ -174,7 +178,7 @@ describe("stack configuration", () => {
             ["unprotected prod", raw({ protectStatefulResources: false }), "baseline:protectStatefulResources = false is not allowed: expected true in prod (databases, buckets and keys must survive a destroy)"],
             ["typo in a section key", raw({ database: { backupRetention: 30 } }), "baseline:database.backupRetention is not a setting: allowed keys are engineVersion, instanceClass, allocatedStorage, maxAllocatedStorage, multiAz, backupRetentionDays, backupWindow, maintenanceWindow, deletionProtection, masterUsername, databaseName, monitoringIntervalSeconds, performanceInsightsRetentionDays, slowQueryThresholdMs"],
             ["unknown top-level key", raw({ databse: {} }), "baseline:databse is not a setting: allowed keys are environment, protectStatefulResources, app, network, database, cache, documentDb, storage, domain, alerts, logs, kms"],
-            ["section that is not an object", raw({ cache: "big" }), 'baseline:cache = "big" is not allowed: expected an object with keys engineVersion, nodeType, numCacheClusters, snapshotRetentionDays, snapshotWindow, maintenanceWindow, maxmemoryPolicy'],
+            ["section that is not an object", raw({ documentDb: "big" }), 'baseline:documentDb = "big" is not allowed: expected an object with keys enabled, engineVersion, instanceClass, instanceCount, backupRetentionDays, backupWindow, deletionProtection, masterUsername'],
             ["missing region", raw({}, { region: undefined }), "aws:region = (unset) is not allowed: expected an AWS region such as eu-west-1"],
             ["missing cost tag", raw({}, { defaultTags: { tags: { Environment: "prod", Project: "p", Owner: "o" } } }), "aws:defaultTags.tags.CostCenter = (unset) is not allowed: expected a non-empty string (every resource must carry it)"],
             ["Environment tag disagrees", raw({}, { defaultTags: { tags: { ...TAGS.tags, Environment: "staging" } } }), 'aws:defaultTags.tags.Environment = "staging" is not allowed: expected "prod", the value of baseline:environment'],
@@ -197,6 +201,51 @@ describe("stack configuration", () => {
             const config = raw();
             delete config.baseline.domain;
             assert.deepStrictEqual(problemsOf(config), ['baseline:domain.name = (unset) is not allowed: expected a lowercase DNS name such as shop.example.com']);
+        });
+    });
+
+    describe("baseline:cache: what the Redis holds decides its eviction policy", () => {
+        const HOLDS = 'expected one of "cache", "queues", "both": what this Redis holds (job queues need noeviction), which every stack must set';
+        const evicting = (holds: string, policy: string) =>
+            `baseline:cache.maxmemoryPolicy = "${policy}" is not allowed: expected "noeviction" or unset, because holds is "${holds}": an evicting policy deletes queued jobs without an error when memory fills (BullMQ, RQ and Sidekiq require noeviction)`;
+        const withoutHolds = (cache: Record<string, unknown> = {}) => {
+            const config = raw({ cache });
+            delete (config.baseline.cache as Record<string, unknown>).holds;
+            return config;
+        };
+        const cases: [string, RawConfig, string[]][] = [
+            ["a stack that does not say what its Redis holds", withoutHolds(), [`baseline:cache.holds = (unset) is not allowed: ${HOLDS}`]],
+            ["an unknown holds", raw({ cache: { holds: "jobs" } }), [`baseline:cache.holds = "jobs" is not allowed: ${HOLDS}`]],
+            ["queues with allkeys-lru", raw({ cache: { holds: "queues", maxmemoryPolicy: "allkeys-lru" } }), [evicting("queues", "allkeys-lru")]],
+            ["queues and cache with allkeys-lru", raw({ cache: { holds: "both", maxmemoryPolicy: "allkeys-lru" } }), [evicting("both", "allkeys-lru")]],
+            // BullMQ's job locks carry a TTL: volatile policies evict them.
+            ["queues with volatile-lru", raw({ cache: { holds: "queues", maxmemoryPolicy: "volatile-lru" } }), [evicting("queues", "volatile-lru")]],
+            ["queues and cache with volatile-ttl", raw({ cache: { holds: "both", maxmemoryPolicy: "volatile-ttl" } }), [evicting("both", "volatile-ttl")]],
+            ["an unknown policy", raw({ cache: { maxmemoryPolicy: "lru" } }),
+                ['baseline:cache.maxmemoryPolicy = "lru" is not allowed: expected one of "volatile-lru", "allkeys-lru", "volatile-lfu", "allkeys-lfu", "volatile-random", "allkeys-random", "volatile-ttl", "noeviction"']],
+            ["a section that is not an object: the profile cannot say what it holds", raw({ cache: "big" }), [
+                'baseline:cache = "big" is not allowed: expected an object with keys engineVersion, nodeType, numCacheClusters, snapshotRetentionDays, snapshotWindow, maintenanceWindow, holds, maxmemoryPolicy',
+                `baseline:cache.holds = (unset) is not allowed: ${HOLDS}`,
+            ]],
+        ];
+        for (const [what, config, problems] of cases) {
+            it(`rejects ${what}`, () => assert.deepStrictEqual(problemsOf(config), problems));
+        }
+
+        it("accepts noeviction for queues and any policy for a cache", () => {
+            const cache = (given: Record<string, unknown>) => resolveConfig(raw({ cache: given })).cache;
+            assert.deepStrictEqual(
+                [cache({ holds: "both", maxmemoryPolicy: "noeviction" }), cache({ holds: "cache", maxmemoryPolicy: "allkeys-lfu" }), cache({ holds: "queues" })].map((c) => [c.holds, c.maxmemoryPolicy]),
+                [["both", "noeviction"], ["cache", "allkeys-lfu"], ["queues", undefined]],
+            );
+        });
+
+        it("runs the stack's policy, else allkeys-lru for a cache and noeviction when it holds queues", () => {
+            const policy = (given: Record<string, unknown>) => maxmemoryPolicyOf(resolveConfig(raw({ cache: given })).cache);
+            assert.deepStrictEqual(
+                [policy({ holds: "cache" }), policy({ holds: "queues" }), policy({ holds: "both" }), policy({ holds: "cache", maxmemoryPolicy: "volatile-lfu" })],
+                ["allkeys-lru", "noeviction", "noeviction", "volatile-lfu"],
+            );
         });
     });
 

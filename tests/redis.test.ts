@@ -3,35 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "../infra/config/load";
 import { Redis, RedisArgs } from "../infra/data/redis";
 import { DATA_KEY, ISOLATED_SUBNETS, LOGS_KEY, STACKS, childrenOf, plainOccurrences, valueOf } from "./data-fixtures";
-import { Overrides, RecordedResource, Run, isSecret, runUnderMocks } from "./harness";
+import { RecordedResource, Run, isSecret, runUnderMocks } from "./harness";
+import { GROUP, redisArgs, runRedis } from "./redis-fixtures";
 
-const GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
 /** What the mock's RandomPassword returns as `result`. */
 const MOCK_TOKEN = "mock-generated-password-0123456789abcdef";
 
-function redis(overrides: Partial<RedisArgs> = {}) {
-    const c = loadConfig();
-    return new Redis("cache", {
-        cache: c.cache,
-        logs: c.logs,
-        environment: c.environment,
-        namePrefix: `${c.app.name}-${c.environment}`,
-        subnetIds: ISOLATED_SUBNETS,
-        securityGroupIds: ["sg-cache"],
-        dataKeyArn: DATA_KEY,
-        logsKeyArn: LOGS_KEY,
-        protect: c.protectStatefulResources,
-        ...overrides,
-    });
-}
-
-async function runRedis(stack: string, overrides: Overrides = {}) {
-    let component: Redis | undefined;
-    const run = await runUnderMocks(() => {
-        component = redis();
-    }, stack, overrides);
-    return { run, component: component! };
-}
+const redis = (overrides: Partial<RedisArgs> = {}) => new Redis("cache", redisArgs(overrides));
 
 describe("Redis", () => {
     for (const env of STACKS) {
@@ -130,11 +108,12 @@ describe("Redis", () => {
                 assert.deepStrictEqual(group.inputs.securityGroupIds, ["sg-cache"]);
             });
 
-            it("sets the eviction policy through a redis7 parameter group", () => {
+            it("never evicts (the stack holds cache and job queues), through a redis7 parameter group", () => {
                 const params = run.one("aws:elasticache/parameterGroup:ParameterGroup", "cache-params");
                 assert.deepStrictEqual([params.inputs.family, params.inputs.name], ["redis7", `${prefix}-redis-redis7`]);
-                assert.deepStrictEqual(params.inputs.parameters, [{ name: "maxmemory-policy", value: "allkeys-lru" }]);
+                assert.deepStrictEqual(params.inputs.parameters, [{ name: "maxmemory-policy", value: "noeviction" }]);
                 assert.strictEqual(group.inputs.parameterGroupName, params.inputs.name);
+                assert.deepStrictEqual(group.propertyDependencies.parameterGroupName, [params.urn]);
             });
 
             it(`delivers the slow log to a log group kept ${env.logRetention} days under the logs key`, () => {
@@ -157,13 +136,13 @@ describe("Redis", () => {
     }
 
     it("uses the redis6.x family for 6.2", async () => {
-        const { run } = await runRedis("staging", { "baseline:cache": { engineVersion: "6.2" } });
+        const { run } = await runRedis("staging", { engineVersion: "6.2" });
         const params = run.one("aws:elasticache/parameterGroup:ParameterGroup");
         assert.deepStrictEqual([params.inputs.family, params.inputs.name], ["redis6.x", "pos-staging-redis-redis6"]);
     });
 
     it("on 6.2, which rejects transitEncryptionMode, leaves it unset and still requires TLS and AUTH", async () => {
-        const { run } = await runRedis("prod", { "baseline:cache": { engineVersion: "6.2" } });
+        const { run } = await runRedis("prod", { engineVersion: "6.2" });
         const group = run.one(GROUP);
         assert.ok(!("transitEncryptionMode" in group.inputs), "transitEncryptionMode is sent to a 6.2 group");
         assert.strictEqual(group.inputs.transitEncryptionEnabled, true);
@@ -171,31 +150,38 @@ describe("Redis", () => {
     });
 
     it("turns failover on in staging too once there is a replica", async () => {
-        const { run } = await runRedis("staging", { "baseline:cache": { numCacheClusters: 2 } });
+        const { run } = await runRedis("staging", { numCacheClusters: 2 });
         assert.deepStrictEqual([run.one(GROUP).inputs.automaticFailoverEnabled, run.one(GROUP).inputs.multiAzEnabled], [true, true]);
     });
 
-    describe("validation, before anything is registered", () => {
-        const rejects = async (stack: string, change: (a: RedisArgs) => Partial<RedisArgs>, message: string) => {
+    describe("validation with the config's own checks, before anything is registered", () => {
+        const rejects = async (stack: string, change: (a: RedisArgs) => Partial<RedisArgs>, ...problems: string[]) => {
             const run = await runUnderMocks(() => {
                 const c = loadConfig();
                 const base = { cache: c.cache, environment: c.environment } as RedisArgs;
-                assert.throws(() => redis(change(base)), { message });
+                assert.throws(() => redis(change(base)), { message: `Redis cache has invalid arguments:\n  - ${problems.join("\n  - ")}` });
             }, stack);
             assert.deepStrictEqual(run.resources, []);
         };
 
         it("refuses a single node in prod", () =>
             rejects("prod", (a) => ({ cache: { ...a.cache, numCacheClusters: 1 } }),
-                "Redis cache: cache.numCacheClusters is 1, expected 2 to 6 in prod (a primary and at least one replica, so a node or AZ failure fails over)."));
+                "cache.numCacheClusters = 1 is not allowed: expected an integer from 2 to 6 in prod (a primary and at least one replica, so a node or AZ failure fails over)"));
         it("refuses no nodes in staging", () =>
-            rejects("staging", (a) => ({ cache: { ...a.cache, numCacheClusters: 0 } }), "Redis cache: cache.numCacheClusters is 0, expected 1 to 6 in staging."));
-        it("refuses prod without snapshots", () =>
-            rejects("prod", (a) => ({ cache: { ...a.cache, snapshotRetentionDays: 0 } }), "Redis cache: cache.snapshotRetentionDays is 0, expected at least 1 in prod."));
-        it("refuses a replication group id over 40 characters", () =>
-            rejects("prod", () => ({ namePrefix: "point-of-sale-production-eu-west-1a" }),
-                'Redis cache: namePrefix "point-of-sale-production-eu-west-1a" gives the identifier "point-of-sale-production-eu-west-1a-redis", expected lowercase letters, digits and single hyphens, starting with a letter, at most 40 characters.'));
-        it("refuses an engine version without a parameter family", () =>
-            rejects("prod", (a) => ({ cache: { ...a.cache, engineVersion: "5.0" } }), 'Redis engineVersion "5.0" has no known parameter group family: expected 6.x or 7.x, such as 7.1.'));
+            rejects("staging", (a) => ({ cache: { ...a.cache, numCacheClusters: 0 } }), "cache.numCacheClusters = 0 is not allowed: expected an integer from 1 to 6"));
+        it("refuses prod without snapshots, and reports every bad argument at once", () =>
+            rejects("prod", (a) => ({ cache: { ...a.cache, snapshotRetentionDays: 0, numCacheClusters: 7 } }),
+                "cache.numCacheClusters = 7 is not allowed: expected an integer from 2 to 6 in prod (a primary and at least one replica, so a node or AZ failure fails over)",
+                "cache.snapshotRetentionDays = 0 is not allowed: expected an integer from 1 to 35"));
+        it("refuses an engine version it has no parameter family for", () =>
+            rejects("prod", (a) => ({ cache: { ...a.cache, engineVersion: "5.0" } }), 'cache.engineVersion = "5.0" is not allowed: expected one of "6.2", "7.0", "7.1"'));
+        it("refuses a replication group id over 40 characters", async () => {
+            const run = await runUnderMocks(() => {
+                assert.throws(() => redis({ namePrefix: "point-of-sale-production-eu-west-1a" }), {
+                    message: 'Redis cache: namePrefix "point-of-sale-production-eu-west-1a" gives the identifier "point-of-sale-production-eu-west-1a-redis", expected lowercase letters, digits and single hyphens, starting with a letter, at most 40 characters.',
+                });
+            }, "prod");
+            assert.deepStrictEqual(run.resources, []);
+        });
     });
 });

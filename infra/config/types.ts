@@ -73,6 +73,10 @@ export interface DatabaseConfig {
     slowQueryThresholdMs: number;
 }
 
+/** What a stack's Redis holds: job queues (BullMQ, RQ, Sidekiq) must never have keys evicted. */
+export type CacheHolds = "cache" | "queues" | "both";
+export const CACHE_HOLDS: readonly CacheHolds[] = ["cache", "queues", "both"];
+
 /** `baseline:cache`: the Redis (ElastiCache) replication group. */
 export interface CacheConfig {
     /** Redis OSS engine version: 6.2, 7.0 or 7.1. */
@@ -87,8 +91,10 @@ export interface CacheConfig {
     snapshotWindow: string;
     /** UTC `ddd:hh:mm-ddd:hh:mm`, at least 60 minutes, not overlapping `snapshotWindow`. */
     maintenanceWindow: string;
-    /** Eviction policy, e.g. `allkeys-lru`. */
-    maxmemoryPolicy: string;
+    /** What the Redis holds: `cache`, `queues` (BullMQ, RQ, Sidekiq jobs) or `both`. No default: every stack says. */
+    holds: CacheHolds;
+    /** Eviction policy. Unset, it follows `holds`: `allkeys-lru` for `cache`, `noeviction` for `queues` and `both`, which refuse any evicting policy. */
+    maxmemoryPolicy?: string;
 }
 
 /** `baseline:documentDb`: the MongoDB-compatible cluster, off unless a stack turns it on. */
@@ -182,8 +188,10 @@ export type Section = (typeof SECTIONS)[number];
 /** What a profile supplies: every section in full, minus what only a stack can know. */
 export type Profile = {
     protectStatefulResources: boolean;
-} & { [S in Exclude<Section, "domain" | "alerts" | "app">]: BaselineConfig[S] } & {
+} & { [S in Exclude<Section, "domain" | "alerts" | "app" | "cache">]: BaselineConfig[S] } & {
     app: Pick<AppConfig, "port">;
+    /** What the Redis holds is each stack's decision, and the eviction policy follows from it. */
+    cache: Omit<CacheConfig, "holds" | "maxmemoryPolicy">;
 };
 
 /** Tags every resource must carry through `aws:defaultTags`. */

@@ -1,4 +1,35 @@
-/** Pure pieces of the Redis replication group that depend on the engine version. */
+import { assertSection } from "../config/checks";
+import { CACHE_CHECKS, maxmemoryPolicyOf } from "../config/sections/cache";
+import { CacheConfig } from "../config/types";
+import { redisFamily } from "./engine-families";
+import { dataIdentifier } from "./naming";
+import type { RedisArgs } from "./redis";
+
+/** Pure pieces of the Redis replication group: validation, names and the settings that need no other resource. */
+
+/** The only special characters Redis AUTH accepts (no space, `"`, `/` or `@`). */
+export const AUTH_TOKEN_SPECIALS = "!&#$^<>-";
+/** Redis AUTH accepts 16 to 128 characters. */
+export const AUTH_TOKEN_LENGTH = 64;
+export const REDIS_PORT = 6379;
+
+/** What the component needs once its arguments are known to be valid. */
+export interface RedisIdentity {
+    /** `<namePrefix>-redis`: replication group, subnet group and, with the family, parameter group names. */
+    groupId: string;
+    /** Parameter group family of the engine version (`redis7`, `redis6.x`). */
+    family: string;
+}
+
+/**
+ * The loader's `baseline:cache` checks on the component's own arguments (a caller building them by hand
+ * meets the same limits), then the names. Throws before anything is registered.
+ */
+export function validateRedisArgs(name: string, args: RedisArgs): RedisIdentity {
+    const component = `Redis ${name}`;
+    assertSection(component, "cache", CACHE_CHECKS, args.cache, args.environment);
+    return { groupId: dataIdentifier(component, args.namePrefix, "redis", 40), family: redisFamily(args.cache.engineVersion) };
+}
 
 /**
  * `required` where the engine has transit encryption modes: Redis OSS 7.0.5 and later (`7.0` and `7.1`
@@ -7,4 +38,41 @@
  */
 export function transitEncryptionMode(engineVersion: string): "required" | undefined {
     return Number(engineVersion.split(".")[0]) >= 7 ? "required" : undefined;
+}
+
+/** The parameter group; its name carries the family. */
+export function parameterGroupSettings(identity: RedisIdentity, cache: Pick<CacheConfig, "holds" | "maxmemoryPolicy">) {
+    return {
+        name: `${identity.groupId}-${identity.family.replace(/\.x$/, "")}`,
+        family: identity.family,
+        description: `${identity.groupId}: eviction policy`,
+        parameters: [{ name: "maxmemory-policy", value: maxmemoryPolicyOf(cache) }],
+    };
+}
+
+/** Replication group inputs that come from config alone (the component adds the ones wired to its other resources). */
+export function replicationGroupSettings(args: RedisArgs, identity: RedisIdentity) {
+    const cache = args.cache;
+    const replicated = cache.numCacheClusters >= 2;
+    return {
+        replicationGroupId: identity.groupId,
+        description: `${args.namePrefix} application cache`,
+        engine: "redis",
+        engineVersion: cache.engineVersion,
+        nodeType: cache.nodeType,
+        numCacheClusters: cache.numCacheClusters,
+        port: REDIS_PORT,
+
+        atRestEncryptionEnabled: true,
+        transitEncryptionEnabled: true,
+        transitEncryptionMode: transitEncryptionMode(cache.engineVersion),
+
+        automaticFailoverEnabled: replicated,
+        multiAzEnabled: replicated,
+
+        snapshotRetentionLimit: cache.snapshotRetentionDays,
+        snapshotWindow: cache.snapshotWindow,
+        maintenanceWindow: cache.maintenanceWindow,
+        autoMinorVersionUpgrade: true,
+    };
 }

@@ -1,4 +1,5 @@
 import { DAILY_WINDOW, SectionChecks, WEEKLY_WINDOW, intIn, matches, oneOf, problem, show, windowOf, windowsOverlap } from "../checks";
+import { CACHE_HOLDS, CacheConfig, CacheHolds } from "../types";
 
 /** Redis OSS versions ElastiCache offers that this program supports. */
 export const REDIS_VERSIONS = ["6.2", "7.0", "7.1"] as const;
@@ -8,11 +9,28 @@ export const CACHE_NODES = { prod: { min: 2, max: 6 }, staging: { min: 1, max: 6
 /** Daily snapshots ElastiCache keeps: 0 (off) to 35; prod keeps at least one. */
 export const SNAPSHOT_RETENTION_DAYS = { prod: { min: 1, max: 35 }, staging: { min: 0, max: 35 } } as const;
 
+/**
+ * The eviction policy when a stack sets none. BullMQ, RQ and Sidekiq keep jobs (and locks, which carry a
+ * TTL) as ordinary keys: any evicting policy, `volatile-*` included, can drop them without an error.
+ */
+export const DEFAULT_MAXMEMORY_POLICY: Readonly<Record<CacheHolds, string>> = { cache: "allkeys-lru", queues: "noeviction", both: "noeviction" };
+
+/** The one rule for the policy a group runs: the stack's own, else the default for what it holds. */
+export function maxmemoryPolicyOf(cache: Pick<CacheConfig, "holds" | "maxmemoryPolicy">): string {
+    return cache.maxmemoryPolicy ?? DEFAULT_MAXMEMORY_POLICY[cache.holds];
+}
+
+const holdsQueues = (holds: unknown) => holds === "queues" || holds === "both";
+
 /** `baseline:cache` */
 export const CACHE_CHECKS: SectionChecks = {
     engineVersion: (k, v) => oneOf(k, v, REDIS_VERSIONS),
     nodeType: (k, v) => matches(k, v, /^cache\.[a-z0-9]+\.[a-z0-9]+$/, "an ElastiCache node type such as cache.m6g.large"),
-    numCacheClusters: (k, v, env) => intIn(k, v, CACHE_NODES[env].min, CACHE_NODES[env].max),
+    numCacheClusters: (k, v, env) => {
+        const { min, max } = CACHE_NODES[env];
+        const why = env === "prod" ? " in prod (a primary and at least one replica, so a node or AZ failure fails over)" : "";
+        return intIn(k, v, min, max) && problem(k, v, `an integer from ${min} to ${max}${why}`);
+    },
     snapshotRetentionDays: (k, v, env) => intIn(k, v, SNAPSHOT_RETENTION_DAYS[env].min, SNAPSHOT_RETENTION_DAYS[env].max),
     // ElastiCache wants at least an hour for both windows.
     snapshotWindow: (k, v) => windowOf(k, v, DAILY_WINDOW, "02:00-03:00", 60),
@@ -21,5 +39,16 @@ export const CACHE_CHECKS: SectionChecks = {
         (typeof s.snapshotWindow === "string" && DAILY_WINDOW.test(s.snapshotWindow) && windowsOverlap(s.snapshotWindow, v as string)
             ? problem(k, v, `a window that does not overlap snapshotWindow ${show(s.snapshotWindow)}`)
             : undefined),
-    maxmemoryPolicy: (k, v) => oneOf(k, v, MAXMEMORY_POLICIES),
+    // No profile default: only the stack knows whether its jobs live in this Redis.
+    holds: (k, v) =>
+        (CACHE_HOLDS as readonly unknown[]).includes(v)
+            ? undefined
+            : problem(k, v, `one of ${CACHE_HOLDS.map((h) => show(h)).join(", ")}: what this Redis holds (job queues need noeviction), which every stack must set`),
+    maxmemoryPolicy: (k, v, _e, s) => {
+        if (v === undefined) return undefined;
+        const unknown = oneOf(k, v, MAXMEMORY_POLICIES);
+        if (unknown || !holdsQueues(s.holds) || v === "noeviction") return unknown;
+        return problem(k, v,
+            `"noeviction" or unset, because holds is ${show(s.holds)}: an evicting policy deletes queued jobs without an error when memory fills (BullMQ, RQ and Sidekiq require noeviction)`);
+    },
 };
