@@ -57,7 +57,7 @@ describe("stack configuration", () => {
             // No maxmemoryPolicy: it follows `holds` (allkeys-lru for a cache; queues never evict).
             cache: {
                 engineVersion: "7.1", nodeType: "cache.m6g.large", numCacheClusters: 2, snapshotRetentionDays: 7,
-                snapshotWindow: "02:00-03:00", maintenanceWindow: "sun:05:30-sun:06:30", holds: "cache",
+                snapshotWindow: "02:00-03:00", maintenanceWindow: "sun:05:30-sun:06:30", holds: "cache", authTokenVersion: 1, retirePreviousAuthToken: false,
             },
             documentDb: {
                 enabled: false, engineVersion: "5.0.0", instanceClass: "db.r6g.large", instanceCount: 2,
@@ -89,7 +89,7 @@ describe("stack configuration", () => {
             },
             cache: {
                 engineVersion: "7.1", nodeType: "cache.t4g.small", numCacheClusters: 1, snapshotRetentionDays: 1,
-                snapshotWindow: "02:00-03:00", maintenanceWindow: "sun:05:30-sun:06:30", holds: "cache",
+                snapshotWindow: "02:00-03:00", maintenanceWindow: "sun:05:30-sun:06:30", holds: "cache", authTokenVersion: 1, retirePreviousAuthToken: false,
             },
             documentDb: {
                 enabled: false, engineVersion: "5.0.0", instanceClass: "db.t4g.medium", instanceCount: 1,
@@ -204,7 +204,7 @@ describe("stack configuration", () => {
         });
     });
 
-    describe("baseline:cache: what the Redis holds decides its eviction policy", () => {
+    describe("baseline:cache: what the Redis holds decides its eviction policy; the AUTH token rotates in two steps", () => {
         const HOLDS = 'expected one of "cache", "queues", "both": what this Redis holds (job queues need noeviction), which every stack must set';
         const evicting = (holds: string, policy: string) =>
             `baseline:cache.maxmemoryPolicy = "${policy}" is not allowed: expected "noeviction" or unset, because holds is "${holds}": an evicting policy deletes queued jobs without an error when memory fills (BullMQ, RQ and Sidekiq require noeviction)`;
@@ -224,19 +224,27 @@ describe("stack configuration", () => {
             ["an unknown policy", raw({ cache: { maxmemoryPolicy: "lru" } }),
                 ['baseline:cache.maxmemoryPolicy = "lru" is not allowed: expected one of "volatile-lru", "allkeys-lru", "volatile-lfu", "allkeys-lfu", "volatile-random", "allkeys-random", "volatile-ttl", "noeviction"']],
             ["a section that is not an object: the profile cannot say what it holds", raw({ cache: "big" }), [
-                'baseline:cache = "big" is not allowed: expected an object with keys engineVersion, nodeType, numCacheClusters, snapshotRetentionDays, snapshotWindow, maintenanceWindow, holds, maxmemoryPolicy',
+                'baseline:cache = "big" is not allowed: expected an object with keys engineVersion, nodeType, numCacheClusters, snapshotRetentionDays, snapshotWindow, maintenanceWindow, holds, maxmemoryPolicy, authTokenVersion, retirePreviousAuthToken',
                 `baseline:cache.holds = (unset) is not allowed: ${HOLDS}`,
+            ]],
+            ["retiring the token the group was created with", raw({ cache: { retirePreviousAuthToken: true } }),
+                ["baseline:cache.retirePreviousAuthToken = true is not allowed: expected false while authTokenVersion is 1: the token the group was created with has no predecessor to retire; raise authTokenVersion first (step 1)"]],
+            ["token version 0", raw({ cache: { authTokenVersion: 0 } }), ["baseline:cache.authTokenVersion = 0 is not allowed: expected an integer from 1 to 9999"]],
+            ["a fractional token version", raw({ cache: { authTokenVersion: 2.5, retirePreviousAuthToken: "yes" } }), [
+                "baseline:cache.authTokenVersion = 2.5 is not allowed: expected an integer from 1 to 9999",
+                'baseline:cache.retirePreviousAuthToken = "yes" is not allowed: expected true or false',
             ]],
         ];
         for (const [what, config, problems] of cases) {
             it(`rejects ${what}`, () => assert.deepStrictEqual(problemsOf(config), problems));
         }
 
-        it("accepts noeviction for queues and any policy for a cache", () => {
+        it("accepts noeviction for queues, any policy for a cache, and retiring from version 2", () => {
             const cache = (given: Record<string, unknown>) => resolveConfig(raw({ cache: given })).cache;
             assert.deepStrictEqual(
-                [cache({ holds: "both", maxmemoryPolicy: "noeviction" }), cache({ holds: "cache", maxmemoryPolicy: "allkeys-lfu" }), cache({ holds: "queues" })].map((c) => [c.holds, c.maxmemoryPolicy]),
-                [["both", "noeviction"], ["cache", "allkeys-lfu"], ["queues", undefined]],
+                [cache({ holds: "both", maxmemoryPolicy: "noeviction" }), cache({ holds: "cache", maxmemoryPolicy: "allkeys-lfu" }), cache({ holds: "queues", authTokenVersion: 2, retirePreviousAuthToken: true })]
+                    .map((c) => [c.holds, c.maxmemoryPolicy, c.authTokenVersion, c.retirePreviousAuthToken]),
+                [["both", "noeviction", 1, false], ["cache", "allkeys-lfu", 1, false], ["queues", undefined, 2, true]],
             );
         });
 

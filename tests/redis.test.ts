@@ -44,6 +44,7 @@ describe("Redis", () => {
                 assert.ok(isSecret(group.wireInputs.authToken), "authToken is not marked secret on the wire");
                 const password = run.one("random:index/randomPassword:RandomPassword", "cache-auth-token");
                 assert.deepStrictEqual(group.propertyDependencies.authToken, [password.urn]);
+                // Version 1, not retiring: a token change would keep the old one valid (tests/redis-rotation.test.ts).
                 assert.strictEqual(group.inputs.authTokenUpdateStrategy, "ROTATE");
             });
 
@@ -72,6 +73,8 @@ describe("Redis", () => {
                 assert.ok(isSecret(version.inputs.secretString), "secretString reaches the provider in plain text");
                 assert.strictEqual(version.inputs.secretString.value, MOCK_TOKEN);
                 assert.deepStrictEqual(version.propertyDependencies.secretId, [secret.urn]);
+                // Written once the group accepts the token, so no service reads a token ElastiCache refuses.
+                assert.ok(version.dependencies.includes(group.urn), "the secret value is written before the group has the token");
             });
 
             it("never passes the token in plain text, and outputs only the secret's ARN", async () => {

@@ -165,10 +165,9 @@ for (const s of STACKS) {
                 kmsKeyId: KEY("data"),
                 tags: { rotation: "manual" },
             });
-            assert.deepStrictEqual(run.one("aws:secretsmanager/secretVersion:SecretVersion", "redis-auth-secret-value").inputs, {
-                secretId: "redis-auth-secret-id",
-                secretString: SECRET_TOKEN,
-            });
+            const value = run.one("aws:secretsmanager/secretVersion:SecretVersion", "redis-auth-secret-value");
+            assert.deepStrictEqual(value.inputs, { secretId: "redis-auth-secret-id", secretString: SECRET_TOKEN });
+            assert.ok(value.dependencies.includes(run.one("aws:elasticache/replicationGroup:ReplicationGroup", "redis-replication-group").urn));
         });
 
         it(`DocumentDB: encrypted with the data key, TLS and audit through its parameter group, ${s.docdb.backups}-day backups, deletion protection ${s.docdb.deletionProtection}`, () => {

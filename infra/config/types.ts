@@ -95,6 +95,10 @@ export interface CacheConfig {
     holds: CacheHolds;
     /** Eviction policy. Unset, it follows `holds`: `allkeys-lru` for `cache`, `noeviction` for `queues` and `both`, which refuse any evicting policy. */
     maxmemoryPolicy?: string;
+    /** AUTH token generation (from 1). Raising it draws a new token that ElastiCache accepts beside the old one (step 1 of a rotation). */
+    authTokenVersion: number;
+    /** Step 2 of a rotation: make the current token the only one ElastiCache accepts. Needs `authTokenVersion` 2 or more. */
+    retirePreviousAuthToken: boolean;
 }
 
 /** `baseline:documentDb`: the MongoDB-compatible cluster, off unless a stack turns it on. */

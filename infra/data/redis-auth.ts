@@ -2,9 +2,14 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CacheConfig } from "../config/types";
-import { AUTH_TOKEN_LENGTH, AUTH_TOKEN_SPECIALS } from "./redis-settings";
+import { AUTH_TOKEN_LENGTH, AUTH_TOKEN_SPECIALS, authTokenKeepers, authTokenUpdateStrategy, keptAuthTokenVersion } from "./redis-settings";
 
-/** The Redis AUTH token and its secret. */
+/**
+ * The Redis AUTH token and its secret. Rotation is two `pulumi up`s driven by config:
+ *  1. raise `authTokenVersion`: a new token is drawn and applied with `ROTATE`, so the old one stays valid
+ *     while the services restart and read the new secret value;
+ *  2. set `retirePreviousAuthToken`: the same token is applied with `SET`, the only one ElastiCache accepts.
+ */
 export interface RedisAuthToken {
     /** The token, secret in state and on the wire. */
     value: pulumi.Output<string>;
@@ -13,13 +18,19 @@ export interface RedisAuthToken {
 }
 
 export function redisAuthToken(name: string, cache: CacheConfig, parent: pulumi.Resource): RedisAuthToken {
+    const keepers = authTokenKeepers(cache.authTokenVersion);
     const token = new random.RandomPassword(
         `${name}-auth-token`,
-        { length: AUTH_TOKEN_LENGTH, special: true, overrideSpecial: AUTH_TOKEN_SPECIALS, minLower: 1, minUpper: 1, minNumeric: 1 },
-        { parent },
+        {
+            length: AUTH_TOKEN_LENGTH, special: true, overrideSpecial: AUTH_TOKEN_SPECIALS, minLower: 1, minUpper: 1, minNumeric: 1,
+            ...(keepers ? { keepers } : {}),
+        },
+        // While retiring, the token cannot change: its keepers then tell which version is deployed.
+        { parent, ...(cache.retirePreviousAuthToken ? { ignoreChanges: ["keepers"] } : {}) },
     );
-    // Explicit, as the provider dropped its default: a new token works beside the old one while clients move over.
-    const updateStrategy = "ROTATE";
+    const updateStrategy = cache.retirePreviousAuthToken
+        ? token.keepers.apply((kept) => authTokenUpdateStrategy(name, cache, keptAuthTokenVersion(kept)))
+        : "ROTATE";
     // `result` is secret already; saying so here keeps the token secret whatever generates it.
     return { value: pulumi.secret(token.result), updateStrategy };
 }
@@ -37,15 +48,17 @@ export function authTokenSecret(name: string, args: AuthTokenSecretArgs, parent:
             namePrefix: `${args.groupId}-auth-token-`,
             description: `AUTH token of the ${args.groupId} Redis replication group`,
             kmsKeyId: args.dataKeyArn,
-            // No rotation Lambda: a new token comes from replacing the RandomPassword, which
-            // ElastiCache applies with its ROTATE strategy (old and new both valid meanwhile).
+            // No rotation Lambda: rotation is the two config steps above.
             tags: { rotation: "manual" },
         },
         { parent },
     );
 }
 
-/** The secret's value. */
-export function authTokenSecretValue(name: string, secret: aws.secretsmanager.Secret, token: RedisAuthToken, parent: pulumi.Resource) {
-    return new aws.secretsmanager.SecretVersion(`${name}-auth-secret-value`, { secretId: secret.id, secretString: token.value }, { parent });
+/**
+ * The secret's value. A new token is a new version (secretString forces replacement), written only once
+ * the group accepts it: a service restarting earlier would otherwise read a token ElastiCache refuses.
+ */
+export function authTokenSecretValue(name: string, secret: aws.secretsmanager.Secret, token: RedisAuthToken, group: pulumi.Resource, parent: pulumi.Resource) {
+    return new aws.secretsmanager.SecretVersion(`${name}-auth-secret-value`, { secretId: secret.id, secretString: token.value }, { parent, dependsOn: [group] });
 }

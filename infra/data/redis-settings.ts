@@ -50,6 +50,35 @@ export function parameterGroupSettings(identity: RedisIdentity, cache: Pick<Cach
     };
 }
 
+/**
+ * Keepers of the token's RandomPassword: a new version draws a new token. Version 1 has none, so a stack
+ * deployed before versions existed keeps the token it has.
+ */
+export function authTokenKeepers(version: number): { authTokenVersion: string } | undefined {
+    return version === 1 ? undefined : { authTokenVersion: String(version) };
+}
+
+/** The token version a RandomPassword was drawn for, from its keepers. */
+export const keptAuthTokenVersion = (keepers: Record<string, string> | undefined): number => Number(keepers?.authTokenVersion ?? 1);
+
+/**
+ * `SET` (only the current token is valid) once the stack retires the previous one, else `ROTATE` (a new
+ * token works beside the old one). While retiring, the token cannot change (its keepers' changes are
+ * ignored), so SET only ever applies a token the services already have; a version raised meanwhile would
+ * silently not be drawn, so it is refused, naming the steps.
+ */
+export function authTokenUpdateStrategy(name: string, cache: Pick<CacheConfig, "authTokenVersion" | "retirePreviousAuthToken">, deployedVersion: number): "SET" | "ROTATE" {
+    if (!cache.retirePreviousAuthToken) return "ROTATE";
+    if (deployedVersion !== cache.authTokenVersion) {
+        throw new Error(
+            `Redis ${name}: cache.authTokenVersion is ${cache.authTokenVersion} but the deployed token is version ${deployedVersion}, and cache.retirePreviousAuthToken is true: ` +
+                `a new token is never drawn and made the only valid one in the same update, which would lock out every client still using version ${deployedVersion}. ` +
+                `Set retirePreviousAuthToken to false to add version ${cache.authTokenVersion} beside the old token (step 1), restart the services, then set it to true (step 2).`,
+        );
+    }
+    return "SET";
+}
+
 /** Replication group inputs that come from config alone (the component adds the ones wired to its other resources). */
 export function replicationGroupSettings(args: RedisArgs, identity: RedisIdentity) {
     const cache = args.cache;

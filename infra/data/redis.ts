@@ -10,7 +10,7 @@ import { REDIS_PORT, parameterGroupSettings, replicationGroupSettings, validateR
 export { AUTH_TOKEN_LENGTH, AUTH_TOKEN_SPECIALS } from "./redis-settings";
 
 export interface RedisArgs extends DataStoreArgs {
-    /** `baseline:cache`: engine, nodes, snapshots, windows and what it holds (its eviction policy). */
+    /** `baseline:cache`: engine, nodes, snapshots, windows, what it holds (its eviction policy) and the AUTH token's rotation. */
     cache: CacheConfig;
     /** Selects the `baseline:cache` limits: prod requires a replica and snapshots. */
     environment: Environment;
@@ -64,7 +64,7 @@ export class Redis extends pulumi.ComponentResource {
             },
             { parent: this, protect: args.protect, retainOnDelete: args.protect },
         );
-        authTokenSecretValue(name, secret, token, this);
+        authTokenSecretValue(name, secret, token, group, this);
 
         this.primaryEndpointAddress = group.primaryEndpointAddress;
         this.readerEndpointAddress = group.readerEndpointAddress;

@@ -1,4 +1,4 @@
-import { DAILY_WINDOW, SectionChecks, WEEKLY_WINDOW, intIn, matches, oneOf, problem, show, windowOf, windowsOverlap } from "../checks";
+import { DAILY_WINDOW, SectionChecks, WEEKLY_WINDOW, intIn, isBoolean, matches, oneOf, problem, show, windowOf, windowsOverlap } from "../checks";
 import { CACHE_HOLDS, CacheConfig, CacheHolds } from "../types";
 
 /** Redis OSS versions ElastiCache offers that this program supports. */
@@ -8,6 +8,8 @@ export const MAXMEMORY_POLICIES = ["volatile-lru", "allkeys-lru", "volatile-lfu"
 export const CACHE_NODES = { prod: { min: 2, max: 6 }, staging: { min: 1, max: 6 } } as const;
 /** Daily snapshots ElastiCache keeps: 0 (off) to 35; prod keeps at least one. */
 export const SNAPSHOT_RETENTION_DAYS = { prod: { min: 1, max: 35 }, staging: { min: 0, max: 35 } } as const;
+/** Generations of the AUTH token; 1 is the token the group was created with. */
+export const AUTH_TOKEN_VERSION = { min: 1, max: 9999 } as const;
 
 /**
  * The eviction policy when a stack sets none. BullMQ, RQ and Sidekiq keep jobs (and locks, which carry a
@@ -51,4 +53,11 @@ export const CACHE_CHECKS: SectionChecks = {
         return problem(k, v,
             `"noeviction" or unset, because holds is ${show(s.holds)}: an evicting policy deletes queued jobs without an error when memory fills (BullMQ, RQ and Sidekiq require noeviction)`);
     },
+    authTokenVersion: (k, v) => intIn(k, v, AUTH_TOKEN_VERSION.min, AUTH_TOKEN_VERSION.max),
+    // ElastiCache accepts SET only after a ROTATE: the first token has nothing to retire.
+    retirePreviousAuthToken: (k, v, _e, s) =>
+        isBoolean(k, v) ??
+        (v === true && s.authTokenVersion === AUTH_TOKEN_VERSION.min
+            ? problem(k, v, "false while authTokenVersion is 1: the token the group was created with has no predecessor to retire; raise authTokenVersion first (step 1)")
+            : undefined),
 };
