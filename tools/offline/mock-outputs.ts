@@ -107,6 +107,8 @@ export function mockResourceOutputs(args: pulumi.runtime.MockResourceArgs, regio
     const name = args.name;
     const id = `${name}-id`;
     const state: Record<string, any> = { ...inputs, arn: arnFor(args.type, name, region) };
+    const compute = computeOutputs(args.type, name, inputs, region);
+    if (compute) return { id: compute.id ?? id, state: { ...state, ...compute.state } };
 
     switch (args.type) {
         case "aws:ec2/vpc:Vpc":
@@ -197,6 +199,11 @@ export function mockCall(args: pulumi.runtime.MockCallArgs, region: string): Rec
             };
         case "aws:elb/getServiceAccount:getServiceAccount":
             return { arn: "arn:aws:iam::156460612806:root", id: "156460612806" };
+        case "aws:secretsmanager/getSecret:getSecret": {
+            // Secrets Manager appends a dash and six random characters to the name.
+            const secretName = args.inputs.name ?? "secret";
+            return { ...args.inputs, name: secretName, arn: `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:${secretName}-AbCdEf`, id: secretName };
+        }
         default:
             return args.inputs;
     }
@@ -261,5 +268,49 @@ function edgeOutputs(type: string, name: string, inputs: Record<string, any>, re
             const fqdn = String(inputs.name ?? name).replace(/\.$/, "");
             return { id: `${inputs.zoneId}_${fqdn}_${inputs.type}`, state: { ...inputs, fqdn } };
         }
+    }
+}
+
+const ecsArn = (region: string, kind: string, name: string) => `arn:aws:ecs:${region}:${MOCK_ACCOUNT_ID}:${kind}/${name}`;
+
+/**
+ * What ECR, ECS, Application Auto Scaling, IAM and target groups report for the compute tier: names
+ * as given, ARNs in AWS's formats, the repository URL and the ARN suffix load balancer metrics use.
+ */
+function computeOutputs(type: string, name: string, inputs: Record<string, any>, region: string): { id?: string; state: Record<string, any> } | undefined {
+    switch (type) {
+        case "aws:ecr/repository:Repository": {
+            const repo = inputs.name ?? name;
+            return {
+                id: repo,
+                state: { arn: `arn:aws:ecr:${region}:${MOCK_ACCOUNT_ID}:repository/${repo}`, registryId: MOCK_ACCOUNT_ID, repositoryUrl: `${MOCK_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${repo}` },
+            };
+        }
+        case "aws:ecs/cluster:Cluster": {
+            const arn = ecsArn(region, "cluster", inputs.name ?? name);
+            return { id: arn, state: { arn, name: inputs.name ?? name } };
+        }
+        case "aws:ecs/taskDefinition:TaskDefinition": {
+            const family = inputs.family ?? name;
+            const arn = ecsArn(region, "task-definition", `${family}:1`);
+            return { id: family, state: { arn, arnWithoutRevision: ecsArn(region, "task-definition", family), family, revision: 1 } };
+        }
+        case "aws:ecs/service:Service": {
+            const cluster = typeof inputs.cluster === "string" ? inputs.cluster.split("/").pop() : "default";
+            const arn = ecsArn(region, "service", `${cluster}/${inputs.name ?? name}`);
+            return { id: arn, state: { arn, name: inputs.name ?? name } };
+        }
+        case "aws:appautoscaling/target:Target":
+            return { id: inputs.resourceId, state: { arn: `arn:aws:application-autoscaling:${region}:${MOCK_ACCOUNT_ID}:scalable-target/${name}` } };
+        case "aws:iam/role:Role":
+            // IAM reports a role's name as its id; roles without a given name keep the generic mock id.
+            return inputs.name ? { id: inputs.name, state: { name: inputs.name, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${inputs.name}` } } : undefined;
+        case "aws:lb/targetGroup:TargetGroup": {
+            const suffix = `targetgroup/${inputs.name ?? name}/0123456789abcdef`;
+            const arn = `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:${suffix}`;
+            return { id: arn, state: { arn, arnSuffix: suffix, name: inputs.name ?? name } };
+        }
+        default:
+            return undefined;
     }
 }
