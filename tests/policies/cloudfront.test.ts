@@ -224,6 +224,19 @@ describe("policies: cloudfront", () => {
             ]);
             assert.strictEqual(diags[0].urn, policyUrn);
         });
+        it("finds the stack's headers policy by a literal id (after apply) as well as by dependency", async () => {
+            const byId = res(aws.cloudfront.ResponseHeadersPolicy, { id: "rhp-1", securityHeadersConfig: {} }, { name: "headers" });
+            assert.deepStrictEqual(messages(await run(cloudfrontLoggingAndHeaders, [byId, dist({ ...goodDist, defaultCacheBehavior: { ...behavior, responseHeadersPolicyId: "rhp-1" } })])), [
+                "CloudFront response headers policy should send Strict-Transport-Security: securityHeadersConfig.strictTransportSecurity is (unset), expected it with override true.",
+            ]);
+        });
+        it("counts logging config unknown during preview as logging, and reports HSTS settings unknown until apply as unverifiable", async () => {
+            assert.deepStrictEqual(await run(cloudfrontLoggingAndHeaders, [headers(hsts), withPolicy({ ...goodDist, loggingConfig: UNKNOWN })]), []);
+            const cannot = "Cannot verify during preview that the response headers policy sends a long-lived HSTS header: securityHeadersConfig.strictTransportSecurity is (unknown until apply).";
+            for (const policy of [headers(UNKNOWN), res(aws.cloudfront.ResponseHeadersPolicy, { securityHeadersConfig: UNKNOWN }, { name: "headers" })]) {
+                assert.deepStrictEqual((await run(cloudfrontLoggingAndHeaders, [policy, withPolicy()])).map((d) => d.message.replace(/ Re-run.*$/, "")), [cannot]);
+            }
+        });
         it("honours a configured HSTS minimum", async () => {
             assert.deepStrictEqual(await run(cloudfrontLoggingAndHeaders, [headers({ ...hsts, accessControlMaxAgeSec: 300 }), withPolicy()], { minimumHstsMaxAgeSeconds: 300 }), []);
         });

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { forceSslOf, rdsInBackupPlan, rdsPostgresForceSsl, rdsPrivateSubnetGroup } from "../../policies/database-stack";
+import { arnSelects, forceSslOf, rdsInBackupPlan, rdsPostgresForceSsl, rdsPrivateSubnetGroup } from "../../policies/database-stack";
 import { tokenOf } from "../../policies/lib/define";
 import { EvalResource } from "../../tools/offline/evaluate";
 import { goodAuroraCluster, goodDocdbCluster, goodInstance, supportingResources } from "./database-fixtures";
@@ -62,6 +62,13 @@ describe("policies: database joins (stack)", () => {
             const docs = res(aws.docdb.Cluster, { ...goodDocdbCluster, dbSubnetGroupName: "shop-db-subnets" }, { name: "docs" });
             assert.deepStrictEqual(messages(await run(rdsPrivateSubnetGroup, [...supportingResources(), docs])), [
                 'DocumentDB cluster must sit in a subnet group of this stack, so its subnets can be checked: dbSubnetGroupName is "shop-db-subnets", expected the name of an aws.docdb.SubnetGroup of this stack.',
+            ]);
+        });
+        it("checks Aurora clusters too: no subnet group, or one of another service", async () => {
+            const aurora = (dbSubnetGroupName?: string) => res(aws.rds.Cluster, { ...goodAuroraCluster, dbSubnetGroupName }, { name: "aurora" });
+            assert.deepStrictEqual(messages(await run(rdsPrivateSubnetGroup, [...supportingResources(), aurora(), aurora("shop-docs-subnets")])), [
+                "RDS cluster must sit in a subnet group of non-public subnets: dbSubnetGroupName is (unset), so AWS uses the default VPC, expected an aws.rds.SubnetGroup of private subnets.",
+                'RDS cluster must sit in a subnet group of this stack, so its subnets can be checked: dbSubnetGroupName is "shop-docs-subnets", expected the name of an aws.rds.SubnetGroup of this stack.',
             ]);
         });
         it("reports an unknown group name that leads nowhere as unverifiable", async () => {
@@ -137,6 +144,7 @@ describe("policies: database joins (stack)", () => {
             assert.deepStrictEqual(forceSslOf(undefined), { state: "absent" });
             assert.deepStrictEqual(forceSslOf(UNKNOWN_ARRAY), { state: "unknown", path: "parameters" });
             assert.deepStrictEqual(forceSslOf([{ name: "a", value: "1" }, UNKNOWN]), { state: "unknown", path: "parameters[1]" });
+            assert.deepStrictEqual(forceSslOf([{ name: "a", value: "1" }, { name: UNKNOWN, value: "1" }]), { state: "unknown", path: "parameters[1]" });
         });
     });
 
@@ -170,6 +178,12 @@ describe("policies: database joins (stack)", () => {
             assert.deepStrictEqual(await run(rdsInBackupPlan, [exact, db(), res(aws.docdb.Cluster, goodDocdbCluster, { name: "docs" })]), []);
             const diags = await run(rdsInBackupPlan, [exact, db({ identifier: "other-db" })]);
             assert.strictEqual(diags.length, 1);
+        });
+        it("selects by an RDS ARN only: not another service's, nor a truncated one", () => {
+            const instance = db();
+            assert.strictEqual(arnSelects("arn:aws:rds:eu-west-1:123456789012:db:shop-db", instance), true);
+            assert.strictEqual(arnSelects("arn:aws:ec2:eu-west-1:123456789012:db:shop-db", instance), false);
+            assert.strictEqual(arnSelects("arn:aws:rds:*:*", instance), false);
         });
         it("lets only a bare * match a database whose identifier is not given", async () => {
             const auto = db({ identifier: undefined });

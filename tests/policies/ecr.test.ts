@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { ecrImmutableTags, ecrLifecyclePolicy, ecrScanOnPush, registryCoverage, wildcardMatches } from "../../policies/ecr";
+import { ecrImmutableTags, ecrLifecyclePolicy, ecrScanOnPush, registryCoverage, replacesRepositorySetting, wildcardMatches } from "../../policies/ecr";
 import { UNKNOWN, UNKNOWN_BOOL, messages, res, run } from "./helpers";
 
 const goodRepo = { name: "shop", imageScanningConfiguration: { scanOnPush: true }, imageTagMutability: "IMMUTABLE" };
@@ -47,6 +47,14 @@ describe("policies: ecr", () => {
             assert.strictEqual(diags.length, 1);
             assert.match(diags[0].message, /^Cannot verify during preview that a registry scanning rule \(with values unknown until apply\) scans the repository on push: imageScanningConfiguration\.scanOnPush is \(unset\)/);
             assert.strictEqual(diags[0].enforcementLevel, "advisory");
+        });
+        it("lets a registry configuration replace the repository setting when ENHANCED, or BASIC with rules, and says unknown while either is", () => {
+            assert.deepStrictEqual(
+                [{ scanType: "ENHANCED", rules: [] }, { scanType: "BASIC", rules: [{ scanFrequency: "SCAN_ON_PUSH" }] }, { scanType: "BASIC", rules: [] }, { scanType: "BASIC" }].map(replacesRepositorySetting),
+                [true, true, false, false],
+            );
+            assert.strictEqual(replacesRepositorySetting({ scanType: UNKNOWN, rules: [] }), "unknown");
+            assert.strictEqual(replacesRepositorySetting({ scanType: "BASIC", rules: UNKNOWN }), "unknown");
         });
         it("matches registry filters as ECR wildcards", () => {
             assert.deepStrictEqual(

@@ -81,6 +81,7 @@ describe("policies: governance", () => {
         it("passes a cost budget that emails someone, or notifies a topic from this stack", async () => {
             assert.deepStrictEqual(await run(budgetCostAlerts, budget({ notifications: [{ ...notification, subscriberEmailAddresses: ["ops@example.com"] }] })), []);
             assert.deepStrictEqual(await run(budgetCostAlerts, budget({ notifications: [{ ...notification, subscriberSnsTopicArns: UNKNOWN_ARRAY }] })), []);
+            assert.deepStrictEqual(await run(budgetCostAlerts, budget({ notifications: UNKNOWN_ARRAY })), []);
         });
         it("rejects a stack without a cost budget, as advisory", async () => {
             const usage = budget({ budgetType: "USAGE", notifications: [{ ...notification, subscriberEmailAddresses: ["ops@example.com"] }] });
