@@ -1,0 +1,132 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { LoadBalancerArgs } from "./args";
+import { loadBalancerName, publicUrl, validationNames } from "./naming";
+import { HTTPS_PORT, HTTP_PORT, LOAD_BALANCER_HARDENING, NOT_FOUND, REDIRECT_TO_HTTPS, VALIDATION_RECORD_TTL } from "./settings";
+import { validateLoadBalancerArgs } from "./validate";
+
+export { LoadBalancerArgs };
+
+type ValidationOption = aws.types.output.acm.CertificateDomainValidationOption;
+
+/** ACM's record for `name`; a wildcard and its base name share one. */
+function validationOptionFor(options: ValidationOption[], name: string): ValidationOption {
+    const option = options.find((o) => o.domainName === name || o.domainName === `*.${name}`);
+    if (!option) throw new Error(`LoadBalancer: ACM returned no DNS validation record for ${name}.`);
+    return option;
+}
+
+/**
+ * The internet-facing application load balancer: HTTPS on 443 with an ACM certificate validated in
+ * Route 53, port 80 only redirecting to it, access logs in the log bucket, and the domain's alias
+ * record. Services attach listener rules to `httpsListenerArn`; unmatched requests get a 404.
+ */
+export class LoadBalancer extends pulumi.ComponentResource {
+    readonly arn: pulumi.Output<string>;
+    /** `app/<name>/<id>`: the `LoadBalancer` dimension and, with a target group's, the ALBRequestCountPerTarget resource label. */
+    readonly arnSuffix: pulumi.Output<string>;
+    readonly dnsName: pulumi.Output<string>;
+    /** The load balancer's canonical hosted zone, for alias records. */
+    readonly zoneId: pulumi.Output<string>;
+    readonly httpsListenerArn: pulumi.Output<string>;
+    /** Known once the certificate is issued. */
+    readonly certificateArn: pulumi.Output<string>;
+    /** `https://<domain>` */
+    readonly url: pulumi.Output<string>;
+
+    constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Before super: bad arguments fail with nothing registered.
+        validateLoadBalancerArgs(args);
+        super("baseline:edge:LoadBalancer", name, {}, opts);
+        const { domain } = args;
+
+        const alb = new aws.lb.LoadBalancer(`${name}-alb`, {
+            name: loadBalancerName(args.namePrefix),
+            ...LOAD_BALANCER_HARDENING,
+            desyncMitigationMode: args.desyncMitigationMode ?? "defensive",
+            subnets: args.subnetIds,
+            securityGroups: args.securityGroupIds,
+            idleTimeout: args.loadBalancer.idleTimeoutSeconds,
+            enableDeletionProtection: args.deletionProtection ?? true,
+            accessLogs: { bucket: args.accessLogs.bucketName, prefix: args.accessLogs.prefix, enabled: true },
+        }, { parent: this, dependsOn: [args.accessLogs.bucketPolicy, ...(args.internetGateway ? [args.internetGateway] : [])] });
+
+        const zoneId = aws.route53.getZoneOutput({ name: domain.zoneName, privateZone: false }, { parent: this }).zoneId;
+        const validatedCertificateArn = this.certificate(name, args, zoneId);
+
+        const https = new aws.lb.Listener(`${name}-https`, {
+            loadBalancerArn: alb.arn,
+            port: HTTPS_PORT,
+            protocol: "HTTPS",
+            sslPolicy: args.loadBalancer.sslPolicy,
+            certificateArn: validatedCertificateArn,
+            defaultActions: [NOT_FOUND],
+        }, { parent: this });
+        new aws.lb.Listener(`${name}-http`, {
+            loadBalancerArn: alb.arn,
+            port: HTTP_PORT,
+            protocol: "HTTP",
+            defaultActions: [REDIRECT_TO_HTTPS],
+        }, { parent: this });
+
+        // Only IPv4 (A): an AAAA alias would answer with addresses an ipv4 load balancer does not have.
+        // No allowOverwrite: a record already there for the name is someone else's, and the update stops.
+        new aws.route53.Record(`${name}-alias`, {
+            zoneId,
+            name: domain.name,
+            type: "A",
+            aliases: [{ name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true }],
+        }, { parent: this });
+
+        this.arn = alb.arn;
+        this.arnSuffix = alb.arnSuffix;
+        this.dnsName = alb.dnsName;
+        this.zoneId = alb.zoneId;
+        this.httpsListenerArn = https.arn;
+        this.certificateArn = validatedCertificateArn;
+        this.url = pulumi.output(publicUrl(domain.name));
+        this.registerOutputs({
+            arn: this.arn,
+            arnSuffix: this.arnSuffix,
+            dnsName: this.dnsName,
+            zoneId: this.zoneId,
+            httpsListenerArn: this.httpsListenerArn,
+            certificateArn: this.certificateArn,
+            url: this.url,
+        });
+    }
+
+    /**
+     * The domain's certificate, its DNS validation records and the wait for issuance; returns the ARN as
+     * the validation hands it back, so whatever takes it waits for a certificate AWS can serve. A
+     * replaced certificate is created first (Pulumi's default): the listener moves to the new ARN, and
+     * the old certificate, no longer in use, is deleted at the end of the update.
+     */
+    private certificate(name: string, args: LoadBalancerArgs, zoneId: pulumi.Output<string>): pulumi.Output<string> {
+        const sans = args.subjectAlternativeNames ?? [];
+        const certificate = new aws.acm.Certificate(`${name}-certificate`, {
+            domainName: args.domain.name,
+            validationMethod: "DNS",
+            ...(sans.length > 0 ? { subjectAlternativeNames: sans } : {}),
+        }, { parent: this });
+
+        const records = validationNames(args.domain.name, sans).map((validated) => {
+            const option = certificate.domainValidationOptions.apply((options) => validationOptionFor(options, validated));
+            return new aws.route53.Record(`${name}-validation-${validated}`, {
+                zoneId,
+                name: option.resourceRecordName,
+                type: option.resourceRecordType,
+                records: [option.resourceRecordValue],
+                ttl: VALIDATION_RECORD_TTL,
+                // ACM gives every certificate for a name the same CNAME (`_<hash>.<name>`, used by nothing
+                // else): a re-created certificate, or a record left by an earlier one, must not fail the update.
+                allowOverwrite: true,
+            }, { parent: this });
+        });
+
+        return new aws.acm.CertificateValidation(`${name}-certificate-validation`, {
+            certificateArn: certificate.arn,
+            validationRecordFqdns: records.map((r) => r.fqdn),
+        }, { parent: this }).certificateArn;
+    }
+}
