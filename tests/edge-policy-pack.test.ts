@@ -1,0 +1,55 @@
+import * as assert from "assert";
+import { ALL_POLICIES } from "../policies/all";
+import { Diagnostic, evaluate, resolvePolicyConfig } from "../tools/offline/evaluate";
+import { blockingOf, policyConfigPath, readPolicyConfig, toEvalResource } from "../tools/offline/stack-check";
+import { edge } from "./edge-fixtures";
+import { runUnderMocks } from "./harness";
+
+/** The pack on what the edge registers (the buckets and the load balancer), as `pulumi preview` would run it. */
+async function diagnosticsFor(stack: string, firstPreview: boolean, policyConfig = readPolicyConfig(policyConfigPath(stack))): Promise<Diagnostic[]> {
+    const run = await runUnderMocks(() => edge(), stack, {}, { firstPreview });
+    const config = resolvePolicyConfig(ALL_POLICIES, policyConfig);
+    return (await evaluate(run.resources.map(toEvalResource), { policies: ALL_POLICIES, config })).diagnostics;
+}
+
+const mandatory = new Set(ALL_POLICIES.filter((p) => p.enforcementLevel === "mandatory").map((p) => p.name));
+const summary = (ds: Diagnostic[]) => ds.map((d) => `${d.enforcementLevel} ${d.policyName} ${d.urn?.split("::").pop() ?? "(stack)"}`).sort();
+const WAF_MESSAGE =
+    "Internet-facing application load balancer must be associated with a WAF web ACL: internal is false and no aws.wafv2.WebAclAssociation takes its ARN as resourceArn, expected one.";
+
+for (const stack of ["prod", "staging"]) {
+    for (const firstPreview of [false, true]) {
+        describe(`policy pack on the load balancer (${stack}${firstPreview ? ", first preview" : ""})`, () => {
+            let diagnostics: Diagnostic[];
+            before(async () => {
+                diagnostics = await diagnosticsFor(stack, firstPreview);
+            });
+
+            it("blocks on nothing but the missing WAF (a later issue), and every policy can run", () => {
+                const blocking = blockingOf(diagnostics, mandatory);
+                assert.deepStrictEqual(blocking.map((d) => [d.policyName, d.urn?.split("::").pop(), d.message.split("\n").pop()]), [["alb-waf-attached", "edge-alb", WAF_MESSAGE]]);
+                assert.deepStrictEqual(diagnostics.filter((d) => d.cantRunDuringPreview), []);
+            });
+
+            it("passes the listener, TLS, logging, header, desync and subnet policies and the bucket policies", () => {
+                const expected = ["advisory budget-cost-alerts (stack)", "mandatory alb-waf-attached edge-alb"];
+                if (stack === "staging") {
+                    // Staging's policy config makes availability advisory; its buckets are not protected.
+                    expected.push("advisory alb-deletion-protection edge-alb", "advisory stateful-protect storage-assets", "advisory stateful-protect storage-logs");
+                }
+                assert.deepStrictEqual(summary(diagnostics), expected.sort());
+            });
+        });
+    }
+}
+
+describe("policy pack on the load balancer, WAF exempted until it exists", () => {
+    it("reports the exempted WAF violation as advisory, so nothing blocks", async () => {
+        const config = { ...readPolicyConfig(policyConfigPath("prod")), "alb-waf-attached": { exemptions: [{ resource: "edge-alb", reason: "WAF comes with its own issue" }] } };
+        const diagnostics = await diagnosticsFor("prod", false, config);
+        assert.deepStrictEqual(blockingOf(diagnostics, mandatory), []);
+        const waf = diagnostics.filter((d) => d.policyName === "alb-waf-attached");
+        assert.deepStrictEqual(waf.map((d) => d.enforcementLevel), ["advisory"]);
+        assert.match(waf[0].message, /Exempted \(WAF comes with its own issue\)/);
+    });
+});
