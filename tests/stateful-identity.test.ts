@@ -69,7 +69,7 @@ describe("stateful resource identity", () => {
                     ["documentdb-cluster", `pos-${stack}-docdb`],
                     ["documentdb-instance-1", `pos-${stack}-docdb-1`],
                     ...(stack === "prod" ? [["documentdb-instance-2", "pos-prod-docdb-2"]] : []),
-                    ["network-flow-logs", `/baseline/${stack}/network/vpc-flow-logs`],
+                    ["network-flow-logs", `/pos-${stack}/network/vpc-flow-logs`],
                     ["postgres-instance", `pos-${stack}-postgres`],
                     ["redis-replication-group", `pos-${stack}-redis`],
                     ["storage-assets", `pos-${stack}-assets-123456789012`],
