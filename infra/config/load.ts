@@ -3,6 +3,7 @@ import { REGION, isBoolean, oneOf, problem, sectionProblems, show } from "./chec
 import { PROFILES } from "./profiles";
 import { SECTION_CHECKS } from "./sections";
 import { subnetCapacityProblems } from "./sections/network";
+import { resolveServices } from "./sections/services";
 import { BaselineConfig, ENVIRONMENTS, Environment, REQUIRED_TAGS, SECTIONS, Section } from "./types";
 
 /** Raised before any resource is registered; lists every bad key of the stack. */
@@ -23,7 +24,7 @@ export interface RawConfig {
     defaultTags?: unknown;
 }
 
-const TOP_LEVEL_KEYS = ["environment", "protectStatefulResources", ...SECTIONS];
+const TOP_LEVEL_KEYS = ["environment", "protectStatefulResources", "services", ...SECTIONS];
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -95,6 +96,12 @@ export function resolveConfig(raw: RawConfig): BaselineConfig {
         sections[section] = merged;
     }
     if (problems.length === 0) problems.push(...subnetCapacityProblems("baseline:network", sections.network));
+    const services = resolveServices(given.services, PROFILES[env].services, {
+        env,
+        domain: String(sections.domain.name),
+        documentDbEnabled: sections.documentDb.enabled === true,
+    });
+    problems.push(...services.problems);
 
     if (problems.length > 0) throw new ConfigError(problems);
     return {
@@ -103,6 +110,7 @@ export function resolveConfig(raw: RawConfig): BaselineConfig {
         protectStatefulResources: protect as boolean,
         tags: tags as Record<string, string>,
         ...(sections as unknown as Pick<BaselineConfig, Section>),
+        services: services.services,
     };
 }
 

@@ -1,3 +1,5 @@
+import { ComputeConfig, LoadBalancerConfig, ServiceConfig, ServiceProfile } from "./service-types";
+
 /**
  * The program's public API: every stack setting, after the environment profile (stacks/profiles.json)
  * has been merged under the stack's own `Pulumi.<stack>.yaml` values and validated.
@@ -140,6 +142,8 @@ export interface DomainConfig {
      * the load balancer's certificate and DNS record will.
      */
     name: string;
+    /** Public Route 53 hosted zone that holds `name`, e.g. `example.com`: certificate validation and the alias record go there. */
+    zoneName: string;
 }
 
 /** `baseline:alerts` */
@@ -183,15 +187,21 @@ export interface BaselineConfig {
     alerts: AlertsConfig;
     logs: LogsConfig;
     kms: KmsConfig;
+    compute: ComputeConfig;
+    loadBalancer: LoadBalancerConfig;
+    /** `baseline:services`: what the stack runs (empty: nothing yet). */
+    services: ServiceConfig[];
 }
 
 /** Sections a stack may set, each merged key by key over its profile. */
-export const SECTIONS = ["app", "network", "database", "cache", "documentDb", "storage", "domain", "alerts", "logs", "kms"] as const;
+export const SECTIONS = ["app", "network", "database", "cache", "documentDb", "storage", "domain", "alerts", "logs", "kms", "compute", "loadBalancer"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** What a profile supplies: every section in full, minus what only a stack can know. */
 export type Profile = {
     protectStatefulResources: boolean;
+    /** Defaults of each kind of service. */
+    services: ServiceProfile;
 } & { [S in Exclude<Section, "domain" | "alerts" | "app" | "cache">]: BaselineConfig[S] } & {
     app: Pick<AppConfig, "port">;
     /** What the Redis holds is each stack's decision, and the eviction policy follows from it. */

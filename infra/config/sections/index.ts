@@ -2,6 +2,7 @@ import { SectionChecks } from "../checks";
 import { Section } from "../types";
 import { APP_CHECKS } from "./app";
 import { CACHE_CHECKS } from "./cache";
+import { COMPUTE_CHECKS, LOAD_BALANCER_CHECKS } from "./compute";
 import { DATABASE_CHECKS } from "./database";
 import { DOCUMENT_DB_CHECKS } from "./document-db";
 import { NETWORK_CHECKS } from "./network";
@@ -23,4 +24,6 @@ export const SECTION_CHECKS: Readonly<Record<Section, SectionChecks>> = {
     alerts: ALERTS_CHECKS,
     logs: LOGS_CHECKS,
     kms: KMS_CHECKS,
+    compute: COMPUTE_CHECKS,
+    loadBalancer: LOAD_BALANCER_CHECKS,
 };

@@ -5,7 +5,12 @@ export const KMS_DELETION_WINDOW_DAYS = { min: 7, max: 30 } as const;
 
 /** `baseline:domain` */
 export const DOMAIN_CHECKS: SectionChecks = {
-    name: (k, v) => matches(k, v, HOSTNAME, "a lowercase DNS name such as shop.example.com"),
+    name: (k, v, _e, s) =>
+        matches(k, v, HOSTNAME, "a lowercase DNS name such as shop.example.com") ??
+        (typeof s.zoneName === "string" && v !== s.zoneName && !(v as string).endsWith(`.${s.zoneName}`)
+            ? problem(k, v, `a name inside zoneName ${JSON.stringify(s.zoneName)} (the certificate is validated and the alias created in that zone)`)
+            : undefined),
+    zoneName: (k, v) => matches(k, v, HOSTNAME, "the public Route 53 hosted zone the domain is in, such as example.com"),
 };
 
 /** `baseline:alerts` */
