@@ -140,6 +140,12 @@ describe("policies: ecs", () => {
                 'ECS container must take secrets from "secrets", not "environment": container "web" sets ["SESSION_SALT"] in environment, expected secrets entries with valueFrom (Secrets Manager or SSM).',
             ]);
         });
+        it("reads a credential URL in a PascalCase Value (the provider's JSON decoding ignores case)", async () => {
+            const pascal = { Name: "web", Image: goodContainer.image, Environment: [{ Name: "DATABASE_URL", Value: "postgres://app:s3cr3t@db.internal:5432/app" }] };
+            assert.deepStrictEqual(messages(await run(ecsTaskNoPlaintextSecrets, res(aws.ecs.TaskDefinition, taskDef([pascal])))), [
+                'ECS container must not put credentials in environment values: container "web" sets ["DATABASE_URL"] to a URL with a user name and password, expected the password in a secrets entry with valueFrom (Secrets Manager or SSM).',
+            ]);
+        });
         it("reports unknown container definitions as unverifiable", async () => {
             const diags = await run(ecsTaskNoPlaintextSecrets, res(aws.ecs.TaskDefinition, taskDef([], { containerDefinitions: UNKNOWN })));
             assert.strictEqual(diags.length, 1);
@@ -164,6 +170,16 @@ describe("policies: ecs", () => {
                 'ECS container must run as a non-root user: container "sidecar" has user (unset), expected a non-root user such as "1000:1000".',
             ]);
             assert.ok(diags.every((d) => d.enforcementLevel === "advisory"));
+        });
+        it("reads PascalCase Privileged, ReadonlyRootFilesystem and User", async () => {
+            const pascal = { Name: "agent", Image: goodContainer.image, Privileged: true, ReadonlyRootFilesystem: false, User: "root" };
+            assert.deepStrictEqual(messages(await run(ecsContainerHardening, res(aws.ecs.TaskDefinition, taskDef([pascal])))), [
+                'ECS container must not run privileged: container "agent" has privileged true, expected false.',
+                'ECS container must have a read-only root filesystem: container "agent" has readonlyRootFilesystem false, expected true.',
+                'ECS container must run as a non-root user: container "agent" has user "root", expected a non-root user such as "1000:1000".',
+            ]);
+            const hardened = { Name: "web", Image: goodContainer.image, ReadonlyRootFilesystem: true, User: "1000:1000" };
+            assert.deepStrictEqual(await run(ecsContainerHardening, res(aws.ecs.TaskDefinition, taskDef([hardened]))), []);
         });
         it("can stop requiring a read-only root filesystem and a user through config, never privileged false", async () => {
             const c = { ...goodContainer, readonlyRootFilesystem: undefined, user: "root", privileged: true };
