@@ -13,7 +13,7 @@ function raw(baseline: Record<string, unknown> = {}, extra: Partial<RawConfig> =
         baseline: {
             environment: "prod",
             app: { name: "shop" },
-            domain: { name: "shop.example.com" },
+            domain: { name: "shop.example.com", zoneName: "example.com" },
             alerts: { emails: ["ops@example.com"] },
             ...baseline,
             cache: typeof cache === "object" && cache !== null && !Array.isArray(cache) ? { holds: "cache", ...cache } : cache ?? { holds: "cache" },
@@ -64,10 +64,13 @@ describe("stack configuration", () => {
                 backupRetentionDays: 30, backupWindow: "03:00-04:00", deletionProtection: true, masterUsername: "docdbowner",
             },
             storage: { noncurrentVersionTransitionDays: 30, noncurrentVersionExpirationDays: 365, abortIncompleteUploadDays: 7, logRetentionDays: 365 },
-            domain: { name: "shop.example.com" },
+            domain: { name: "shop.example.com", zoneName: "example.com" },
             alerts: { emails: ["ops@example.com"] },
             logs: { retentionDays: 365 },
             kms: { deletionWindowDays: 30 },
+            compute: { enableExecuteCommand: false, imagesToKeep: 30 },
+            loadBalancer: { sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", deregistrationDelaySeconds: 30, idleTimeoutSeconds: 60 },
+            services: [],
         });
     });
 
@@ -96,10 +99,13 @@ describe("stack configuration", () => {
                 backupRetentionDays: 7, backupWindow: "03:00-04:00", deletionProtection: false, masterUsername: "docdbowner",
             },
             storage: { noncurrentVersionTransitionDays: 30, noncurrentVersionExpirationDays: 90, abortIncompleteUploadDays: 7, logRetentionDays: 90 },
-            domain: { name: "shop.example.com" },
+            domain: { name: "shop.example.com", zoneName: "example.com" },
             alerts: { emails: ["ops@example.com"] },
             logs: { retentionDays: 30 },
             kms: { deletionWindowDays: 30 },
+            compute: { enableExecuteCommand: false, imagesToKeep: 10 },
+            loadBalancer: { sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", deregistrationDelaySeconds: 30, idleTimeoutSeconds: 60 },
+            services: [],
         });
     });
 
@@ -174,10 +180,10 @@ describe("stack configuration", () => {
             ["single-instance DocumentDB in prod", raw({ documentDb: { enabled: true, instanceCount: 1 } }), "baseline:documentDb.instanceCount = 1 is not allowed: expected an integer from 2 to 16"],
             ["log retention forever", raw({ logs: { retentionDays: 0 } }), "baseline:logs.retentionDays = 0 is not allowed: expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653"],
             ["short KMS deletion window", raw({ kms: { deletionWindowDays: 3 } }), "baseline:kms.deletionWindowDays = 3 is not allowed: expected an integer from 7 to 30"],
-            ["bad domain", raw({ domain: { name: "Shop_Example" } }), 'baseline:domain.name = "Shop_Example" is not allowed: expected a lowercase DNS name such as shop.example.com'],
+            ["bad domain", raw({ domain: { name: "Shop_Example", zoneName: "example.com" } }), 'baseline:domain.name = "Shop_Example" is not allowed: expected a lowercase DNS name such as shop.example.com'],
             ["unprotected prod", raw({ protectStatefulResources: false }), "baseline:protectStatefulResources = false is not allowed: expected true in prod (databases, buckets and keys must survive a destroy)"],
             ["typo in a section key", raw({ database: { backupRetention: 30 } }), "baseline:database.backupRetention is not a setting: allowed keys are engineVersion, instanceClass, allocatedStorage, maxAllocatedStorage, multiAz, backupRetentionDays, backupWindow, maintenanceWindow, deletionProtection, masterUsername, databaseName, monitoringIntervalSeconds, performanceInsightsRetentionDays, slowQueryThresholdMs"],
-            ["unknown top-level key", raw({ databse: {} }), "baseline:databse is not a setting: allowed keys are environment, protectStatefulResources, app, network, database, cache, documentDb, storage, domain, alerts, logs, kms"],
+            ["unknown top-level key", raw({ databse: {} }), "baseline:databse is not a setting: allowed keys are environment, protectStatefulResources, services, app, network, database, cache, documentDb, storage, domain, alerts, logs, kms, compute, loadBalancer"],
             ["section that is not an object", raw({ documentDb: "big" }), 'baseline:documentDb = "big" is not allowed: expected an object with keys enabled, engineVersion, instanceClass, instanceCount, backupRetentionDays, backupWindow, deletionProtection, masterUsername'],
             ["missing region", raw({}, { region: undefined }), "aws:region = (unset) is not allowed: expected an AWS region such as eu-west-1"],
             ["missing cost tag", raw({}, { defaultTags: { tags: { Environment: "prod", Project: "p", Owner: "o" } } }), "aws:defaultTags.tags.CostCenter = (unset) is not allowed: expected a non-empty string (every resource must carry it)"],
@@ -200,7 +206,10 @@ describe("stack configuration", () => {
         it("requires the settings only a stack can know", () => {
             const config = raw();
             delete config.baseline.domain;
-            assert.deepStrictEqual(problemsOf(config), ['baseline:domain.name = (unset) is not allowed: expected a lowercase DNS name such as shop.example.com']);
+            assert.deepStrictEqual(problemsOf(config), [
+                "baseline:domain.name = (unset) is not allowed: expected a lowercase DNS name such as shop.example.com",
+                "baseline:domain.zoneName = (unset) is not allowed: expected the public Route 53 hosted zone the domain is in, such as example.com",
+            ]);
         });
     });
 
