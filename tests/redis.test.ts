@@ -48,6 +48,11 @@ describe("Redis", () => {
                 assert.strictEqual(group.inputs.authTokenUpdateStrategy, "ROTATE");
             });
 
+            it("applies changes in the `pulumi up` that makes them, and sets the transit mode at create only", () => {
+                assert.strictEqual(group.inputs.applyImmediately, true);
+                assert.deepStrictEqual(group.ignoreChanges, ["transitEncryptionMode"]);
+            });
+
             it("generates a 64-character token from characters Redis AUTH accepts", () => {
                 // Redis AUTH refuses space, '"', '/' and '@'; every class is required so the token never degenerates.
                 assert.deepStrictEqual(run.one("random:index/randomPassword:RandomPassword", "cache-auth-token").inputs, {
@@ -104,6 +109,14 @@ describe("Redis", () => {
                 assert.strictEqual(group.inputs.finalSnapshotIdentifier, `${prefix}-redis-final-a1b2c3d4`);
             });
 
+            it("draws a new final snapshot suffix whenever the group is replaced: the suffix keeps the group's replacement inputs", () => {
+                const suffix = run.one("random:index/randomId:RandomId", "cache-final-snapshot-suffix");
+                assert.deepStrictEqual(suffix.inputs.keepers, {
+                    replicationGroupId: `${prefix}-redis`, port: "6379", atRestEncryptionEnabled: "true", kmsKeyId: DATA_KEY, subnetGroupName: `${prefix}-redis`,
+                });
+                for (const [input, kept] of Object.entries(suffix.inputs.keepers)) assert.strictEqual(String(group.inputs[input]), kept, input);
+            });
+
             it("sits in its own subnet group of the isolated subnets, behind the given security group", () => {
                 const subnets = run.one("aws:elasticache/subnetGroup:SubnetGroup", "cache-subnets");
                 assert.deepStrictEqual(subnets.inputs.subnetIds, ISOLATED_SUBNETS);
@@ -131,6 +144,11 @@ describe("Redis", () => {
             it(`protect and retainOnDelete are ${env.protect} on the replication group; every child is parented`, () => {
                 assert.strictEqual(group.protect, env.protect);
                 assert.strictEqual(group.retainOnDelete, env.protect);
+                // Unprotected, a replacement deletes first: the new group and subnet group reuse fixed names.
+                const subnets = run.one("aws:elasticache/subnetGroup:SubnetGroup", "cache-subnets");
+                const params = run.one("aws:elasticache/parameterGroup:ParameterGroup", "cache-params");
+                const deleteFirst = env.protect ? undefined : true;
+                assert.deepStrictEqual([group.deleteBeforeReplace, subnets.deleteBeforeReplace, params.deleteBeforeReplace], [deleteFirst, deleteFirst, false]);
                 const root = run.one("baseline:data:Redis", "cache");
                 for (const r of childrenOf(run, "cache")) assert.strictEqual(r.parent, root.urn, r.name);
                 assert.strictEqual(childrenOf(run, "cache").length, 8);

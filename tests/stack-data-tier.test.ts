@@ -122,6 +122,7 @@ for (const s of STACKS) {
                 nodeType: s.redis.nodeType,
                 numCacheClusters: s.redis.nodes,
                 port: 6379,
+                applyImmediately: true,
                 parameterGroupName: `${prefix}-redis-redis7`,
                 subnetGroupName: `${prefix}-redis`,
                 securityGroupIds: ["network-redis-sg-id"],

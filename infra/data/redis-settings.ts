@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { assertSection } from "../config/checks";
 import { CACHE_CHECKS, maxmemoryPolicyOf } from "../config/sections/cache";
 import { CacheConfig } from "../config/types";
@@ -40,7 +41,11 @@ export function transitEncryptionMode(engineVersion: string): "required" | undef
     return Number(engineVersion.split(".")[0]) >= 7 ? "required" : undefined;
 }
 
-/** The parameter group; its name carries the family. */
+/**
+ * The parameter group. Its name carries the family, so a major upgrade creates the new group beside the
+ * old one (create-before-delete) and the old one is deleted once the replication group has moved off it.
+ * The description stays fixed: ElastiCache replaces a group whose description changes, under the same name.
+ */
 export function parameterGroupSettings(identity: RedisIdentity, cache: Pick<CacheConfig, "holds" | "maxmemoryPolicy">) {
     return {
         name: `${identity.groupId}-${identity.family.replace(/\.x$/, "")}`,
@@ -79,20 +84,29 @@ export function authTokenUpdateStrategy(name: string, cache: Pick<CacheConfig, "
     return "SET";
 }
 
+/**
+ * The inputs the provider can change only by replacing the group (ForceNew in replication_group.go), as
+ * one object spread into the group and into its final snapshot suffix's keepers: each replacement draws a
+ * new suffix, so a staging group deleted twice under the same id never collides with its first snapshot.
+ */
+export function redisReplacedOn(identity: RedisIdentity, dataKeyArn: pulumi.Input<string>, subnetGroupName: pulumi.Input<string>) {
+    return { replicationGroupId: identity.groupId, port: REDIS_PORT, atRestEncryptionEnabled: true, kmsKeyId: dataKeyArn, subnetGroupName };
+}
+
 /** Replication group inputs that come from config alone (the component adds the ones wired to its other resources). */
-export function replicationGroupSettings(args: RedisArgs, identity: RedisIdentity) {
+export function replicationGroupSettings(args: RedisArgs) {
     const cache = args.cache;
     const replicated = cache.numCacheClusters >= 2;
     return {
-        replicationGroupId: identity.groupId,
         description: `${args.namePrefix} application cache`,
         engine: "redis",
         engineVersion: cache.engineVersion,
         nodeType: cache.nodeType,
         numCacheClusters: cache.numCacheClusters,
-        port: REDIS_PORT,
+        // A `pulumi up` is the change window: a major upgrade swaps the parameter group now, so the old
+        // group is free to delete in the same run (it would stay in use until the maintenance window).
+        applyImmediately: true,
 
-        atRestEncryptionEnabled: true,
         transitEncryptionEnabled: true,
         transitEncryptionMode: transitEncryptionMode(cache.engineVersion),
 

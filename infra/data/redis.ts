@@ -5,7 +5,8 @@ import { DataStoreArgs } from "./data-store-args";
 import { elasticacheLogGroupName, encryptedLogGroup } from "./log-groups";
 import { finalSnapshotName } from "./naming";
 import { authTokenSecret, authTokenSecretValue, redisAuthToken } from "./redis-auth";
-import { REDIS_PORT, parameterGroupSettings, replicationGroupSettings, validateRedisArgs } from "./redis-settings";
+import { REDIS_PORT, parameterGroupSettings, redisReplacedOn, replicationGroupSettings, validateRedisArgs } from "./redis-settings";
+import { CREATE_BEFORE_DELETE, fixedNameOptions } from "./replacement";
 
 export { AUTH_TOKEN_LENGTH, AUTH_TOKEN_SPECIALS } from "./redis-settings";
 
@@ -40,29 +41,36 @@ export class Redis extends pulumi.ComponentResource {
         const subnetGroup = new aws.elasticache.SubnetGroup(
             `${name}-subnets`,
             { name: groupId, description: `${groupId}: isolated subnets only`, subnetIds: args.subnetIds },
-            { parent: this },
+            // Unprotected (staging), a replacement must delete first: the new one would take the same name.
+            { parent: this, ...(args.protect ? {} : { deleteBeforeReplace: true }) },
         );
-        const parameterGroup = new aws.elasticache.ParameterGroup(`${name}-params`, parameterGroupSettings(identity, args.cache), { parent: this });
+        const parameterGroup = new aws.elasticache.ParameterGroup(`${name}-params`, parameterGroupSettings(identity, args.cache), { parent: this, ...CREATE_BEFORE_DELETE });
         const slowLog = encryptedLogGroup(
             `${name}-slow-log`,
             { name: elasticacheLogGroupName(groupId, "slow-log"), retentionDays: args.logs.retentionDays, kmsKeyArn: args.logsKeyArn, retainOnDelete: args.protect },
             this,
         );
 
+        const replacedOn = redisReplacedOn(identity, args.dataKeyArn, subnetGroup.name);
         const group = new aws.elasticache.ReplicationGroup(
             `${name}-replication-group`,
             {
-                ...replicationGroupSettings(args, identity),
+                ...replacedOn,
+                ...replicationGroupSettings(args),
                 parameterGroupName: parameterGroup.name,
-                subnetGroupName: subnetGroup.name,
                 securityGroupIds: args.securityGroupIds,
-                kmsKeyId: args.dataKeyArn,
                 authToken: token.value,
                 authTokenUpdateStrategy: token.updateStrategy,
-                finalSnapshotIdentifier: finalSnapshotName(name, groupId, this),
+                finalSnapshotIdentifier: finalSnapshotName(name, groupId, this, replacedOn),
                 logDeliveryConfigurations: [{ destination: slowLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" }],
             },
-            { parent: this, protect: args.protect, retainOnDelete: args.protect },
+            {
+                parent: this,
+                ...fixedNameOptions(args.protect),
+                // Set at create only. TLS is on from the start, so the mode never needs migrating; and a 6.x group
+                // upgraded to 7.x must not get it in the same request as the upgrade (6.x has no modes).
+                ignoreChanges: ["transitEncryptionMode"],
+            },
         );
         authTokenSecretValue(name, secret, token, group, this);
 
