@@ -51,7 +51,7 @@ describe("services configuration", () => {
             { ...common, ...WORKER, public: false, scaling: { min: 1, max: 4, cpuTarget: 60, memoryTarget: 75, requestsPerTarget: 1000 } },
         ]);
         assert.deepStrictEqual(compute, { enableExecuteCommand: false, imagesToKeep: 30 });
-        assert.deepStrictEqual(loadBalancer, { sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", deregistrationDelaySeconds: 30, idleTimeoutSeconds: 60 });
+        assert.deepStrictEqual(loadBalancer, { sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", deregistrationDelaySeconds: 30, idleTimeoutSeconds: 60 });
     });
 
     it("scales staging's web service 1-2 and its worker 1-1, and keeps fewer images", () => {

@@ -69,7 +69,7 @@ describe("stack configuration", () => {
             logs: { retentionDays: 365 },
             kms: { deletionWindowDays: 30 },
             compute: { enableExecuteCommand: false, imagesToKeep: 30 },
-            loadBalancer: { sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", deregistrationDelaySeconds: 30, idleTimeoutSeconds: 60 },
+            loadBalancer: { sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", deregistrationDelaySeconds: 30, idleTimeoutSeconds: 60 },
             services: [],
         });
     });
@@ -104,7 +104,7 @@ describe("stack configuration", () => {
             logs: { retentionDays: 30 },
             kms: { deletionWindowDays: 30 },
             compute: { enableExecuteCommand: false, imagesToKeep: 10 },
-            loadBalancer: { sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", deregistrationDelaySeconds: 30, idleTimeoutSeconds: 60 },
+            loadBalancer: { sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", deregistrationDelaySeconds: 30, idleTimeoutSeconds: 60 },
             services: [],
         });
     });

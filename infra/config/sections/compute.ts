@@ -6,7 +6,8 @@ export const IMAGES_TO_KEEP = { min: 5, max: 1000 } as const;
 /**
  * TLS security policies of the HTTPS listener: TLS 1.2 or newer with forward secrecy, the FIPS and
  * post-quantum variants included; the `Ext` policies (older CBC ciphers) and anything with TLS 1.0/1.1 are out.
- * The default is AWS's TLS 1.3 policy that still serves TLS 1.2 clients.
+ * The profiles' default, `ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09`, is what AWS now recommends (and the
+ * console's default): hybrid post-quantum key exchange, TLS 1.3, and TLS 1.2 with AEAD ciphers only.
  */
 export const TLS_POLICIES = [
     "ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
