@@ -133,6 +133,13 @@ describe("policies: ecs", () => {
             ]);
             assert.strictEqual(diags[0].enforcementLevel, "mandatory");
         });
+        it("knows each default secret spelling: PASSWD, PASSPHRASE, SECRET, TOKEN, PRIVATE_KEY, ACCESS_KEY, SIGNING_KEY, CREDENTIAL", async () => {
+            const names = ["DB_PASSWD", "GPG_PASSPHRASE", "CLIENT_SECRET", "GITHUB_TOKEN", "SSH_PRIVATE_KEY", "AWS_ACCESS_KEY_ID", "JWT_SIGNING_KEY", "GOOGLE_CREDENTIALS"];
+            const leaky = { ...goodContainer, environment: names.map((name) => ({ name, value: "x" })) };
+            assert.deepStrictEqual(messages(await run(ecsTaskNoPlaintextSecrets, res(aws.ecs.TaskDefinition, taskDef([leaky])))), [
+                `ECS container must take secrets from "secrets", not "environment": container "web" sets ${JSON.stringify(names)} in environment, expected secrets entries with valueFrom (Secrets Manager or SSM).`,
+            ]);
+        });
         it("honours configured name patterns", async () => {
             const custom = { ...goodContainer, environment: [{ name: "SESSION_SALT", value: "x" }, { name: "GITHUB_TOKEN", value: "y" }] };
             const diags = await run(ecsTaskNoPlaintextSecrets, res(aws.ecs.TaskDefinition, taskDef([custom])), { secretNamePatterns: ["SALT"], allowedNamePatterns: [] });
@@ -186,6 +193,11 @@ describe("policies: ecs", () => {
             const diags = await run(ecsContainerHardening, res(aws.ecs.TaskDefinition, taskDef([c])), { requireReadonlyRootFilesystem: false, requireNonRootUser: false });
             assert.deepStrictEqual(messages(diags), ['ECS container must not run privileged: container "web" has privileged true, expected false.']);
         });
+        it("rejects a blank user, which runs as the image's default (often root)", async () => {
+            assert.deepStrictEqual(messages(await run(ecsContainerHardening, res(aws.ecs.TaskDefinition, taskDef([{ ...goodContainer, user: "  " }])))), [
+                'ECS container must run as a non-root user: container "web" has user "  ", expected a non-root user such as "1000:1000".',
+            ]);
+        });
         it("recognises root users", () => {
             assert.deepStrictEqual(["root", "0", "0:0", "root:wheel", " 0 ", "1000", "1000:0", "rooted", "nobody"].map(isRootUser), [true, true, true, true, true, false, false, false, false]);
         });
@@ -231,10 +243,17 @@ describe("policies: ecs", () => {
                 `Exempted (one-off migration task): ECS task definition must use different execution and task roles: executionRoleArn and taskRoleArn are both "${EXEC}", expected a task role of its own with only the application's permissions.`,
             ]);
         });
-        it("reports an unknown ARN it cannot trace to a role as unverifiable", async () => {
+        it("reports an unknown ARN it cannot trace to a role as unverifiable, either one", async () => {
             const diags = await run(ecsTaskSeparateRoles, tdUrn({}, { taskRoleArn: UNKNOWN }));
             assert.strictEqual(diags.length, 1);
             assert.match(diags[0].message, /^Cannot verify during preview that the task role differs from the execution role: taskRoleArn is \(unknown until apply\)/);
+            assert.deepStrictEqual(messages(await run(ecsTaskSeparateRoles, tdUrn({}, { executionRoleArn: UNKNOWN }))), [
+                "Cannot verify during preview that the task role differs from the execution role: executionRoleArn is (unknown until apply). Re-run the check after apply, or set the value from configuration.",
+            ]);
+        });
+        it("has nothing to compare when either role is unset, even if the other is unknown", async () => {
+            assert.deepStrictEqual(await run(ecsTaskSeparateRoles, tdUrn({}, { executionRoleArn: UNKNOWN, taskRoleArn: undefined })), []);
+            assert.deepStrictEqual(await run(ecsTaskSeparateRoles, tdUrn({}, { executionRoleArn: undefined, taskRoleArn: UNKNOWN })), []);
         });
     });
 });
