@@ -29,6 +29,7 @@ const scaling = { min: 2, max: 6, cpuTarget: 60, memoryTarget: 70, requestsPerTa
 export function webService(overrides: Partial<ServiceConfig> = {}): ServiceConfig {
     return {
         name: "web",
+        public: true,
         image: "1.4.2",
         port: 8080,
         cpu: 512,
@@ -51,6 +52,7 @@ export function webService(overrides: Partial<ServiceConfig> = {}): ServiceConfi
 export function workerService(overrides: Partial<ServiceConfig> = {}): ServiceConfig {
     return {
         name: "worker",
+        public: false,
         image: "sha256:" + "a".repeat(64),
         command: ["node", "dist/worker.js"],
         cpu: 256,

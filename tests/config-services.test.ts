@@ -102,9 +102,11 @@ describe("services configuration", () => {
         ["a DocumentDB secret without DocumentDB", [{ ...WEB, secrets: { MONGO_PASSWORD: "documentDb:password" } }], 'baseline:services[0].secrets.MONGO_PASSWORD = "documentDb:password" is not allowed: expected a secret that exists: baseline:documentDb.enabled is false'],
         ["a store that does not exist", [{ ...WEB, uses: ["postgres", "documentDb"] }], 'baseline:services[0].uses = ["postgres","documentDb"] is not allowed: expected a list without repeats of "postgres", "redis" (documentDb only when baseline:documentDb.enabled)'],
         ["a variable that shadows a connection setting", [{ ...WEB, environment: { DATABASE_HOST: "db" } }], 'baseline:services[0].environment.DATABASE_HOST is not allowed as a name: expected a name other than those the program sets (DATABASE_HOST, DATABASE_PORT, DATABASE_NAME, REDIS_HOST, REDIS_PORT, REDIS_TLS, DOCUMENTDB_HOST, DOCUMENTDB_PORT, ASSETS_BUCKET, ASSETS_PREFIX)'],
-        ["a misspelt key", [{ ...WEB, imag: "1.0" }], "baseline:services[0].imag is not a setting: allowed keys are name, image, bootstrap, command, public, port, routing, cpu, memory, architecture, scaling, spotPercent, environment, secrets, uses, assets, user, readonlyRootFilesystem"],
+        ["a misspelt key", [{ ...WEB, imag: "1.0" }], "baseline:services[0].imag is not a setting: allowed keys are name, image, bootstrap, command, healthCheck, public, port, routing, cpu, memory, architecture, scaling, spotPercent, environment, secrets, uses, assets, user, readonlyRootFilesystem"],
         ["too many route values", [{ ...WEB, routing: { hosts: ["a.example.com", "b.example.com", "c.example.com"], paths: ["/a", "/b", "/c"] } }], 'baseline:services[0].routing = {"hosts":["a.example.com","b.example.com","c.example.com"],"paths":["/a","/b","/c"],"priority":10,"healthCheckPath":"/health"} is not allowed: expected at most 5 hosts and paths together (an ALB rule\'s limit)'],
         ["assets without a trailing slash", [{ ...WEB, assets: { prefix: "uploads", access: "read" } }], 'baseline:services[0].assets = {"prefix":"uploads","access":"read"} is not allowed: expected { prefix: "<key prefix ending in />", access: "read" or "read-write" }'],
+        ["a health check not in ECS's form", [{ ...WEB, healthCheck: ["curl", "-f", "http://localhost:8080/health"] }], 'baseline:services[0].healthCheck = ["curl","-f","http://localhost:8080/health"] is not allowed: expected ECS\'s form: ["CMD", "<program>", ...] or ["CMD-SHELL", "<shell command>"]'],
+        ["an assets prefix with a wildcard", [{ ...WEB, assets: { prefix: "*/", access: "read" } }], 'baseline:services[0].assets = {"prefix":"*/","access":"read"} is not allowed: expected { prefix: "<key prefix ending in />", access: "read" or "read-write" }'],
         ["services that are not a list", { web: WEB }, 'baseline:services = {"web":{"name":"web","image":"1.4.2","public":true,"port":8080}} is not allowed: expected a list of services, each with at least name and image'],
     ];
     for (const [what, services, message] of cases) {
@@ -112,6 +114,14 @@ describe("services configuration", () => {
             assert.deepStrictEqual(problemsOf(raw(services)), [message]);
         });
     }
+
+    it("refuses ECS Exec beside a read-only root filesystem, and allows it once the service opts out", () => {
+        assert.deepStrictEqual(problemsOf(raw([WEB], "prod", { compute: { enableExecuteCommand: true } })), [
+            "baseline:services[0].readonlyRootFilesystem = true is not allowed: expected false while baseline:compute.enableExecuteCommand is true (the SSM agent ECS Exec starts cannot run on a read-only root filesystem), or ECS Exec off",
+        ]);
+        const [web] = resolveConfig(raw([{ ...WEB, readonlyRootFilesystem: false }], "prod", { compute: { enableExecuteCommand: true } })).services;
+        assert.strictEqual(web.readonlyRootFilesystem, false);
+    });
 
     it("allows a worker on Fargate Spot when it runs X86_64", () => {
         const [worker] = resolveConfig(raw([{ ...WORKER, architecture: "X86_64", spotPercent: 50 }])).services;

@@ -8,17 +8,19 @@
 import * as fs from "fs";
 import * as path from "path";
 import { FIXED_SETTINGS } from "../infra/config/fixed-settings";
+import { SERVICE_BASE_DEFAULTS } from "../infra/config/sections/services";
 import { SECTIONS } from "../infra/config/types";
 import { ALL_POLICIES } from "../policies/all";
 import { PROFILES } from "../infra/config/profiles";
 
-const TYPES_FILE = path.resolve(__dirname, "../infra/config/types.ts");
+/** Where the config interfaces and their JSDoc live. */
+const TYPE_FILES = ["../infra/config/types.ts", "../infra/config/service-types.ts"].map((f) => path.resolve(__dirname, f));
 
 /** `interface XConfig { /** doc *\/ key: type; }` → { "XConfig.key": "doc" } */
 export function fieldDocs(source: string): Map<string, string> {
     const docs = new Map<string, string>();
     for (const [, iface, body] of source.matchAll(/export interface (\w+) \{([\s\S]*?)\n\}/g)) {
-        for (const [, doc, key] of body.matchAll(/\/\*\*([\s\S]*?)\*\/\s*(\w+)\s*:/g)) {
+        for (const [, doc, key] of body.matchAll(/\/\*\*([\s\S]*?)\*\/\s*(\w+)\??\s*:/g)) {
             docs.set(`${iface}.${key}`, doc.replace(/\n\s*\*/g, " ").replace(/\s+/g, " ").trim());
         }
     }
@@ -28,34 +30,60 @@ export function fieldDocs(source: string): Map<string, string> {
 const INTERFACES: Record<string, string> = {
     app: "AppConfig", network: "NetworkConfig", database: "DatabaseConfig", cache: "CacheConfig", documentDb: "DocumentDbConfig",
     storage: "StorageConfig", domain: "DomainConfig", alerts: "AlertsConfig", logs: "LogsConfig", kms: "KmsConfig",
+    compute: "ComputeConfig", loadBalancer: "LoadBalancerConfig",
 };
 
 /** Settings AWS applies only by replacement: the guard stops a change, the table says so. */
 const fixedNote = (key: string) => (key in FIXED_SETTINGS ? ` **Fixed once created**: a change would replace ${FIXED_SETTINGS[key]}.` : "");
 
-const cell = (v: unknown) => (v === undefined ? "required" : `\`${JSON.stringify(v)}\``);
+interface Field {
+    name: string;
+    /** Declared with `?`: a stack may leave it unset, and unset has a meaning of its own (see its doc). */
+    optional: boolean;
+}
 
-/** Fields of a section in declaration order (from the source), so the table reads like the types. */
-function fieldsOf(source: string, iface: string): string[] {
+const cell = (v: unknown, optional = false) => (v !== undefined ? `\`${JSON.stringify(v)}\`` : optional ? "unset" : "required");
+
+/** Fields of an interface in declaration order (from the source), so the table reads like the types. */
+function fieldsOf(source: string, iface: string): Field[] {
     const body = new RegExp(`export interface ${iface} \\{([\\s\\S]*?)\\n\\}`).exec(source)?.[1] ?? "";
-    return [...body.matchAll(/^\s{4}(\w+)\s*:/gm)].map((m) => m[1]);
+    return [...body.matchAll(/^\s{4}(\w+)(\??)\s*:/gm)].map((m) => ({ name: m[1], optional: m[2] === "?" }));
+}
+
+/** A service field's profile default: one value, or `public …, worker …` where the kinds differ. */
+function serviceDefault(env: "prod" | "staging", field: string): string {
+    const { public: pub, worker } = PROFILES[env].services as unknown as Record<string, Record<string, unknown>>;
+    const base = (SERVICE_BASE_DEFAULTS as Record<string, unknown>)[field];
+    const [p, w] = [pub[field] ?? base, worker[field] ?? base];
+    if (p === undefined && w === undefined) return "";
+    return JSON.stringify(p) === JSON.stringify(w) ? cell(p) : `public ${cell(p)}, worker ${cell(w)}`;
+}
+
+/** `baseline:services[]`: one row per field of a service entry, with each kind's default. */
+function serviceRows(source: string, docs: Map<string, string>): string[] {
+    return fieldsOf(source, "ServiceConfig").map(({ name, optional }) => {
+        const prod = serviceDefault("prod", name) || (optional ? "unset" : "required");
+        const staging = serviceDefault("staging", name) || prod;
+        return `| \`baseline:services[].${name}\` | ${prod} | ${staging} | ${docs.get(`ServiceConfig.${name}`) ?? ""} |`;
+    });
 }
 
 export function configReference(): string {
-    const source = fs.readFileSync(TYPES_FILE, "utf8");
+    const source = TYPE_FILES.map((f) => fs.readFileSync(f, "utf8")).join("\n");
     const docs = fieldDocs(source);
     const rows = ["| key | prod | staging | meaning |", "|---|---|---|---|"];
     rows.push(`| \`baseline:environment\` | \`"prod"\` | \`"staging"\` | Selects the profile below. |`);
     rows.push(`| \`baseline:protectStatefulResources\` | ${cell(PROFILES.prod.protectStatefulResources)} | ${cell(PROFILES.staging.protectStatefulResources)} | ${docs.get("BaselineConfig.protectStatefulResources")?.replace(/^`[^`]+`: /, "")} |`);
     for (const section of SECTIONS) {
         const iface = INTERFACES[section];
-        for (const field of fieldsOf(source, iface)) {
-            const prod = (PROFILES.prod as Record<string, any>)[section]?.[field];
-            const staging = (PROFILES.staging as Record<string, any>)[section]?.[field];
-            const key = `baseline:${section}.${field}`;
-            rows.push(`| \`${key}\` | ${cell(prod)} | ${cell(staging)} | ${docs.get(`${iface}.${field}`) ?? ""}${fixedNote(key)} |`);
+        for (const { name, optional } of fieldsOf(source, iface)) {
+            const prod = (PROFILES.prod as Record<string, any>)[section]?.[name];
+            const staging = (PROFILES.staging as Record<string, any>)[section]?.[name];
+            const key = `baseline:${section}.${name}`;
+            rows.push(`| \`${key}\` | ${cell(prod, optional)} | ${cell(staging, optional)} | ${docs.get(`${iface}.${name}`) ?? ""}${fixedNote(key)} |`);
         }
     }
+    rows.push(...serviceRows(source, docs));
     rows.push(`| \`aws:region\` | required | required | AWS region of the stack.${fixedNote("aws:region")} |`);
     rows.push("| `aws:defaultTags.tags` | required | required | Must hold `Environment` (equal to `baseline:environment`), `Project`, `Owner` and `CostCenter`; the provider puts them on every resource. |");
     return rows.join("\n");

@@ -100,6 +100,7 @@ export function resolveConfig(raw: RawConfig): BaselineConfig {
         env,
         domain: String(sections.domain.name),
         documentDbEnabled: sections.documentDb.enabled === true,
+        executeCommand: sections.compute.enableExecuteCommand === true,
     });
     problems.push(...services.problems);
 

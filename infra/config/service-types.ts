@@ -50,13 +50,23 @@ export interface AssetsAccess {
 export interface ServiceConfig {
     /** Lowercase name, unique in the stack: names its repository, roles, log group and service. */
     name: string;
+    /** Routed by the load balancer (needs `port`); false: a worker, which admits no traffic at all. */
+    public: boolean;
     /**
      * Image tag (`1.4.2`) or digest (`sha256:<64 hex>`) in the service's own repository. Unset: bootstrap
      * mode, everything is created and no task runs, for a new stack whose repositories are still empty.
      */
     image?: string;
+    /** Explicit bootstrap mode (`image` unset): the service runs no task. Never left on once an image is set. */
+    bootstrap?: boolean;
     /** Container command, overriding the image's (e.g. `["node", "dist/worker.js"]`). */
     command?: string[];
+    /**
+     * Container health check in ECS's form (`["CMD", "/app/healthcheck"]` or `["CMD-SHELL", "..."]`). Unset: a
+     * public service is probed with wget or curl on its health-check path (the image needs `/bin/sh` and one of
+     * them); a worker must touch `/tmp/healthy` at least once a minute.
+     */
+    healthCheck?: string[];
     /** Container port; required for a public service. */
     port?: number;
     /** Task CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384. */
@@ -67,6 +77,7 @@ export interface ServiceConfig {
     architecture: CpuArchitecture;
     /** Present for a service the load balancer routes to; absent for a worker. */
     routing?: ServiceRouting;
+    /** Tasks `min`..`max`, target tracking on `cpuTarget`% CPU, `memoryTarget`% memory and `requestsPerTarget` (public); scale-in waits longer than scale-out. */
     scaling: ServiceScaling;
     /** Percentage of tasks on Fargate Spot (workers only; Fargate Spot runs X86_64 only). */
     spotPercent: number;

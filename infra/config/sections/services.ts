@@ -8,7 +8,7 @@ import { FARGATE_MEMORY, SECRET_REFERENCE, environmentProblems, secretNameProble
 
 /** Keys a service entry may have. */
 export const SERVICE_KEYS = [
-    "name", "image", "bootstrap", "command", "public", "port", "routing", "cpu", "memory", "architecture", "scaling",
+    "name", "image", "bootstrap", "command", "healthCheck", "public", "port", "routing", "cpu", "memory", "architecture", "scaling",
     "spotPercent", "environment", "secrets", "uses", "assets", "user", "readonlyRootFilesystem",
 ] as const;
 const ROUTING_KEYS = ["hosts", "paths", "priority", "healthCheckPath"];
@@ -30,7 +30,8 @@ const HOST_PATTERN = /^(\*\.)?[a-z0-9*?]([a-z0-9*?-]{0,61}[a-z0-9*?])?(\.[a-z0-9
 /** Percent targets: below 10 scales for noise, above 90 leaves no headroom while new tasks start. */
 export const UTILISATION_TARGET = { min: 10, max: 90 } as const;
 export const TASKS_MAX = 100;
-const ASSETS_PREFIX = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*\/$/;
+/** S3 key prefixes without `*`, which would become an IAM wildcard in the task role's resources. */
+const ASSETS_PREFIX = /^[A-Za-z0-9!_.'()-]+(\/[A-Za-z0-9!_.'()-]+)*\/$/;
 /** `uid` or `uid:gid`, numeric, so the image's /etc/passwd does not matter; never 0. */
 const USER = /^[0-9]+(:[0-9]+)?$/;
 
@@ -41,6 +42,8 @@ export interface ServiceContext {
     domain: string;
     /** `baseline:documentDb.enabled`: a service can use and read secrets of DocumentDB only when it exists. */
     documentDbEnabled: boolean;
+    /** `baseline:compute.enableExecuteCommand`: the SSM agent ECS Exec starts cannot run on a read-only root filesystem. */
+    executeCommand: boolean;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -136,6 +139,9 @@ export function serviceProblems(key: string, s: Record<string, unknown>, ctx: Se
             : problem(`${key}.name`, s.name, `up to ${SERVICE_NAME_MAX} lowercase letters and digits, starting with a letter, words joined by single hyphens`),
         imageProblem(key, s, ctx.env),
         s.command === undefined || isStringList(s.command, 1) ? undefined : problem(`${key}.command`, s.command, 'a non-empty list of strings, such as ["node", "dist/worker.js"]'),
+        s.healthCheck === undefined || (isStringList(s.healthCheck, 2) && (s.healthCheck[0] === "CMD" || s.healthCheck[0] === "CMD-SHELL"))
+            ? undefined
+            : problem(`${key}.healthCheck`, s.healthCheck, 'ECS\'s form: ["CMD", "<program>", ...] or ["CMD-SHELL", "<shell command>"]'),
         isBoolean(`${key}.public`, s.public),
         isPublic ? intIn(`${key}.port`, s.port, APP_PORT.min, APP_PORT.max)
             : s.port === undefined ? undefined : problem(`${key}.port`, s.port, "unset for a worker (public: false): nothing may reach it"),
@@ -148,6 +154,9 @@ export function serviceProblems(key: string, s: Record<string, unknown>, ctx: Se
         assetsProblem(`${key}.assets`, s.assets),
         typeof s.user === "string" && USER.test(s.user) && !/^0(:|$)/.test(s.user) ? undefined : problem(`${key}.user`, s.user, 'a numeric non-root uid[:gid], such as "1000:1000"'),
         isBoolean(`${key}.readonlyRootFilesystem`, s.readonlyRootFilesystem),
+        ctx.executeCommand && s.readonlyRootFilesystem === true
+            ? problem(`${key}.readonlyRootFilesystem`, true, "false while baseline:compute.enableExecuteCommand is true (the SSM agent ECS Exec starts cannot run on a read-only root filesystem), or ECS Exec off")
+            : undefined,
     ];
     return [
         ...problems.filter((p): p is string => p !== undefined),
@@ -158,10 +167,13 @@ export function serviceProblems(key: string, s: Record<string, unknown>, ctx: Se
     ];
 }
 
+/** Defaults every service shares, whatever its kind. */
+export const SERVICE_BASE_DEFAULTS = { public: false, environment: {}, secrets: {}, uses: [] } as const;
+
 /** One entry with its kind's defaults under it; nested objects merge one level deep. */
 export function mergeService(given: Record<string, unknown>, index: number, profile: ServiceProfile, ctx: ServiceContext): Record<string, unknown> {
     const defaults: ServiceDefaults = given.public === true ? profile.public : profile.worker;
-    const merged: Record<string, unknown> = { public: false, environment: {}, secrets: {}, uses: [], ...defaults, ...given };
+    const merged: Record<string, unknown> = { ...SERVICE_BASE_DEFAULTS, ...defaults, ...given };
     merged.scaling = { ...defaults.scaling, ...(isRecord(given.scaling) ? given.scaling : {}) };
     if (given.public === true) {
         const routing = isRecord(given.routing) ? given.routing : {};
