@@ -232,7 +232,7 @@ for (const s of STACKS) {
             assert.deepStrictEqual(groups, [
                 ["documentdb-log-audit", group(`/aws/docdb/${prefix}-docdb/audit`)],
                 ["documentdb-log-profiler", group(`/aws/docdb/${prefix}-docdb/profiler`)],
-                ["network-flow-logs", { ...group(`/baseline/${s.stack}/network/vpc-flow-logs`), tags: { Name: `baseline-${s.stack}-vpc-flow-logs` } }],
+                ["network-flow-logs", { ...group(`/${prefix}/network/vpc-flow-logs`), tags: { Name: `${prefix}-vpc-flow-logs` } }],
                 ["postgres-log-postgresql", group(`/aws/rds/instance/${prefix}-postgres/postgresql`)],
                 ["postgres-log-upgrade", group(`/aws/rds/instance/${prefix}-postgres/upgrade`)],
                 ["redis-slow-log", group(`/aws/elasticache/${prefix}-redis/slow-log`)],
