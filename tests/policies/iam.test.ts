@@ -107,6 +107,18 @@ describe("policies: iam", () => {
             assert.deepStrictEqual(diags.map((d) => d.enforcementLevel), ["mandatory", "mandatory", "mandatory"]);
             assert.deepStrictEqual(diags.map((d) => d.urn?.split("::").pop()), ["a", "b", "c"]);
         });
+        it("rejects AdministratorAccess in the exclusive attachment sets of roles, users and groups", async () => {
+            const diags = await run(iamNoAdminAttachments, [
+                res(aws.iam.RolePolicyAttachmentsExclusive, { roleName: "shop", policyArns: [ADMIN] }, { name: "r" }),
+                res(aws.iam.UserPolicyAttachmentsExclusive, { userName: "ci", policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess", ADMIN] }, { name: "u" }),
+                res(aws.iam.GroupPolicyAttachmentsExclusive, { groupName: "ops", policyArns: [ADMIN] }, { name: "g" }),
+            ]);
+            assert.deepStrictEqual(messages(diags), [
+                ADMIN_MESSAGE("IAM role policy attachments", "policyArns[0]"),
+                ADMIN_MESSAGE("IAM user policy attachments", "policyArns[1]"),
+                ADMIN_MESSAGE("IAM group policy attachments", "policyArns[0]"),
+            ]);
+        });
         it("denies IAMFullAccess by default, and a configured list instead", async () => {
             const iamFull = res(aws.iam.UserPolicyAttachment, { user: "ci", policyArn: "arn:aws:iam::aws:policy/IAMFullAccess" });
             assert.deepStrictEqual(messages(await run(iamNoAdminAttachments, iamFull)), [
@@ -182,6 +194,7 @@ describe("policies: iam", () => {
             assert.match(whole[0].message, /^Cannot verify during preview that a GitHub OIDC trust requires the audience and pins the repository: assumeRolePolicy is \(unknown until apply\)/);
             const principal = doc({ Effect: "Allow", Principal: { Federated: UNKNOWN }, Action: "sts:AssumeRoleWithWebIdentity" });
             assert.deepStrictEqual(githubTrustFindings(principal), [{ unknown: "assumeRolePolicy.Statement[0].Principal", value: { Federated: UNKNOWN } }]);
+            assert.deepStrictEqual(githubTrustFindings({ Version: "2012-10-17", Statement: UNKNOWN_ARRAY }), [{ unknown: "assumeRolePolicy.Statement", value: UNKNOWN_ARRAY }]);
         });
         it("pins a subject list only to a single repository", () => {
             assert.strictEqual(pinnedRepository(["repo:Acme/Shop:ref:refs/heads/main", "repo:acme/shop:pull_request"]), "acme/shop");

@@ -60,6 +60,28 @@ describe("policies: sg-prefix-list-not-public (net-05/06 through prefix lists)",
         assert.match(diags[0].message, /^Cannot verify during preview that the rule does not open tcp 22 to the internet through prefix list partners/);
     });
 
+    it("reports a list with one entry unknown until apply, and a rule whose ports are unknown, instead of passing", async () => {
+        const pl = list([{ cidr: "10.0.0.0/8" }, { cidr: UNKNOWN }]);
+        assert.deepStrictEqual(messages(await run(sgPrefixListNotPublic, [pl, group, rule(pl, 22)])), [
+            "Cannot verify during preview that the rule does not open tcp 22 to the internet through prefix list partners: prefixListId is (unknown until apply). Re-run the check after apply, or set the value from configuration.",
+        ]);
+        const world = list([{ cidr: "0.0.0.0/0" }]);
+        const unknownPorts = res(aws.vpc.SecurityGroupIngressRule, { securityGroupId: UNKNOWN, prefixListId: UNKNOWN, ipProtocol: "tcp", fromPort: UNKNOWN, toPort: UNKNOWN, description: "d" },
+            { name: "in", propertyDependencies: { prefixListId: [world.urn], securityGroupId: [group.urn] } });
+        const diags = await run(sgPrefixListNotPublic, [world, group, unknownPorts]);
+        assert.deepStrictEqual(diags.map((d) => d.enforcementLevel), ["advisory"]);
+        assert.match(messages(diags)[0], /^Cannot verify during preview that the rule does not open .* to the internet through prefix list partners/);
+    });
+
+    it("leaves egress through a world list, and rules without a prefix list, to the other policies", async () => {
+        const world = list([{ cidr: "0.0.0.0/0" }]);
+        const egress = res(aws.vpc.SecurityGroupEgressRule, { securityGroupId: UNKNOWN, prefixListId: UNKNOWN, ipProtocol: "tcp", fromPort: 22, toPort: 22, description: "d" },
+            { name: "out", propertyDependencies: { prefixListId: [world.urn], securityGroupId: [group.urn] } });
+        const cidrRule = res(aws.vpc.SecurityGroupIngressRule, { securityGroupId: UNKNOWN, cidrIpv4: "10.0.0.0/8", ipProtocol: "tcp", fromPort: 22, toPort: 22, description: "d" }, { name: "ssh" });
+        const inline = res(aws.ec2.SecurityGroup, { description: "x", egress: [{ protocol: "-1", fromPort: 0, toPort: 0, prefixListIds: [UNKNOWN] }] }, { name: "out-sg", propertyDependencies: { egress: [world.urn] } });
+        assert.deepStrictEqual(await run(sgPrefixListNotPublic, [world, group, egress, cidrRule, inline]), []);
+    });
+
     it("honours a configured allow-list", async () => {
         const world = list([{ cidr: "0.0.0.0/0" }]);
         assert.deepStrictEqual(await run(sgPrefixListNotPublic, [world, group, rule(world, 8443)], { allowedPorts: [443, 8443] }), []);
