@@ -220,6 +220,15 @@ describe("policies: iam", () => {
             assert.strictEqual(diags[0].enforcementLevel, "mandatory");
             assert.strictEqual(diags[0].urn, r.urn);
         });
+        it("counts the exclusive resources (RolePoliciesExclusive, RolePolicyAttachmentsExclusive) as standalone managers", async () => {
+            const r = role({ name: "shop-task", inlinePolicies: [{ name: "read", policy: "{}" }], managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] });
+            const inline = res(aws.iam.RolePoliciesExclusive, { roleName: "shop-task", policyNames: ["read"] }, { name: "inline-set" });
+            const attached = res(aws.iam.RolePolicyAttachmentsExclusive, { roleName: "shop-task", policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] }, { name: "attached-set" });
+            assert.deepStrictEqual(messages(await run(iamRolePoliciesOneWay, [r, inline, attached])), [
+                'IAM role must have its inline policies managed one way: inlinePolicies is set on the role and RolePoliciesExclusive "inline-set" also manages them, expected either inlinePolicies or standalone resources.',
+                'IAM role must have its managed policy attachments managed one way: managedPolicyArns is set on the role and RolePolicyAttachmentsExclusive "attached-set" also manages them, expected either managedPolicyArns or standalone resources.',
+            ]);
+        });
         it("rejects managedPolicyArns (even unknown) plus attachments joined by known name, through both attachment tokens", async () => {
             const r = role({ name: "shop-task", managedPolicyArns: UNKNOWN_ARRAY });
             const a = res(aws.iam.RolePolicyAttachment, { role: "shop-task", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }, { name: "ro" });

@@ -41,6 +41,22 @@ describe("policies: network security groups across the stack", () => {
                 ["sg-search", 'used by aws.opensearch.Domain "search"'],
             ]);
             assert.deepStrictEqual(dataTierGroups(resources, /-db$/).get(docsSg.urn), 'name "baseline-prod-docs-db" matches /-db$/');
+            const named = res(aws.ec2.SecurityGroup, { name: "reporting-db", description: "Reports" }, { name: "reports-sg" });
+            assert.deepStrictEqual(dataTierGroups([named], /-db$/).get(named.urn), 'name "reporting-db" matches /-db$/');
+        });
+        it("recognises every kind of data store by the input that holds its groups", () => {
+            const stores: [Function, string, Record<string, unknown>][] = [
+                [aws.rds.Instance, "aws.rds.Instance", { vpcSecurityGroupIds: ["sg-1"] }], [aws.rds.Cluster, "aws.rds.Cluster", { vpcSecurityGroupIds: ["sg-2"] }],
+                [aws.rds.Proxy, "aws.rds.Proxy", { vpcSecurityGroupIds: ["sg-3"] }], [aws.docdb.Cluster, "aws.docdb.Cluster", { vpcSecurityGroupIds: ["sg-4"] }],
+                [aws.docdb.ElasticCluster, "aws.docdb.ElasticCluster", { vpcSecurityGroupIds: ["sg-5"] }],
+                [aws.elasticache.ReplicationGroup, "aws.elasticache.ReplicationGroup", { securityGroupIds: ["sg-6"] }],
+                [aws.elasticache.Cluster, "aws.elasticache.Cluster", { securityGroupIds: ["sg-7"] }],
+                [aws.elasticache.ServerlessCache, "aws.elasticache.ServerlessCache", { securityGroupIds: ["sg-8"] }],
+                [aws.memorydb.Cluster, "aws.memorydb.Cluster", { securityGroupIds: ["sg-9"] }],
+                [aws.opensearch.Domain, "aws.opensearch.Domain", { vpcOptions: { securityGroupIds: ["sg-10"] } }],
+            ];
+            const resources = linked(stores.map(([type, , props], i) => res(type, props, { name: `store-${i + 1}` })));
+            assert.deepStrictEqual([...dataTierGroups(resources, undefined)], stores.map(([, label], i) => [`sg-${i + 1}`, `used by ${label} "store-${i + 1}"`]));
         });
     });
 
