@@ -1,11 +1,11 @@
 import * as assert from "assert";
 import { loadConfig } from "../infra/config/load";
-import { KEY_ADMIN_ACTIONS, KeyPolicyContext, PolicyDocument, dataKeyPolicy, logsKeyPolicy, storageKeyPolicy } from "../infra/security/key-policies";
+import { KEY_ADMIN_ACTIONS, KeyPolicyContext, PolicyDocument, dataKeyPolicy, execSessionKeyPolicy, logsKeyPolicy, storageKeyPolicy } from "../infra/security/key-policies";
 import { KEY_USE_ACTIONS, KMS_ACTIONS, USE_GRANTING_ACTIONS, expandKmsActions } from "../infra/security/kms-actions";
 import { Keys } from "../infra/security/keys";
 import { MOCK_ACCOUNT_ID } from "../tools/offline/mock-outputs";
 import { runUnderMocks } from "./harness";
-import { Statement, administrativeUse } from "./kms-policy-check";
+import { EXEC_KEY_DIRECT_USE, Statement, administrativeUse } from "./kms-policy-check";
 
 const ctx: KeyPolicyContext = { accountId: "111122223333", partition: "aws", region: "eu-west-1", dnsSuffix: "amazonaws.com" };
 const ROOT = "arn:aws:iam::111122223333:root";
@@ -55,37 +55,52 @@ describe("administrative use check", () => {
 });
 
 describe("key policies: IAM administers, never uses", () => {
-    const policies: [string, (c: KeyPolicyContext) => PolicyDocument][] = [
-        ["data", dataKeyPolicy],
-        ["logs", logsKeyPolicy],
-        ["storage", (c) => storageKeyPolicy(c)],
-        ["storage with CloudFront", (c) => storageKeyPolicy(c, true)],
+    // What the check may find in each policy: nothing, but for the exec session key's documented direct use.
+    const policies: [string, (c: KeyPolicyContext) => PolicyDocument, string[]][] = [
+        ["data", dataKeyPolicy, []],
+        ["logs", logsKeyPolicy, []],
+        ["storage", (c) => storageKeyPolicy(c), []],
+        ["storage with CloudFront", (c) => storageKeyPolicy(c, true), []],
+        ["exec sessions", execSessionKeyPolicy, EXEC_KEY_DIRECT_USE],
     ];
+    const adminStatement = (doc: PolicyDocument) => doc.Statement.filter((s) => s.Sid === "EnableKeyAdministrationByIam");
 
-    for (const [name, policy] of policies) {
-        it(`${name}: no administrative statement allows use or a way to obtain it`, () => {
-            assert.deepStrictEqual(administrativeUse(policy(ctx), ctx.accountId), []);
+    for (const [name, policy, exception] of policies) {
+        it(`${name}: no administrative statement allows use or a way to obtain it${exception.length ? ", beyond the exec key's direct use" : ""}`, () => {
+            assert.deepStrictEqual(administrativeUse(policy(ctx), ctx.accountId), exception);
+            assert.deepStrictEqual(administrativeUse({ Statement: adminStatement(policy(ctx)) }, ctx.accountId), []);
         });
     }
 
+    it("the exception is the exec key's own use statement, exactly Decrypt and GenerateDataKey, not the administration", () => {
+        const use = execSessionKeyPolicy(ctx).Statement.filter((s) => s.Sid !== "EnableKeyAdministrationByIam");
+        assert.deepStrictEqual(use.map((s) => [s.Sid, s.Action]), [["AllowDirectEcsExecSessionUseThroughIam", ["kms:Decrypt", "kms:GenerateDataKey"]]]);
+        assert.deepStrictEqual(administrativeUse({ Statement: use }, ctx.accountId), EXEC_KEY_DIRECT_USE);
+    });
+
     it("administration is the named list only, with kms:PutKeyPolicy (lockout) and no wildcard", () => {
         for (const [, policy] of policies) {
-            const rootStatement = policy(ctx).Statement.find((s) => s.Sid === "EnableKeyAdministrationByIam")!;
-            assert.deepStrictEqual(rootStatement.Action, [...KEY_ADMIN_ACTIONS]);
+            const rootStatement = adminStatement(policy(ctx));
+            assert.strictEqual(rootStatement.length, 1);
+            assert.deepStrictEqual(rootStatement[0].Action, [...KEY_ADMIN_ACTIONS]);
         }
         assert.ok(KEY_ADMIN_ACTIONS.includes("kms:PutKeyPolicy"));
         assert.deepStrictEqual(KEY_ADMIN_ACTIONS.filter((a) => /[*?]/.test(a)), []);
     });
 
-    for (const [stack, allowCloudFrontDecrypt] of [["prod", false], ["staging", true]] as const) {
-        it(`holds for the policies the Keys component registers (${stack}, CloudFront ${allowCloudFrontDecrypt ? "on" : "off"})`, async () => {
+    for (const [stack, allowCloudFrontDecrypt, execSessions] of [["prod", false, true], ["staging", true, true], ["prod", false, false]] as const) {
+        it(`holds for the policies the Keys component registers (${stack}, CloudFront ${allowCloudFrontDecrypt ? "on" : "off"}, exec session key ${execSessions ? "on" : "off"})`, async () => {
             const run = await runUnderMocks(() => {
                 const c = loadConfig();
-                return new Keys("keys", { kms: c.kms, namePrefix: `pos-${stack}`, protect: c.protectStatefulResources, allowCloudFrontDecrypt });
+                return new Keys("keys", { kms: c.kms, namePrefix: `pos-${stack}`, protect: c.protectStatefulResources, allowCloudFrontDecrypt, execSessions });
             }, stack);
             const keys = run.ofType("aws:kms/key:Key");
-            assert.strictEqual(keys.length, 3);
-            for (const k of keys) assert.deepStrictEqual(administrativeUse(JSON.parse(k.inputs.policy), MOCK_ACCOUNT_ID), [], k.name);
+            assert.deepStrictEqual(keys.map((k) => k.name).sort(), ["keys-data", ...(execSessions ? ["keys-exec"] : []), "keys-logs", "keys-storage"]);
+            for (const k of keys) {
+                const doc = JSON.parse(k.inputs.policy);
+                assert.deepStrictEqual(administrativeUse(doc, MOCK_ACCOUNT_ID), k.name === "keys-exec" ? EXEC_KEY_DIRECT_USE : [], k.name);
+                assert.deepStrictEqual(administrativeUse({ Statement: adminStatement(doc) }, MOCK_ACCOUNT_ID), [], k.name);
+            }
         });
     }
 });

@@ -1,11 +1,11 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "../infra/config/load";
-import { dataKeyPolicy, logsKeyPolicy, storageKeyPolicy } from "../infra/security/key-policies";
+import { dataKeyPolicy, execSessionKeyPolicy, logsKeyPolicy, storageKeyPolicy } from "../infra/security/key-policies";
 import { Keys, KeysArgs } from "../infra/security/keys";
 import { MOCK_ACCOUNT_ID } from "../tools/offline/mock-outputs";
 import { Run, runUnderMocks } from "./harness";
-import { administrativeUse } from "./kms-policy-check";
+import { EXEC_KEY_DIRECT_USE, administrativeUse } from "./kms-policy-check";
 
 const ctx = { accountId: "111122223333", partition: "aws", region: "eu-west-1", dnsSuffix: "amazonaws.com" };
 // Administration through IAM, never direct use: no encrypt, decrypt or grant action for the account root.
@@ -67,14 +67,15 @@ describe("key policies", () => {
         });
     });
 
-    it("storage key: S3 only, and CloudFront only when asked, for this account's distributions", () => {
+    it("storage key: S3 and ECR (its repository grants), and CloudFront only when asked, for this account's distributions", () => {
         const s3 = {
-            Sid: "AllowS3InAccount",
+            Sid: "AllowS3AndEcrInAccount",
             Effect: "Allow",
             Principal: { AWS: "*" },
+            // ECR calls DescribeKey and CreateGrant through its endpoint when a repository is created.
             Action: USE_ACTIONS,
             Resource: "*",
-            Condition: { StringEquals: { "kms:CallerAccount": "111122223333", "kms:ViaService": ["s3.eu-west-1.amazonaws.com"] } },
+            Condition: { StringEquals: { "kms:CallerAccount": "111122223333", "kms:ViaService": ["s3.eu-west-1.amazonaws.com", "ecr.eu-west-1.amazonaws.com"] } },
         };
         assert.deepStrictEqual(storageKeyPolicy(ctx), { Version: "2012-10-17", Statement: [ROOT_STATEMENT, s3] });
         const withCloudFront = storageKeyPolicy(ctx, true);
@@ -92,10 +93,30 @@ describe("key policies", () => {
         }]);
     });
 
+    it("exec session key: the account's IAM principals, for exactly Decrypt and GenerateDataKey, as their IAM policies allow", () => {
+        assert.deepStrictEqual(execSessionKeyPolicy(ctx), {
+            Version: "2012-10-17",
+            Statement: [
+                ROOT_STATEMENT,
+                {
+                    Sid: "AllowDirectEcsExecSessionUseThroughIam",
+                    Effect: "Allow",
+                    // The account, not "*": a principal needs its own IAM grant on the key (task roles: Decrypt; operators: GenerateDataKey).
+                    Principal: { AWS: "arn:aws:iam::111122223333:root" },
+                    Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+                    Resource: "*",
+                    Condition: { StringEquals: { "kms:CallerAccount": "111122223333" } },
+                },
+            ],
+        });
+    });
+
     it("follows the partition and its DNS suffix", () => {
         const cn = { accountId: "111122223333", partition: "aws-cn", region: "cn-north-1", dnsSuffix: "amazonaws.com.cn" };
         assert.deepStrictEqual(logsKeyPolicy(cn).Statement[1].Principal, { Service: "logs.cn-north-1.amazonaws.com.cn" });
         assert.deepStrictEqual(dataKeyPolicy(cn).Statement[0].Principal, { AWS: "arn:aws-cn:iam::111122223333:root" });
+        assert.deepStrictEqual(storageKeyPolicy(cn).Statement[1].Condition?.StringEquals["kms:ViaService"], ["s3.cn-north-1.amazonaws.com.cn", "ecr.cn-north-1.amazonaws.com.cn"]);
+        assert.deepStrictEqual(execSessionKeyPolicy(cn).Statement.map((s) => s.Principal), [{ AWS: "arn:aws-cn:iam::111122223333:root" }, { AWS: "arn:aws-cn:iam::111122223333:root" }]);
     });
 
     it("never lets the account root use a key directly, and bounds every * principal to this account and named services", () => {
@@ -111,6 +132,13 @@ describe("key policies", () => {
         }
     });
 
+    it("exec session key: the documented direct use is all the account's IAM principals get, and its administration holds none", () => {
+        const doc = execSessionKeyPolicy(ctx);
+        assert.deepStrictEqual(administrativeUse(doc, "111122223333"), EXEC_KEY_DIRECT_USE);
+        assert.deepStrictEqual(administrativeUse({ Statement: doc.Statement.filter((s) => s.Sid === "EnableKeyAdministrationByIam") }, "111122223333"), []);
+        assert.ok(doc.Statement.every((s) => JSON.stringify(s.Principal) !== JSON.stringify({ AWS: "*" })), "no statement of the exec key may name every principal");
+    });
+
 });
 
 describe("Keys component", () => {
@@ -119,57 +147,73 @@ describe("Keys component", () => {
         const keys = new Keys("keys", { kms: c.kms, namePrefix: `${c.app.name}-${c.environment}`, protect: c.protectStatefulResources, ...overrides });
         return { keys, arns: { data: keys.dataKeyArn, logs: keys.logsKeyArn, storage: keys.storageKeyArn } };
     };
+    const mockCtx = { accountId: MOCK_ACCOUNT_ID, partition: "aws", region: "eu-west-1", dnsSuffix: "amazonaws.com" };
 
     for (const [stack, protect] of [["prod", true], ["staging", false]] as const) {
-        describe(stack, () => {
-            let run: Run;
-            before(async () => {
-                run = await runUnderMocks(build(), stack);
-            });
+        for (const execSessions of [false, true]) {
+            describe(`${stack}, ECS Exec session key ${execSessions ? "asked for" : "not asked for"}`, () => {
+                let run: Run;
+                before(async () => {
+                    run = await runUnderMocks(build({ execSessions }), stack);
+                });
 
-            it(`creates three rotating keys with a 30-day deletion window and the policy of their purpose, ${protect ? "protected" : "not protected"} and retained on delete`, () => {
-                const mockCtx = { accountId: MOCK_ACCOUNT_ID, partition: "aws", region: "eu-west-1", dnsSuffix: "amazonaws.com" };
-                const keys = run.ofType("aws:kms/key:Key").sort((a, b) => a.name.localeCompare(b.name));
-                assert.deepStrictEqual(
-                    keys.map((k) => [k.name, run.parentName(k), k.protect, k.retainOnDelete, { ...k.inputs, policy: JSON.parse(k.inputs.policy) }]),
-                    ([
-                        ["keys-data", "databases, cache and secrets", dataKeyPolicy(mockCtx)],
-                        ["keys-logs", "CloudWatch Logs", logsKeyPolicy(mockCtx)],
-                        ["keys-storage", "S3 objects", storageKeyPolicy(mockCtx)],
-                    ] as const).map(([name, purpose, policy]) => [
-                        // Retained in staging too: its final snapshots outlive a destroy, and need their key.
-                        name, "keys", protect, true,
-                        { description: `pos-${stack} ${purpose}`, enableKeyRotation: true, deletionWindowInDays: 30, policy },
-                    ]),
-                );
-            });
+                it(`creates ${execSessions ? "four" : "three"} rotating keys with a 30-day deletion window and the policy of their purpose, ${protect ? "protected" : "not protected"} and retained on delete`, () => {
+                    const keys = run.ofType("aws:kms/key:Key").sort((a, b) => a.name.localeCompare(b.name));
+                    assert.deepStrictEqual(
+                        keys.map((k) => [k.name, run.parentName(k), k.protect, k.retainOnDelete, { ...k.inputs, policy: JSON.parse(k.inputs.policy) }]),
+                        ([
+                            ["keys-data", "databases, cache and secrets", dataKeyPolicy(mockCtx)],
+                            ...(execSessions ? [["keys-exec", "ECS Exec sessions", execSessionKeyPolicy(mockCtx)] as const] : []),
+                            ["keys-logs", "CloudWatch Logs", logsKeyPolicy(mockCtx)],
+                            ["keys-storage", "S3 objects and ECR images", storageKeyPolicy(mockCtx)],
+                        ] as const).map(([name, purpose, policy]) => [
+                            // Retained in staging too: its final snapshots outlive a destroy, and need their key.
+                            name, "keys", protect, true,
+                            { description: `pos-${stack} ${purpose}`, enableKeyRotation: true, deletionWindowInDays: 30, policy },
+                        ]),
+                    );
+                });
 
-            it("names an alias for each key after the stack, deleted on destroy so a re-created stack can take it", () => {
-                const aliases = run.ofType("aws:kms/alias:Alias").map((a) => [a.name, a.inputs.name, a.inputs.targetKeyId, run.parentName(a), a.protect, a.retainOnDelete]);
-                assert.deepStrictEqual(aliases.sort(), [
-                    ["keys-data-alias", `alias/pos-${stack}-data`, "keys-data-key-id", "keys", false, false],
-                    ["keys-logs-alias", `alias/pos-${stack}-logs`, "keys-logs-key-id", "keys", false, false],
-                    ["keys-storage-alias", `alias/pos-${stack}-storage`, "keys-storage-key-id", "keys", false, false],
-                ]);
-            });
+                it("names an alias for each key after the stack, deleted on destroy so a re-created stack can take it", () => {
+                    const aliases = run.ofType("aws:kms/alias:Alias").map((a) => [a.name, a.inputs.name, a.inputs.targetKeyId, run.parentName(a), a.protect, a.retainOnDelete]);
+                    assert.deepStrictEqual(aliases.sort(), [
+                        ["keys-data-alias", `alias/pos-${stack}-data`, "keys-data-key-id", "keys", false, false],
+                        ...(execSessions ? [["keys-exec-alias", `alias/pos-${stack}-exec`, "keys-exec-key-id", "keys", false, false]] : []),
+                        ["keys-logs-alias", `alias/pos-${stack}-logs`, "keys-logs-key-id", "keys", false, false],
+                        ["keys-storage-alias", `alias/pos-${stack}-storage`, "keys-storage-key-id", "keys", false, false],
+                    ]);
+                });
 
-            it("registers the component under its type token", () => {
-                assert.strictEqual(run.one("baseline:security:Keys").name, "keys");
+                it("registers the component under its type token", () => {
+                    assert.strictEqual(run.one("baseline:security:Keys").name, "keys");
+                });
             });
-        });
+        }
     }
+
+    it("creates no exec session key unless asked: no key, no alias, no ARN", async () => {
+        let keys: Keys | undefined;
+        const run = await runUnderMocks(() => {
+            keys = build()().keys;
+        }, "prod");
+        assert.deepStrictEqual(run.ofType("aws:kms/key:Key").map((k) => k.name).sort(), ["keys-data", "keys-logs", "keys-storage"]);
+        assert.deepStrictEqual(run.ofType("aws:kms/alias:Alias").map((a) => a.inputs.name).sort(), ["alias/pos-prod-data", "alias/pos-prod-logs", "alias/pos-prod-storage"]);
+        assert.strictEqual(keys!.execKeyArn, undefined);
+    });
 
     it("outputs each key's ARN", async () => {
         let arns: Record<string, pulumi.Output<string>> = {};
         await runUnderMocks(() => {
-            arns = build()().arns;
+            const { keys, arns: three } = build({ execSessions: true })();
+            arns = { ...three, exec: keys.execKeyArn! };
         }, "prod");
         assert.deepStrictEqual(
-            { data: await value(arns.data), logs: await value(arns.logs), storage: await value(arns.storage) },
+            { data: await value(arns.data), logs: await value(arns.logs), storage: await value(arns.storage), exec: await value(arns.exec) },
             {
                 data: `arn:aws:kms:eu-west-1:${MOCK_ACCOUNT_ID}:key/keys-data-key-id`,
                 logs: `arn:aws:kms:eu-west-1:${MOCK_ACCOUNT_ID}:key/keys-logs-key-id`,
                 storage: `arn:aws:kms:eu-west-1:${MOCK_ACCOUNT_ID}:key/keys-storage-key-id`,
+                exec: `arn:aws:kms:eu-west-1:${MOCK_ACCOUNT_ID}:key/keys-exec-key-id`,
             },
         );
     });
@@ -177,7 +221,7 @@ describe("Keys component", () => {
     it("adds the CloudFront statement to the storage key only when asked", async () => {
         const run = await runUnderMocks(build({ allowCloudFrontDecrypt: true }), "prod");
         const sids = JSON.parse(run.one("aws:kms/key:Key", "keys-storage").inputs.policy).Statement.map((s: { Sid: string }) => s.Sid);
-        assert.deepStrictEqual(sids, ["EnableKeyAdministrationByIam", "AllowS3InAccount", "AllowCloudFrontDistributionsOfAccount"]);
+        assert.deepStrictEqual(sids, ["EnableKeyAdministrationByIam", "AllowS3AndEcrInAccount", "AllowCloudFrontDistributionsOfAccount"]);
     });
 
     it("rejects a deletion window outside 7..30 days before registering anything", async () => {

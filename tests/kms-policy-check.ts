@@ -9,6 +9,14 @@ import { KEY_USE_ACTIONS, KMS_ACTIONS, KmsAction, USE_GRANTING_ACTIONS, expandKm
 
 export type Statement = Record<string, any>;
 
+/**
+ * The one deliberate exception: the ECS Exec session key's use statement lets the account's IAM principals
+ * decrypt and generate data keys directly, since no AWS service stands between the Session Manager client
+ * or the agent in the task and KMS (infra/security/key-policies.ts, execSessionKeyPolicy). It is what the
+ * check reports for that key, exactly; its administrative statement, like every key's, reports nothing.
+ */
+export const EXEC_KEY_DIRECT_USE = ["AllowDirectEcsExecSessionUseThroughIam: kms:Decrypt", "AllowDirectEcsExecSessionUseThroughIam: kms:GenerateDataKey"];
+
 /** Statements an IAM policy of `accountId` can draw on: its root, account id or principals, or an unbounded "*". */
 function isAdministrative(s: Statement, accountId: string): boolean {
     if (s.Effect !== "Allow") return false;

@@ -4,6 +4,7 @@ import { KmsAction } from "./kms-actions";
  * KMS key policy documents, as pure functions of the account, partition and region, so each key's
  * grants can be read and tested without AWS. Every key starts from the same root statement (IAM
  * policies in the account decide who administers it); each then names only the services that may use it.
+ * The one exception is the ECS Exec session key, which no service stands between (see execSessionKeyPolicy).
  */
 
 /** Where the key lives: what the ARNs and service endpoints in a policy are built from. */
@@ -32,7 +33,7 @@ export interface PolicyDocument {
     Statement: PolicyStatement[];
 }
 
-/** What a service needs to encrypt and decrypt on a caller's behalf (grants included, for RDS and ElastiCache). */
+/** What a service needs to encrypt and decrypt on a caller's behalf (grants included, for RDS, ElastiCache and ECR). */
 export const SERVICE_USE_ACTIONS = [
     "kms:Encrypt",
     "kms:Decrypt",
@@ -91,7 +92,7 @@ function accountRootStatement(ctx: KeyPolicyContext): PolicyStatement {
 
 /**
  * Use of the key by principals of this account, only when the request comes through one of `services`
- * (RDS creates grants, hence kms:CreateGrant). The "*" principal is bounded by kms:CallerAccount, the
+ * (RDS and ECR create grants, hence kms:CreateGrant). The "*" principal is bounded by kms:CallerAccount, the
  * pattern AWS managed keys use: without it, the root statement would let any IAM policy grant direct use.
  */
 function viaServicesStatement(ctx: KeyPolicyContext, sid: string, services: string[]): PolicyStatement {
@@ -145,12 +146,17 @@ export function logsKeyPolicy(ctx: KeyPolicyContext): PolicyDocument {
 }
 
 /**
- * The storage key: S3 SSE-KMS for principals of this account. CloudFront (origin access control) can
- * only serve objects encrypted with it when `allowCloudFrontDecrypt` is set, and then only for this
- * account's distributions.
+ * The storage key: S3 SSE-KMS and ECR repositories, for principals of this account. When a repository is
+ * created, ECR calls DescribeKey and CreateGrant (two grants, the repository as grantee) through its
+ * endpoint on behalf of the principal creating it, so `ecr` is one of the services. Pushes and pulls use
+ * those grants: the ECR guide asks no KMS permission of whoever pushes or pulls (an ECS execution role included).
+ * Deleting a repository retires its grants as the deleting principal: that principal needs
+ * kms:RetireGrant in its own IAM policy, which a key policy cannot give (AWS ignores it there).
+ * CloudFront (origin access control) can only serve objects encrypted with it when
+ * `allowCloudFrontDecrypt` is set, and then only for this account's distributions.
  */
 export function storageKeyPolicy(ctx: KeyPolicyContext, allowCloudFrontDecrypt = false): PolicyDocument {
-    const statements = [accountRootStatement(ctx), viaServicesStatement(ctx, "AllowS3InAccount", ["s3"])];
+    const statements = [accountRootStatement(ctx), viaServicesStatement(ctx, "AllowS3AndEcrInAccount", ["s3", "ecr"])];
     if (allowCloudFrontDecrypt) {
         statements.push({
             Sid: "AllowCloudFrontDistributionsOfAccount",
@@ -165,4 +171,35 @@ export function storageKeyPolicy(ctx: KeyPolicyContext, allowCloudFrontDecrypt =
         });
     }
     return { Version: "2012-10-17", Statement: statements };
+}
+
+/** ECS Exec's use of its session key: the agent in the task decrypts, the operator's client generates the data key. */
+export const EXEC_SESSION_ACTIONS: readonly KmsAction[] = ["kms:Decrypt", "kms:GenerateDataKey"];
+
+/**
+ * The ECS Exec session key: encrypts the data channel between the operator's Session Manager client and
+ * the SSM agent in the container. No AWS service makes these calls: the client calls GenerateDataKey with
+ * the operator's credentials and the agent calls Decrypt with the task role's, so a `kms:ViaService`
+ * statement cannot serve, and this is the one key whose policy lets principals of the account use it
+ * directly. Only those two actions, and only as IAM decides: the principal is the account, so a
+ * principal may use the key only where its own IAM policy allows the action on this key's ARN (the task
+ * roles hold kms:Decrypt on it; operators need kms:GenerateDataKey on it), never every principal of the
+ * account as a "*" principal would. kms:CallerAccount bounds it to the account all the same, should the
+ * principal ever be widened. The administrative statement is every key's, and holds no use.
+ */
+export function execSessionKeyPolicy(ctx: KeyPolicyContext): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            accountRootStatement(ctx),
+            {
+                Sid: "AllowDirectEcsExecSessionUseThroughIam",
+                Effect: "Allow",
+                Principal: { AWS: root(ctx) },
+                Action: [...EXEC_SESSION_ACTIONS],
+                Resource: "*",
+                Condition: { StringEquals: { "kms:CallerAccount": ctx.accountId } },
+            },
+        ],
+    };
 }

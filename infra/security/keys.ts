@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { KmsConfig } from "../config/types";
-import { KeyPolicyContext, PolicyDocument, dataKeyPolicy, logsKeyPolicy, storageKeyPolicy } from "./key-policies";
+import { KeyPolicyContext, PolicyDocument, dataKeyPolicy, execSessionKeyPolicy, logsKeyPolicy, storageKeyPolicy } from "./key-policies";
 
 export interface KeysArgs {
     /** `baseline:kms`: the deletion window applied to every key. */
@@ -18,18 +18,28 @@ export interface KeysArgs {
      * (needed to serve an SSE-KMS bucket through origin access control). Default false.
      */
     allowCloudFrontDecrypt?: boolean;
+    /**
+     * Adds a fourth key, `<name>-exec`, for ECS Exec sessions (`baseline:compute.enableExecuteCommand`):
+     * the one key principals of the account use directly, as their IAM policies allow. Default false.
+     */
+    execSessions?: boolean;
 }
 
 const ALIAS_PREFIX = /^[a-zA-Z0-9/_-]{1,200}$/;
 
-/** Customer-managed keys that rotate yearly, each with an explicit policy naming only the services that use it. */
+/**
+ * Customer-managed keys that rotate yearly, each with an explicit policy naming only the services that use
+ * it; with `execSessions`, also the ECS Exec session key, used directly through IAM (see execSessionKeyPolicy).
+ */
 export class Keys extends pulumi.ComponentResource {
     /** RDS, Performance Insights, DocumentDB, ElastiCache and Secrets Manager. */
     readonly dataKeyArn: pulumi.Output<string>;
     /** CloudWatch Logs log groups. */
     readonly logsKeyArn: pulumi.Output<string>;
-    /** S3 SSE-KMS. */
+    /** S3 SSE-KMS and ECR repositories. */
     readonly storageKeyArn: pulumi.Output<string>;
+    /** ECS Exec session data; only with `execSessions`. */
+    readonly execKeyArn?: pulumi.Output<string>;
 
     constructor(name: string, args: KeysArgs, opts?: pulumi.ComponentResourceOptions) {
         // `alias/aws/` is reserved for AWS managed keys.
@@ -69,8 +79,14 @@ export class Keys extends pulumi.ComponentResource {
 
         this.dataKeyArn = key("data", "databases, cache and secrets", dataKeyPolicy).arn;
         this.logsKeyArn = key("logs", "CloudWatch Logs", logsKeyPolicy).arn;
-        this.storageKeyArn = key("storage", "S3 objects", (ctx) => storageKeyPolicy(ctx, allowCloudFrontDecrypt)).arn;
+        this.storageKeyArn = key("storage", "S3 objects and ECR images", (ctx) => storageKeyPolicy(ctx, allowCloudFrontDecrypt)).arn;
+        if (args.execSessions ?? false) this.execKeyArn = key("exec", "ECS Exec sessions", execSessionKeyPolicy).arn;
 
-        this.registerOutputs({ dataKeyArn: this.dataKeyArn, logsKeyArn: this.logsKeyArn, storageKeyArn: this.storageKeyArn });
+        this.registerOutputs({
+            dataKeyArn: this.dataKeyArn,
+            logsKeyArn: this.logsKeyArn,
+            storageKeyArn: this.storageKeyArn,
+            ...(this.execKeyArn ? { execKeyArn: this.execKeyArn } : {}),
+        });
     }
 }
