@@ -29,6 +29,18 @@ describe("policies: public principals (beyond the catalogue)", () => {
             assert.deepStrictEqual(await run(iamTrustNotPublic, res(aws.iam.Role, { assumeRolePolicy: org("o-abc123") })), []);
             assert.deepStrictEqual(messages(await run(iamTrustNotPublic, res(aws.iam.Role, { assumeRolePolicy: org("o-*") }))), [TRUST_MESSAGE("statement 0")]);
         });
+        for (const key of ["aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID"]) {
+            it(`passes "*" confined by ${key} pinned to exact values`, async () => {
+                const confined = trust({ Principal: "*", Condition: { StringEquals: { [key]: ["111122223333"] } } });
+                assert.deepStrictEqual(await run(iamTrustNotPublic, res(aws.iam.Role, { assumeRolePolicy: confined })), []);
+            });
+        }
+        it("reports a statement list unknown during preview as unverifiable", async () => {
+            const diags = await run(iamTrustNotPublic, res(aws.iam.Role, { assumeRolePolicy: { Version: "2012-10-17", Statement: UNKNOWN } }));
+            // (The message shows the value as "(unset)": openToAnyone does not pass the unknown value on.)
+            assert.deepStrictEqual(diags.map((d) => d.enforcementLevel), ["advisory"]);
+            assert.match(messages(diags)[0], /^Cannot verify during preview that the role cannot be assumed by any AWS account: assumeRolePolicy\.Statement is /);
+        });
         it("says so instead of passing when the trust policy is unknown during preview", async () => {
             const diags = await run(iamTrustNotPublic, res(aws.iam.Role, { assumeRolePolicy: UNKNOWN }));
             assert.strictEqual(diags.length, 1);
