@@ -27,7 +27,6 @@ export function createBaseline(config: BaselineConfig) {
     const network = new Network("network", {
         config: config.network,
         namePrefix,
-        appPort: config.app.port,
         logsKmsKeyArn: keys.logsKeyArn,
         region: config.region,
         documentDb: config.documentDb.enabled,

@@ -44,7 +44,7 @@ describe("stack configuration", () => {
         assert.deepStrictEqual(c, {
             environment: "prod",
             protectStatefulResources: true,
-            app: { name: "shop", port: 8080 },
+            app: { name: "shop" },
             network: {
                 cidrBlock: "10.0.0.0/16", availabilityZoneCount: 3, natGateways: "OnePerAz",
                 publicSubnetMask: 24, privateSubnetMask: 20, isolatedSubnetMask: 24, interfaceEndpoints: true, flowLogRetentionDays: 365,
@@ -80,7 +80,7 @@ describe("stack configuration", () => {
         assert.deepStrictEqual(c, {
             environment: "staging",
             protectStatefulResources: false,
-            app: { name: "shop", port: 8080 },
+            app: { name: "shop" },
             network: {
                 cidrBlock: "10.1.0.0/16", availabilityZoneCount: 2, natGateways: "Single",
                 publicSubnetMask: 24, privateSubnetMask: 20, isolatedSubnetMask: 24, interfaceEndpoints: false, flowLogRetentionDays: 30,
@@ -130,7 +130,7 @@ describe("stack configuration", () => {
         assert.deepStrictEqual(picked(load("prod")), {
             environment: "prod", region: "eu-west-1", protect: true,
             tags: { Environment: "prod", Project: "baseline", Owner: "platform-team", CostCenter: "cc-4100" },
-            app: { name: "pos", port: 8080 }, domain: "pos.example.com", emails: ["oncall@example.com", "platform-alerts@example.com"],
+            app: { name: "pos" }, domain: "pos.example.com", emails: ["oncall@example.com", "platform-alerts@example.com"],
             cidr: "10.20.0.0/16", azs: 3, nat: "OnePerAz",
             db: ["pos", "pos_admin", 100, 1000, true, true],
             cache: [2, "both", undefined], documentDb: [true, 2],
@@ -138,7 +138,7 @@ describe("stack configuration", () => {
         assert.deepStrictEqual(picked(load("staging")), {
             environment: "staging", region: "eu-west-1", protect: false,
             tags: { Environment: "staging", Project: "baseline", Owner: "platform-team", CostCenter: "cc-4100" },
-            app: { name: "pos", port: 8080 }, domain: "pos.staging.example.com", emails: ["platform-alerts@example.com"],
+            app: { name: "pos" }, domain: "pos.staging.example.com", emails: ["platform-alerts@example.com"],
             cidr: "10.21.0.0/16", azs: 2, nat: "Single",
             db: ["pos", "pos_admin", 20, 100, false, false],
             cache: [1, "both", undefined], documentDb: [true, 1],
@@ -167,6 +167,8 @@ describe("stack configuration", () => {
             ["an empty window (start equals end)", raw({ documentDb: { backupWindow: "10:00-10:00" } }), 'baseline:documentDb.backupWindow = "10:00-10:00" is not allowed: expected a UTC window hh:mm-hh:mm of at least 30 minutes, such as 03:00-04:00'],
             ["a cache maintenance window under an hour", raw({ cache: { maintenanceWindow: "mon:01:00-mon:01:30" } }), 'baseline:cache.maintenanceWindow = "mon:01:00-mon:01:30" is not allowed: expected a UTC window ddd:hh:mm-ddd:hh:mm of at least 60 minutes, such as sun:05:30-sun:06:30'],
             ["one availability zone, even in staging", raw({ environment: "staging", network: { availabilityZoneCount: 1 } }, { defaultTags: { tags: { ...TAGS.tags, Environment: "staging" } } }), "baseline:network.availabilityZoneCount = 1 is not allowed: expected an integer from 2 to 3"],
+            // The port is each service's own (baseline:services[].port): the stack-wide key is gone, and a stack still setting it is told so.
+            ["the removed app port", raw({ app: { name: "shop", port: 8080 } }), "baseline:app.port is not a setting: allowed keys are name"],
             ["an app name that would end an AWS name in a hyphen", raw({ app: { name: "shop-" } }), 'baseline:app.name = "shop-" is not allowed: expected 2-20 lowercase letters and digits, starting with a letter, words joined by single hyphens'],
             ["a DocumentDB user name with an underscore", raw({ documentDb: { masterUsername: "pos_admin" } }), 'baseline:documentDb.masterUsername = "pos_admin" is not allowed: expected a letter, then up to 62 letters or digits (DocumentDB allows no underscore)'],
             ["a reserved DocumentDB user name", raw({ documentDb: { masterUsername: "Admin" } }), 'baseline:documentDb.masterUsername = "Admin" is not allowed: expected a name other than the reserved admin, administrator, root, master, serviceadmin, docdb, user'],

@@ -13,7 +13,6 @@ export const networkProgram = (change: Partial<NetworkArgs> = {}) => () => {
     return new Network("network", {
         config: c.network,
         namePrefix: `${c.app.name}-${c.environment}`,
-        appPort: c.app.port,
         logsKmsKeyArn: KEY,
         region: c.region,
         documentDb: c.documentDb.enabled,

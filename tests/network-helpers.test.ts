@@ -4,7 +4,7 @@ import { PROFILES } from "../infra/config/profiles";
 import { endpointServiceName, endpointSuffix } from "../infra/network/endpoints";
 import { flowLogPermissionsPolicy, flowLogTrustPolicy, logGroupArn } from "../infra/network/flow-log-policies";
 import { flowLogGroupName, nameTag } from "../infra/network/naming";
-import { DATA_STORES, GROUPS, TopologyOptions, groupKeys, securityGroupRules } from "../infra/network/security-groups";
+import { GROUPS, STORE_GROUPS, TopologyOptions, groupKeys, securityGroupRules } from "../infra/network/security-groups";
 import { NetworkArgs } from "../infra/network/args";
 import { validateNetworkArgs } from "../infra/network/validate";
 import { sectionProblems } from "../infra/config/checks";
@@ -59,7 +59,7 @@ describe("network helpers", () => {
 
     describe("naming", () => {
         it("builds Name tags from the stack's <app>-<environment> prefix and a suffix", () => {
-            assert.strictEqual(nameTag("shop-prod", "app-sg"), "shop-prod-app-sg");
+            assert.strictEqual(nameTag("shop-prod", "lb-sg"), "shop-prod-lb-sg");
         });
         it("puts the prefix and the component name in the flow-log group name, so two networks cannot collide", () => {
             assert.strictEqual(flowLogGroupName("shop-staging", "edge"), "/shop-staging/edge/vpc-flow-logs");
@@ -76,49 +76,58 @@ describe("network helpers", () => {
     describe("security group rules table", () => {
         const ALL: TopologyOptions = { interfaceEndpoints: true, documentDb: true };
         const NONE: TopologyOptions = { interfaceEndpoints: false, documentDb: false };
+        const TOPOLOGIES = [ALL, NONE, { interfaceEndpoints: true, documentDb: false }, { interfaceEndpoints: false, documentDb: true }];
 
-        it("has a unique key per rule and a group for every rule and peer", () => {
-            const rules = securityGroupRules(8080, ALL);
-            assert.strictEqual(new Set(rules.map((r) => r.key)).size, rules.length);
-            for (const r of rules) {
-                assert.ok(r.group in GROUPS, r.key);
-                if ("group" in r.peer) assert.ok(r.peer.group in GROUPS, r.key);
-            }
-        });
-
-        it("uses the app port for the load balancer to app hop", () => {
-            const hop = securityGroupRules(9443, NONE).filter((r) => r.key === "lb-out-app" || r.key === "app-in-lb");
-            assert.deepStrictEqual(hop.map((r) => [r.key, r.port]), [["lb-out-app", 9443], ["app-in-lb", 9443]]);
-        });
-
-        it("admits the endpoints group only when interface endpoints are on", () => {
-            assert.deepStrictEqual(securityGroupRules(8080, ALL).filter((r) => r.group === "endpoints").map((r) => r.key), ["endpoints-in-app"]);
-            assert.deepStrictEqual(securityGroupRules(8080, { ...ALL, interfaceEndpoints: false }).filter((r) => r.group === "endpoints" || ("group" in r.peer && r.peer.group === "endpoints")), []);
-        });
-
-        it("has the DocumentDB group and its two rules only when DocumentDB is on", () => {
-            const touchesDocDb = (o: TopologyOptions) =>
-                securityGroupRules(8080, o).filter((r) => r.group === "documentDb" || ("group" in r.peer && r.peer.group === "documentDb")).map((r) => r.key);
-            assert.deepStrictEqual(touchesDocDb(ALL), ["app-out-docdb", "docdb-in-app"]);
-            assert.deepStrictEqual(touchesDocDb({ ...ALL, documentDb: false }), []);
-        });
-
-        it("creates exactly the groups the rules need", () => {
-            assert.deepStrictEqual(groupKeys(ALL), ["loadBalancer", "app", "postgres", "redis", "documentDb", "endpoints"]);
-            assert.deepStrictEqual(groupKeys(NONE), ["loadBalancer", "app", "postgres", "redis"]);
-            for (const o of [ALL, NONE, { interfaceEndpoints: true, documentDb: false }, { interfaceEndpoints: false, documentDb: true }]) {
-                const used = new Set(securityGroupRules(8080, o).flatMap((r) => ("group" in r.peer ? [r.group, r.peer.group] : [r.group])));
-                assert.deepStrictEqual([...used].sort(), [...groupKeys(o)].sort(), JSON.stringify(o));
-            }
-        });
-
-        it("gives the data tier only ingress from the app group", () => {
-            const dataGroups: string[] = DATA_STORES.map((s) => s.group);
-            const dataRules = securityGroupRules(8080, ALL).filter((r) => dataGroups.includes(r.group));
+        it("is the load balancer's HTTP and HTTPS ingress from the internet over IPv4 and IPv6, and nothing else", () => {
             assert.deepStrictEqual(
-                dataRules.map((r) => [r.group, r.direction, r.port, r.peer]),
-                [["postgres", "ingress", 5432, { group: "app" }], ["redis", "ingress", 6379, { group: "app" }], ["documentDb", "ingress", 27017, { group: "app" }]],
+                securityGroupRules().map((r) => [r.key, r.group, r.direction, r.port, r.peer, r.description]),
+                [
+                    ["lb-in-http-ipv4", "loadBalancer", "ingress", 80, { cidrIpv4: "0.0.0.0/0" }, "HTTP (redirected to HTTPS) from the internet over IPv4"],
+                    ["lb-in-http-ipv6", "loadBalancer", "ingress", 80, { cidrIpv6: "::/0" }, "HTTP (redirected to HTTPS) from the internet over IPv6"],
+                    ["lb-in-https-ipv4", "loadBalancer", "ingress", 443, { cidrIpv4: "0.0.0.0/0" }, "HTTPS from the internet over IPv4"],
+                    ["lb-in-https-ipv6", "loadBalancer", "ingress", 443, { cidrIpv6: "::/0" }, "HTTPS from the internet over IPv6"],
+                ],
             );
+        });
+
+        it("has a unique key per rule, and every rule's group and peer group exist in every topology", () => {
+            const rules = securityGroupRules();
+            assert.strictEqual(new Set(rules.map((r) => r.key)).size, rules.length);
+            for (const o of TOPOLOGIES) {
+                const groups: string[] = groupKeys(o);
+                for (const r of rules) {
+                    assert.ok(groups.includes(r.group), `${r.key} is on ${r.group}, which ${JSON.stringify(o)} does not have`);
+                    if ("group" in r.peer) assert.ok(groups.includes(r.peer.group), `${r.key} references ${r.peer.group}, which ${JSON.stringify(o)} does not have`);
+                }
+            }
+        });
+
+        it("has no application group: each service brings its own", () => {
+            assert.ok(!("app" in GROUPS));
+            assert.deepStrictEqual(securityGroupRules().filter((r) => r.group !== "loadBalancer" || "group" in r.peer), []);
+        });
+
+        it("gives the store and endpoints groups no rule of the network's own (services add their ingress), and no group any egress", () => {
+            const rules = securityGroupRules();
+            for (const g of [...STORE_GROUPS, "endpoints"]) assert.deepStrictEqual(rules.filter((r) => r.group === g), [], g);
+            assert.deepStrictEqual(rules.filter((r) => r.direction === "egress"), []);
+        });
+
+        it("has the DocumentDB and endpoints groups only when they are on", () => {
+            assert.deepStrictEqual(groupKeys(ALL), ["loadBalancer", "postgres", "redis", "documentDb", "endpoints"]);
+            assert.deepStrictEqual(groupKeys(NONE), ["loadBalancer", "postgres", "redis"]);
+            assert.deepStrictEqual(groupKeys({ interfaceEndpoints: true, documentDb: false }), ["loadBalancer", "postgres", "redis", "endpoints"]);
+            assert.deepStrictEqual(groupKeys({ interfaceEndpoints: false, documentDb: true }), ["loadBalancer", "postgres", "redis", "documentDb"]);
+        });
+
+        it("keeps every group's logical-name suffix and description (a changed description replaces the group)", () => {
+            assert.deepStrictEqual(GROUPS, {
+                loadBalancer: { suffix: "lb-sg", description: "Application load balancer: HTTP and HTTPS from the internet" },
+                postgres: { suffix: "postgres-sg", description: "PostgreSQL: port 5432 from the application only" },
+                redis: { suffix: "redis-sg", description: "Redis: port 6379 from the application only" },
+                documentDb: { suffix: "docdb-sg", description: "DocumentDB: port 27017 from the application only" },
+                endpoints: { suffix: "endpoints-sg", description: "Interface VPC endpoints: HTTPS from the application only" },
+            });
         });
     });
 
@@ -126,7 +135,6 @@ describe("network helpers", () => {
         const valid: NetworkArgs = {
             config: { ...PROFILES.prod.network },
             namePrefix: "shop-prod",
-            appPort: 8080,
             logsKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
             region: "eu-west-1",
         };
@@ -149,9 +157,8 @@ describe("network helpers", () => {
             assert.deepStrictEqual(problemsWith({ network: { natGateways: "None" as any } }), ['config.natGateways = "None" is not allowed: expected one of "OnePerAz", "Single"']);
         });
 
-        it("applies the config loader's limits, not looser ones of its own: AZs 2..3, masks /17../28, unprivileged app ports, private /16../24 ranges", () => {
-            // Each value sits just outside the loader's limit and inside what the component used to accept (AZs 1..6, masks 16..28, ports 1..65535).
-            assert.deepStrictEqual(problemsWith({ appPort: 80 }), ["appPort = 80 is not allowed: expected an integer from 1024 to 65535"]);
+        it("applies the config loader's limits, not looser ones of its own: AZs 2..3, masks /17../28, private /16../24 ranges", () => {
+            // Each value sits just outside the loader's limit and inside what the component used to accept (AZs 1..6, masks 16..28).
             assert.deepStrictEqual(problemsWith({ network: { availabilityZoneCount: 1 } }), ["config.availabilityZoneCount = 1 is not allowed: expected an integer from 2 to 3"]);
             assert.deepStrictEqual(problemsWith({ network: { availabilityZoneCount: 4 } }), ["config.availabilityZoneCount = 4 is not allowed: expected an integer from 2 to 3"]);
             assert.deepStrictEqual(problemsWith({ network: { publicSubnetMask: 16 } }), ["config.publicSubnetMask = 16 is not allowed: expected an integer from 17 to 28"]);
@@ -180,8 +187,8 @@ describe("network helpers", () => {
         });
 
         it("reports every problem at once", () => {
-            assert.deepStrictEqual(problemsWith({ appPort: -1, region: "", network: { publicSubnetMask: 8 } }), [
-                "appPort = -1 is not allowed: expected an integer from 1024 to 65535",
+            assert.deepStrictEqual(problemsWith({ namePrefix: "", region: "", network: { publicSubnetMask: 8 } }), [
+                'namePrefix = "" is not allowed: expected lowercase words joined by single hyphens, such as shop-prod',
                 'region = "" is not allowed: expected an AWS region such as eu-west-1',
                 "config.publicSubnetMask = 8 is not allowed: expected an integer from 17 to 28",
             ]);

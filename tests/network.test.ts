@@ -86,7 +86,7 @@ describe("Network component", function () {
         it("keep their group by default when the caller does not say", async () => {
             const r = await runUnderMocks(() => {
                 const c = loadConfig();
-                return new Network("network", { config: c.network, namePrefix: "pos-staging", appPort: c.app.port, logsKmsKeyArn: KEY, region: c.region });
+                return new Network("network", { config: c.network, namePrefix: "pos-staging", logsKmsKeyArn: KEY, region: c.region });
             }, "staging");
             const group = r.one(T.logGroup, "network-flow-logs");
             assert.deepStrictEqual([group.protect, group.retainOnDelete], [true, true]);
@@ -214,16 +214,23 @@ describe("Network component", function () {
 
     describe("security groups", () => {
         const groupTable = (r: Run) => r.ofType(T.sg).map((g) => [g.name, g.inputs.description, g.inputs.tags?.Name]);
+        // Logical names and descriptions as AWS has them: a changed description replaces the group.
         const prodGroups = [
             ["network-lb-sg", "Application load balancer: HTTP and HTTPS from the internet", "pos-prod-lb-sg"],
-            ["network-app-sg", "Application tasks: traffic from the load balancer only", "pos-prod-app-sg"],
             ["network-postgres-sg", "PostgreSQL: port 5432 from the application only", "pos-prod-postgres-sg"],
             ["network-redis-sg", "Redis: port 6379 from the application only", "pos-prod-redis-sg"],
             ["network-docdb-sg", "DocumentDB: port 27017 from the application only", "pos-prod-docdb-sg"],
             ["network-endpoints-sg", "Interface VPC endpoints: HTTPS from the application only", "pos-prod-endpoints-sg"],
         ];
+        /** The network's own rules: the load balancer's ingress from the internet, nothing else (services add the rest). */
+        const NETWORK_RULES = [
+            "network-lb-sg in from 0.0.0.0/0 tcp/443",
+            "network-lb-sg in from 0.0.0.0/0 tcp/80",
+            "network-lb-sg in from ::/0 tcp/443",
+            "network-lb-sg in from ::/0 tcp/80",
+        ];
 
-        it("one group per role, each described and named, all in the VPC", () => {
+        it("one group per role, each described and named, all in the VPC; no application group", () => {
             assert.deepStrictEqual(groupTable(prod), prodGroups);
             assert.deepStrictEqual(
                 groupTable(staging),
@@ -231,76 +238,73 @@ describe("Network component", function () {
             );
             for (const r of [prod, staging]) {
                 for (const g of r.ofType(T.sg)) assert.strictEqual(sourceOf(r, g, "vpcId"), "network-vpc", g.name);
+                assert.deepStrictEqual(r.resources.filter((x) => x.name.startsWith("network-app")).map((x) => x.name), []);
             }
         });
 
-        it("no group has inline rules (they would fight the standalone rules)", () => {
+        it("no group has inline rules (they would fight the standalone rules, the services' included)", () => {
             for (const g of [...prod.ofType(T.sg), ...staging.ofType(T.sg)]) {
                 assert.deepStrictEqual([g.inputs.ingress, g.inputs.egress], [undefined, undefined], g.name);
             }
         });
 
-        it("prod: every rule, its source or destination and port, exactly", () => {
-            assert.deepStrictEqual(ruleTable(prod), [
-                "network-app-sg in from network-lb-sg tcp/8080",
-                "network-app-sg out to 0.0.0.0/0 tcp/443",
-                "network-app-sg out to network-docdb-sg tcp/27017",
-                "network-app-sg out to network-postgres-sg tcp/5432",
-                "network-app-sg out to network-redis-sg tcp/6379",
-                "network-docdb-sg in from network-app-sg tcp/27017",
-                "network-endpoints-sg in from network-app-sg tcp/443",
-                "network-lb-sg in from 0.0.0.0/0 tcp/443",
-                "network-lb-sg in from 0.0.0.0/0 tcp/80",
-                "network-lb-sg in from ::/0 tcp/443",
-                "network-lb-sg in from ::/0 tcp/80",
-                "network-lb-sg out to network-app-sg tcp/8080",
-                "network-postgres-sg in from network-app-sg tcp/5432",
-                "network-redis-sg in from network-app-sg tcp/6379",
-            ]);
-        });
-
-        it("staging: the same rules without the endpoints group", () => {
+        it("prod: every rule, its source or destination and port, exactly: HTTP and HTTPS into the load balancer over IPv4 and IPv6", () => {
+            assert.deepStrictEqual(ruleTable(prod), NETWORK_RULES);
             assert.deepStrictEqual(
-                ruleTable(staging),
-                ruleTable(prod).filter((line) => !line.startsWith("network-endpoints-sg")),
+                [...prod.ofType(T.ingress), ...prod.ofType(T.egress)].map((r) => [r.name, r.inputs.description]).sort(),
+                [
+                    ["network-lb-in-http-ipv4", "HTTP (redirected to HTTPS) from the internet over IPv4"],
+                    ["network-lb-in-http-ipv6", "HTTP (redirected to HTTPS) from the internet over IPv6"],
+                    ["network-lb-in-https-ipv4", "HTTPS from the internet over IPv4"],
+                    ["network-lb-in-https-ipv6", "HTTPS from the internet over IPv6"],
+                ],
             );
-            assert.strictEqual(ruleTable(staging).length, 13);
         });
 
-        it("without DocumentDB (the default): no DocumentDB group, no rule to or from it, no id", async () => {
+        it("staging: the same rules (the endpoints group, absent, had none)", () => {
+            assert.deepStrictEqual(ruleTable(staging), NETWORK_RULES);
+        });
+
+        it("no egress at all: the load balancer's comes from each service, the other groups need none", () => {
+            for (const r of [prod, staging]) assert.deepStrictEqual(r.ofType(T.egress), []);
+        });
+
+        it("no rule references a group the network does not have, and the store and endpoints groups carry no rule of the network's own", () => {
+            for (const r of [prod, staging]) {
+                const groups = new Set(r.ofType(T.sg).map((g) => g.name));
+                for (const rule of [...r.ofType(T.ingress), ...r.ofType(T.egress)]) {
+                    assert.ok(groups.has(sourceOf(r, rule, "securityGroupId")!), rule.name);
+                    const peer = sourceOf(r, rule, "referencedSecurityGroupId");
+                    if (peer !== undefined) assert.ok(groups.has(peer), `${rule.name} references ${peer}`);
+                }
+                const onGroup = (name: string) => [...r.ofType(T.ingress), ...r.ofType(T.egress)].filter((rule) => sourceOf(r, rule, "securityGroupId") === name);
+                for (const g of [...DATA_TIER, "network-endpoints-sg"]) assert.deepStrictEqual(onGroup(g).map((x) => x.name), [], g);
+            }
+        });
+
+        it("without DocumentDB (the default): no DocumentDB group, no id, the same rules", async () => {
             const r = await runUnderMocks(() => {
                 const c = loadConfig();
-                return new Network("network", { config: c.network, namePrefix: "pos-prod", appPort: c.app.port, logsKmsKeyArn: KEY, region: c.region });
+                return new Network("network", { config: c.network, namePrefix: "pos-prod", logsKmsKeyArn: KEY, region: c.region });
             }, "prod");
             assert.deepStrictEqual(groupTable(r), prodGroups.filter(([n]) => n !== "network-docdb-sg"));
-            assert.deepStrictEqual(ruleTable(r), ruleTable(prod).filter((line) => !line.includes("network-docdb-sg")));
-            assert.strictEqual(ruleTable(r).length, 12);
+            assert.deepStrictEqual(ruleTable(r), NETWORK_RULES);
             assert.ok(!("documentDb" in (r.outputs as Network).securityGroupIds));
         });
 
         it("the stack creates the DocumentDB group only when DocumentDB is enabled, and the cluster uses it", async () => {
-            const off = await runStack("prod", { "baseline:documentDb": { enabled: false } });
+            // Without the services too: the stack's API uses DocumentDB, which the loader refuses once it is off.
+            const off = await runStack("prod", { "baseline:documentDb": { enabled: false }, "baseline:services": [] });
             assert.deepStrictEqual(off.ofType(T.sg).filter((g) => g.name === "network-docdb-sg"), []);
             const on = await runStack("prod");
             const docdb = on.one("aws:docdb/cluster:Cluster");
             assert.deepStrictEqual(docdb.propertyDependencies.vpcSecurityGroupIds.map((u) => on.byUrn(u)?.name), ["network-docdb-sg"]);
         });
 
-        it("the load balancer to app hop follows the configured app port", async () => {
-            const r = await run("prod", { "baseline:app": { port: 9000 } });
-            const hop = ruleTable(r).filter((l) => l.includes("network-lb-sg out") || l.includes("network-app-sg in"));
-            assert.deepStrictEqual(hop, ["network-app-sg in from network-lb-sg tcp/9000", "network-lb-sg out to network-app-sg tcp/9000"]);
-        });
-
-        it("no data-tier rule names a CIDR, and the data tier has no egress rule", () => {
+        it("no data-tier rule of the network's own, hence no CIDR on and no egress from the data tier", () => {
             for (const r of [prod, staging]) {
                 const dataRules = [...r.ofType(T.ingress), ...r.ofType(T.egress)].filter((rule) => DATA_TIER.includes(sourceOf(r, rule, "securityGroupId")!));
-                assert.strictEqual(dataRules.length, 3);
-                for (const rule of dataRules) {
-                    assert.strictEqual(rule.type, T.ingress, rule.name);
-                    assert.deepStrictEqual([rule.inputs.cidrIpv4, rule.inputs.cidrIpv6, rule.inputs.prefixListId], [undefined, undefined, undefined], rule.name);
-                    assert.strictEqual(sourceOf(r, rule, "referencedSecurityGroupId"), "network-app-sg", rule.name);
-                }
+                assert.deepStrictEqual(dataRules.map((x) => x.name), []);
             }
         });
 
@@ -308,22 +312,30 @@ describe("Network component", function () {
             // EC2's allowed characters for group and rule descriptions.
             const allowed = /^[a-zA-Z0-9. _\-:/()#,@[\]+=;{}!$*]{1,255}$/;
             const all = [...prod.ofType(T.sg), ...prod.ofType(T.ingress), ...prod.ofType(T.egress)];
-            assert.strictEqual(all.length, 6 + 14);
+            assert.strictEqual(all.length, 5 + 4);
             for (const r of all) assert.match(r.inputs.description ?? "", allowed, r.name);
         });
 
-        it("exposes every group's id", async () => {
+        it("exposes every group's id, and no application group", async () => {
             const ids = (prod.outputs as Network).securityGroupIds;
             const resolved = Object.fromEntries(await Promise.all(Object.entries(ids).map(async ([k, v]) => [k, await valueOf(v!)])));
             assert.deepStrictEqual(resolved, {
                 loadBalancer: "network-lb-sg-id",
-                app: "network-app-sg-id",
                 postgres: "network-postgres-sg-id",
                 redis: "network-redis-sg-id",
                 documentDb: "network-docdb-sg-id",
                 endpoints: "network-endpoints-sg-id",
             });
         });
+    });
+
+    it("exposes the internet gateway (its id, and the resource for dependsOn)", async () => {
+        for (const r of [prod, staging]) {
+            const network = r.outputs as Network;
+            const igw = r.one(T.igw, "network-igw");
+            assert.strictEqual(await valueOf(network.internetGateway.urn), igw.urn);
+            assert.strictEqual(await valueOf(network.internetGatewayId), "igw-network-igw");
+        }
     });
 
     it("parents every child on the component, whose type token is baseline:network:Network", () => {
@@ -348,14 +360,13 @@ describe("Network component", function () {
     it("rejects bad arguments before registering anything, with the config loader's limits", async () => {
         const result = await runProgram(
             () => new Network("network", {
-                config: { ...loadConfig().network, availabilityZoneCount: 1, privateSubnetMask: 16 }, namePrefix: "Pos_prod", appPort: 80, logsKmsKeyArn: "alias/logs", region: "eu-west-1",
+                config: { ...loadConfig().network, availabilityZoneCount: 1, privateSubnetMask: 16 }, namePrefix: "Pos_prod", logsKmsKeyArn: "alias/logs", region: "eu-west-1",
             }),
             { stack: "prod", config: stackConfig("prod") },
         );
         assert.strictEqual((result.error as Error).message, [
             'Network "network" has invalid arguments:',
             '  - namePrefix = "Pos_prod" is not allowed: expected lowercase words joined by single hyphens, such as shop-prod',
-            "  - appPort = 80 is not allowed: expected an integer from 1024 to 65535",
             '  - logsKmsKeyArn = "alias/logs" is not allowed: expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); CloudWatch Logs rejects aliases',
             "  - config.availabilityZoneCount = 1 is not allowed: expected an integer from 2 to 3",
             "  - config.privateSubnetMask = 16 is not allowed: expected an integer from 17 to 28",

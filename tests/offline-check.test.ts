@@ -114,6 +114,72 @@ describe("offline check (issue 3 end to end)", () => {
         });
     });
 
+    describe("security groups as the pack receives them: no application group, the stores guarded by the services' groups", () => {
+        const SG = "aws:ec2/securityGroup:SecurityGroup";
+        const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+        const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+        const SG_STACK_POLICIES = ["sg-data-tier-ingress-from-groups", "sg-data-tier-egress-restricted", "sg-rules-not-mixed"];
+        const STORES = [["network-postgres-sg", 5432], ["network-redis-sg", 6379], ["network-docdb-sg", 27017]] as const;
+        const judge = async (stack: string, resources: RecordedResource[]) => {
+            const config = resolvePolicyConfig(ALL_POLICIES, readPolicyConfig(policyConfigPath(stack)));
+            return (await evaluate(resources.map(toEvalResource), { policies: ALL_POLICIES, config })).diagnostics;
+        };
+        const runs = new Map<string, Promise<StackCheck>>();
+        const stackCheck = (stack: string, firstPreview: boolean) => {
+            const key = `${stack}/${firstPreview}`;
+            if (!runs.has(key)) runs.set(key, check(stack, { firstPreview }));
+            return runs.get(key)!;
+        };
+        const named = (c: StackCheck, type: string, name: string) => c.resources.find((r) => r.type === type && r.name === name)!;
+        /** A copy of the network's HTTPS-from-the-internet rule, moved onto `group` (as if the program registered it there). */
+        const worldRuleOn = (c: StackCheck, group: RecordedResource, name: string, direction: "ingress" | "egress", port: number): RecordedResource => {
+            const rule = named(c, INGRESS, "network-lb-in-https-ipv4");
+            const type = direction === "ingress" ? INGRESS : EGRESS;
+            const groupId = group.wireInputs.vpcId === UNKNOWN ? UNKNOWN : `${group.name}-id`;
+            const change = { securityGroupId: groupId, fromPort: port, toPort: port };
+            return {
+                ...rule, type, name, urn: rule.urn.replace(INGRESS, type).replace(/::[^:]+$/, `::${name}`),
+                wireInputs: { ...rule.wireInputs, ...change }, inputs: { ...rule.inputs, ...change },
+                propertyDependencies: { ...rule.propertyDependencies, securityGroupId: [group.urn] },
+                dependencies: [...rule.dependencies.filter((d) => !rule.propertyDependencies.securityGroupId.includes(d)), group.urn],
+            };
+        };
+
+        for (const stack of ["prod", "staging"]) {
+            for (const firstPreview of [false, true]) {
+                const when = firstPreview ? " at first preview" : "";
+
+                it(`${stack}${when}: the network's groups and its own rules, exactly; every rule on and to a registered group; no security-group stack policy reports anything`, async () => {
+                    const c = await stackCheck(stack, firstPreview);
+                    const network = c.resources.find((r) => r.type === "baseline:network:Network")!;
+                    const own = (type: string) => c.resources.filter((r) => r.type === type && r.parent === network.urn).map((r) => r.name);
+                    assert.deepStrictEqual(own(SG), ["network-lb-sg", "network-postgres-sg", "network-redis-sg", "network-docdb-sg", ...(stack === "prod" ? ["network-endpoints-sg"] : [])]);
+                    assert.deepStrictEqual(own(INGRESS).sort(), ["network-lb-in-http-ipv4", "network-lb-in-http-ipv6", "network-lb-in-https-ipv4", "network-lb-in-https-ipv6"]);
+                    assert.deepStrictEqual(own(EGRESS), []);
+                    assert.deepStrictEqual(c.resources.filter((r) => r.name.startsWith("network-app")).map((r) => r.name), []);
+                    const groups = new Set(c.resources.filter((r) => r.type === SG).map((g) => g.urn));
+                    for (const rule of c.resources.filter((r) => r.type === INGRESS || r.type === EGRESS)) {
+                        for (const input of ["securityGroupId", "referencedSecurityGroupId"]) {
+                            for (const u of rule.propertyDependencies[input] ?? []) assert.ok(groups.has(u), `${rule.name}.${input} comes from ${u}, not a registered group`);
+                        }
+                    }
+                    assert.deepStrictEqual(c.evaluation.diagnostics.filter((d) => SG_STACK_POLICIES.includes(d.policyName)).map((d) => [d.policyName, d.message]), []);
+                });
+
+                it(`${stack}${when}: the stores' groups are still data tier to the pack: a CIDR ingress on each is rejected, a world egress reported`, async () => {
+                    const c = await stackCheck(stack, firstPreview);
+                    const added = STORES.map(([store, port]) => worldRuleOn(c, named(c, SG, store), `${store}-in-world`, "ingress", port));
+                    const egress = worldRuleOn(c, named(c, SG, "network-postgres-sg"), "network-postgres-sg-out-world", "egress", 443);
+                    const diags = (await judge(stack, [...c.resources, ...added, egress])).filter((d) => SG_STACK_POLICIES.includes(d.policyName));
+                    assert.deepStrictEqual(diags.map((d) => [d.policyName, d.enforcementLevel, c.resources.concat(added, egress).find((r) => r.urn === d.urn)?.name]), [
+                        ...added.map((r) => ["sg-data-tier-ingress-from-groups", "mandatory", r.name]),
+                        ["sg-data-tier-egress-restricted", "advisory", egress.name],
+                    ]);
+                });
+            }
+        }
+    });
+
     describe("the network tier as a real preview sends it (issue 6)", () => {
         const ROUTE = "aws:ec2/route:Route";
         const TABLE = "aws:ec2/routeTable:RouteTable";

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { Run, SECRET_SIG, SIG_KEY, runStack } from "./harness";
+import { Run, SECRET_SIG, SIG_KEY, runStack, stackConfig } from "./harness";
 
 /**
  * The whole program, per stack: every input of every data-tier resource, exactly. The component tests
@@ -244,6 +244,71 @@ for (const s of STACKS) {
             const groups = run.ofType("aws:cloudwatch/logGroup:LogGroup");
             assert.ok(groups.length >= 6);
             assert.deepStrictEqual(groups.map((g) => [g.name, g.retainOnDelete]), groups.map((g) => [g.name, retained]));
+        });
+
+        describe("security groups: the network's own, and what the services add to the data tier", () => {
+            const SG = "aws:ec2/securityGroup:SecurityGroup";
+            const RULES = ["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"];
+            const STORES = [["network-postgres-sg", 5432, "postgres"], ["network-redis-sg", 6379, "redis"], ["network-docdb-sg", 27017, "documentDb"]] as const;
+            /** Services of the stack file that use a store: each adds exactly one ingress on the store's group. */
+            const users = (store: string) => {
+                const services = stackConfig(s.stack)["baseline:services"];
+                return services === undefined ? 0 : (JSON.parse(services) as { uses?: string[] }[]).filter((x) => x.uses?.includes(store)).length;
+            };
+            const rules = () => RULES.flatMap((t) => run.ofType(t));
+            const from = (r: { propertyDependencies: Record<string, string[]> }, input: string) => (r.propertyDependencies[input] ?? []).map((u) => run.byUrn(u)?.name);
+
+            it("the network registers the load balancer's, the stores' and (prod) the endpoints' groups, no application group", () => {
+                const network = run.ofType(SG).filter((g) => run.parentName(g) === "network").map((g) => [g.name, g.inputs.description]);
+                assert.deepStrictEqual(network, [
+                    ["network-lb-sg", "Application load balancer: HTTP and HTTPS from the internet"],
+                    ["network-postgres-sg", "PostgreSQL: port 5432 from the application only"],
+                    ["network-redis-sg", "Redis: port 6379 from the application only"],
+                    ["network-docdb-sg", "DocumentDB: port 27017 from the application only"],
+                    ...(s.stack === "prod" ? [["network-endpoints-sg", "Interface VPC endpoints: HTTPS from the application only"]] : []),
+                ]);
+                assert.deepStrictEqual(run.resources.filter((r) => r.name.startsWith("network-app")).map((r) => r.name), []);
+            });
+
+            it("the network's own rules are the load balancer's HTTP and HTTPS from the internet, nothing else", () => {
+                const own = rules().filter((r) => run.parentName(r) === "network");
+                assert.deepStrictEqual(
+                    own.map((r) => [r.name, from(r, "securityGroupId"), r.inputs.fromPort, r.inputs.cidrIpv4 ?? r.inputs.cidrIpv6]).sort(),
+                    [
+                        ["network-lb-in-http-ipv4", ["network-lb-sg"], 80, "0.0.0.0/0"],
+                        ["network-lb-in-http-ipv6", ["network-lb-sg"], 80, "::/0"],
+                        ["network-lb-in-https-ipv4", ["network-lb-sg"], 443, "0.0.0.0/0"],
+                        ["network-lb-in-https-ipv6", ["network-lb-sg"], 443, "::/0"],
+                    ],
+                );
+            });
+
+            it("every rule is on a registered group and references only registered groups (none that no longer exists)", () => {
+                const groups = new Set(run.ofType(SG).map((g) => g.urn));
+                for (const r of rules()) {
+                    for (const input of ["securityGroupId", "referencedSecurityGroupId"]) {
+                        for (const u of r.propertyDependencies[input] ?? []) assert.ok(groups.has(u), `${r.name}.${input} comes from ${u}, not a registered group`);
+                    }
+                    assert.strictEqual((r.propertyDependencies.securityGroupId ?? []).length, 1, r.name);
+                }
+            });
+
+            it("a store's group admits only a service's own group, on the store's port, with the mirror egress on that group; no CIDR, no egress", () => {
+                for (const [store, port, key] of STORES) {
+                    const onStore = rules().filter((r) => from(r, "securityGroupId")[0] === store);
+                    assert.strictEqual(onStore.length, users(key), `${store}: one ingress per service using ${key}`);
+                    for (const r of onStore) {
+                        assert.ok(r.type.endsWith("IngressRule"), `${r.name}: egress on ${store}`);
+                        assert.notStrictEqual(run.parentName(r), "network", `${r.name}: a rule of the network's own on ${store}`);
+                        assert.deepStrictEqual([r.inputs.cidrIpv4, r.inputs.cidrIpv6, r.inputs.prefixListId, r.inputs.fromPort, r.inputs.toPort], [undefined, undefined, undefined, port, port], r.name);
+                        const [peer] = from(r, "referencedSecurityGroupId");
+                        const peerGroup = run.ofType(SG).find((g) => g.name === peer);
+                        assert.ok(peerGroup && run.parentName(peerGroup) !== "network" && run.parentName(peerGroup) === run.parentName(r), `${r.name}: from ${peer}, not the group of the service declaring it`);
+                        const mirror = rules().filter((m) => m.type.endsWith("EgressRule") && from(m, "securityGroupId")[0] === peer && from(m, "referencedSecurityGroupId")[0] === store && m.inputs.fromPort === port);
+                        assert.strictEqual(mirror.length, 1, `${r.name}: no egress from ${peer} to ${store}`);
+                    }
+                }
+            });
         });
 
         it("S3: the assets bucket under the storage key with a bucket key, the log bucket under SSE-S3", () => {

@@ -32,12 +32,10 @@ export interface NetworkConfig {
     flowLogRetentionDays: number;
 }
 
-/** `baseline:app`: what the data tier and security groups need to know about the application. */
+/** `baseline:app`: the application as a whole (each service's port is in `baseline:services`). */
 export interface AppConfig {
     /** Short lowercase name that starts every AWS name, e.g. `shop` (words joined by single hyphens). */
     name: string;
-    /** Container port the load balancer forwards to. */
-    port: number;
 }
 
 export type PostgresMajor = "15" | "16" | "17";
@@ -203,7 +201,6 @@ export type Profile = {
     /** Defaults of each kind of service. */
     services: ServiceProfile;
 } & { [S in Exclude<Section, "domain" | "alerts" | "app" | "cache">]: BaselineConfig[S] } & {
-    app: Pick<AppConfig, "port">;
     /** What the Redis holds is each stack's decision, and the eviction policy follows from it. */
     cache: Omit<CacheConfig, "holds" | "maxmemoryPolicy">;
 };

@@ -7,15 +7,13 @@ export interface NetworkArgs {
     config: NetworkConfig;
     /** `<app>-<environment>` (infra/main.ts): starts every `Name` tag and the flow-log group name. */
     namePrefix: string;
-    /** Container port the load balancer forwards to. */
-    appPort: number;
     /** KMS key (customer-managed) for the flow-log group. Its key policy must admit `logs.<region>.amazonaws.com`. */
     logsKmsKeyArn: pulumi.Input<string>;
     /** Region, for interface endpoint service names. */
     region: string;
     /**
-     * Create the DocumentDB security group and the app's access to it. Default false: only the groups
-     * a stack uses exist, so no rule admits traffic to a store that is not there.
+     * Create the DocumentDB security group. Default false: only the groups a stack uses exist, so no
+     * service can be given access to a store that is not there.
      */
     documentDb?: boolean;
     /**

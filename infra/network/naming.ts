@@ -4,7 +4,7 @@
  * prefix (infra/main.ts `namePrefix`), like every other AWS name of the stack.
  */
 
-/** `Name` tag value, e.g. `shop-prod-app-sg`. */
+/** `Name` tag value, e.g. `shop-prod-lb-sg`. */
 export function nameTag(namePrefix: string, suffix: string): string {
     return `${namePrefix}-${suffix}`;
 }

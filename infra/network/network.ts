@@ -19,27 +19,41 @@ function groupOf(groups: Groups, key: GroupKey): aws.ec2.SecurityGroup {
     return g;
 }
 
+/**
+ * The groups the network owns. There is no application group: each service has its own, and adds the
+ * rules that join it to these (egress on `loadBalancer`, ingress on a store's group and on `endpoints`).
+ */
 export interface NetworkSecurityGroupIds {
+    /** HTTP and HTTPS from the internet (IPv4 and IPv6); no egress until a service adds its own. */
     loadBalancer: pulumi.Output<string>;
-    app: pulumi.Output<string>;
+    /** No rule until a service that uses PostgreSQL adds its ingress. */
     postgres: pulumi.Output<string>;
+    /** No rule until a service that uses Redis adds its ingress. */
     redis: pulumi.Output<string>;
-    /** Only when `documentDb` is on. */
+    /** Only when `documentDb` is on; no rule until a service that uses DocumentDB adds its ingress. */
     documentDb?: pulumi.Output<string>;
-    /** Only when `config.interfaceEndpoints` is on. */
+    /** Only when `config.interfaceEndpoints` is on; each service adds its 443 ingress. */
     endpoints?: pulumi.Output<string>;
 }
 
 /**
  * The VPC (public, private and isolated tiers, built from @pulumi/aws resources: ./vpc.ts), its flow
  * log, a closed default security group, VPC endpoints, and the security groups every other
- * component attaches to.
+ * component attaches to (the load balancer's, the data stores', the endpoints'; each service brings
+ * its own).
  */
 export class Network extends pulumi.ComponentResource {
     readonly vpcId: pulumi.Output<string>;
     readonly publicSubnetIds: pulumi.Output<string[]>;
     readonly privateSubnetIds: pulumi.Output<string[]>;
     readonly isolatedSubnetIds: pulumi.Output<string[]>;
+    /** The VPC's internet gateway (created attached to the VPC). */
+    readonly internetGatewayId: pulumi.Output<string>;
+    /**
+     * The gateway itself, for `dependsOn`: AWS refuses an internet-facing load balancer in a VPC
+     * without an attached internet gateway, and nothing in its inputs waits for it.
+     */
+    readonly internetGateway: aws.ec2.InternetGateway;
     readonly securityGroupIds: NetworkSecurityGroupIds;
     readonly flowLogGroupName: pulumi.Output<string>;
 
@@ -54,6 +68,8 @@ export class Network extends pulumi.ComponentResource {
         this.publicSubnetIds = pulumi.all(vpc.subnetIds.public);
         this.privateSubnetIds = pulumi.all(vpc.subnetIds.private);
         this.isolatedSubnetIds = pulumi.all(vpc.subnetIds.isolated);
+        this.internetGateway = vpc.internetGateway;
+        this.internetGatewayId = vpc.internetGateway.id;
 
         // Adopting the default group strips every rule from it, so nothing can use it by accident.
         new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: this.vpcId, ingress: [], egress: [], tags: tag("default-sg-closed") }, { parent: this });
@@ -67,7 +83,6 @@ export class Network extends pulumi.ComponentResource {
         this.endpoints(name, args, vpc, groups, tag);
         this.securityGroupIds = {
             loadBalancer: groupOf(groups, "loadBalancer").id,
-            app: groupOf(groups, "app").id,
             postgres: groupOf(groups, "postgres").id,
             redis: groupOf(groups, "redis").id,
             ...(groups.documentDb ? { documentDb: groups.documentDb.id } : {}),
@@ -79,12 +94,13 @@ export class Network extends pulumi.ComponentResource {
             publicSubnetIds: this.publicSubnetIds,
             privateSubnetIds: this.privateSubnetIds,
             isolatedSubnetIds: this.isolatedSubnetIds,
+            internetGatewayId: this.internetGatewayId,
             securityGroupIds: this.securityGroupIds,
             flowLogGroupName: this.flowLogGroupName,
         });
     }
 
-    /** One group per role the topology has, joined only by the standalone rules of the rule table. */
+    /** One group per role the topology has; the network's own rules (the rule table) are the load balancer's ingress only. */
     private securityGroups(name: string, args: NetworkArgs, tag: (s: string) => Record<string, string>): Groups {
         const topology: TopologyOptions = { interfaceEndpoints: args.config.interfaceEndpoints, documentDb: args.documentDb ?? false };
         const groups: Groups = {};
@@ -97,7 +113,7 @@ export class Network extends pulumi.ComponentResource {
                 { parent: this },
             );
         }
-        for (const rule of securityGroupRules(args.appPort, topology)) this.rule(name, rule, groups);
+        for (const rule of securityGroupRules()) this.rule(name, rule, groups);
         return groups;
     }
 

@@ -1,5 +1,4 @@
 import { Problem, REGION, matches, problem } from "../config/checks";
-import { APP_CHECKS } from "../config/sections/app";
 import { networkConfigProblems } from "../config/sections/network";
 import { NetworkArgs } from "./args";
 
@@ -12,13 +11,12 @@ const NAME_PREFIX = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 /**
  * Problems with the component's arguments, each naming the argument, what was given and what is
  * expected. The limits are the config loader's own (infra/config/sections): the network section's
- * checks and layout, the app port's range, the region pattern; only what concerns this component
- * alone (the key ARN, endpoint names per partition, the name prefix) is defined here.
+ * checks and layout, the region pattern; only what concerns this component alone (the key ARN,
+ * endpoint names per partition, the name prefix) is defined here.
  */
 export function validateNetworkArgs(args: NetworkArgs): string[] {
     const problems: Problem[] = [
         matches("namePrefix", args.namePrefix, NAME_PREFIX, "lowercase words joined by single hyphens, such as shop-prod"),
-        APP_CHECKS.port("appPort", args.appPort, "prod", {}),
         matches("region", args.region, REGION, "an AWS region such as eu-west-1"),
         typeof args.logsKmsKeyArn === "string" && !KMS_KEY_ARN.test(args.logsKmsKeyArn)
             ? problem("logsKmsKeyArn", args.logsKmsKeyArn, "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); CloudWatch Logs rejects aliases")

@@ -24,6 +24,8 @@ export type ByTier<T> = Record<Tier, T[]>;
 
 export interface VpcResources {
     vpc: aws.ec2.Vpc;
+    /** Attached to the VPC on create (its `vpcId`); the public tables route to it. */
+    internetGateway: aws.ec2.InternetGateway;
     /** Subnet ids per tier, in AZ order. */
     subnetIds: ByTier<pulumi.Output<string>>;
     /** Route table ids per tier, in AZ order: every subnet has its own table. */
@@ -68,7 +70,7 @@ export function createVpc(component: string, parent: pulumi.Resource, args: VpcA
     const publicSubnet = (az: number) => subnets[plan.findIndex((p) => p.tier === "public" && p.az === az)];
     const nats = new Map(natAzs(config.natGateways, config.availabilityZoneCount).map((az) => [az, createNatGateway(component, parent, namePrefix, az, publicSubnet(az), igw)]));
 
-    const out: VpcResources = { vpc, subnetIds: byTier(), routeTableIds: byTier() };
+    const out: VpcResources = { vpc, internetGateway: igw, subnetIds: byTier(), routeTableIds: byTier() };
     plan.forEach((p, i) => {
         const table = createRouteTable(component, parent, vpc, subnets[i], p);
         const target = p.tier === "public" ? { gatewayId: igw.id } : p.tier === "private" ? { natGatewayId: nats.get(natAzFor(config.natGateways, p.az))!.id } : undefined;

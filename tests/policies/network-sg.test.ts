@@ -67,6 +67,12 @@ describe("policies: network security groups", () => {
                 "Cannot verify during preview that the rule from 0.0.0.0/0 opens no sensitive port to the internet: fromPort is (unknown until apply). Re-run the check after apply, or set the value from configuration.",
             ]);
         });
+        it("names an unknown source when both the source and the ports are unknown", async () => {
+            const rule = res(aws.vpc.SecurityGroupIngressRule, { ipProtocol: "tcp", fromPort: UNKNOWN_NUMBER, toPort: UNKNOWN_NUMBER, cidrIpv4: UNKNOWN, securityGroupId: "sg-1" });
+            assert.deepStrictEqual(messages(await run(sgNoPublicSensitivePorts, rule)), [
+                "Cannot verify during preview that the rule from (unknown until apply) opens no sensitive port to the internet: fromPort is (unknown until apply). Re-run the check after apply, or set the value from configuration.",
+            ]);
+        });
         it("reports a whole unknown ingress list as unverifiable", async () => {
             assert.deepStrictEqual(messages(await run(sgNoPublicSensitivePorts, res(aws.ec2.SecurityGroup, { ...goodGroup, ingress: UNKNOWN }))), [
                 "Cannot verify during preview that ingress opens no sensitive port to the internet: ingress is (unknown until apply). Re-run the check after apply, or set the value from configuration.",
@@ -175,8 +181,9 @@ describe("policies: network security groups", () => {
                 "Security group egress rule must have a description: description is (unset), expected text saying what the rule admits and why.",
             ]);
         });
-        it("treats an unknown description as set", async () => {
+        it("treats an unknown description as set, and leaves a rule unknown until apply alone", async () => {
             assert.deepStrictEqual(await run(sgDescriptions, res(aws.ec2.SecurityGroup, { ...goodGroup, description: UNKNOWN, ingress: [{ ...https, description: UNKNOWN }] })), []);
+            assert.deepStrictEqual(await run(sgDescriptions, res(aws.ec2.SecurityGroup, { ...goodGroup, ingress: [UNKNOWN] })), []);
         });
     });
 

@@ -46,6 +46,15 @@ describe("policies: secrets", () => {
                 secretId: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/db-a1B2c3", rotationRules: { automaticallyAfterDays: 30 },
             });
             assert.deepStrictEqual(await run(secretsRotation, [secret, rotation]), []);
+            const byName = res(aws.secretsmanager.SecretRotation, { secretId: "shop/db", rotationRules: { automaticallyAfterDays: 30 } });
+            assert.deepStrictEqual(await run(secretsRotation, [secret, byName]), []);
+        });
+        it("does not join a known ARN to a secret whose name is not given", async () => {
+            const unnamed = res(aws.secretsmanager.Secret, { namePrefix: "shop/db" }, { name: "db" });
+            const rotation = res(aws.secretsmanager.SecretRotation, {
+                secretId: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/db-a1B2c3", rotationRules: { automaticallyAfterDays: 30 },
+            });
+            assert.deepStrictEqual(messages(await run(secretsRotation, [unnamed, rotation])), [NO_ROTATION]);
         });
         it("rejects a secret no rotation targets, on the secret", async () => {
             const secret = res(aws.secretsmanager.Secret, { name: "shop/db" }, { name: "db" });
@@ -102,6 +111,7 @@ describe("policies: secrets", () => {
             assert.strictEqual(scheduleIntervalDays("cron(0 8 ? * MON *)"), 7);
             assert.strictEqual(scheduleIntervalDays("cron(0 8 ? * MON#1 *)"), 35);
             assert.strictEqual(scheduleIntervalDays("cron(0 8 * * ? *)"), 1);
+            assert.strictEqual(scheduleIntervalDays("cron(0 8 ? * * *)"), 1);
         });
         it("gives up on schedules it cannot bound simply", () => {
             assert.strictEqual(scheduleIntervalDays("cron(0 8 31 * ? *)"), undefined); // skips short months
@@ -121,6 +131,16 @@ describe("policies: secrets", () => {
                 'SSM parameter must be a SecureString when its name looks secret: "/shop/stripe/API_KEY" matches "api[-_.]?key" and type is "String", expected "SecureString".',
             ]);
             assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+        });
+        it("knows each default secret-looking name", async () => {
+            const cases: [string, string][] = [
+                ["/shop/db/password", "passw(or)?d"], ["/shop/oauth/client-secret", "secret"], ["/shop/github/token", "token"], ["/shop/maps/api-key", "api[-_.]?key"],
+                ["/shop/ssh/private-key", "private[-_.]?key"], ["/shop/aws/access_key_id", "access[-_.]?key"], ["/shop/jwt/signing.key", "signing[-_.]?key"],
+                ["/shop/gcp/credentials", "credential"], ["/shop/db/connection-string", "conn(ection)?[-_.]?str(ing)?"], ["/shop/sentry/dsn", "dsn"],
+            ];
+            const diags = await run(ssmSecureString, cases.map(([name], i) => res(aws.ssm.Parameter, { name, type: "String" }, { name: `p${i}` })));
+            assert.deepStrictEqual(messages(diags), cases.map(([name, pattern]) =>
+                `SSM parameter must be a SecureString when its name looks secret: "${name}" matches "${pattern}" and type is "String", expected "SecureString".`));
         });
         it("checks the logical name when the provider names the parameter", async () => {
             assert.deepStrictEqual(messages(await run(ssmSecureString, res(aws.ssm.Parameter, { type: "StringList" }, { name: "db-token" }))), [

@@ -1,6 +1,6 @@
-import { SectionChecks, intIn, problem } from "../checks";
+import { SectionChecks, problem } from "../checks";
 
-/** Container ports the load balancer may forward to: unprivileged, so tasks need no root. */
+/** Container ports the load balancer may forward to (a public service's `port`): unprivileged, so tasks need no root. */
 export const APP_PORT = { min: 1024, max: 65535 } as const;
 
 /** Application name: it starts every AWS name, so it obeys the strictest of their rules. */
@@ -14,5 +14,4 @@ export const APP_CHECKS: SectionChecks = {
         typeof v === "string" && v.length >= APP_NAME_LENGTH.min && v.length <= APP_NAME_LENGTH.max && APP_NAME.test(v)
             ? undefined
             : problem(k, v, `${APP_NAME_LENGTH.min}-${APP_NAME_LENGTH.max} lowercase letters and digits, starting with a letter, words joined by single hyphens`),
-    port: (k, v) => intIn(k, v, APP_PORT.min, APP_PORT.max),
 };
