@@ -27,6 +27,9 @@ describe("policies: logging", () => {
             assert.deepStrictEqual(messages(await run(logsRetention, res(aws.cloudwatch.LogGroup, { retentionInDays: 3 }))), [
                 "CloudWatch log group retention must be within 7 to 3653 days: retentionInDays is 3.",
             ]);
+            assert.deepStrictEqual(messages(await run(logsRetention, res(aws.cloudwatch.LogGroup, { retentionInDays: 5479 }))), [
+                "CloudWatch log group retention must be within 7 to 3653 days: retentionInDays is 5479.",
+            ]);
             assert.deepStrictEqual(messages(await run(logsRetention, res(aws.cloudwatch.LogGroup, { retentionInDays: 30 }), { minimumRetentionDays: 365 })), [
                 "CloudWatch log group retention must be within 365 to 3653 days: retentionInDays is 30.",
             ]);
@@ -140,6 +143,7 @@ describe("policies: logging", () => {
         });
         it("recognises the deny only when it covers every principal, publishing and insecure transport", () => {
             assert.strictEqual(deniesPublishWithoutTls(doc({ ...tlsDeny, Action: ["sns:*"], Principal: { AWS: "*" } })), true);
+            assert.strictEqual(deniesPublishWithoutTls(doc({ ...tlsDeny, Action: "*" })), true);
             assert.strictEqual(deniesPublishWithoutTls({ Statement: [{ ...tlsDeny, Condition: { Bool: { "aws:SecureTransport": false } } }] }), true);
             assert.strictEqual(deniesPublishWithoutTls(doc({ ...tlsDeny, Principal: { AWS: "arn:aws:iam::123456789012:root" } })), false);
             assert.strictEqual(deniesPublishWithoutTls(doc({ ...tlsDeny, Action: "sns:Subscribe" })), false);
