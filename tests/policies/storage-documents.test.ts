@@ -1,0 +1,32 @@
+import * as assert from "assert";
+import { publicStatements } from "../../policies/storage-documents";
+
+/**
+ * Each condition key that keeps a `*` principal from being public (the keys S3 itself accepts),
+ * pinned to an exact value: the statement is not public. A key the pack forgot would turn a
+ * restricted grant into a reported public one (a mandatory false positive); a key it should not
+ * trust is checked in storage.test.ts and bypass.test.ts.
+ */
+const RESTRICTING: [string, string][] = [
+    ["aws:SourceArn", "arn:aws:cloudfront::123456789012:distribution/E1"], ["aws:SourceAccount", "123456789012"], ["aws:SourceOwner", "123456789012"],
+    ["aws:SourceOrgID", "o-abc123"], ["aws:SourceVpc", "vpc-0123"], ["aws:SourceVpce", "vpce-0123"], ["aws:SourceIp", "203.0.113.0/24"],
+    ["aws:PrincipalAccount", "123456789012"], ["aws:PrincipalArn", "arn:aws:iam::123456789012:role/reader"], ["aws:PrincipalOrgID", "o-abc123"],
+    ["aws:PrincipalOrgPaths", "o-abc123/r-ab12/ou-ab12-11111111/"], ["aws:userid", "AROAEXAMPLE:reader"],
+    ["s3:DataAccessPointArn", "arn:aws:s3:eu-west-1:123456789012:accesspoint/reader"], ["s3:DataAccessPointAccount", "123456789012"],
+];
+
+const statement = (condition?: Record<string, unknown>) => ({
+    Sid: "Read", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::assets/*", ...(condition ? { Condition: condition } : {}),
+});
+
+describe("policies: bucket policy documents, every restricting condition key", () => {
+    it("counts a \"*\" principal without a condition as public", () => {
+        assert.deepStrictEqual(publicStatements({ Statement: [statement()] }).map((s) => s.Sid), ["Read"]);
+    });
+
+    for (const [key, value] of RESTRICTING) {
+        it(`does not count "*" restricted by ${key} as public`, () => {
+            assert.deepStrictEqual(publicStatements({ Statement: [statement({ StringEquals: { [key]: value } })] }), []);
+        });
+    }
+});
