@@ -9,6 +9,11 @@ import { FixedSettings } from "./guard/fixed-settings";
 import { Network } from "./network/network";
 import { Keys } from "./security/keys";
 import { Buckets } from "./storage/buckets";
+import { Cluster } from "./compute/cluster";
+import { Service } from "./compute/service";
+import { ServiceConfig } from "./config/service-types";
+import { LoadBalancer } from "./edge/load-balancer";
+import { ALB_ACCESS_LOG_PREFIX } from "./edge/settings";
 
 /**
  * Wire the components of one stack together. Only wiring lives here: each component owns one concern.
@@ -22,7 +27,7 @@ export function createBaseline(config: BaselineConfig) {
     // First, so a change AWS could only apply by replacement stops the preview with the setting's name.
     new FixedSettings("fixed-settings", { values: fixedSettingValues(config) });
 
-    const keys = new Keys("keys", { kms: config.kms, namePrefix, protect });
+    const keys = new Keys("keys", { kms: config.kms, namePrefix, protect, execSessions: config.compute.enableExecuteCommand });
 
     const network = new Network("network", {
         config: config.network,
@@ -57,7 +62,75 @@ export function createBaseline(config: BaselineConfig) {
           })
         : undefined;
 
-    const storage = new Buckets("storage", { storage: config.storage, storageKmsKeyArn: keys.storageKeyArn, namePrefix, protect });
+    const storage = new Buckets("storage", {
+        storage: config.storage,
+        storageKmsKeyArn: keys.storageKeyArn,
+        namePrefix,
+        protect,
+        allowLoadBalancerLogs: { prefix: ALB_ACCESS_LOG_PREFIX },
+    });
+
+    const edge = new LoadBalancer("edge", {
+        loadBalancer: config.loadBalancer,
+        domain: config.domain,
+        namePrefix,
+        subnetIds: network.publicSubnetIds,
+        internetGateway: network.internetGateway,
+        securityGroupIds: [network.securityGroupIds.loadBalancer],
+        accessLogs: { bucketName: storage.logBucketName, prefix: ALB_ACCESS_LOG_PREFIX, bucketPolicy: storage.logBucketPolicy },
+        deletionProtection: protect,
+    });
+
+    const cluster = new Cluster("cluster", {
+        namePrefix,
+        logsKmsKeyArn: keys.logsKeyArn,
+        logRetentionDays: config.logs.retentionDays,
+        enableExecuteCommand: config.compute.enableExecuteCommand,
+        execKmsKeyArn: keys.execKeyArn,
+        protect,
+    });
+
+    // The logical name carries the service's name, which a stack sets once (a rename is a new service).
+    const serviceOf = (service: ServiceConfig) =>
+        new Service(`service-${service.name}`, {
+            service,
+            namePrefix,
+            environment: config.environment,
+            region: config.region,
+            cluster: { arn: cluster.arn, name: cluster.name, executeCommand: cluster.executeCommand },
+            vpcId: network.vpcId,
+            privateSubnetIds: network.privateSubnetIds,
+            endpointsSecurityGroupId: network.securityGroupIds.endpoints,
+            loadBalancer: service.routing && {
+                listenerArn: edge.httpsListenerArn,
+                arnSuffix: edge.arnSuffix,
+                securityGroupId: network.securityGroupIds.loadBalancer,
+                deregistrationDelaySeconds: config.loadBalancer.deregistrationDelaySeconds,
+            },
+            postgres: {
+                securityGroupId: network.securityGroupIds.postgres,
+                host: postgres.address,
+                port: postgres.port,
+                databaseName: config.database.databaseName,
+                masterSecretArn: postgres.masterUserSecretArn,
+            },
+            redis: { securityGroupId: network.securityGroupIds.redis, host: redis.primaryEndpointAddress, port: redis.port, authTokenSecretArn: redis.authTokenSecretArn },
+            documentDb: documentDb && {
+                securityGroupId: network.securityGroupIds.documentDb!,
+                host: documentDb.endpoint,
+                port: documentDb.port,
+                masterSecretArn: documentDb.masterUserSecretArn,
+            },
+            assets: { name: storage.assetsBucketName, arn: storage.assetsBucketArn, kmsKeyArn: keys.storageKeyArn },
+            dataKeyArn: keys.dataKeyArn,
+            logsKeyArn: keys.logsKeyArn,
+            repositoryKmsKeyArn: keys.storageKeyArn,
+            logRetentionDays: config.logs.retentionDays,
+            imagesToKeep: config.compute.imagesToKeep,
+            protect,
+            healthCheck: service.healthCheck && { command: service.healthCheck },
+        });
+    const services = config.services.map((service) => [service.name, serviceOf(service)] as const);
 
     // Endpoints and secret ARNs only: no secret value leaves the stack.
     return {
@@ -72,6 +145,9 @@ export function createBaseline(config: BaselineConfig) {
         documentDbMasterSecretArn: documentDb?.masterUserSecretArn,
         assetsBucketName: storage.assetsBucketName,
         logBucketName: storage.logBucketName,
+        url: edge.url,
+        loadBalancerDnsName: edge.dnsName,
+        services: Object.fromEntries(services.map(([name, s]) => [name, { serviceName: s.serviceName, repositoryUrl: s.repositoryUrl }])),
     };
 }
 

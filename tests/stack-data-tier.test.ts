@@ -236,6 +236,8 @@ for (const s of STACKS) {
                 ["postgres-log-postgresql", group(`/aws/rds/instance/${prefix}-postgres/postgresql`)],
                 ["postgres-log-upgrade", group(`/aws/rds/instance/${prefix}-postgres/upgrade`)],
                 ["redis-slow-log", group(`/aws/elasticache/${prefix}-redis/slow-log`)],
+                ["service-api-logs", { ...group(`/ecs/${prefix}/api`), tags: { Name: `/ecs/${prefix}/api` } }],
+                ["service-worker-logs", { ...group(`/ecs/${prefix}/worker`), tags: { Name: `/ecs/${prefix}/worker` } }],
             ]);
         });
 

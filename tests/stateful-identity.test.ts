@@ -14,6 +14,7 @@ const STATEFUL_TYPES = [
     "aws:docdb/clusterInstance:ClusterInstance",
     "aws:elasticache/replicationGroup:ReplicationGroup",
     "aws:s3/bucket:Bucket",
+    "aws:ecr/repository:Repository",
 ];
 /** The flow-log group is audit evidence: kept like the data (the other log groups are not). */
 const FLOW_LOG_GROUP = "network-flow-logs";
@@ -29,6 +30,9 @@ const IDENTITIES = [
     "urn:pulumi:STACK::baseline::baseline:security:Keys$aws:kms/key:Key::keys-storage",
     "urn:pulumi:STACK::baseline::baseline:storage:Buckets$aws:s3/bucket:Bucket::storage-assets",
     "urn:pulumi:STACK::baseline::baseline:storage:Buckets$aws:s3/bucket:Bucket::storage-logs",
+    // A service's logical name carries its configured name: renaming a service in config is a new service.
+    "urn:pulumi:STACK::baseline::baseline:compute:Service$aws:ecr/repository:Repository::service-api-repo",
+    "urn:pulumi:STACK::baseline::baseline:compute:Service$aws:ecr/repository:Repository::service-worker-repo",
 ];
 
 /** The input each stateful resource is replaced on when it changes; keys have none (their aliases can move). */
@@ -39,6 +43,7 @@ const PHYSICAL_NAME: Record<string, string> = {
     "aws:elasticache/replicationGroup:ReplicationGroup": "replicationGroupId",
     "aws:s3/bucket:Bucket": "bucket",
     "aws:cloudwatch/logGroup:LogGroup": "name",
+    "aws:ecr/repository:Repository": "name",
 };
 
 const stateful = (run: Run) => run.resources.filter((r) => STATEFUL_TYPES.includes(r.type) || r.name === FLOW_LOG_GROUP);
@@ -72,6 +77,8 @@ describe("stateful resource identity", () => {
                     ["network-flow-logs", `/pos-${stack}/network/vpc-flow-logs`],
                     ["postgres-instance", `pos-${stack}-postgres`],
                     ["redis-replication-group", `pos-${stack}-redis`],
+                    ["service-api-repo", `pos-${stack}/api`],
+                    ["service-worker-repo", `pos-${stack}/worker`],
                     ["storage-assets", `pos-${stack}-assets-123456789012`],
                     ["storage-logs", `pos-${stack}-logs-123456789012`],
                 ]);
@@ -86,7 +93,7 @@ describe("stateful resource identity", () => {
                     primary.map((r) => [r.name, r.protect, r.retainOnDelete]),
                     [
                         "documentdb-cluster", "keys-data", "keys-logs", "keys-storage", "network-flow-logs",
-                        "postgres-instance", "redis-replication-group", "storage-assets", "storage-logs",
+                        "postgres-instance", "redis-replication-group", "service-api-repo", "service-worker-repo", "storage-assets", "storage-logs",
                     ].map((name) => [name, protect, retained(name)]),
                 );
             });
