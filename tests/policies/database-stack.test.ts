@@ -4,7 +4,7 @@ import { arnSelects, forceSslOf, rdsInBackupPlan, rdsPostgresForceSsl, rdsPrivat
 import { tokenOf } from "../../policies/lib/define";
 import { EvalResource } from "../../tools/offline/evaluate";
 import { goodAuroraCluster, goodDocdbCluster, goodInstance, supportingResources } from "./database-fixtures";
-import { UNKNOWN, UNKNOWN_ARRAY, messages, res, run } from "./helpers";
+import { UNKNOWN, UNKNOWN_ARRAY, linked, messages, res, run } from "./helpers";
 
 const urnOf = (r: EvalResource) => r.urn;
 const db = (props: Record<string, unknown> = {}, o: Parameters<typeof res>[2] = {}) => res(aws.rds.Instance, { ...goodInstance, ...props }, { name: "db", ...o });
@@ -180,7 +180,7 @@ describe("policies: database joins (stack)", () => {
             assert.strictEqual(diags.length, 1);
         });
         it("selects by an RDS ARN only: not another service's, nor a truncated one", () => {
-            const instance = db();
+            const [instance] = linked([db()]);
             assert.strictEqual(arnSelects("arn:aws:rds:eu-west-1:123456789012:db:shop-db", instance), true);
             assert.strictEqual(arnSelects("arn:aws:ec2:eu-west-1:123456789012:db:shop-db", instance), false);
             assert.strictEqual(arnSelects("arn:aws:rds:*:*", instance), false);

@@ -1,6 +1,6 @@
 import { Policies, PolicyResourceOptions } from "@pulumi/policy";
 import { Diagnostic, EvalResource, evaluate, resolvePolicyConfig } from "../../tools/offline/evaluate";
-import { TypeRef, tokenOf } from "../../policies/lib/define";
+import { StackResource, TypeRef, tokenOf } from "../../policies/lib/define";
 
 /**
  * Build validation arguments the way the engine does and run policies through the offline
@@ -58,4 +58,14 @@ export async function run(policies: Policies | Policies[number], resources: Eval
 /** Violation messages without the description prefix the SDK adds to string reports. */
 export function messages(diags: Diagnostic[]): string[] {
     return diags.map((d) => (d.message.startsWith(`${d.description}\n`) ? d.message.slice(d.description.length + 1) : d.message));
+}
+
+/** Stack resources as stack policies see them, linked by URN. */
+export function linked(resources: EvalResource[]): StackResource[] {
+    const out = resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.props, opts: r.opts, dependencies: [], propertyDependencies: {} } as StackResource));
+    const byUrn = new Map(out.map((r) => [r.urn, r]));
+    resources.forEach((r, i) => {
+        for (const [k, urns] of Object.entries(r.propertyDependencies)) out[i].propertyDependencies[k] = urns.map((u) => byUrn.get(u)!).filter((x) => x);
+    });
+    return out;
 }

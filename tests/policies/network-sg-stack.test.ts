@@ -1,9 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
 import { dataTierGroups, sgDataTierEgressRestricted, sgDataTierIngressFromGroups, sgRulesNotMixed } from "../../policies/network-sg-stack";
-import { StackResource } from "../../policies/lib/define";
 import { EvalResource } from "../../tools/offline/evaluate";
-import { UNKNOWN, UNKNOWN_ARRAY, messages, res, run } from "./helpers";
+import { UNKNOWN, UNKNOWN_ARRAY, linked, messages, res, run } from "./helpers";
 
 const fromApp = { protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: [UNKNOWN], description: "PostgreSQL from the app" };
 const dbSg = (props: Record<string, any> = {}, name = "db-sg") => res(aws.ec2.SecurityGroup, { description: "Database", vpcId: UNKNOWN, ingress: [fromApp], ...props }, { name });
@@ -14,15 +13,6 @@ const db = (...groups: EvalResource[]) => res(aws.rds.Instance, { vpcSecurityGro
 const ruleOn = (type: Function, group: EvalResource, props: Record<string, any>, name: string) =>
     res(type, { securityGroupId: UNKNOWN, description: "rule", ...props }, { name, propertyDependencies: { securityGroupId: [group.urn] } });
 
-/** Stack resources as stack policies see them, linked by URN. */
-function linked(resources: EvalResource[]): StackResource[] {
-    const out = resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.props, opts: r.opts, dependencies: [], propertyDependencies: {} } as StackResource));
-    const byUrn = new Map(out.map((r) => [r.urn, r]));
-    resources.forEach((r, i) => {
-        for (const [k, urns] of Object.entries(r.propertyDependencies)) out[i].propertyDependencies[k] = urns.map((u) => byUrn.get(u)!).filter((x) => x);
-    });
-    return out;
-}
 
 const INGRESS_RULE = "Data-tier security group must admit only other security groups";
 
@@ -42,7 +32,7 @@ describe("policies: network security groups across the stack", () => {
             ]);
             assert.deepStrictEqual(dataTierGroups(resources, /-db$/).get(docsSg.urn), 'name "baseline-prod-docs-db" matches /-db$/');
             const named = res(aws.ec2.SecurityGroup, { name: "reporting-db", description: "Reports" }, { name: "reports-sg" });
-            assert.deepStrictEqual(dataTierGroups([named], /-db$/).get(named.urn), 'name "reporting-db" matches /-db$/');
+            assert.deepStrictEqual(dataTierGroups(linked([named]), /-db$/).get(named.urn), 'name "reporting-db" matches /-db$/');
         });
         it("recognises every kind of data store by the input that holds its groups", () => {
             const stores: [Function, string, Record<string, unknown>][] = [
