@@ -134,6 +134,8 @@ describe("policies: network VPCs", () => {
             assert.strictEqual(effectiveNatStrategy({ subnetSpecs: [{ type: "Private" }] }), "None");
             assert.strictEqual(effectiveNatStrategy({ natGateways: { strategy: "Single" } }), "Single");
             assert.strictEqual(hasPrivateSubnets({ subnetSpecs: [{ type: "Isolated" }] }), false);
+            assert.strictEqual(hasPrivateSubnets({ subnetSpecs: [{ type: "Public" }, UNKNOWN] }), true);
+            assert.strictEqual(hasPrivateSubnets({ subnetSpecs: [{ type: "Public" }, { type: UNKNOWN }] }), true);
         });
     });
 
@@ -225,6 +227,11 @@ describe("policies: network VPCs", () => {
                 'VPC must have endpoints for the AWS services its private tier uses: awsx.ec2.Vpc "network-vpc" lacks logs (Interface), secretsmanager (Interface), ssm (Interface), s3 (Gateway), expected Interface endpoints for ecr.api, ecr.dkr, logs, secretsmanager, ssm and Gateway endpoints for s3.',
             ]);
             assert.strictEqual(diags[0].enforcementLevel, "advisory");
+        });
+        it("counts an endpoint whose type is unknown until apply as either type", async () => {
+            const vpc = awsxVpc();
+            const pendingType = inVpc(aws.ec2.VpcEndpoint, vpc, { serviceName: "com.amazonaws.eu-west-1.s3", vpcEndpointType: UNKNOWN }, "ep-s3");
+            assert.deepStrictEqual(await run(vpcEndpoints, [vpc, ...all(vpc).slice(0, 5), pendingType]), []);
         });
         it("takes the configured service lists", async () => {
             const vpc = awsxVpc();

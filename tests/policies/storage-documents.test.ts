@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { publicStatements } from "../../policies/storage-documents";
+import { publicStatements, unknownPublicPaths } from "../../policies/storage-documents";
+import { UNKNOWN } from "./helpers";
 
 /**
  * Each condition key that keeps a `*` principal from being public (the keys S3 itself accepts),
@@ -29,4 +30,14 @@ describe("policies: bucket policy documents, every restricting condition key", (
             assert.deepStrictEqual(publicStatements({ Statement: [statement({ StringEquals: { [key]: value } })] }), []);
         });
     }
+
+    it("finds the values unknown until apply that decide whether a statement is public, and only those", () => {
+        assert.deepStrictEqual(unknownPublicPaths({ Statement: UNKNOWN }), ["Statement"]);
+        assert.deepStrictEqual(unknownPublicPaths({ Statement: [{ Effect: "Allow", Principal: UNKNOWN }] }), ["Statement[0].Principal"]);
+        assert.deepStrictEqual(unknownPublicPaths({ Statement: [{ Effect: "Allow", Principal: "*", Condition: UNKNOWN }] }), ["Statement[0].Condition"]);
+        assert.deepStrictEqual(unknownPublicPaths({ Statement: [{ Effect: "Allow", NotPrincipal: { AWS: "arn:aws:iam::123456789012:root" }, Condition: UNKNOWN }] }), ["Statement[0].Condition"]);
+        // A Deny, or an Allow already restricted to one account, cannot make the bucket public whatever the unknown value.
+        assert.deepStrictEqual(unknownPublicPaths({ Statement: [{ Effect: "Deny", Principal: UNKNOWN }] }), []);
+        assert.deepStrictEqual(unknownPublicPaths({ Statement: [{ Effect: "Allow", Principal: UNKNOWN, Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } }] }), []);
+    });
 });
