@@ -1,12 +1,13 @@
 import * as assert from "assert";
-import { publicStatements, unknownPublicPaths } from "../../policies/storage-documents";
+import { deniesInsecureTransport, publicStatements, unknownPublicPaths, unknownTlsDenyPath } from "../../policies/storage-documents";
 import { UNKNOWN } from "./helpers";
 
 /**
- * Each condition key that keeps a `*` principal from being public (the keys S3 itself accepts),
- * pinned to an exact value: the statement is not public. A key the pack forgot would turn a
- * restricted grant into a reported public one (a mandatory false positive); a key it should not
- * trust is checked in storage.test.ts and bypass.test.ts.
+ * The pure document reads behind the s3-* policies, over what they enumerate: each condition key
+ * that keeps a `*` principal from being public (the keys S3 itself accepts; a key the pack forgot
+ * would turn a restricted grant into a reported public one, a mandatory false positive), which
+ * unknown values decide publicity, and each part of a TLS deny. Keys the pack must not trust are
+ * checked in storage.test.ts and bypass.test.ts.
  */
 const RESTRICTING: [string, string][] = [
     ["aws:SourceArn", "arn:aws:cloudfront::123456789012:distribution/E1"], ["aws:SourceAccount", "123456789012"], ["aws:SourceOwner", "123456789012"],
@@ -20,7 +21,7 @@ const statement = (condition?: Record<string, unknown>) => ({
     Sid: "Read", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::assets/*", ...(condition ? { Condition: condition } : {}),
 });
 
-describe("policies: bucket policy documents, every restricting condition key", () => {
+describe("policies: bucket policy documents (storage-documents)", () => {
     it("counts a \"*\" principal without a condition as public", () => {
         assert.deepStrictEqual(publicStatements({ Statement: [statement()] }).map((s) => s.Sid), ["Read"]);
     });
@@ -39,5 +40,19 @@ describe("policies: bucket policy documents, every restricting condition key", (
         // A Deny, or an Allow already restricted to one account, cannot make the bucket public whatever the unknown value.
         assert.deepStrictEqual(unknownPublicPaths({ Statement: [{ Effect: "Deny", Principal: UNKNOWN }] }), []);
         assert.deepStrictEqual(unknownPublicPaths({ Statement: [{ Effect: "Allow", Principal: UNKNOWN, Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } }] }), []);
+    });
+
+    describe("the TLS deny", () => {
+        const tlsDeny = { Effect: "Deny", Principal: "*", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } }, Resource: ["arn:aws:s3:::assets", "arn:aws:s3:::assets/*"] };
+
+        it("accepts Action \"*\" as well as s3:*", () => {
+            assert.strictEqual(deniesInsecureTransport({ Statement: [{ ...tlsDeny, Action: "*" }] }, "assets"), true);
+        });
+        it("waits for an unknown Resource only on a statement that is otherwise a TLS deny", () => {
+            assert.strictEqual(unknownTlsDenyPath({ Statement: [{ ...tlsDeny, Resource: UNKNOWN }] }, "assets"), "Statement[0].Resource");
+            for (const [what, change] of [["an Allow", { Effect: "Allow" }], ["one account", { Principal: { AWS: "arn:aws:iam::123456789012:root" } }], ["one action", { Action: "s3:GetObject" }]] as const) {
+                assert.strictEqual(unknownTlsDenyPath({ Statement: [{ ...tlsDeny, ...change, Resource: UNKNOWN }] }, "assets"), undefined, what);
+            }
+        });
     });
 });
