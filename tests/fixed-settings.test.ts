@@ -73,7 +73,7 @@ describe("fixed settings guard", () => {
     }
 
     it("leaves out the DocumentDB user when DocumentDB is off", async () => {
-        const run = await runStack("staging", { "baseline:documentDb": { enabled: false } });
+        const run = await runStack("staging", { "baseline:documentDb": { enabled: false }, "baseline:services": [] });
         const guard = run.one("pulumi-nodejs:dynamic/baseline:FixedSettings", "fixed-settings");
         assert.ok(!("baseline:documentDb.masterUsername" in guard.inputs.values));
     });
