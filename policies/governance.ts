@@ -174,12 +174,14 @@ export const STATEFUL_TYPES: string[] = [
     aws.s3.Bucket, aws.s3.BucketV2, aws.s3.DirectoryBucket,
     aws.kms.Key, aws.kms.ExternalKey, aws.kms.ReplicaKey, aws.kms.ReplicaExternalKey,
     aws.dynamodb.Table, aws.efs.FileSystem,
+    // The images a service runs: with immutable tags, a deleted repository cannot be rebuilt tag for tag.
+    aws.ecr.Repository,
 ].map(tokenOf);
 
 /** prot-01: neither `pulumi destroy` nor a replacing change can delete data in prod. */
 export const statefulProtect = stackPolicy<{ statefulTypes: string[] }>({
     name: "stateful-protect",
-    description: "Stateful resources (databases, caches, buckets, keys, tables, file systems) must be protected from deletion (`protect`).",
+    description: "Stateful resources (databases, caches, buckets, keys, image repositories, tables, file systems) must be protected from deletion (`protect`).",
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:

@@ -158,6 +158,10 @@ describe("policies: governance", () => {
             assert.strictEqual(diags[0].enforcementLevel, "mandatory");
             assert.strictEqual(diags[0].urn, db.urn);
         });
+        it("rejects an unprotected image repository: the images a service runs", async () => {
+            const diags = await run(statefulProtect, res(aws.ecr.Repository, {}, { name: "repo" }));
+            assert.deepStrictEqual(messages(diags), ["Stateful resource aws:ecr/repository:Repository must be protected from deletion: protect is false, expected true."]);
+        });
         it("covers both S3 bucket tokens", async () => {
             const diags = await run(statefulProtect, [res(aws.s3.Bucket, {}, { name: "a" }), res(aws.s3.BucketV2, {}, { name: "b" })]);
             assert.deepStrictEqual(diags.map((d) => d.urn), ["urn:pulumi:test::baseline::aws:s3/bucket:Bucket::a", "urn:pulumi:test::baseline::aws:s3/bucketV2:BucketV2::b"]);
