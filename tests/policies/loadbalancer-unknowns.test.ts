@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { albHttpRedirectsToHttps, albMultiSubnet } from "../../policies/loadbalancer";
-import { UNKNOWN, UNKNOWN_ARRAY, res, run } from "./helpers";
+import { albAccessLogs, albDesyncMitigation, albDropInvalidHeaders, albHttpRedirectsToHttps, albListenerTls, albMultiSubnet, albWafAttached } from "../../policies/loadbalancer";
+import { UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_BOOL, res, run } from "./helpers";
 
 /**
  * Load balancer inputs unknown during preview at each level a check reads (a whole action, its
@@ -18,6 +18,31 @@ const cannot = (diags: { enforcementLevel: string; message: string }[]) => diags
 describe("policies: load balancers, values unknown during preview", () => {
     for (const { family, LoadBalancer, Listener } of families) {
         describe(family, () => {
+            it("alb-access-logs, alb-drop-invalid-headers, alb-desync-mitigation: the setting unknown until apply", async () => {
+                const lb = (props: Record<string, unknown>) => res(LoadBalancer, { loadBalancerType: "application", ...props });
+                assert.deepStrictEqual(cannot(await run(albAccessLogs, lb({ accessLogs: UNKNOWN }))), [
+                    ["advisory", "Cannot verify during preview that access logs are enabled: accessLogs is (unknown until apply)."],
+                ]);
+                assert.deepStrictEqual(cannot(await run(albDropInvalidHeaders, lb({ dropInvalidHeaderFields: UNKNOWN_BOOL }))), [
+                    ["advisory", "Cannot verify during preview that invalid header fields are dropped: dropInvalidHeaderFields is (unknown until apply)."],
+                ]);
+                assert.deepStrictEqual(cannot(await run(albDesyncMitigation, lb({ desyncMitigationMode: UNKNOWN }))), [
+                    ["advisory", "Cannot verify during preview that HTTP desync mitigation is defensive or strictest: desyncMitigationMode is (unknown until apply)."],
+                ]);
+            });
+
+            it("alb-listener-tls: a listener protocol unknown until apply", async () => {
+                assert.deepStrictEqual(cannot(await run(albListenerTls, res(Listener, { protocol: UNKNOWN, port: 443, defaultActions: [] }))), [
+                    ["advisory", "Cannot verify during preview that an HTTPS listener uses an allow-listed TLS policy and an ACM certificate: protocol is (unknown until apply)."],
+                ]);
+            });
+
+            it("alb-waf-attached: a load balancer type unknown until apply", async () => {
+                assert.deepStrictEqual(cannot(await run(albWafAttached, res(LoadBalancer, { loadBalancerType: UNKNOWN, internal: false }, { name: "web" }))), [
+                    ["advisory", 'Cannot verify during preview that load balancer "web" is internal or has a WAF web ACL: loadBalancerType is (unknown until apply).'],
+                ]);
+            });
+
             it("alb-multi-subnet: subnet mappings unknown until apply (no subnets list)", async () => {
                 const lb = res(LoadBalancer, { loadBalancerType: "application", subnetMappings: UNKNOWN_ARRAY });
                 assert.deepStrictEqual(cannot(await run(albMultiSubnet, lb)), [

@@ -73,6 +73,15 @@ describe("policies: sg-prefix-list-not-public (net-05/06 through prefix lists)",
         assert.match(messages(diags)[0], /^Cannot verify during preview that the rule does not open .* to the internet through prefix list partners/);
     });
 
+    it("says what it cannot verify when a rule's protocol is unknown until apply", async () => {
+        const world = list([{ cidr: "0.0.0.0/0" }]);
+        const unknownProtocol = res(aws.vpc.SecurityGroupIngressRule, { securityGroupId: UNKNOWN, prefixListId: UNKNOWN, ipProtocol: UNKNOWN, fromPort: 22, toPort: 22, description: "d" },
+            { name: "in", propertyDependencies: { prefixListId: [world.urn], securityGroupId: [group.urn] } });
+        assert.deepStrictEqual(messages(await run(sgPrefixListNotPublic, [world, group, unknownProtocol])), [
+            "Cannot verify during preview that the rule does not open traffic of a protocol unknown until apply to the internet through prefix list partners: ipProtocol is (unknown until apply). Re-run the check after apply, or set the value from configuration.",
+        ]);
+    });
+
     it("leaves egress through a world list, and rules without a prefix list, to the other policies", async () => {
         const world = list([{ cidr: "0.0.0.0/0" }]);
         const egress = res(aws.vpc.SecurityGroupEgressRule, { securityGroupId: UNKNOWN, prefixListId: UNKNOWN, ipProtocol: "tcp", fromPort: 22, toPort: 22, description: "d" },

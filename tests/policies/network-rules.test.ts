@@ -80,6 +80,7 @@ describe("policies: network rule normaliser", () => {
 
     it("normalises protocols", () => {
         assert.deepStrictEqual(["-1", -1, "ALL", "6", "17", "1", "58", "Tcp", "50"].map(normaliseProtocol), ["all", "all", "all", "tcp", "udp", "icmp", "icmpv6", "tcp", "50"]);
+        assert.deepStrictEqual([undefined, null].map(normaliseProtocol), [undefined, null]);
         assert.strictEqual(normaliseProtocol(UNKNOWN), UNKNOWN);
     });
 

@@ -141,6 +141,13 @@ describe("policies: network security groups", () => {
                 msg("Security group", "ingress[0]", "icmp", "0.0.0.0/0"), msg("Security group", "ingress[1]", "icmpv6", "::/0"), msg("Security group", "ingress[2]", "icmpv6", "::/0"),
             ]);
         });
+        it("reports a world-open rule whose ports or protocol are unknown until apply as unverifiable", async () => {
+            const rule = (props: Record<string, unknown>) => res(aws.vpc.SecurityGroupIngressRule, { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", securityGroupId: "sg-1", ...props });
+            const cannot = (field: string) =>
+                `Cannot verify during preview that the rule from 0.0.0.0/0 opens only allow-listed ports to the internet: ${field} is (unknown until apply). Re-run the check after apply, or set the value from configuration.`;
+            assert.deepStrictEqual(messages(await run(sgPublicIngressAllowList, rule({ toPort: UNKNOWN_NUMBER }))), [cannot("toPort")]);
+            assert.deepStrictEqual(messages(await run(sgPublicIngressAllowList, rule({ ipProtocol: UNKNOWN }))), [cannot("ipProtocol")]);
+        });
         it("honours a configured allow-list (8443)", async () => {
             const rule = res(aws.vpc.SecurityGroupIngressRule, { ipProtocol: "tcp", fromPort: 8443, toPort: 8443, cidrIpv4: "0.0.0.0/0", securityGroupId: "sg-1" });
             assert.deepStrictEqual(await run(sgPublicIngressAllowList, rule, { allowedPorts: [443, 8443] }), []);
