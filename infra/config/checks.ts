@@ -124,6 +124,18 @@ export function windowOf(key: string, value: unknown, pattern: RegExp, example: 
     return typeof value === "string" && pattern.test(value) && windowMinutes(value) >= min ? undefined : problem(key, value, expected);
 }
 
+/**
+ * A weekly maintenance window of at least `min` minutes that does not overlap the section's daily
+ * `sibling` window (backup or snapshot): AWS rejects overlapping windows.
+ */
+export function maintenanceWindowCheck(sibling: string, example: string, min: number): Check {
+    return (k, v, _e, s) =>
+        windowOf(k, v, WEEKLY_WINDOW, example, min) ??
+        (typeof s[sibling] === "string" && DAILY_WINDOW.test(s[sibling] as string) && windowsOverlap(s[sibling] as string, v as string)
+            ? problem(k, v, `a window that does not overlap ${sibling} ${show(s[sibling])}`)
+            : undefined);
+}
+
 /** AWS rejects a backup window that overlaps the maintenance window. */
 export function windowsOverlap(a: string, b: string): boolean {
     return windowIntervals(a).some(([s1, e1]) => windowIntervals(b).some(([s2, e2]) => s1 < e2 && s2 < e1));

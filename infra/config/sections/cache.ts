@@ -1,4 +1,4 @@
-import { DAILY_WINDOW, SectionChecks, WEEKLY_WINDOW, intIn, isBoolean, matches, oneOf, problem, show, windowOf, windowsOverlap } from "../checks";
+import { DAILY_WINDOW, SectionChecks, intIn, isBoolean, maintenanceWindowCheck, matches, oneOf, problem, show, windowOf } from "../checks";
 import { CACHE_HOLDS, CacheConfig, CacheHolds } from "../types";
 
 /** Redis OSS versions ElastiCache offers that this program supports. */
@@ -36,11 +36,7 @@ export const CACHE_CHECKS: SectionChecks = {
     snapshotRetentionDays: (k, v, env) => intIn(k, v, SNAPSHOT_RETENTION_DAYS[env].min, SNAPSHOT_RETENTION_DAYS[env].max),
     // ElastiCache wants at least an hour for both windows.
     snapshotWindow: (k, v) => windowOf(k, v, DAILY_WINDOW, "02:00-03:00", 60),
-    maintenanceWindow: (k, v, _e, s) =>
-        windowOf(k, v, WEEKLY_WINDOW, "sun:05:30-sun:06:30", 60) ??
-        (typeof s.snapshotWindow === "string" && DAILY_WINDOW.test(s.snapshotWindow) && windowsOverlap(s.snapshotWindow, v as string)
-            ? problem(k, v, `a window that does not overlap snapshotWindow ${show(s.snapshotWindow)}`)
-            : undefined),
+    maintenanceWindow: maintenanceWindowCheck("snapshotWindow", "sun:05:30-sun:06:30", 60),
     // No profile default: only the stack knows whether its jobs live in this Redis.
     holds: (k, v) =>
         (CACHE_HOLDS as readonly unknown[]).includes(v)

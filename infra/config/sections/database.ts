@@ -1,4 +1,4 @@
-import { DAILY_WINDOW, SectionChecks, WEEKLY_WINDOW, intIn, isBoolean, matches, oneOf, problem, show, windowOf, windowsOverlap } from "../checks";
+import { DAILY_WINDOW, SectionChecks, intIn, isBoolean, maintenanceWindowCheck, matches, oneOf, problem, windowOf } from "../checks";
 import { POSTGRES_MAJORS } from "../types";
 
 /** Master user names every scanner tries first, and the ones RDS reserves. */
@@ -36,11 +36,7 @@ export const DATABASE_CHECKS: SectionChecks = {
     multiAz: (k, v) => isBoolean(k, v),
     backupRetentionDays: (k, v) => intIn(k, v, BACKUP_RETENTION_DAYS.min, BACKUP_RETENTION_DAYS.max),
     backupWindow: (k, v) => windowOf(k, v, DAILY_WINDOW, "03:00-04:00", 30),
-    maintenanceWindow: (k, v, _e, s) =>
-        windowOf(k, v, WEEKLY_WINDOW, "sun:04:30-sun:05:30", 30) ??
-        (typeof s.backupWindow === "string" && DAILY_WINDOW.test(s.backupWindow) && windowsOverlap(s.backupWindow, v as string)
-            ? problem(k, v, `a window that does not overlap backupWindow ${show(s.backupWindow)}`)
-            : undefined),
+    maintenanceWindow: maintenanceWindowCheck("backupWindow", "sun:04:30-sun:05:30", 30),
     deletionProtection: (k, v) => isBoolean(k, v),
     masterUsername: (k, v) =>
         matches(k, v, PG_IDENTIFIER, "a lowercase identifier of up to 63 characters") ??
