@@ -44,6 +44,13 @@ describe("policies: waf", () => {
             ]);
             assert.deepStrictEqual(found.unknown, []);
         });
+        it("lists where rules are unknown until apply: a rule, its statement, ruleJson, a standalone rule's statement", () => {
+            const web = plain("web", { arn: "arn:acl", rules: [UNKNOWN, { ...rateRule(), statement: UNKNOWN }], ruleJson: UNKNOWN });
+            const standalone = { ...plain("extra", { webAclArn: "arn:acl", name: "extra", priority: 9, statement: UNKNOWN }), type: tokenOf(aws.wafv2.WebAclRule) };
+            assert.deepStrictEqual(aclRules(web, [web, standalone]).unknown.map(([r, path]) => [r.name, path]), [
+                ["web", "rules[0]"], ["web", "rules[1].statement"], ["web", "ruleJson"], ["extra", "statement"],
+            ]);
+        });
     });
 
     describe("waf-has-rules", () => {
