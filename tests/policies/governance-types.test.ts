@@ -31,7 +31,7 @@ const STATEFUL: TypeRef[] = [
     aws.elasticache.ReplicationGroup, aws.elasticache.ServerlessCache, aws.memorydb.Cluster, aws.opensearch.Domain,
     aws.s3.Bucket, aws.s3.BucketV2, aws.s3.DirectoryBucket,
     aws.kms.Key, aws.kms.ExternalKey, aws.kms.ReplicaKey, aws.kms.ReplicaExternalKey,
-    aws.dynamodb.Table, aws.efs.FileSystem,
+    aws.dynamodb.Table, aws.efs.FileSystem, aws.ecr.Repository,
 ];
 
 describe("policies: governance, every type enumerated", () => {
