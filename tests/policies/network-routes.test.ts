@@ -52,4 +52,17 @@ describe("policies: vpc-private-routes-no-igw, every tier, destination and exit"
             assert.deepStrictEqual(messages(diags), [isolatedMessage("0.0.0.0/0", target)], input);
         }
     });
+
+    it("leaves a route to a private range alone even when its gateway is unknown", async () => {
+        const rt = table("private");
+        assert.deepStrictEqual(await run(privateRoutesNoInternetGateway, [rt, route(rt, { destinationCidrBlock: "10.0.0.0/8", gatewayId: UNKNOWN })]), []);
+    });
+
+    it("holds configured isolated tiers to the internet-gateway rule too", async () => {
+        const rt = table("vault");
+        const diags = await run(privateRoutesNoInternetGateway, [igw, rt, route(rt, { destinationCidrBlock: "0.0.0.0/0", gatewayId: UNKNOWN }, { gatewayId: [igw.urn] })], {
+            isolatedTiers: ["vault"],
+        });
+        assert.deepStrictEqual(messages(diags), [privateMessage("rt", "vault", "0.0.0.0/0")]);
+    });
 });

@@ -35,6 +35,13 @@ describe("policies: public principals (beyond the catalogue)", () => {
                 assert.deepStrictEqual(await run(iamTrustNotPublic, res(aws.iam.Role, { assumeRolePolicy: confined })), []);
             });
         }
+        it("reports a principal unknown during preview as unverifiable", async () => {
+            for (const principal of [UNKNOWN, { AWS: UNKNOWN }]) {
+                const diags = await run(iamTrustNotPublic, res(aws.iam.Role, { assumeRolePolicy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: principal }] } }));
+                assert.deepStrictEqual(diags.map((d) => d.enforcementLevel), ["advisory"]);
+                assert.match(messages(diags)[0], /^Cannot verify during preview that the role cannot be assumed by any AWS account: assumeRolePolicy\.Statement\[0\]\.Principal is /);
+            }
+        });
         it("reports a statement list unknown during preview as unverifiable", async () => {
             const diags = await run(iamTrustNotPublic, res(aws.iam.Role, { assumeRolePolicy: { Version: "2012-10-17", Statement: UNKNOWN } }));
             // (The message shows the value as "(unset)": openToAnyone does not pass the unknown value on.)

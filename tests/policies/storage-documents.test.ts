@@ -50,6 +50,10 @@ describe("policies: bucket policy documents (storage-documents)", () => {
         });
         it("waits for an unknown Resource only on a statement that is otherwise a TLS deny", () => {
             assert.strictEqual(unknownTlsDenyPath({ Statement: [{ ...tlsDeny, Resource: UNKNOWN }] }, "assets"), "Statement[0].Resource");
+            assert.strictEqual(unknownTlsDenyPath({ Statement: [{ ...tlsDeny, Action: "*", Resource: UNKNOWN }] }, "assets"), "Statement[0].Resource");
+            assert.strictEqual(unknownTlsDenyPath({ Statement: [{ ...tlsDeny, Condition: UNKNOWN }] }, "assets"), "Statement[0].Condition");
+            assert.strictEqual(unknownTlsDenyPath({ Statement: [{ ...tlsDeny, Resource: "arn:aws:s3:::other/*", Condition: UNKNOWN }] }, "assets"), undefined, "another bucket");
+            assert.strictEqual(unknownTlsDenyPath({ Statement: [{ ...tlsDeny, Condition: { Bool: { "aws:SecureTransport": "true" } }, Resource: UNKNOWN }] }, "assets"), undefined, "TLS allowed");
             for (const [what, change] of [["an Allow", { Effect: "Allow" }], ["one account", { Principal: { AWS: "arn:aws:iam::123456789012:root" } }], ["one action", { Action: "s3:GetObject" }]] as const) {
                 assert.strictEqual(unknownTlsDenyPath({ Statement: [{ ...tlsDeny, ...change, Resource: UNKNOWN }] }, "assets"), undefined, what);
             }

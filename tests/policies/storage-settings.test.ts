@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { s3AccessLogging, s3BlockPublicAccess, s3DefaultEncryption, s3VersioningLifecycle } from "../../policies/storage";
+import { s3AccessLogging, s3BlockPublicAccess, s3DefaultEncryption, s3NoPublicGrants, s3VersioningLifecycle } from "../../policies/storage";
 import { UNKNOWN, messages, res, run } from "./helpers";
 
 /**
@@ -20,6 +20,15 @@ describe("policies: S3 settings, every flag and spelling", () => {
             ]);
         });
     }
+
+    it("s3-no-public-grants rejects each public canned ACL, authenticated-read too (every AWS account)", async () => {
+        for (const acl of ["public-read", "public-read-write", "authenticated-read"]) {
+            const aclV2 = res(aws.s3.BucketAclV2, { bucket: "data-bkt", acl }, { name: "data-acl" });
+            assert.deepStrictEqual(messages(await run(s3NoPublicGrants, [bucket, aclV2])).filter((m) => m.startsWith("S3 bucket ACL must not grant")), [
+                `S3 bucket ACL must not grant access to everyone: BucketAclV2 "data-acl" sets acl "${acl}", expected no ACL (ownership BucketOwnerEnforced) or "private".`,
+            ]);
+        }
+    });
 
     it("s3-default-encryption accepts DSSE-KMS on a data bucket", async () => {
         const sse = res(aws.s3.BucketServerSideEncryptionConfiguration, {
