@@ -17,8 +17,8 @@ import { ALB_ACCESS_LOG_PREFIX } from "./edge/settings";
 
 /**
  * Wire the components of one stack together. Only wiring lives here: each component owns one concern.
- * Logical names are fixed (never derived from config), so no config change renames a stateful resource;
- * AWS names start with `<app>-<environment>`, which a stack sets once.
+ * Logical names are fixed (never derived from config, except a service's, which its stack sets once), so
+ * no config change renames a stateful resource; AWS names start with `<app>-<environment>`.
  */
 export function createBaseline(config: BaselineConfig) {
     const namePrefix = `${config.app.name}-${config.environment}`;

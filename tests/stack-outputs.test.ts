@@ -1,0 +1,31 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { runStack } from "./harness";
+
+/** What a stack hands its operators and other stacks: where things are, never a secret value. */
+const resolve = <T>(o: pulumi.Output<T> | undefined) => new Promise<T | undefined>((ok) => (o === undefined ? ok(undefined) : o.apply((v) => ok(v))));
+
+describe("stack outputs", () => {
+    for (const stack of ["prod", "staging"] as const) {
+        it(`${stack}: the public URL, the load balancer's DNS name, each service's name and repository, and secrets only by ARN`, async () => {
+            const { outputs } = await runStack(stack);
+            const plain: Record<string, unknown> = {};
+            for (const [key, value] of Object.entries(outputs as Record<string, pulumi.Output<unknown>>)) {
+                plain[key] = key === "services" ? Object.fromEntries(await Promise.all(Object.entries(value as unknown as Record<string, Record<string, pulumi.Output<string>>>).map(async ([n, s]) => [n, { serviceName: await resolve(s.serviceName), repositoryUrl: await resolve(s.repositoryUrl) }]))) : await resolve(value);
+            }
+            const host = stack === "prod" ? "pos.example.com" : "pos.staging.example.com";
+            assert.strictEqual(plain.url, `https://${host}`);
+            assert.match(String(plain.loadBalancerDnsName), /elb\.amazonaws\.com$/);
+            assert.deepStrictEqual(Object.keys(plain.services as object), ["api", "worker"]);
+            for (const name of ["api", "worker"]) {
+                const s = (plain.services as Record<string, { serviceName: string; repositoryUrl: string }>)[name];
+                assert.strictEqual(s.repositoryUrl, `123456789012.dkr.ecr.eu-west-1.amazonaws.com/pos-${stack}/${name}`);
+                assert.ok(s.serviceName.includes(name), s.serviceName);
+            }
+            // Secrets leave the stack only as ARNs; no output carries the mock's generated token.
+            assert.match(String(plain.redisAuthTokenSecretArn), /^arn:aws:secretsmanager:/);
+            assert.match(String(plain.postgresMasterSecretArn), /^arn:aws:secretsmanager:/);
+            assert.ok(!JSON.stringify(plain).includes("mock-generated-password"), "an output carries the Redis token");
+        });
+    }
+});
