@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { ConfigError, RawConfig, resolveConfig } from "../infra/config/load";
+import { RawConfig, resolveConfig } from "../infra/config/load";
+import { problemsOf } from "./config-helpers";
 
 /**
  * `baseline:services`, `baseline:compute` and `baseline:loadBalancer`: the profile defaults of each kind
@@ -25,15 +26,6 @@ function raw(services: unknown, env = "prod", baseline: Record<string, unknown> 
     };
 }
 
-function problemsOf(config: RawConfig): string[] {
-    try {
-        resolveConfig(config);
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
-        return e.problems;
-    }
-    assert.fail("expected the configuration to be rejected");
-}
 
 const WEB = { name: "web", image: "1.4.2", public: true, port: 8080 };
 const WORKER = { name: "worker", image: DIGEST, command: ["node", "dist/worker.js"] };

@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { ConfigError, RawConfig, resolveConfig } from "../infra/config/load";
+import { problemsOf } from "./config-helpers";
 import { windowsOverlap } from "../infra/config/checks";
 import { maxmemoryPolicyOf } from "../infra/config/sections/cache";
 import { runStackExpectingError, stackConfig } from "./harness";
@@ -24,16 +25,6 @@ function raw(baseline: Record<string, unknown> = {}, extra: Partial<RawConfig> =
     };
 }
 
-/** The problems a config raises, or a failure if it is accepted. */
-function problemsOf(config: RawConfig): string[] {
-    try {
-        resolveConfig(config);
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
-        return e.problems;
-    }
-    assert.fail("expected the configuration to be rejected");
-}
 
 describe("stack configuration", () => {
     // The per-environment defaults are part of the program's contract (issue 2): written out here, not
