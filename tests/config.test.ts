@@ -26,6 +26,10 @@ function raw(baseline: Record<string, unknown> = {}, extra: Partial<RawConfig> =
 }
 
 
+/** The default Content-Security-Policy: same-origin everything, no plugins, no framing, forms only to the site. */
+const CSP_EXPECTED = 'one header value of at most 1783 printable ASCII characters: directives such as default-src \'self\' separated by ";", no line breaks or commas';
+const DEFAULT_CSP = "default-src 'self'; base-uri 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; upgrade-insecure-requests";
+
 describe("stack configuration", () => {
     // The per-environment defaults are part of the program's contract (issue 2): written out here, not
     // read from stacks/profiles.json, so an edit of a profile that weakens prod fails a test.
@@ -61,6 +65,8 @@ describe("stack configuration", () => {
             kms: { deletionWindowDays: 30 },
             compute: { enableExecuteCommand: false, imagesToKeep: 30 },
             loadBalancer: { sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", deregistrationDelaySeconds: 30, idleTimeoutSeconds: 60 },
+            edge: { cloudFront: true, priceClass: "PriceClass_All", minimumProtocolVersion: "TLSv1.2_2021", contentSecurityPolicy: DEFAULT_CSP, publicAssetsPrefix: "static/" },
+            waf: { rateLimit: 2000, ipAllowList: [], ipBlockList: [], allowedCountries: [], blockedCountries: [], countedRules: [] },
             services: [],
         });
     });
@@ -96,6 +102,8 @@ describe("stack configuration", () => {
             kms: { deletionWindowDays: 30 },
             compute: { enableExecuteCommand: false, imagesToKeep: 10 },
             loadBalancer: { sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", deregistrationDelaySeconds: 30, idleTimeoutSeconds: 60 },
+            edge: { cloudFront: true, priceClass: "PriceClass_100", minimumProtocolVersion: "TLSv1.2_2021", contentSecurityPolicy: DEFAULT_CSP, publicAssetsPrefix: "static/" },
+            waf: { rateLimit: 2000, ipAllowList: [], ipBlockList: [], allowedCountries: [], blockedCountries: [], countedRules: [] },
             services: [],
         });
     });
@@ -137,7 +145,7 @@ describe("stack configuration", () => {
     });
 
     describe("rejects bad input with the key, the value and what is allowed", () => {
-        const cases: [string, RawConfig, string][] = [
+        const cases: [string, RawConfig, ...string[]][] = [
             ["unknown environment", raw({ environment: "production" }), 'baseline:environment = "production" is not allowed: expected one of "prod", "staging"'],
             ["malformed CIDR", raw({ network: { cidrBlock: "10.0.0.0/33" } }), 'baseline:network.cidrBlock = "10.0.0.0/33" is not allowed: expected an IPv4 network in CIDR notation such as 10.0.0.0/16'],
             ["CIDR with host bits", raw({ network: { cidrBlock: "10.0.0.1/16" } }), 'baseline:network.cidrBlock = "10.0.0.1/16" is not allowed: expected an IPv4 network in CIDR notation such as 10.0.0.0/16'],
@@ -177,16 +185,29 @@ describe("stack configuration", () => {
             ["bad domain", raw({ domain: { name: "Shop_Example", zoneName: "example.com" } }), 'baseline:domain.name = "Shop_Example" is not allowed: expected a lowercase DNS name such as shop.example.com'],
             ["unprotected prod", raw({ protectStatefulResources: false }), "baseline:protectStatefulResources = false is not allowed: expected true in prod (databases, buckets and keys must survive a destroy)"],
             ["typo in a section key", raw({ database: { backupRetention: 30 } }), "baseline:database.backupRetention is not a setting: allowed keys are engineVersion, instanceClass, allocatedStorage, maxAllocatedStorage, multiAz, backupRetentionDays, backupWindow, maintenanceWindow, deletionProtection, masterUsername, databaseName, monitoringIntervalSeconds, performanceInsightsRetentionDays, slowQueryThresholdMs"],
-            ["unknown top-level key", raw({ databse: {} }), "baseline:databse is not a setting: allowed keys are environment, protectStatefulResources, services, app, network, database, cache, documentDb, storage, domain, alerts, logs, kms, compute, loadBalancer"],
+            ["unknown top-level key", raw({ databse: {} }), "baseline:databse is not a setting: allowed keys are environment, protectStatefulResources, services, app, network, database, cache, documentDb, storage, domain, alerts, logs, kms, compute, loadBalancer, edge, waf"],
             ["section that is not an object", raw({ documentDb: "big" }), 'baseline:documentDb = "big" is not allowed: expected an object with keys enabled, engineVersion, instanceClass, instanceCount, backupRetentionDays, backupWindow, deletionProtection, masterUsername'],
             ["missing region", raw({}, { region: undefined }), "aws:region = (unset) is not allowed: expected an AWS region such as eu-west-1"],
             ["missing cost tag", raw({}, { defaultTags: { tags: { Environment: "prod", Project: "p", Owner: "o" } } }), "aws:defaultTags.tags.CostCenter = (unset) is not allowed: expected a non-empty string (every resource must carry it)"],
             ["Environment tag disagrees", raw({}, { defaultTags: { tags: { ...TAGS.tags, Environment: "staging" } } }), 'aws:defaultTags.tags.Environment = "staging" is not allowed: expected "prod", the value of baseline:environment'],
             ["subnets awsx cannot align", raw({ network: { cidrBlock: "10.0.0.0/16", publicSubnetMask: 24, privateSubnetMask: 19, isolatedSubnetMask: 24 } }), 'baseline:network.cidrBlock = "10.0.0.0/16" is not allowed: expected a range where awsx can place /24, /19, /24 subnets in each of 3 AZs: each AZ gets a /18 block and subnets align to their size, so the isolated subnet would be 10.0.64.0/24, outside the first AZ\'s 10.0.0.0/18; narrow the subnet masks or widen the range'],
             ["subnets do not fit", raw({ network: { cidrBlock: "10.0.0.0/22", publicSubnetMask: 24, privateSubnetMask: 24, isolatedSubnetMask: 24 } }), 'baseline:network.cidrBlock = "10.0.0.0/22" is not allowed: expected a range with room for 3 AZs of /24, /24, /24 subnets (2304 addresses; it has 1024): widen it or narrow the subnet masks'],
+            ["rate limit below WAF's minimum", raw({ waf: { rateLimit: 5 } }), "baseline:waf.rateLimit = 5 is not allowed: expected an integer from 10 to 2000000000"],
+            ["a CSP of two header lines", raw({ edge: { contentSecurityPolicy: "default-src 'self'\r\nX-Injected: 1" } }), `baseline:edge.contentSecurityPolicy = "default-src 'self'\\r\\nX-Injected: 1" is not allowed: expected ${CSP_EXPECTED}`],
+            ["a CSP of two policies (comma)", raw({ edge: { contentSecurityPolicy: "default-src 'self', script-src 'none'" } }), `baseline:edge.contentSecurityPolicy = "default-src 'self', script-src 'none'" is not allowed: expected ${CSP_EXPECTED}`],
+            ["an empty CSP", raw({ edge: { contentSecurityPolicy: " ; " } }), `baseline:edge.contentSecurityPolicy = " ; " is not allowed: expected ${CSP_EXPECTED}`],
+            ["unknown price class", raw({ edge: { priceClass: "PriceClass_300" } }), 'baseline:edge.priceClass = "PriceClass_300" is not allowed: expected one of "PriceClass_100", "PriceClass_200", "PriceClass_All"'],
+            ["a viewer TLS policy that admits TLS 1.0", raw({ edge: { minimumProtocolVersion: "TLSv1" } }), 'baseline:edge.minimumProtocolVersion = "TLSv1" is not allowed: expected one of "TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"'],
+            ["public assets at the bucket's root", raw({ edge: { publicAssetsPrefix: "/" } }), 'baseline:edge.publicAssetsPrefix = "/" is not allowed: expected one key prefix segment ending in "/", such as static/ (lowercase letters, digits, ".", "_" or "-")'],
+            ["a malformed CIDR in the allow-list", raw({ waf: { ipAllowList: ["203.0.113.0/24", "203.0.113.300/32"] } }), 'baseline:waf.ipAllowList[1] = "203.0.113.300/32" is not allowed: expected CIDR ranges such as 203.0.113.0/24 or 2001:db8::/32'],
+            ["both allowed and blocked countries", raw({ waf: { allowedCountries: ["GB"], blockedCountries: ["KP"] } }), 'baseline:waf.allowedCountries = ["GB"] is not allowed: expected an empty list while blockedCountries is set (["KP"]): allow some countries or block some, not both', 'baseline:waf.blockedCountries = ["KP"] is not allowed: expected an empty list while allowedCountries is set (["GB"]): allow some countries or block some, not both'],
+            ["a lowercase country code", raw({ waf: { blockedCountries: ["kp"] } }), 'baseline:waf.blockedCountries[0] = "kp" is not allowed: expected ISO 3166 alpha-2 country codes such as GB'],
+            ["a counted rule without a reason", raw({ waf: { countedRules: [{ group: "AWSManagedRulesCommonRuleSet", rule: "SizeRestrictions_BODY", reason: "" }] } }), 'baseline:waf.countedRules[0].reason = "" is not allowed: expected why the rule may only count (at least 10 characters)'],
+            ["a counted rule of a group the ACL does not use", raw({ waf: { countedRules: [{ group: "AWSManagedRulesBotControlRuleSet", rule: "CategoryHttpLibrary", reason: "our own monitoring agents" }] } }), 'baseline:waf.countedRules[0].group = "AWSManagedRulesBotControlRuleSet" is not allowed: expected one of "AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet"'],
+            ["a rate limit scoped to a path without a slash", raw({ waf: { rateLimitPathPrefix: "login" } }), 'baseline:waf.rateLimitPathPrefix = "login" is not allowed: expected unset, or a path prefix starting with "/", such as /login (at most 200 characters, no spaces)'],
         ];
-        for (const [what, config, message] of cases) {
-            it(what, () => assert.deepStrictEqual(problemsOf(config), [message]));
+        for (const [what, config, ...messages] of cases) {
+            it(what, () => assert.deepStrictEqual(problemsOf(config), messages));
         }
 
         it("reports every problem at once", () => {

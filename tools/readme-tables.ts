@@ -9,12 +9,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { FIXED_SETTINGS } from "../infra/config/fixed-settings";
 import { SERVICE_BASE_DEFAULTS } from "../infra/config/sections/services";
-import { SECTIONS } from "../infra/config/types";
+import { SECTIONS, Section } from "../infra/config/types";
 import { ALL_POLICIES } from "../policies/all";
 import { PROFILES } from "../infra/config/profiles";
 
 /** Where the config interfaces and their JSDoc live. */
-const TYPE_FILES = ["../infra/config/types.ts", "../infra/config/service-types.ts"].map((f) => path.resolve(__dirname, f));
+const TYPE_FILES = ["../infra/config/types.ts", "../infra/config/service-types.ts", "../infra/config/edge-types.ts"].map((f) => path.resolve(__dirname, f));
 
 /** `interface XConfig { /** doc *\/ key: type; }` → { "XConfig.key": "doc" } */
 export function fieldDocs(source: string): Map<string, string> {
@@ -27,10 +27,10 @@ export function fieldDocs(source: string): Map<string, string> {
     return docs;
 }
 
-const INTERFACES: Record<string, string> = {
+const INTERFACES: Readonly<Record<Section, string>> = {
     app: "AppConfig", network: "NetworkConfig", database: "DatabaseConfig", cache: "CacheConfig", documentDb: "DocumentDbConfig",
     storage: "StorageConfig", domain: "DomainConfig", alerts: "AlertsConfig", logs: "LogsConfig", kms: "KmsConfig",
-    compute: "ComputeConfig", loadBalancer: "LoadBalancerConfig",
+    compute: "ComputeConfig", loadBalancer: "LoadBalancerConfig", edge: "EdgeConfig", waf: "WafConfig",
 };
 
 /** Settings AWS applies only by replacement: the guard stops a change, the table says so. */

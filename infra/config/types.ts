@@ -1,3 +1,4 @@
+import { EdgeConfig, WafConfig } from "./edge-types";
 import { ComputeConfig, LoadBalancerConfig, ServiceConfig, ServiceProfile } from "./service-types";
 
 /**
@@ -187,12 +188,14 @@ export interface BaselineConfig {
     kms: KmsConfig;
     compute: ComputeConfig;
     loadBalancer: LoadBalancerConfig;
+    edge: EdgeConfig;
+    waf: WafConfig;
     /** `baseline:services`: what the stack runs (empty: nothing yet). */
     services: ServiceConfig[];
 }
 
 /** Sections a stack may set, each merged key by key over its profile. */
-export const SECTIONS = ["app", "network", "database", "cache", "documentDb", "storage", "domain", "alerts", "logs", "kms", "compute", "loadBalancer"] as const;
+export const SECTIONS = ["app", "network", "database", "cache", "documentDb", "storage", "domain", "alerts", "logs", "kms", "compute", "loadBalancer", "edge", "waf"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** What a profile supplies: every section in full, minus what only a stack can know. */

@@ -5,6 +5,7 @@ import { CACHE_CHECKS } from "./cache";
 import { COMPUTE_CHECKS, LOAD_BALANCER_CHECKS } from "./compute";
 import { DATABASE_CHECKS } from "./database";
 import { DOCUMENT_DB_CHECKS } from "./document-db";
+import { EDGE_CHECKS, WAF_CHECKS } from "./edge";
 import { NETWORK_CHECKS } from "./network";
 import { ALERTS_CHECKS, DOMAIN_CHECKS, KMS_CHECKS, LOGS_CHECKS } from "./operations";
 import { STORAGE_CHECKS } from "./storage";
@@ -26,4 +27,6 @@ export const SECTION_CHECKS: Readonly<Record<Section, SectionChecks>> = {
     kms: KMS_CHECKS,
     compute: COMPUTE_CHECKS,
     loadBalancer: LOAD_BALANCER_CHECKS,
+    edge: EDGE_CHECKS,
+    waf: WAF_CHECKS,
 };
