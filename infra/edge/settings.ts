@@ -51,3 +51,23 @@ export const NOT_FOUND = { type: "fixed-response", fixedResponse: { contentType:
 
 /** Validation CNAMEs: short TTL, so a re-issued certificate's record is seen quickly. */
 export const VALIDATION_RECORD_TTL = 60;
+
+/**
+ * With CloudFront in front, the load balancer's own name is `origin.<domain>`: CloudFront connects there,
+ * and the load balancer's certificate carries it beside the domain (CloudFront forwards the viewer's Host
+ * header, and checks the origin's certificate against it).
+ */
+export const ORIGIN_SUBDOMAIN = "origin";
+export const originDomainName = (domainName: string): string => `${ORIGIN_SUBDOMAIN}.${domainName}`;
+
+/**
+ * The header CloudFront adds to every request it sends the load balancer, with a generated value; the
+ * load balancer's listener rules forward only requests that carry it, and answer the rest 403.
+ */
+export const ORIGIN_HEADER_NAME = "X-Origin-Verify";
+
+/** AWS-managed prefix list of CloudFront's origin-facing addresses, looked up by this name in the stack's region. */
+export const CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing";
+
+/** What the HTTPS listener answers a request that did not come through CloudFront (no origin header). */
+export const FORBIDDEN = { type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Forbidden", statusCode: "403" } };
