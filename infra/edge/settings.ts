@@ -71,3 +71,12 @@ export const CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST = "com.amazonaws.global.cloudf
 
 /** What the HTTPS listener answers a request that did not come through CloudFront (no origin header). */
 export const FORBIDDEN = { type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Forbidden", statusCode: "403" } };
+
+/**
+ * Where CloudFront's standard logs (v2, through CloudWatch Logs delivery) land in the log bucket:
+ * `<prefix>/AWSLogs/<account id>/CloudFront/...`. Both the delivery and the log bucket's policy use it.
+ */
+export const CLOUDFRONT_ACCESS_LOG_PREFIX = "cloudfront-access";
+
+/** The CloudWatch Logs delivery source of the distribution's access logs (in us-east-1); the log bucket's policy names it in `aws:SourceArn`. */
+export const cloudFrontDeliverySourceName = (namePrefix: string): string => `${namePrefix}-cloudfront-access`;
