@@ -17,6 +17,7 @@ export const networkProgram = (change: Partial<NetworkArgs> = {}) => () => {
         region: c.region,
         documentDb: c.documentDb.enabled,
         protect: c.protectStatefulResources,
+        loadBalancerIngress: c.edge.cloudFront ? "cloudfront" : "internet",
         ...change,
     });
 };

@@ -78,9 +78,15 @@ describe("network helpers", () => {
         const NONE: TopologyOptions = { interfaceEndpoints: false, documentDb: false };
         const TOPOLOGIES = [ALL, NONE, { interfaceEndpoints: true, documentDb: false }, { interfaceEndpoints: false, documentDb: true }];
 
-        it("is the load balancer's HTTP and HTTPS ingress from the internet over IPv4 and IPv6, and nothing else", () => {
+        it("by default is the load balancer's HTTPS ingress from CloudFront's prefix list, and nothing else: no port 80, no CIDR", () => {
+            const expected = [["lb-in-https-cloudfront", "loadBalancer", "ingress", 443, { cloudFront: true }, "HTTPS from CloudFront's origin-facing addresses"]];
+            assert.deepStrictEqual(securityGroupRules().map((r) => [r.key, r.group, r.direction, r.port, r.peer, r.description]), expected);
+            assert.deepStrictEqual(securityGroupRules("cloudfront").map((r) => [r.key, r.group, r.direction, r.port, r.peer, r.description]), expected);
+        });
+
+        it("for a load balancer that is the public entry, is HTTP and HTTPS from the internet over IPv4 and IPv6, and nothing else", () => {
             assert.deepStrictEqual(
-                securityGroupRules().map((r) => [r.key, r.group, r.direction, r.port, r.peer, r.description]),
+                securityGroupRules("internet").map((r) => [r.key, r.group, r.direction, r.port, r.peer, r.description]),
                 [
                     ["lb-in-http-ipv4", "loadBalancer", "ingress", 80, { cidrIpv4: "0.0.0.0/0" }, "HTTP (redirected to HTTPS) from the internet over IPv4"],
                     ["lb-in-http-ipv6", "loadBalancer", "ingress", 80, { cidrIpv6: "::/0" }, "HTTP (redirected to HTTPS) from the internet over IPv6"],
@@ -91,7 +97,7 @@ describe("network helpers", () => {
         });
 
         it("has a unique key per rule, and every rule's group and peer group exist in every topology", () => {
-            const rules = securityGroupRules();
+            const rules = [...securityGroupRules("cloudfront"), ...securityGroupRules("internet")];
             assert.strictEqual(new Set(rules.map((r) => r.key)).size, rules.length);
             for (const o of TOPOLOGIES) {
                 const groups: string[] = groupKeys(o);
@@ -104,11 +110,13 @@ describe("network helpers", () => {
 
         it("has no application group: each service brings its own", () => {
             assert.ok(!("app" in GROUPS));
-            assert.deepStrictEqual(securityGroupRules().filter((r) => r.group !== "loadBalancer" || "group" in r.peer), []);
+            for (const ingress of ["cloudfront", "internet"] as const) {
+                assert.deepStrictEqual(securityGroupRules(ingress).filter((r) => r.group !== "loadBalancer" || "group" in r.peer), []);
+            }
         });
 
         it("gives the store and endpoints groups no rule of the network's own (services add their ingress), and no group any egress", () => {
-            const rules = securityGroupRules();
+            const rules = [...securityGroupRules("cloudfront"), ...securityGroupRules("internet")];
             for (const g of [...STORE_GROUPS, "endpoints"]) assert.deepStrictEqual(rules.filter((r) => r.group === g), [], g);
             assert.deepStrictEqual(rules.filter((r) => r.direction === "egress"), []);
         });

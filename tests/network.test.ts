@@ -4,8 +4,13 @@ import { Network } from "../infra/network/network";
 import { Run, runStack, runUnderMocks, stackConfig } from "./harness";
 import { KEY, T, networkProgram, runNetwork as run, sourceOf, valueOf } from "./network-fixtures";
 import { runProgram } from "../tools/offline/run-program";
+import { mockCall } from "../tools/offline/mock-outputs";
+import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from "../infra/edge/settings";
 
 const program = networkProgram();
+
+/** What EC2 answers for the AWS-managed list asked for by name: the rule must carry this id, not a hard-coded one. */
+const CLOUDFRONT_LIST_ID = mockCall({ token: "aws:ec2/getManagedPrefixList:getManagedPrefixList", inputs: { name: CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST }, provider: "", }, "eu-west-1").id;
 const DATA_TIER = ["network-postgres-sg", "network-redis-sg", "network-docdb-sg"];
 
 /** One line per standalone rule: group, direction, port and peer (a group by name, or a CIDR). */
@@ -13,7 +18,7 @@ function ruleTable(run: Run): string[] {
     return [...run.ofType(T.ingress), ...run.ofType(T.egress)]
         .map((r) => {
             const i = r.inputs;
-            const peer = sourceOf(run, r, "referencedSecurityGroupId") ?? i.cidrIpv4 ?? i.cidrIpv6 ?? "?";
+            const peer = sourceOf(run, r, "referencedSecurityGroupId") ?? i.cidrIpv4 ?? i.cidrIpv6 ?? (i.prefixListId === CLOUDFRONT_LIST_ID ? "cloudfront-origin-facing" : i.prefixListId) ?? "?";
             const ports = i.fromPort === i.toPort ? `${i.fromPort}` : `${i.fromPort}-${i.toPort}`;
             return `${sourceOf(run, r, "securityGroupId")} ${r.type === T.ingress ? "in from" : "out to"} ${peer} ${i.ipProtocol}/${ports}`;
         })
@@ -223,7 +228,9 @@ describe("Network component", function () {
             ["network-endpoints-sg", "Interface VPC endpoints: HTTPS from the application only", "pos-prod-endpoints-sg"],
         ];
         /** The network's own rules: the load balancer's ingress from the internet, nothing else (services add the rest). */
-        const NETWORK_RULES = [
+        // CloudFront is on in both stacks: HTTPS from its origin-facing prefix list is all the network admits.
+        const NETWORK_RULES = ["network-lb-sg in from cloudfront-origin-facing tcp/443"];
+        const INTERNET_RULES = [
             "network-lb-sg in from 0.0.0.0/0 tcp/443",
             "network-lb-sg in from 0.0.0.0/0 tcp/80",
             "network-lb-sg in from ::/0 tcp/443",
@@ -248,10 +255,20 @@ describe("Network component", function () {
             }
         });
 
-        it("prod: every rule, its source or destination and port, exactly: HTTP and HTTPS into the load balancer over IPv4 and IPv6", () => {
+        it("prod: every rule, its source or destination and port, exactly: HTTPS into the load balancer from CloudFront's prefix list only", () => {
+            assert.ok(CLOUDFRONT_LIST_ID?.startsWith("pl-"), `the mock finds the list by its name: ${CLOUDFRONT_LIST_ID}`);
             assert.deepStrictEqual(ruleTable(prod), NETWORK_RULES);
             assert.deepStrictEqual(
                 [...prod.ofType(T.ingress), ...prod.ofType(T.egress)].map((r) => [r.name, r.inputs.description]).sort(),
+                [["network-lb-in-https-cloudfront", "HTTPS from CloudFront's origin-facing addresses"]],
+            );
+        });
+
+        it("a stack without CloudFront: HTTP and HTTPS into the load balancer from the internet over IPv4 and IPv6", async () => {
+            const r = await run("prod", { "baseline:edge": { cloudFront: false } });
+            assert.deepStrictEqual(ruleTable(r), INTERNET_RULES);
+            assert.deepStrictEqual(
+                [...r.ofType(T.ingress), ...r.ofType(T.egress)].map((x) => [x.name, x.inputs.description]).sort(),
                 [
                     ["network-lb-in-http-ipv4", "HTTP (redirected to HTTPS) from the internet over IPv4"],
                     ["network-lb-in-http-ipv6", "HTTP (redirected to HTTPS) from the internet over IPv6"],
@@ -259,6 +276,11 @@ describe("Network component", function () {
                     ["network-lb-in-https-ipv6", "HTTPS from the internet over IPv6"],
                 ],
             );
+        });
+
+        it("a caller that does not say who reaches the load balancer gets CloudFront only", async () => {
+            const r = await runUnderMocks(networkProgram({ loadBalancerIngress: undefined }), "prod", { "baseline:edge": { cloudFront: false } });
+            assert.deepStrictEqual(ruleTable(r), NETWORK_RULES);
         });
 
         it("staging: the same rules (the endpoints group, absent, had none)", () => {
@@ -312,7 +334,7 @@ describe("Network component", function () {
             // EC2's allowed characters for group and rule descriptions.
             const allowed = /^[a-zA-Z0-9. _\-:/()#,@[\]+=;{}!$*]{1,255}$/;
             const all = [...prod.ofType(T.sg), ...prod.ofType(T.ingress), ...prod.ofType(T.egress)];
-            assert.strictEqual(all.length, 5 + 4);
+            assert.strictEqual(all.length, 5 + 1);
             for (const r of all) assert.match(r.inputs.description ?? "", allowed, r.name);
         });
 

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkConfig } from "../config/types";
+import { LoadBalancerIngress } from "./security-groups";
 
 /** Arguments of the Network component (its own module, so the validator can use them without importing the component). */
 export interface NetworkArgs {
@@ -16,6 +17,12 @@ export interface NetworkArgs {
      * service can be given access to a store that is not there.
      */
     documentDb?: boolean;
+    /**
+     * Who may reach the load balancer. `cloudfront` (the default): HTTPS only, from CloudFront's
+     * origin-facing addresses (the AWS-managed prefix list); `internet`: HTTP and HTTPS from anywhere,
+     * for a stack whose load balancer is the public entry (`baseline:edge.cloudFront: false`).
+     */
+    loadBalancerIngress?: LoadBalancerIngress;
     /**
      * `protect` and `retainOnDelete` on the flow-log group, which is audit evidence: neither
      * `pulumi destroy` nor a replacement deletes it. Default true; a stack without protected

@@ -6,6 +6,7 @@ import { createFlowLogs } from "./flow-logs";
 import { nameTag } from "./naming";
 import { GROUPS, GroupKey, RuleSpec, TopologyOptions, groupKeys, securityGroupRules } from "./security-groups";
 import { validateNetworkArgs } from "./validate";
+import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from "../edge/settings";
 import { VpcResources, createVpc } from "./vpc";
 
 export { NetworkArgs };
@@ -24,7 +25,7 @@ function groupOf(groups: Groups, key: GroupKey): aws.ec2.SecurityGroup {
  * rules that join it to these (egress on `loadBalancer`, ingress on a store's group and on `endpoints`).
  */
 export interface NetworkSecurityGroupIds {
-    /** HTTP and HTTPS from the internet (IPv4 and IPv6); no egress until a service adds its own. */
+    /** HTTPS from CloudFront (or HTTP and HTTPS from the internet, see `loadBalancerIngress`); no egress until a service adds its own. */
     loadBalancer: pulumi.Output<string>;
     /** No rule until a service that uses PostgreSQL adds its ingress. */
     postgres: pulumi.Output<string>;
@@ -113,7 +114,7 @@ export class Network extends pulumi.ComponentResource {
                 { parent: this },
             );
         }
-        for (const rule of securityGroupRules()) this.rule(name, rule, groups);
+        for (const rule of securityGroupRules(args.loadBalancerIngress ?? "cloudfront")) this.rule(name, rule, groups);
         return groups;
     }
 
@@ -125,10 +126,18 @@ export class Network extends pulumi.ComponentResource {
             fromPort: rule.port,
             toPort: rule.port,
             description: rule.description,
-            ...("group" in rule.peer ? { referencedSecurityGroupId: groupOf(groups, rule.peer.group).id } : rule.peer),
+            ...this.peerOf(rule, groups),
         };
         if (rule.direction === "ingress") new aws.vpc.SecurityGroupIngressRule(`${name}-${rule.key}`, common, { parent: this });
         else new aws.vpc.SecurityGroupEgressRule(`${name}-${rule.key}`, common, { parent: this });
+    }
+
+    /** The rule's other side as the rule resource takes it: a group, a CIDR, or CloudFront's prefix list (looked up by name). */
+    private peerOf(rule: RuleSpec, groups: Groups) {
+        const peer = rule.peer;
+        if ("group" in peer) return { referencedSecurityGroupId: groupOf(groups, peer.group).id };
+        if ("cloudFront" in peer) return { prefixListId: aws.ec2.getManagedPrefixListOutput({ name: CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST }, { parent: this }).id };
+        return peer;
     }
 
     /** The S3 gateway on the private and isolated tables (never a public one); interface endpoints when configured. */

@@ -25,7 +25,9 @@ export interface GroupSpec {
  * description now means the services' own groups, which add the rules themselves.
  */
 export const GROUPS: Readonly<Record<GroupKey, GroupSpec>> = {
-    // Services add their own egress rule on it (to their port); the network adds none.
+    // Services add their own egress rule on it (to their port); the network adds none. The description
+    // predates CloudFront: with it, only CloudFront reaches the group (see securityGroupRules), but a new
+    // description would replace the group under the load balancer.
     loadBalancer: { suffix: "lb-sg", description: "Application load balancer: HTTP and HTTPS from the internet" },
     // The store groups carry no rule of the network's own: each service using a store adds the ingress from its group.
     postgres: { suffix: "postgres-sg", description: "PostgreSQL: port 5432 from the application only" },
@@ -54,8 +56,15 @@ export function groupKeys(o: TopologyOptions): GroupKey[] {
     return (Object.keys(GROUPS) as GroupKey[]).filter((k) => (k !== "endpoints" || o.interfaceEndpoints) && (k !== "documentDb" || o.documentDb));
 }
 
-/** Where a rule's traffic comes from (ingress) or goes to (egress). */
-export type Peer = { group: GroupKey } | { cidrIpv4: string } | { cidrIpv6: string };
+/** Who may reach the load balancer: only CloudFront (the default), or the whole internet. */
+export type LoadBalancerIngress = "cloudfront" | "internet";
+export const LOAD_BALANCER_INGRESS: readonly LoadBalancerIngress[] = ["cloudfront", "internet"];
+
+/**
+ * Where a rule's traffic comes from (ingress) or goes to (egress). `cloudFront` is the AWS-managed
+ * prefix list of CloudFront's origin-facing addresses, whose id the component looks up by name.
+ */
+export type Peer = { group: GroupKey } | { cidrIpv4: string } | { cidrIpv6: string } | { cloudFront: true };
 
 export interface RuleSpec {
     /** Stable suffix of the rule's logical name. */
@@ -69,12 +78,21 @@ export interface RuleSpec {
 }
 
 /**
- * Every rule the network itself creates: HTTP and HTTPS from the internet into the load balancer,
- * over IPv4 and IPv6. Groups are created without inline rules, and the provider removes AWS's
- * default allow-all egress when it creates a group, so no group here has egress of its own: the
- * load balancer's egress and every other group's ingress come from the services.
+ * Every rule the network itself creates: the load balancer's ingress. Groups are created without
+ * inline rules, and the provider removes AWS's default allow-all egress when it creates a group, so no
+ * group here has egress of its own: the load balancer's egress and every other group's ingress come
+ * from the services.
+ *
+ * `cloudfront`: HTTPS from CloudFront's origin-facing prefix list only. Nothing else reaches the load
+ * balancer, so neither the WAF nor CloudFront can be bypassed, and port 80 is closed (CloudFront talks
+ * HTTPS to the origin). A managed prefix list counts as its weight (55 for this one) against the
+ * group's 60-rule quota, which leaves no room for a second port from it.
+ * `internet`: HTTP (redirected) and HTTPS from anywhere, over IPv4 and IPv6.
  */
-export function securityGroupRules(): RuleSpec[] {
+export function securityGroupRules(ingress: LoadBalancerIngress = "cloudfront"): RuleSpec[] {
+    if (ingress === "cloudfront") {
+        return [{ key: "lb-in-https-cloudfront", group: "loadBalancer", direction: "ingress", port: 443, peer: { cloudFront: true }, description: "HTTPS from CloudFront's origin-facing addresses" }];
+    }
     const rules: RuleSpec[] = [];
     for (const [port, proto] of [[80, "http"], [443, "https"]] as const) {
         const what = port === 80 ? "HTTP (redirected to HTTPS)" : "HTTPS";

@@ -1,6 +1,7 @@
-import { Problem, REGION, matches, problem } from "../config/checks";
+import { Problem, REGION, matches, oneOf, problem } from "../config/checks";
 import { networkConfigProblems } from "../config/sections/network";
 import { NetworkArgs } from "./args";
+import { LOAD_BALANCER_INGRESS } from "./security-groups";
 
 /** Regions whose AWS endpoint services are all named `com.amazonaws.<region>.<service>` (aws and aws-us-gov partitions). */
 const STANDARD_ENDPOINT_NAMES = /^(?!cn-)[a-z]{2}(-gov)?-[a-z]+-\d$/;
@@ -23,6 +24,7 @@ export function validateNetworkArgs(args: NetworkArgs): string[] {
             : undefined,
         ...networkConfigProblems("config", args.config),
         endpointNamesProblem(args),
+        args.loadBalancerIngress === undefined ? undefined : oneOf("loadBalancerIngress", args.loadBalancerIngress, LOAD_BALANCER_INGRESS),
     ];
     return problems.filter((p): p is string => p !== undefined);
 }
