@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LoadBalancer } from "../infra/edge/load-balancer";
 import { MOCK_ACCOUNT_ID, MOCK_HOSTED_ZONE_ID, mockCertificateArn, mockLoadBalancerArnSuffix, mockValidationRecord } from "../tools/offline/mock-outputs";
 import { Edge, Invoke, LB_SECURITY_GROUP, PUBLIC_SUBNETS, edge, recordInvokes } from "./edge-fixtures";
-import { Run, runUnderMocks } from "./harness";
+import { Run, isSecret, runUnderMocks } from "./harness";
 import { UNKNOWN } from "./policies/helpers";
 
 const resolve = <T>(o: pulumi.Output<T>) => new Promise<T>((done) => o.apply(done));
@@ -142,23 +142,15 @@ for (const stack of ["prod", "staging"] as const) {
             assert.deepStrictEqual(validation().propertyDependencies.validationRecordFqdns, [validationRecord().urn]);
         });
 
-        it("points the domain at the load balancer with an A alias that follows target health", async () => {
-            const dnsName = await resolve(parts.lb.dnsName);
-            assert.deepStrictEqual(run.one(RECORD, "edge-alias").wireInputs, {
-                zoneId: MOCK_HOSTED_ZONE_ID,
-                name: domain,
-                type: "A",
-                aliases: [{ name: dnsName, zoneId: ALB_ZONE_ID, evaluateTargetHealth: true }],
-            });
-            assert.match(dnsName, new RegExp(`^pos-${stack}-alb-\\d+\\.eu-west-1\\.elb\\.amazonaws\\.com$`));
-            assert.deepStrictEqual(run.ofType(RECORD).map((r) => r.name).sort(), ["edge-alias", `edge-validation-${domain}`]);
+        it("creates no DNS record but its certificate's validation (the domain's records are PublicRecords')", () => {
+            assert.deepStrictEqual(run.ofType(RECORD).map((r) => r.name).sort(), [`edge-validation-${domain}`]);
         });
 
         it("parents every resource on the component", () => {
             const root = run.one("baseline:edge:LoadBalancer", "edge");
             const children = run.resources.filter((r) => r.parent === root.urn);
             assert.deepStrictEqual(children.map((r) => r.name).sort(), [
-                "edge-alb", "edge-alias", "edge-certificate", "edge-certificate-validation", "edge-http", "edge-https", `edge-validation-${domain}`,
+                "edge-alb", "edge-certificate", "edge-certificate-validation", "edge-http", "edge-https", `edge-validation-${domain}`,
             ]);
             const ours = run.resources.filter((r) => r.name.startsWith("edge"));
             assert.deepStrictEqual(ours.filter((r) => r !== root && r.parent !== root.urn), []);
@@ -220,3 +212,51 @@ describe("LoadBalancer component options", () => {
     });
 });
 
+
+describe("LoadBalancer component behind CloudFront", () => {
+    const ORIGIN = { headerName: "X-Origin-Verify", value: pulumi.secret("token0123456789abcdefABCDEF"), kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/data-key-id" };
+    let run: Run;
+    let parts: Edge;
+    before(async () => {
+        run = await runUnderMocks(() => {
+            parts = edge({ originVerification: ORIGIN, subjectAlternativeNames: ["origin.pos.example.com"] });
+        }, "prod", configFor("prod"));
+    });
+
+    it("answers 403 to whatever no service's rule (each requiring the origin header) forwards", () => {
+        assert.deepStrictEqual(run.one(LISTENER, "edge-https").wireInputs.defaultActions, [
+            { type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Forbidden", statusCode: "403" } },
+        ]);
+    });
+
+    it("has no port 80 listener: only CloudFront reaches it, over HTTPS", () => {
+        assert.deepStrictEqual(run.ofType(LISTENER).map((l) => [l.name, l.wireInputs.port, l.wireInputs.protocol]), [["edge-https", 443, "HTTPS"]]);
+    });
+
+    it("carries its own name, origin.<domain>, on the certificate beside the domain CloudFront forwards as Host", () => {
+        assert.deepStrictEqual(run.one(CERTIFICATE).wireInputs, { domainName: "pos.example.com", validationMethod: "DNS", subjectAlternativeNames: ["origin.pos.example.com"] });
+    });
+
+    it("keeps the header's value in a secret encrypted with the given key, the value secret in state, only the ARN out", async () => {
+        const secret = run.one("aws:secretsmanager/secret:Secret", "edge-origin-secret");
+        assert.deepStrictEqual(
+            [secret.wireInputs.namePrefix, secret.wireInputs.kmsKeyId, secret.wireInputs.tags],
+            ["pos-prod-origin-verify-", ORIGIN.kmsKeyArn, { rotation: "manual" }],
+        );
+        const version = run.one("aws:secretsmanager/secretVersion:SecretVersion", "edge-origin-secret-value");
+        assert.ok(isSecret(version.wireInputs.secretString), "the value is secret on the wire and in state");
+        assert.deepStrictEqual(version.propertyDependencies.secretId, [secret.urn]);
+        assert.match(await resolve(parts.lb.originSecretArn!), /^arn:aws:secretsmanager:eu-west-1:123456789012:secret:/);
+    });
+});
+
+describe("LoadBalancer component as the public entry", () => {
+    it("has no origin secret and no such output", async () => {
+        let lb: LoadBalancer | undefined;
+        const run = await runUnderMocks(() => {
+            lb = edge().lb;
+        }, "prod", configFor("prod"));
+        assert.deepStrictEqual(run.ofType("aws:secretsmanager/secret:Secret"), []);
+        assert.strictEqual(lb!.originSecretArn, undefined);
+    });
+});

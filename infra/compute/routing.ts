@@ -19,11 +19,21 @@ export function targetGroupHealthCheck(path: string) {
     };
 }
 
-/** Host-header and path-pattern conditions; a rule matches when all given conditions do. */
-export function ruleConditions(routing: ServiceRouting) {
+/** A header every forwarded request must carry (CloudFront's origin header), its value secret. */
+export interface RequiredHeader {
+    name: string;
+    value: pulumi.Input<string>;
+}
+
+/**
+ * Host-header and path-pattern conditions, and the required header when given; a rule matches when all
+ * given conditions do. ALB reads `*` and `?` in a header value as wildcards: the value must have none.
+ */
+export function ruleConditions(routing: ServiceRouting, requiredHeader?: RequiredHeader) {
     return [
         ...(routing.hosts.length > 0 ? [{ hostHeader: { values: routing.hosts } }] : []),
         ...(routing.paths.length > 0 ? [{ pathPattern: { values: routing.paths } }] : []),
+        ...(requiredHeader ? [{ httpHeader: { httpHeaderName: requiredHeader.name, values: [requiredHeader.value] } }] : []),
     ];
 }
 
@@ -35,6 +45,8 @@ export interface RoutingArgs {
     vpcId: pulumi.Input<string>;
     listenerArn: pulumi.Input<string>;
     deregistrationDelaySeconds: number;
+    /** Forward only requests carrying this header (CloudFront's origin header); others fall to the listener's 403. */
+    requiredHeader?: RequiredHeader;
 }
 
 /**
@@ -73,7 +85,7 @@ export function createRouting(name: string, args: RoutingArgs, parent: pulumi.Re
         {
             listenerArn: args.listenerArn,
             priority: args.routing.priority,
-            conditions: ruleConditions(args.routing),
+            conditions: ruleConditions(args.routing, args.requiredHeader),
             actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
             tags: { Name: `${args.namePrefix}-${args.service}` },
         },

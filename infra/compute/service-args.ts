@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { RequiredHeader } from "./routing";
 import { ServiceConfig } from "../config/service-types";
 import { Environment } from "../config/types";
 
@@ -49,6 +50,11 @@ export interface ServiceLoadBalancer {
     securityGroupId: pulumi.Input<string>;
     /** Seconds a deregistering task keeps serving in-flight requests (`baseline:loadBalancer.deregistrationDelaySeconds`). */
     deregistrationDelaySeconds: number;
+    /**
+     * With CloudFront in front: the origin header (`X-Origin-Verify`) and its secret value. The service's
+     * listener rule then forwards only requests that carry it; any other falls to the listener's 403.
+     */
+    originHeader?: RequiredHeader;
 }
 
 /** The cluster, as `Cluster` outputs it. */

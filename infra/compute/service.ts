@@ -85,6 +85,7 @@ export class Service extends pulumi.ComponentResource {
             ? createRouting(name, {
                   namePrefix: args.namePrefix, service: s.name, port: s.port!, routing: s.routing!, vpcId: args.vpcId,
                   listenerArn: args.loadBalancer!.listenerArn, deregistrationDelaySeconds: args.loadBalancer!.deregistrationDelaySeconds,
+                  requiredHeader: args.loadBalancer!.originHeader,
               }, this)
             : undefined;
         const service = this.ecsService(name, args, p, { taskDefinition, group, roles, routing });

@@ -101,6 +101,7 @@ export function resolveConfig(raw: RawConfig): BaselineConfig {
         domain: String(sections.domain.name),
         documentDbEnabled: sections.documentDb.enabled === true,
         executeCommand: sections.compute.enableExecuteCommand === true,
+        cloudFront: sections.edge.cloudFront === true,
     });
     problems.push(...services.problems);
 

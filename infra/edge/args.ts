@@ -35,7 +35,7 @@ export interface LoadBalancerArgs {
      * ids alone do not make the load balancer wait for it.
      */
     internetGateway?: pulumi.Resource;
-    /** The load balancer's security group(s): HTTP and HTTPS in from the internet, out to the services only. */
+    /** The load balancer's security group(s): HTTPS in from CloudFront (or HTTP and HTTPS from the internet), out to the services only. */
     securityGroupIds: pulumi.Input<string>[];
     accessLogs: AccessLogsArgs;
     /** AWS refuses to delete the load balancer (and with it the DNS name clients resolve). Default `true`; staging opts out. */
@@ -44,4 +44,21 @@ export interface LoadBalancerArgs {
     subjectAlternativeNames?: string[];
     /** HTTP desync mitigation (see settings.ts for the choice). Default `defensive`. */
     desyncMitigationMode?: DesyncMitigationMode;
+    /**
+     * With CloudFront in front: the header CloudFront adds to every request and its generated value. The
+     * HTTPS listener then answers 403 to whatever no service's rule matches (each rule requires the header),
+     * there is no port 80 listener (only CloudFront reaches the load balancer, over HTTPS), and the value is
+     * kept in a Secrets Manager secret encrypted with `kmsKeyArn`. Unset: the load balancer is the public
+     * entry (404 for unmatched requests, port 80 redirecting to HTTPS).
+     */
+    originVerification?: OriginVerificationArgs;
+}
+
+export interface OriginVerificationArgs {
+    /** `X-Origin-Verify` (infra/edge/settings.ts). */
+    headerName: string;
+    /** The value CloudFront sends: secret, and without `*` or `?`, which ALB header conditions read as wildcards. */
+    value: pulumi.Input<string>;
+    /** Customer-managed key of the secret that keeps the value (the data key). */
+    kmsKeyArn: pulumi.Input<string>;
 }

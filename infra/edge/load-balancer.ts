@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { LoadBalancerArgs } from "./args";
+import { LoadBalancerArgs, OriginVerificationArgs } from "./args";
 import { loadBalancerName, publicUrl, validationNames } from "./naming";
-import { HTTPS_PORT, HTTP_PORT, LOAD_BALANCER_HARDENING, NOT_FOUND, REDIRECT_TO_HTTPS, VALIDATION_RECORD_TTL } from "./settings";
+import { FORBIDDEN, HTTPS_PORT, HTTP_PORT, LOAD_BALANCER_HARDENING, NOT_FOUND, REDIRECT_TO_HTTPS, VALIDATION_RECORD_TTL } from "./settings";
 import { validateLoadBalancerArgs } from "./validate";
 
 export { LoadBalancerArgs };
@@ -18,8 +18,10 @@ function validationOptionFor(options: ValidationOption[], name: string): Validat
 
 /**
  * The internet-facing application load balancer: HTTPS on 443 with an ACM certificate validated in
- * Route 53, port 80 only redirecting to it, access logs in the log bucket, and the domain's alias
- * record. Services attach listener rules to `httpsListenerArn`; unmatched requests get a 404.
+ * Route 53, and access logs in the log bucket. Services attach listener rules to `httpsListenerArn`.
+ * As the public entry: port 80 only redirects to HTTPS, unmatched requests get a 404. Behind CloudFront
+ * (`originVerification`): no port 80, and what no service's rule (each requiring the origin header)
+ * matches gets a 403. The DNS records pointing at it are `PublicRecords`' (records.ts).
  */
 export class LoadBalancer extends pulumi.ComponentResource {
     readonly arn: pulumi.Output<string>;
@@ -33,6 +35,10 @@ export class LoadBalancer extends pulumi.ComponentResource {
     readonly certificateArn: pulumi.Output<string>;
     /** `https://<domain>` */
     readonly url: pulumi.Output<string>;
+    /** The public Route 53 hosted zone `domain.zoneName` (where the certificate is validated). */
+    readonly hostedZoneId: pulumi.Output<string>;
+    /** ARN of the secret that keeps CloudFront's origin header value; only behind CloudFront. */
+    readonly originSecretArn?: pulumi.Output<string>;
 
     constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         // Before super: bad arguments fail with nothing registered.
@@ -52,31 +58,29 @@ export class LoadBalancer extends pulumi.ComponentResource {
         }, { parent: this, dependsOn: [args.accessLogs.bucketPolicy, ...(args.internetGateway ? [args.internetGateway] : [])] });
 
         const zoneId = aws.route53.getZoneOutput({ name: domain.zoneName, privateZone: false }, { parent: this }).zoneId;
+        this.hostedZoneId = zoneId;
         const validatedCertificateArn = this.certificate(name, args, zoneId);
 
+        const behindCloudFront = args.originVerification !== undefined;
         const https = new aws.lb.Listener(`${name}-https`, {
             loadBalancerArn: alb.arn,
             port: HTTPS_PORT,
             protocol: "HTTPS",
             sslPolicy: args.loadBalancer.sslPolicy,
             certificateArn: validatedCertificateArn,
-            defaultActions: [NOT_FOUND],
+            // Behind CloudFront every service's rule requires the origin header: what reaches the default came some other way.
+            defaultActions: [behindCloudFront ? FORBIDDEN : NOT_FOUND],
         }, { parent: this });
-        new aws.lb.Listener(`${name}-http`, {
-            loadBalancerArn: alb.arn,
-            port: HTTP_PORT,
-            protocol: "HTTP",
-            defaultActions: [REDIRECT_TO_HTTPS],
-        }, { parent: this });
-
-        // Only IPv4 (A): an AAAA alias would answer with addresses an ipv4 load balancer does not have.
-        // No allowOverwrite: a record already there for the name is someone else's, and the update stops.
-        new aws.route53.Record(`${name}-alias`, {
-            zoneId,
-            name: domain.name,
-            type: "A",
-            aliases: [{ name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true }],
-        }, { parent: this });
+        // Only CloudFront reaches a load balancer behind it, and only over HTTPS: no port 80 to answer.
+        if (!behindCloudFront) {
+            new aws.lb.Listener(`${name}-http`, {
+                loadBalancerArn: alb.arn,
+                port: HTTP_PORT,
+                protocol: "HTTP",
+                defaultActions: [REDIRECT_TO_HTTPS],
+            }, { parent: this });
+        }
+        this.originSecretArn = args.originVerification ? this.originSecret(name, args.namePrefix, args.originVerification) : undefined;
 
         this.arn = alb.arn;
         this.arnSuffix = alb.arnSuffix;
@@ -93,7 +97,25 @@ export class LoadBalancer extends pulumi.ComponentResource {
             httpsListenerArn: this.httpsListenerArn,
             certificateArn: this.certificateArn,
             url: this.url,
+            hostedZoneId: this.hostedZoneId,
+            ...(this.originSecretArn ? { originSecretArn: this.originSecretArn } : {}),
         });
+    }
+
+    /**
+     * The origin header's value in Secrets Manager: the one place an operator reads it (to test the
+     * origin directly, or to rotate it), encrypted with the data key. Its ARN is the only output.
+     */
+    private originSecret(name: string, namePrefix: string, origin: OriginVerificationArgs): pulumi.Output<string> {
+        const secret = new aws.secretsmanager.Secret(`${name}-origin-secret`, {
+            namePrefix: `${namePrefix}-origin-verify-`,
+            description: `Value of the ${origin.headerName} header CloudFront adds to requests to ${namePrefix}-alb; the load balancer forwards no request without it`,
+            kmsKeyId: origin.kmsKeyArn,
+            // No rotation Lambda: a new value has to reach CloudFront and the listener rules together (see the README).
+            tags: { rotation: "manual" },
+        }, { parent: this });
+        new aws.secretsmanager.SecretVersion(`${name}-origin-secret-value`, { secretId: secret.id, secretString: pulumi.secret(origin.value) }, { parent: this });
+        return secret.arn;
     }
 
     /**

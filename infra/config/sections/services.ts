@@ -44,6 +44,8 @@ export interface ServiceContext {
     documentDbEnabled: boolean;
     /** `baseline:compute.enableExecuteCommand`: the SSM agent ECS Exec starts cannot run on a read-only root filesystem. */
     executeCommand: boolean;
+    /** `baseline:edge.cloudFront`: every listener rule then also matches CloudFront's origin header, one of its five values. Default false. */
+    cloudFront?: boolean;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -88,7 +90,7 @@ function scalingProblems(key: string, scaling: ServiceScaling, isPublic: boolean
     ].filter((p): p is string => p !== undefined);
 }
 
-function routingProblems(key: string, r: Record<string, unknown>): string[] {
+function routingProblems(key: string, r: Record<string, unknown>, cloudFront: boolean): string[] {
     const problems: Problem[] = [
         isStringList(r.hosts) && r.hosts.every((h) => HOST_PATTERN.test(h)) ? undefined : problem(`${key}.hosts`, r.hosts, "a list of host names such as shop.example.com (wildcards * and ? allowed)"),
         isStringList(r.paths) && r.paths.every((p) => PATH_PATTERN.test(p)) ? undefined : problem(`${key}.paths`, r.paths, 'a list of path patterns starting with "/", such as /api/* (up to 128 characters)'),
@@ -97,8 +99,12 @@ function routingProblems(key: string, r: Record<string, unknown>): string[] {
     ];
     if (isStringList(r.hosts) && isStringList(r.paths)) {
         const values = r.hosts.length + r.paths.length;
+        const max = RULE_CONDITION_VALUES_MAX - (cloudFront ? 1 : 0);
         if (values === 0) problems.push(problem(key, r, "at least one host or path"));
-        if (values > RULE_CONDITION_VALUES_MAX) problems.push(problem(key, r, `at most ${RULE_CONDITION_VALUES_MAX} hosts and paths together (an ALB rule's limit)`));
+        if (values > max) {
+            const why = cloudFront ? `an ALB rule's limit of ${RULE_CONDITION_VALUES_MAX}, less the origin header CloudFront's requests must carry` : "an ALB rule's limit";
+            problems.push(problem(key, r, `at most ${max} hosts and paths together (${why})`));
+        }
     }
     return problems.filter((p): p is string => p !== undefined);
 }
@@ -160,7 +166,7 @@ export function serviceProblems(key: string, s: Record<string, unknown>, ctx: Se
     ];
     return [
         ...problems.filter((p): p is string => p !== undefined),
-        ...(isRecord(s.routing) ? routingProblems(`${key}.routing`, s.routing) : isPublic ? [problem(`${key}.routing`, s.routing, "an object")] : []),
+        ...(isRecord(s.routing) ? routingProblems(`${key}.routing`, s.routing, ctx.cloudFront === true) : isPublic ? [problem(`${key}.routing`, s.routing, "an object")] : []),
         ...(isRecord(s.scaling) ? scalingProblems(`${key}.scaling`, s.scaling as unknown as ServiceScaling, isPublic, ctx.env) : [problem(`${key}.scaling`, s.scaling, "an object")]),
         ...(isRecord(s.environment) ? environmentProblems(`${key}.environment`, s.environment) : [problem(`${key}.environment`, s.environment, "a map of variable names to strings")]),
         ...dependencyProblems(key, s, ctx),
