@@ -1,9 +1,10 @@
+import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import { targetGroupBase } from "../infra/compute/naming";
 import { Service } from "../infra/compute/service";
 import { ServiceArgs } from "../infra/compute/service-args";
 import { GROUPS, LISTENER, serviceArgs, webService, workerService } from "./compute-fixtures";
-import { RecordedResource, Run, runUnderMocks } from "./harness";
+import { RecordedResource, Run, isSecret, runUnderMocks } from "./harness";
 
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
@@ -87,6 +88,20 @@ describe("compute network: the load balancer's target group and rule", () => {
             actions: [{ type: "forward", targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/shop-prod-web-a1b2c3d4/0123456789abcdef" }],
             tags: { Name: "shop-prod-web" },
         });
+    });
+
+    it("behind CloudFront, forwards only requests that carry the origin header, its value secret", async () => {
+        const args = serviceArgs(webService());
+        const header = { name: "X-Origin-Verify", value: pulumi.secret("tokenABC123") };
+        const behind = await run({ ...args, loadBalancer: { ...args.loadBalancer!, originHeader: header } });
+        const rule = behind.one("aws:lb/listenerRule:ListenerRule");
+        // A secret anywhere in the list makes the whole list secret, in state and in the engine's diff.
+        assert.ok(isSecret(rule.inputs.conditions), "the conditions, holding the value, are secret");
+        assert.deepStrictEqual(rule.inputs.conditions.value, [
+            { hostHeader: { values: ["shop.example.com"] } },
+            { pathPattern: { values: ["/api/*", "/v2/*"] } },
+            { httpHeader: { httpHeaderName: "X-Origin-Verify", values: ["tokenABC123"] } },
+        ]);
     });
 
     it("a rule with paths only has only a path condition", async () => {
