@@ -99,7 +99,7 @@ describe("compute network: the load balancer's target group and rule", () => {
         assert.ok(isSecret(rule.inputs.conditions), "the conditions, holding the value, are secret");
         assert.deepStrictEqual(rule.inputs.conditions.value, [
             { hostHeader: { values: ["shop.example.com"] } },
-            { pathPattern: { values: ["/api/*", "/v2/*"] } },
+            { pathPattern: { values: ["/*"] } },
             { httpHeader: { httpHeaderName: "X-Origin-Verify", values: ["tokenABC123"] } },
         ]);
     });
