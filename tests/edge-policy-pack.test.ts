@@ -19,23 +19,20 @@ const WAF_MESSAGE =
 
 for (const stack of ["prod", "staging"]) {
     for (const firstPreview of [false, true]) {
-        describe(`policy pack on the load balancer (${stack}${firstPreview ? ", first preview" : ""})`, () => {
+        describe(`policy pack on the load balancer alone (${stack}${firstPreview ? ", first preview" : ""})`, () => {
             let diagnostics: Diagnostic[];
             before(async () => {
                 diagnostics = await diagnosticsFor(stack, firstPreview);
             });
 
-            it("blocks on nothing: the missing WAF (a later issue) is exempted by the stack's policy config, with its reason; every policy can run", () => {
-                assert.deepStrictEqual(blockingOf(diagnostics, mandatory), []);
-                const waf = diagnostics.filter((d) => d.policyName === "alb-waf-attached");
-                assert.deepStrictEqual(waf.map((d) => [d.enforcementLevel, d.urn?.split("::").pop()]), [["advisory", "edge-alb"]]);
-                assert.ok(waf[0].message.startsWith("Exempted (no WAF yet: the web ACL arrives with the edge work (issue 8)"), waf[0].message);
-                assert.ok(waf[0].message.endsWith(WAF_MESSAGE), waf[0].message);
+            it("blocks on the missing WAF and on nothing else: the stack's policy config exempts no load balancer from it", () => {
+                assert.deepStrictEqual(blockingOf(diagnostics, mandatory).map((d) => [d.policyName, d.urn?.split("::").pop(), d.message.split("\n").pop()]), [["alb-waf-attached", "edge-alb", WAF_MESSAGE]]);
+                assert.strictEqual(readPolicyConfig(policyConfigPath(stack))["alb-waf-attached"], undefined);
                 assert.deepStrictEqual(diagnostics.filter((d) => d.cantRunDuringPreview), []);
             });
 
             it("passes the listener, TLS, logging, header, desync and subnet policies and the bucket policies", () => {
-                const expected = ["advisory budget-cost-alerts (stack)", "advisory alb-waf-attached edge-alb"];
+                const expected = ["advisory budget-cost-alerts (stack)", "mandatory alb-waf-attached edge-alb"];
                 if (stack === "staging") {
                     // Staging's policy config makes availability advisory; its buckets are not protected.
                     expected.push("advisory alb-deletion-protection edge-alb", "advisory stateful-protect storage-assets", "advisory stateful-protect storage-logs");
@@ -45,11 +42,3 @@ for (const stack of ["prod", "staging"]) {
         });
     }
 }
-
-describe("policy pack on the load balancer, without the stack's WAF exemption", () => {
-    it("blocks on the missing WAF and on nothing else: the exemption is all that lets the stack pass", async () => {
-        const { "alb-waf-attached": _exempted, ...config } = readPolicyConfig(policyConfigPath("prod"));
-        const diagnostics = await diagnosticsFor("prod", false, config);
-        assert.deepStrictEqual(blockingOf(diagnostics, mandatory).map((d) => [d.policyName, d.urn?.split("::").pop(), d.message.split("\n").pop()]), [["alb-waf-attached", "edge-alb", WAF_MESSAGE]]);
-    });
-});
