@@ -60,7 +60,7 @@ describe("key policies: IAM administers, never uses", () => {
         ["data", dataKeyPolicy, []],
         ["logs", logsKeyPolicy, []],
         ["storage", (c) => storageKeyPolicy(c), []],
-        ["storage with CloudFront", (c) => storageKeyPolicy(c, true), []],
+        ["storage with CloudFront", (c) => storageKeyPolicy(c, { distributionArn: `arn:aws:cloudfront::${c.accountId}:distribution/E2EXAMPLE123`, assetsBucketArn: "arn:aws:s3:::a" }), []],
         ["exec sessions", execSessionKeyPolicy, EXEC_KEY_DIRECT_USE],
     ];
     const adminStatement = (doc: PolicyDocument) => doc.Statement.filter((s) => s.Sid === "EnableKeyAdministrationByIam");
@@ -88,11 +88,12 @@ describe("key policies: IAM administers, never uses", () => {
         assert.deepStrictEqual(KEY_ADMIN_ACTIONS.filter((a) => /[*?]/.test(a)), []);
     });
 
-    for (const [stack, allowCloudFrontDecrypt, execSessions] of [["prod", false, true], ["staging", true, true], ["prod", false, false]] as const) {
-        it(`holds for the policies the Keys component registers (${stack}, CloudFront ${allowCloudFrontDecrypt ? "on" : "off"}, exec session key ${execSessions ? "on" : "off"})`, async () => {
+    for (const [stack, cloudFront, execSessions] of [["prod", false, true], ["staging", true, true], ["prod", false, false]] as const) {
+        it(`holds for the policies the Keys component registers (${stack}, CloudFront ${cloudFront ? "on" : "off"}, exec session key ${execSessions ? "on" : "off"})`, async () => {
             const run = await runUnderMocks(() => {
                 const c = loadConfig();
-                return new Keys("keys", { kms: c.kms, namePrefix: `pos-${stack}`, protect: c.protectStatefulResources, allowCloudFrontDecrypt, execSessions });
+                const cloudFrontDistributionArn = cloudFront ? `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:distribution/E2EXAMPLE123` : undefined;
+                return new Keys("keys", { kms: c.kms, namePrefix: `pos-${stack}`, protect: c.protectStatefulResources, cloudFrontDistributionArn, execSessions });
             }, stack);
             const keys = run.ofType("aws:kms/key:Key");
             assert.deepStrictEqual(keys.map((k) => k.name).sort(), ["keys-data", ...(execSessions ? ["keys-exec"] : []), "keys-logs", "keys-storage"]);

@@ -1,11 +1,14 @@
 import * as assert from "assert";
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "../infra/config/load";
 import { dataKeyPolicy, execSessionKeyPolicy, logsKeyPolicy, storageKeyPolicy } from "../infra/security/key-policies";
 import { Keys, KeysArgs } from "../infra/security/keys";
+import { Buckets } from "../infra/storage/buckets";
 import { MOCK_ACCOUNT_ID } from "../tools/offline/mock-outputs";
 import { Run, runUnderMocks } from "./harness";
 import { EXEC_KEY_DIRECT_USE, administrativeUse } from "./kms-policy-check";
+import { UNKNOWN } from "./policies/helpers";
 
 const ctx = { accountId: "111122223333", partition: "aws", region: "eu-west-1", dnsSuffix: "amazonaws.com" };
 // Administration through IAM, never direct use: no encrypt, decrypt or grant action for the account root.
@@ -22,6 +25,9 @@ const ROOT_STATEMENT = {
     ],
     Resource: "*",
 };
+/** The distribution and the bucket the storage key's CloudFront statement names. */
+const DISTRIBUTION_ARN = "arn:aws:cloudfront::111122223333:distribution/E2EXAMPLE123";
+const CLOUDFRONT = { distributionArn: DISTRIBUTION_ARN, assetsBucketArn: "arn:aws:s3:::pos-prod-assets-111122223333" };
 const USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:ListGrants", "kms:DescribeKey"];
 
 const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
@@ -67,7 +73,7 @@ describe("key policies", () => {
         });
     });
 
-    it("storage key: S3 and ECR (its repository grants), and CloudFront only when asked, for this account's distributions", () => {
+    it("storage key: S3 and ECR (its repository grants), and CloudFront only when asked, for one distribution and the assets bucket", () => {
         const s3 = {
             Sid: "AllowS3AndEcrInAccount",
             Effect: "Allow",
@@ -78,17 +84,20 @@ describe("key policies", () => {
             Condition: { StringEquals: { "kms:CallerAccount": "111122223333", "kms:ViaService": ["s3.eu-west-1.amazonaws.com", "ecr.eu-west-1.amazonaws.com"] } },
         };
         assert.deepStrictEqual(storageKeyPolicy(ctx), { Version: "2012-10-17", Statement: [ROOT_STATEMENT, s3] });
-        const withCloudFront = storageKeyPolicy(ctx, true);
+        const withCloudFront = storageKeyPolicy(ctx, CLOUDFRONT);
         assert.deepStrictEqual(withCloudFront.Statement.slice(0, 2), [ROOT_STATEMENT, s3]);
         assert.deepStrictEqual(withCloudFront.Statement.slice(2), [{
-            Sid: "AllowCloudFrontDistributionsOfAccount",
+            Sid: "AllowCloudFrontDistributionDecryptOfAssets",
             Effect: "Allow",
             Principal: { Service: "cloudfront.amazonaws.com" },
+            // Read only: AWS's OAC statement adds kms:Encrypt and kms:GenerateDataKey* for uploads through CloudFront.
             Action: "kms:Decrypt",
             Resource: "*",
             Condition: {
-                StringEquals: { "aws:SourceAccount": "111122223333" },
-                ArnLike: { "aws:SourceArn": "arn:aws:cloudfront::111122223333:distribution/*" },
+                // This distribution, exactly: not another of the account, not any of another account.
+                StringEquals: { "AWS:SourceArn": DISTRIBUTION_ARN },
+                // The assets bucket (its bucket key's context), or one of its objects: no other bucket's data.
+                StringLike: { "kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::pos-prod-assets-111122223333", "arn:aws:s3:::pos-prod-assets-111122223333/*"] },
             },
         }]);
     });
@@ -120,7 +129,7 @@ describe("key policies", () => {
     });
 
     it("never lets the account root use a key directly, and bounds every * principal to this account and named services", () => {
-        for (const doc of [dataKeyPolicy(ctx), logsKeyPolicy(ctx), storageKeyPolicy(ctx, true)]) {
+        for (const doc of [dataKeyPolicy(ctx), logsKeyPolicy(ctx), storageKeyPolicy(ctx, CLOUDFRONT)]) {
             // Wildcards expanded against every KMS action (tests/key-admin.test.ts has the full matrix).
             assert.deepStrictEqual(administrativeUse(doc, "111122223333"), []);
             for (const s of doc.Statement) {
@@ -218,10 +227,36 @@ describe("Keys component", () => {
         );
     });
 
-    it("adds the CloudFront statement to the storage key only when asked", async () => {
-        const run = await runUnderMocks(build({ allowCloudFrontDecrypt: true }), "prod");
-        const sids = JSON.parse(run.one("aws:kms/key:Key", "keys-storage").inputs.policy).Statement.map((s: { Sid: string }) => s.Sid);
-        assert.deepStrictEqual(sids, ["EnableKeyAdministrationByIam", "AllowS3AndEcrInAccount", "AllowCloudFrontDistributionsOfAccount"]);
+    it("adds the CloudFront statement to the storage key only when given a distribution, naming it and the assets bucket Buckets creates", async () => {
+        const distributionArn = `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:distribution/E2EXAMPLE123`;
+        let assetsArn: pulumi.Output<string> | undefined;
+        const run = await runUnderMocks(() => {
+            build({ cloudFrontDistributionArn: distributionArn })();
+            const c = loadConfig();
+            // The bucket the statement must name is the one the storage component builds from the same prefix.
+            assetsArn = new Buckets("storage", { storage: c.storage, storageKmsKeyArn: "k", protect: c.protectStatefulResources, namePrefix: `${c.app.name}-${c.environment}` }).assetsBucketArn;
+        }, "prod");
+        const policy = (name: string) => JSON.parse(run.one("aws:kms/key:Key", name).inputs.policy);
+        const bucket = await value(assetsArn!);
+        assert.deepStrictEqual(policy("keys-storage"), storageKeyPolicy(mockCtx, { distributionArn, assetsBucketArn: bucket }));
+        assert.deepStrictEqual(policy("keys-storage").Statement.map((s: { Sid: string }) => s.Sid), ["EnableKeyAdministrationByIam", "AllowS3AndEcrInAccount", "AllowCloudFrontDistributionDecryptOfAssets"]);
+        assert.deepStrictEqual(policy("keys-storage").Statement[2].Condition.StringLike["kms:EncryptionContext:aws:s3:arn"], [bucket, `${bucket}/*`]);
+        // The other keys are untouched, and no key or alias is renamed.
+        assert.deepStrictEqual(policy("keys-data"), dataKeyPolicy(mockCtx));
+        assert.deepStrictEqual(policy("keys-logs"), logsKeyPolicy(mockCtx));
+        assert.deepStrictEqual(run.ofType("aws:kms/key:Key").map((k) => [k.name, k.retainOnDelete]).sort(), [["keys-data", true], ["keys-logs", true], ["keys-storage", true]]);
+    });
+
+    it("on the distribution's first preview, only the storage key's policy waits for its ARN", async () => {
+        const run = await runUnderMocks(() => {
+            // Any resource's output is unknown on a first preview: the distribution's ARN is one.
+            const topic = new aws.sns.Topic("stand-in-for-the-distribution");
+            build({ cloudFrontDistributionArn: topic.arn })();
+        }, "prod", {}, { firstPreview: true });
+        const key = (name: string) => run.one("aws:kms/key:Key", name);
+        assert.strictEqual(key("keys-storage").wireInputs.policy, UNKNOWN);
+        assert.deepStrictEqual(JSON.parse(key("keys-data").wireInputs.policy), dataKeyPolicy(mockCtx));
+        assert.deepStrictEqual(key("keys-storage").propertyDependencies.policy, [run.one("aws:sns/topic:Topic").urn]);
     });
 
     it("rejects a deletion window outside 7..30 days before registering anything", async () => {

@@ -145,6 +145,14 @@ export function logsKeyPolicy(ctx: KeyPolicyContext): PolicyDocument {
     };
 }
 
+/** The one distribution that may decrypt through origin access control, and the bucket it reads. */
+export interface CloudFrontDecrypt {
+    /** `arn:aws:cloudfront::<account>:distribution/<id>`. */
+    distributionArn: string;
+    /** The assets bucket's ARN: S3 names it in the encryption context of every object it serves from there. */
+    assetsBucketArn: string;
+}
+
 /**
  * The storage key: S3 SSE-KMS and ECR repositories, for principals of this account. When a repository is
  * created, ECR calls DescribeKey and CreateGrant (two grants, the repository as grantee) through its
@@ -152,25 +160,35 @@ export function logsKeyPolicy(ctx: KeyPolicyContext): PolicyDocument {
  * those grants: the ECR guide asks no KMS permission of whoever pushes or pulls (an ECS execution role included).
  * Deleting a repository retires its grants as the deleting principal: that principal needs
  * kms:RetireGrant in its own IAM policy, which a key policy cannot give (AWS ignores it there).
- * CloudFront (origin access control) can only serve objects encrypted with it when
- * `allowCloudFrontDecrypt` is set, and then only for this account's distributions.
+ * With `cloudFront`, CloudFront (origin access control) can serve objects encrypted with it, for that one
+ * distribution only and only objects of the assets bucket (see cloudFrontDecryptStatement).
  */
-export function storageKeyPolicy(ctx: KeyPolicyContext, allowCloudFrontDecrypt = false): PolicyDocument {
+export function storageKeyPolicy(ctx: KeyPolicyContext, cloudFront?: CloudFrontDecrypt): PolicyDocument {
     const statements = [accountRootStatement(ctx), viaServicesStatement(ctx, "AllowS3AndEcrInAccount", ["s3", "ecr"])];
-    if (allowCloudFrontDecrypt) {
-        statements.push({
-            Sid: "AllowCloudFrontDistributionsOfAccount",
-            Effect: "Allow",
-            Principal: { Service: "cloudfront.amazonaws.com" },
-            Action: "kms:Decrypt",
-            Resource: "*",
-            Condition: {
-                StringEquals: { "aws:SourceAccount": ctx.accountId },
-                ArnLike: { "aws:SourceArn": `arn:${ctx.partition}:cloudfront::${ctx.accountId}:distribution/*` },
-            },
-        });
-    }
+    if (cloudFront) statements.push(cloudFrontDecryptStatement(cloudFront));
     return { Version: "2012-10-17", Statement: statements };
+}
+
+/**
+ * AWS's key policy statement for origin access control with SSE-KMS (CloudFront Developer Guide, "Restrict
+ * access to an Amazon S3 origin": principal cloudfront.amazonaws.com, StringEquals AWS:SourceArn = the
+ * distribution), reduced to kms:Decrypt: CloudFront only reads, and kms:Encrypt / kms:GenerateDataKey* there
+ * serve uploads through CloudFront. Narrowed further to the assets bucket by the encryption context S3
+ * sends: with an S3 Bucket Key (the assets bucket's default) it is the bucket's ARN, per object otherwise
+ * (an object written with the bucket key turned off), so both forms of that one bucket, no other bucket.
+ */
+function cloudFrontDecryptStatement(cf: CloudFrontDecrypt): PolicyStatement {
+    return {
+        Sid: "AllowCloudFrontDistributionDecryptOfAssets",
+        Effect: "Allow",
+        Principal: { Service: "cloudfront.amazonaws.com" },
+        Action: "kms:Decrypt",
+        Resource: "*",
+        Condition: {
+            StringEquals: { "AWS:SourceArn": cf.distributionArn },
+            StringLike: { "kms:EncryptionContext:aws:s3:arn": [cf.assetsBucketArn, `${cf.assetsBucketArn}/*`] },
+        },
+    };
 }
 
 /** ECS Exec's use of its session key: the agent in the task decrypts, the operator's client generates the data key. */

@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { KmsConfig } from "../config/types";
+import { bucketArn } from "../storage/bucket-policy";
+import { bucketName } from "../storage/naming";
 import { KeyPolicyContext, PolicyDocument, dataKeyPolicy, execSessionKeyPolicy, logsKeyPolicy, storageKeyPolicy } from "./key-policies";
 
 export interface KeysArgs {
@@ -14,10 +16,12 @@ export interface KeysArgs {
      */
     protect: boolean;
     /**
-     * Lets CloudFront distributions of this account decrypt objects encrypted with the storage key
-     * (needed to serve an SSE-KMS bucket through origin access control). Default false.
+     * Lets this one CloudFront distribution decrypt, through origin access control, objects of the assets
+     * bucket (`Buckets` with the same `namePrefix`) encrypted with the storage key. Unset: no distribution may.
+     * The storage key's policy waits for the ARN: on the distribution's first preview that policy is unknown
+     * (the other keys' are not). Adding or changing it updates the key's policy in place.
      */
-    allowCloudFrontDecrypt?: boolean;
+    cloudFrontDistributionArn?: pulumi.Input<string>;
     /**
      * Adds a fourth key, `<name>-exec`, for ECS Exec sessions (`baseline:compute.enableExecuteCommand`):
      * the one key principals of the account use directly, as their IAM policies allow. Default false.
@@ -51,7 +55,6 @@ export class Keys extends pulumi.ComponentResource {
             throw new Error(`Keys ${name}: kms.deletionWindowDays is ${window}, expected a whole number of days from 7 to 30.`);
         }
         super("baseline:security:Keys", name, {}, opts);
-        const allowCloudFrontDecrypt = args.allowCloudFrontDecrypt ?? false;
 
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const partition = aws.getPartitionOutput({}, { parent: this });
@@ -60,14 +63,14 @@ export class Keys extends pulumi.ComponentResource {
             .all([identity.accountId, partition.partition, partition.dnsSuffix, region.region])
             .apply(([accountId, partitionName, dnsSuffix, regionName]) => ({ accountId, partition: partitionName, dnsSuffix, region: regionName }));
 
-        const key = (suffix: string, description: string, policy: (ctx: KeyPolicyContext) => PolicyDocument) => {
+        const key = (suffix: string, description: string, policy: (ctx: KeyPolicyContext) => PolicyDocument | pulumi.Output<PolicyDocument>) => {
             const k = new aws.kms.Key(
                 `${name}-${suffix}`,
                 {
                     description: `${args.namePrefix} ${description}`,
                     enableKeyRotation: true,
                     deletionWindowInDays: window,
-                    policy: context.apply((ctx) => JSON.stringify(policy(ctx))),
+                    policy: context.apply((ctx) => pulumi.output(policy(ctx)).apply((doc) => JSON.stringify(doc))),
                 },
                 // Kept even where not protected, so a staging destroy completes yet its final snapshots stay restorable.
                 { parent: this, protect: args.protect, retainOnDelete: true },
@@ -79,7 +82,13 @@ export class Keys extends pulumi.ComponentResource {
 
         this.dataKeyArn = key("data", "databases, cache and secrets", dataKeyPolicy).arn;
         this.logsKeyArn = key("logs", "CloudWatch Logs", logsKeyPolicy).arn;
-        this.storageKeyArn = key("storage", "S3 objects and ECR images", (ctx) => storageKeyPolicy(ctx, allowCloudFrontDecrypt)).arn;
+        const distributionArn = args.cloudFrontDistributionArn;
+        // The assets bucket's name is the storage component's (`Buckets`, same namePrefix), built the same way.
+        const assetsBucketArn = (ctx: KeyPolicyContext) => bucketArn(ctx.partition, bucketName(args.namePrefix, "assets", ctx.accountId));
+        this.storageKeyArn = key("storage", "S3 objects and ECR images", (ctx) =>
+            distributionArn === undefined
+                ? storageKeyPolicy(ctx)
+                : pulumi.output(distributionArn).apply((arn) => storageKeyPolicy(ctx, { distributionArn: arn, assetsBucketArn: assetsBucketArn(ctx) }))).arn;
         if (args.execSessions ?? false) this.execKeyArn = key("exec", "ECS Exec sessions", execSessionKeyPolicy).arn;
 
         this.registerOutputs({

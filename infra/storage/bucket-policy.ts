@@ -3,18 +3,22 @@
  * testable without AWS, and fully known during preview (the policy pack can verify them before apply).
  */
 
-export interface PolicyStatement {
+/**
+ * `V` is what a condition value may be: a string, or (see allowCloudFrontOriginRead) a value known only at
+ * apply, such as a distribution's ARN, placed in the document as is so the rest stays readable at preview.
+ */
+export interface PolicyStatement<V = string> {
     Sid: string;
     Effect: "Allow" | "Deny";
     Principal: "*" | Record<string, string | string[]>;
     Action: string | string[];
     Resource: string | string[];
-    Condition?: Record<string, Record<string, string | string[]>>;
+    Condition?: Record<string, Record<string, string | string[] | V>>;
 }
 
-export interface PolicyDocument {
+export interface PolicyDocument<V = string> {
     Version: "2012-10-17";
-    Statement: PolicyStatement[];
+    Statement: PolicyStatement<V>[];
 }
 
 /** `arn:aws:s3:::my-bucket` */
@@ -64,7 +68,7 @@ export function allowAccessLogDelivery(d: AccessLogDelivery): PolicyStatement {
     };
 }
 
-export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
+export function policyDocument<V = string>(statements: PolicyStatement<V>[]): PolicyDocument<V> {
     return { Version: "2012-10-17", Statement: statements };
 }
 
@@ -121,5 +125,83 @@ export function allowLoadBalancerLogDelivery(d: LoadBalancerLogDelivery): Policy
         Principal: d.principal,
         Action: "s3:PutObject",
         Resource: `${d.logBucketArn}/${d.prefix}/AWSLogs/${d.accountId}/*`,
+    };
+}
+
+/** The principal CloudFront's origin access control signs S3 requests as. */
+export const CLOUDFRONT_SERVICE = "cloudfront.amazonaws.com";
+
+export interface CloudFrontOriginRead<A> {
+    /** ARN of the bucket CloudFront reads from. */
+    bucketArn: string;
+    /** The one key prefix CloudFront may read, e.g. `static/` (checked by the caller: EDGE_CHECKS.publicAssetsPrefix). */
+    publicPrefix: string;
+    /** ARN of the one distribution that may read, `arn:aws:cloudfront::<account>:distribution/<id>`; `A` may be a value known only at apply. */
+    distributionArn: A;
+}
+
+/**
+ * AWS's origin access control statement (CloudFront Developer Guide, "Restrict access to an Amazon S3
+ * origin"): the CloudFront service may get objects on behalf of one distribution (aws:SourceArn, exact), and
+ * here only under the public prefix: no listing, no other key of the bucket.
+ */
+export function allowCloudFrontOriginRead<A = string>(r: CloudFrontOriginRead<A>): PolicyStatement<A> {
+    return {
+        Sid: "AllowCloudFrontOacReadOfPublicPrefix",
+        Effect: "Allow",
+        Principal: { Service: CLOUDFRONT_SERVICE },
+        Action: "s3:GetObject",
+        Resource: `${r.bucketArn}/${r.publicPrefix}*`,
+        Condition: { StringEquals: { "AWS:SourceArn": r.distributionArn } },
+    };
+}
+
+/** The principal CloudWatch Logs vended-log delivery (CloudFront standard logs v2 among them) writes to S3 as. */
+export const LOG_DELIVERY_SERVICE = "delivery.logs.amazonaws.com";
+
+/** CloudFront is global: its delivery sources, like its metrics, live in us-east-1. */
+export const CLOUDFRONT_LOG_REGION = "us-east-1";
+
+/** What a CloudWatch Logs delivery source's name may be (PutDeliverySource: 1 to 60 of `[\w-]`, so never a wildcard). */
+export const DELIVERY_SOURCE_NAME_RULE = "1 to 60 letters, digits, underscores or hyphens";
+export const isDeliverySourceName = (name: string): boolean => /^[A-Za-z0-9_-]{1,60}$/.test(name);
+
+export interface VendedLogDelivery {
+    /** ARN of the bucket that receives the logs. */
+    logBucketArn: string;
+    /** Key prefix of the delivery destination, e.g. `cloudfront-access` (same rule as a load balancer's). */
+    prefix: string;
+    /** Account that owns the delivery source (and the bucket). */
+    accountId: string;
+    partition: string;
+    /** Region of the delivery source: us-east-1 for CloudFront. */
+    region: string;
+    /** Name of the delivery source, e.g. `cloudFrontDeliverySourceName(namePrefix)`. */
+    deliverySourceName: string;
+}
+
+/**
+ * The statement CloudWatch Logs documents for vended logs [V2 permissions] sent to S3 ("Logs sent to Amazon
+ * S3", AWSLogDeliveryWrite), narrowed from `delivery-source:*` to the one delivery source and from the bucket to
+ * `<prefix>/AWSLogs/<account>/`. V2 needs no s3:GetBucketAcl/ListBucket statement (the V1 one, AWSLogDeliveryAclCheck).
+ * `s3:x-amz-acl` is bucket-owner-full-control: the one ACL a BucketOwnerEnforced bucket still accepts on PUT.
+ */
+export function allowVendedLogDelivery(d: VendedLogDelivery): PolicyStatement {
+    if (!isLoadBalancerLogPrefix(d.prefix)) {
+        throw new Error(`allowVendedLogDelivery: prefix ${JSON.stringify(d.prefix)} is not allowed: expected ${LOAD_BALANCER_LOG_PREFIX_RULE}.`);
+    }
+    if (!isDeliverySourceName(d.deliverySourceName)) {
+        throw new Error(`allowVendedLogDelivery: deliverySourceName ${JSON.stringify(d.deliverySourceName)} is not allowed: expected ${DELIVERY_SOURCE_NAME_RULE}.`);
+    }
+    return {
+        Sid: "AllowCloudFrontStandardLogDelivery",
+        Effect: "Allow",
+        Principal: { Service: LOG_DELIVERY_SERVICE },
+        Action: "s3:PutObject",
+        Resource: `${d.logBucketArn}/${d.prefix}/AWSLogs/${d.accountId}/*`,
+        Condition: {
+            StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": d.accountId },
+            ArnLike: { "aws:SourceArn": `arn:${d.partition}:logs:${d.region}:${d.accountId}:delivery-source:${d.deliverySourceName}` },
+        },
     };
 }

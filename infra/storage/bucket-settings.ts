@@ -3,7 +3,10 @@
  * apart from the resources that carry them. `Buckets` only wires these onto resources.
  */
 import { StorageConfig } from "../config/types";
-import { LoadBalancerLogPrincipal, allowAccessLogDelivery, allowLoadBalancerLogDelivery, denyInsecureTransport, policyDocument } from "./bucket-policy";
+import {
+    LoadBalancerLogPrincipal, PolicyDocument, PolicyStatement, allowAccessLogDelivery, allowCloudFrontOriginRead, allowLoadBalancerLogDelivery, allowVendedLogDelivery,
+    denyInsecureTransport, policyDocument,
+} from "./bucket-policy";
 import { LifecycleRule, expiredDeleteMarkerRule, logExpiryRule, versionHousekeepingRule } from "./lifecycle";
 import { BucketRole } from "./naming";
 
@@ -41,18 +44,62 @@ export interface LoadBalancerLogs {
     principal: LoadBalancerLogPrincipal;
 }
 
+/** Where, and from which delivery source, CloudFront's standard logs (v2) may be written into the log bucket. */
+export interface CloudFrontLogs {
+    /** Key prefix of the delivery destination, e.g. `cloudfront-access`: logs land under `<prefix>/AWSLogs/<account>/`. */
+    prefix: string;
+    /** Name of the CloudWatch Logs delivery source (in us-east-1), e.g. `cloudFrontDeliverySourceName(namePrefix)`. */
+    deliverySourceName: string;
+}
+
+/** Where the log bucket is: what the CloudFront log statement's delivery-source ARN is built from. */
+export interface LogBucketContext {
+    partition: string;
+    /** Region of CloudFront's delivery source: always us-east-1. */
+    cloudFrontLogRegion: string;
+}
+
 /**
  * TLS only; the S3 logging service may write the assets bucket's logs under their prefix and, when
- * asked, ELB log delivery the load balancers' logs under theirs.
+ * asked, ELB log delivery the load balancers' logs under theirs, and CloudWatch Logs delivery
+ * CloudFront's under its own.
  */
-export function logBucketPolicy(logBucketArn: string, assetsBucketArn: string, accountId: string, loadBalancerLogs?: LoadBalancerLogs): string {
+export function logBucketPolicy(
+    logBucketArn: string, assetsBucketArn: string, accountId: string, loadBalancerLogs?: LoadBalancerLogs, cloudFrontLogs?: CloudFrontLogs & LogBucketContext,
+): string {
     return JSON.stringify(policyDocument([
         denyInsecureTransport(logBucketArn),
         allowAccessLogDelivery({ logBucketArn, prefix: ASSETS_ACCESS_LOG_PREFIX, sourceBucketArn: assetsBucketArn, sourceAccountId: accountId }),
         ...(loadBalancerLogs ? [allowLoadBalancerLogDelivery({ logBucketArn, accountId, ...loadBalancerLogs })] : []),
+        ...(cloudFrontLogs
+            ? [allowVendedLogDelivery({
+                logBucketArn, accountId, prefix: cloudFrontLogs.prefix, deliverySourceName: cloudFrontLogs.deliverySourceName,
+                partition: cloudFrontLogs.partition, region: cloudFrontLogs.cloudFrontLogRegion,
+            })]
+            : []),
     ]));
 }
 
-export function assetsBucketPolicy(assetsBucketArn: string): string {
-    return JSON.stringify(policyDocument([denyInsecureTransport(assetsBucketArn)]));
+/** What CloudFront may read of the assets bucket: one prefix, for one distribution. */
+export interface CloudFrontOrigin<A> {
+    /** `A` is a string, or (in `Buckets`) the distribution's ARN as an output. */
+    distributionArn: A;
+    publicPrefix: string;
+}
+
+/**
+ * TLS only and, when CloudFront serves the bucket, its origin access control may get objects under the
+ * public prefix for the one distribution. Nothing else of the bucket is readable through CloudFront.
+ */
+export function assetsBucketPolicyDocument<A = string>(assetsBucketArn: string, cloudFront?: CloudFrontOrigin<A>): PolicyDocument<A> {
+    return policyDocument<A>([
+        // Holds no value of type A: a PolicyStatement<string> is one of PolicyStatement<A> too.
+        denyInsecureTransport(assetsBucketArn) as PolicyStatement<never> as PolicyStatement<A>,
+        ...(cloudFront ? [allowCloudFrontOriginRead<A>({ bucketArn: assetsBucketArn, ...cloudFront })] : []),
+    ]);
+}
+
+/** The assets bucket's policy as JSON, for a known distribution ARN or none. */
+export function assetsBucketPolicy(assetsBucketArn: string, cloudFront?: CloudFrontOrigin<string>): string {
+    return JSON.stringify(assetsBucketPolicyDocument(assetsBucketArn, cloudFront));
 }

@@ -1,11 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { StorageConfig } from "../config/types";
+import { EDGE_CHECKS } from "../config/sections/edge";
 import {
-    ELB_ACCOUNT_REGIONS, ELB_LOG_DELIVERY_SERVICE, LOAD_BALANCER_LOG_PREFIX_RULE, LoadBalancerLogPrincipal, bucketArn, isLoadBalancerLogPrefix,
+    CLOUDFRONT_LOG_REGION, DELIVERY_SOURCE_NAME_RULE, ELB_ACCOUNT_REGIONS, ELB_LOG_DELIVERY_SERVICE, LOAD_BALANCER_LOG_PREFIX_RULE, LoadBalancerLogPrincipal,
+    bucketArn, isDeliverySourceName, isLoadBalancerLogPrefix,
 } from "./bucket-policy";
 import {
-    ASSETS_ACCESS_LOG_PREFIX, OWNERSHIP_RULE, PUBLIC_ACCESS_BLOCK, VERSIONING, assetsBucketPolicy, encryptionRules, lifecycleRules, logBucketPolicy,
+    ASSETS_ACCESS_LOG_PREFIX, CloudFrontLogs, OWNERSHIP_RULE, PUBLIC_ACCESS_BLOCK, VERSIONING, assetsBucketPolicy, assetsBucketPolicyDocument, encryptionRules,
+    lifecycleRules, logBucketPolicy,
 } from "./bucket-settings";
 import { validateStorageConfig } from "./lifecycle";
 import { BucketRole, bucketName, validateNamePrefix } from "./naming";
@@ -34,6 +37,21 @@ export interface BucketsArgs {
      * `prefix` being the load balancer's `accessLogs.prefix` (e.g. `alb-access`). Unset: no load balancer may.
      */
     allowLoadBalancerLogs?: { prefix: string };
+    /**
+     * Serve the assets bucket's objects under `publicPrefix` (`baseline:edge.publicAssetsPrefix`, e.g. `static/`)
+     * through this one distribution's origin access control: `cloudfront.amazonaws.com` may s3:GetObject there,
+     * only for `aws:SourceArn` = `distributionArn`. Nothing else of the bucket (receipts, uploads) is readable.
+     * The distribution's ARN is known only once it exists: on its first preview that one value of the policy is
+     * unknown, the rest (TLS deny, principal, action, resource) stays readable for the policy pack.
+     * Unset: no CloudFront access.
+     */
+    cloudFront?: { distributionArn: pulumi.Input<string>; publicPrefix: string };
+    /**
+     * Let CloudWatch Logs delivery (`delivery.logs.amazonaws.com`) write CloudFront's standard logs (v2) into the
+     * log bucket under `<prefix>/AWSLogs/<account id>/`, only from the delivery source `deliverySourceName` of
+     * this account in us-east-1 (where CloudFront's delivery sources live). Unset: no vended log delivery may.
+     */
+    allowCloudFrontLogs?: CloudFrontLogs;
 }
 
 interface BucketParts {
@@ -66,6 +84,7 @@ export class Buckets extends pulumi.ComponentResource {
         if (elbPrefix !== undefined && !isLoadBalancerLogPrefix(elbPrefix)) {
             throw new Error(`Buckets: allowLoadBalancerLogs.prefix ${JSON.stringify(elbPrefix)} is not allowed: expected ${LOAD_BALANCER_LOG_PREFIX_RULE}.`);
         }
+        validateCloudFront(args);
         super("baseline:storage:Buckets", componentName, {}, opts);
         this.accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         this.partition = aws.getPartitionOutput({}, { parent: this }).partition;
@@ -126,16 +145,34 @@ export class Buckets extends pulumi.ComponentResource {
     private policies(logs: BucketParts, assets: BucketParts): aws.s3.BucketPolicy {
         const elb = this.args.allowLoadBalancerLogs;
         const elbPrincipal = elb ? this.loadBalancerLogPrincipal() : undefined;
+        const cfLogs = this.args.allowCloudFrontLogs;
         const logPolicy = new aws.s3.BucketPolicy(`${this.componentName}-logs-policy`, {
             bucket: logs.bucket.id,
-            policy: pulumi.all([logs.arn, assets.arn, this.accountId, elbPrincipal]).apply(([logArn, assetsArn, account, principal]) =>
-                logBucketPolicy(logArn, assetsArn, account, elb && principal ? { prefix: elb.prefix, principal } : undefined)),
+            policy: pulumi.all([logs.arn, assets.arn, this.accountId, elbPrincipal, this.partition]).apply(([logArn, assetsArn, account, principal, partition]) =>
+                logBucketPolicy(
+                    logArn, assetsArn, account,
+                    elb && principal ? { prefix: elb.prefix, principal } : undefined,
+                    cfLogs ? { ...cfLogs, partition, cloudFrontLogRegion: CLOUDFRONT_LOG_REGION } : undefined,
+                )),
         }, this.setting(logs.publicAccessBlock));
         new aws.s3.BucketPolicy(`${this.componentName}-assets-policy`, {
             bucket: assets.bucket.id,
-            policy: assets.arn.apply(assetsBucketPolicy),
+            policy: this.assetsPolicy(assets),
         }, this.setting(assets.publicAccessBlock));
         return logPolicy;
+    }
+
+    /**
+     * JSON text, as before, without CloudFront. With it, a document whose one leaf `AWS:SourceArn` is the
+     * distribution's ARN output: the provider turns a document into JSON (the input takes either), and a
+     * value unknown at preview stays unknown only there, where a string built in an apply would be unknown
+     * whole, hiding the TLS deny and the statement's principal, action and resource from the policy pack.
+     */
+    private assetsPolicy(assets: BucketParts): pulumi.Input<string | aws.types.input.s3.PolicyDocument> {
+        const cf = this.args.cloudFront;
+        if (!cf) return assets.arn.apply((arn) => assetsBucketPolicy(arn));
+        return assets.arn.apply((arn) =>
+            assetsBucketPolicyDocument(arn, { publicPrefix: cf.publicPrefix, distributionArn: cf.distributionArn }) as unknown as aws.types.input.s3.PolicyDocument);
     }
 
     /** Regions opened before August 2022 take the Region's ELB account, newer ones the log delivery service. */
@@ -156,5 +193,26 @@ export class Buckets extends pulumi.ComponentResource {
             targetBucket: logs.bucket.id,
             targetPrefix: ASSETS_ACCESS_LOG_PREFIX,
         }, this.setting(logPolicy));
+    }
+}
+
+/** The CloudFront arguments, before anything registers: the config loader's own rule for the public prefix. */
+function validateCloudFront(args: BucketsArgs): void {
+    if (args.cloudFront) {
+        // The edge section's check; it does not depend on the environment.
+        const problem = EDGE_CHECKS.publicAssetsPrefix("cloudFront.publicPrefix", args.cloudFront.publicPrefix, "prod", {});
+        if (problem) throw new Error(`Buckets: ${problem}.`);
+    }
+    const logs = args.allowCloudFrontLogs;
+    if (logs) {
+        if (!isLoadBalancerLogPrefix(logs.prefix)) {
+            throw new Error(`Buckets: allowCloudFrontLogs.prefix ${JSON.stringify(logs.prefix)} is not allowed: expected ${LOAD_BALANCER_LOG_PREFIX_RULE}.`);
+        }
+        if (logs.prefix === args.allowLoadBalancerLogs?.prefix) {
+            throw new Error(`Buckets: allowCloudFrontLogs.prefix ${JSON.stringify(logs.prefix)} is the load balancer's too: expected a prefix of its own, such as cloudfront-access.`);
+        }
+        if (!isDeliverySourceName(logs.deliverySourceName)) {
+            throw new Error(`Buckets: allowCloudFrontLogs.deliverySourceName ${JSON.stringify(logs.deliverySourceName)} is not allowed: expected ${DELIVERY_SOURCE_NAME_RULE}.`);
+        }
     }
 }
