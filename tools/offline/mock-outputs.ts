@@ -1,11 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
+import { edgeOutputs, MOCK_HOSTED_ZONE_ID, mockPrefixList } from "./mock-edge-outputs";
+import { MOCK_ACCOUNT_ID } from "./mock-ids";
+
+export { MOCK_ACCOUNT_ID, mockHex, mockUuid } from "./mock-ids";
+export {
+    CLOUDFRONT_HOSTED_ZONE_ID, CLOUDFRONT_ORIGIN_FACING_LIST_IDS, MOCK_HOSTED_ZONE_ID, mockCertificateArn, mockLoadBalancerArnSuffix, mockValidationRecord,
+    mockWafArn, ProviderRegions,
+} from "./mock-edge-outputs";
 
 /**
  * Realistic outputs for the mock provider: what AWS would hand back after a create, so code that
  * builds ARNs, policies and subnet lists from outputs is exercised the way it runs on AWS.
  */
-
-export const MOCK_ACCOUNT_ID = "123456789012";
 
 /** aws:rds/instance:Instance → rds */
 const service = (type: string) => type.split(":")[1]?.split("/")[0] ?? "unknown";
@@ -103,12 +109,23 @@ function ec2Outputs(type: string, name: string, inputs: Record<string, any>, reg
 export function mockResourceOutputs(args: pulumi.runtime.MockResourceArgs, region: string, firstPreview: boolean): { id: string | undefined; state: Record<string, any> } {
     const inputs = args.inputs ?? {};
     if (firstPreview) return { id: undefined, state: { ...inputs } };
+    const out = createdOutputs(args, inputs, region);
+    // aws v7 reports the region a regional resource lives in (its own `region` argument, else its provider's).
+    if (args.type.startsWith("aws:") && !GLOBAL_SERVICES.has(service(args.type))) out.state = { region, ...out.state };
+    return out;
+}
 
+/** Services without regions: their resources have no `region` output. */
+const GLOBAL_SERVICES = new Set(["iam", "cloudfront", "route53"]);
+
+function createdOutputs(args: pulumi.runtime.MockResourceArgs, inputs: Record<string, any>, region: string): { id: string; state: Record<string, any> } {
     const name = args.name;
     const id = `${name}-id`;
     const state: Record<string, any> = { ...inputs, arn: arnFor(args.type, name, region) };
     const compute = computeOutputs(args.type, name, inputs, region);
     if (compute) return { id: compute.id ?? id, state: { ...state, ...compute.state } };
+    const edge = edgeOutputs(args.type, name, inputs, region);
+    if (edge) return edge;
 
     switch (args.type) {
         case "aws:ec2/vpc:Vpc":
@@ -120,11 +137,6 @@ export function mockResourceOutputs(args: pulumi.runtime.MockResourceArgs, regio
         case "aws:ec2/eip:Eip":
         case "aws:ec2/natGateway:NatGateway":
             return ec2Outputs(args.type, name, inputs, region);
-        case "aws:lb/loadBalancer:LoadBalancer":
-        case "aws:lb/listener:Listener":
-        case "aws:acm/certificate:Certificate":
-        case "aws:route53/record:Record":
-            return edgeOutputs(args.type, name, inputs, region);
         case "aws:s3/bucket:Bucket": {
             const bucket = inputs.bucket ?? `${inputs.bucketPrefix ?? name}-0a1b2c3d`;
             Object.assign(state, { bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com` });
@@ -197,6 +209,8 @@ export function mockCall(args: pulumi.runtime.MockCallArgs, region: string): Rec
                 name: args.inputs.name, privateZone: false, comment: "", callerReference: "mock", resourceRecordSetCount: 4,
                 nameServers: ["ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk", "ns-3.awsdns-03.com", "ns-4.awsdns-04.net"],
             };
+        case "aws:ec2/getManagedPrefixList:getManagedPrefixList":
+            return mockPrefixList(args.inputs, region);
         case "aws:elb/getServiceAccount:getServiceAccount":
             return { arn: "arn:aws:iam::156460612806:root", id: "156460612806" };
         case "aws:secretsmanager/getSecret:getSecret": {
@@ -206,68 +220,6 @@ export function mockCall(args: pulumi.runtime.MockCallArgs, region: string): Rec
         }
         default:
             return args.inputs;
-    }
-}
-
-/** Id of the public hosted zone `aws.route53.getZone` finds. */
-export const MOCK_HOSTED_ZONE_ID = "Z0123456789MOCKZONE";
-
-/** Canonical hosted zone of application load balancers per region (eu-west-1's is AWS's real one). */
-const ALB_ZONE_IDS: Record<string, string> = { "eu-west-1": "Z32O12XQLNTSW2" };
-
-/** Deterministic lowercase hex of `length` digits (FNV-1a, repeated), standing in for AWS's random ids. */
-export function mockHex(text: string, length: number): string {
-    let out = "";
-    for (let round = 0; out.length < length; round++) {
-        let h = 0x811c9dc5;
-        for (const c of `${round}:${text}`) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
-        out += h.toString(16).padStart(8, "0");
-    }
-    return out.slice(0, length);
-}
-
-/** The CNAME ACM asks for to validate `name` (a wildcard shares its base name's record). */
-export function mockValidationRecord(name: string): { resourceRecordName: string; resourceRecordType: string; resourceRecordValue: string } {
-    const base = name.replace(/^\*\./, "");
-    return { resourceRecordName: `_${mockHex(base, 32)}.${base}.`, resourceRecordType: "CNAME", resourceRecordValue: `_${mockHex(`value:${base}`, 32)}.acm-validations.aws.` };
-}
-
-/** `app/<name>/<16 hex>`: the tail of a mock application load balancer's ARN. */
-export const mockLoadBalancerArnSuffix = (lbName: string): string => `app/${lbName}/${mockHex(lbName, 16)}`;
-
-/** ARN of the mock certificate registered as `name`. */
-export function mockCertificateArn(region: string, name: string): string {
-    const h = mockHex(name, 32);
-    return `arn:aws:acm:${region}:${MOCK_ACCOUNT_ID}:certificate/${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
-
-/** Load balancer, listener, certificate and DNS record outputs in the shapes AWS returns them. */
-function edgeOutputs(type: string, name: string, inputs: Record<string, any>, region: string): { id: string; state: Record<string, any> } {
-    const elbArn = (kind: string, path: string) => `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:${kind}/${path}`;
-    switch (type) {
-        case "aws:lb/loadBalancer:LoadBalancer": {
-            const lbName = inputs.name ?? name;
-            const arnSuffix = mockLoadBalancerArnSuffix(lbName);
-            const arn = elbArn("loadbalancer", arnSuffix);
-            return {
-                id: arn,
-                state: { ...inputs, arn, arnSuffix, dnsName: `${lbName}-${parseInt(mockHex(lbName, 8), 16)}.${region}.elb.amazonaws.com`, zoneId: ALB_ZONE_IDS[region] ?? "Z0MOCKALBZONE", vpcId: "vpc-mock" },
-            };
-        }
-        case "aws:lb/listener:Listener": {
-            const lb = typeof inputs.loadBalancerArn === "string" ? inputs.loadBalancerArn.split(":loadbalancer/")[1] : `app/unknown/${mockHex(name, 16)}`;
-            const arn = elbArn("listener", `${lb}/${mockHex(name, 16)}`);
-            return { id: arn, state: { ...inputs, arn } };
-        }
-        case "aws:acm/certificate:Certificate": {
-            const arn = mockCertificateArn(region, name);
-            const names: string[] = [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])];
-            return { id: arn, state: { ...inputs, arn, status: "PENDING_VALIDATION", domainValidationOptions: names.map((n) => ({ domainName: n, ...mockValidationRecord(n) })) } };
-        }
-        default: { // aws:route53/record:Record: the provider reports the name without its final dot
-            const fqdn = String(inputs.name ?? name).replace(/\.$/, "");
-            return { id: `${inputs.zoneId}_${fqdn}_${inputs.type}`, state: { ...inputs, fqdn } };
-        }
     }
 }
 

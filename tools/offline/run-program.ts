@@ -4,7 +4,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
-import { mockCall, mockResourceOutputs } from "./mock-outputs";
+import { mockCall, mockResourceOutputs, ProviderRegions } from "./mock-outputs";
 
 /** One registration as the engine would see it: inputs, options and dependencies. */
 export interface RecordedResource {
@@ -101,10 +101,12 @@ export async function runProgram<T>(program: () => T | Promise<T>, opts: RunOpti
     pulumi.runtime.setAllConfig(opts.config);
 
     const resources: RecordedResource[] = [];
+    // Resources and invokes made through an explicit aws provider act in that provider's region.
+    const regions = new ProviderRegions(region);
     await pulumi.runtime.setMocks(
         {
-            newResource: (args) => mockResourceOutputs(args, region, opts.firstPreview === true),
-            call: (args) => mockCall(args, region),
+            newResource: (args) => mockResourceOutputs(args, regions.regionFor(args), opts.firstPreview === true),
+            call: (args) => mockCall(args, regions.regionFor(args)),
         },
         opts.project ?? "baseline",
         opts.stack,
@@ -116,7 +118,12 @@ export async function runProgram<T>(program: () => T | Promise<T>, opts: RunOpti
     monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) =>
         original(req, (err: any, resp: any) => {
             // The same deserialization the mock monitor applies before calling newResource.
-            if (!err && resp) resources.push(record(req, resp.getUrn(), rpc.deserializeProperties(req.getObject())));
+            if (!err && resp) {
+                const inputs = rpc.deserializeProperties(req.getObject());
+                // Before the SDK learns the URN, so no resource can name this provider before it is known.
+                regions.record(resp.getUrn(), req.getType(), inputs);
+                resources.push(record(req, resp.getUrn(), inputs));
+            }
             callback(err, resp);
         });
 
