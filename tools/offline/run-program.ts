@@ -58,6 +58,24 @@ export function durationSeconds(text: string): number {
     return total;
 }
 
+/**
+ * An alias as the URN it stands for: given as a URN, or as a spec (`{ name, parent }`), whose URN the
+ * engine builds from the old parent's type chain, the resource's type and the old name.
+ */
+function aliasUrn(alias: any, req: any): string {
+    if (typeof alias === "string") return alias;
+    if (alias.getUrn?.()) return alias.getUrn();
+    const spec = alias.getSpec?.();
+    if (!spec) return "";
+    const name = spec.getName?.() || req.getName();
+    const parentUrn: string = spec.getParenturn?.() || req.getParent() || "";
+    if (!parentUrn || spec.getNoparent?.()) return name;
+    // urn:pulumi:<stack>::<project>::<parent type chain>::<parent name>
+    const [head, project, parentTypes] = parentUrn.split("::");
+    const stack = spec.getStack?.() || head.slice("urn:pulumi:".length);
+    return `urn:pulumi:${stack}::${spec.getProject?.() || project}::${parentTypes}$${req.getType()}::${name}`;
+}
+
 function record(req: any, urn: string, inputs: Record<string, any>): RecordedResource {
     const propertyDependencies: Record<string, string[]> = {};
     req.getPropertydependenciesMap().forEach((v: any, k: string) => {
@@ -77,7 +95,7 @@ function record(req: any, urn: string, inputs: Record<string, any>): RecordedRes
         protect: req.getProtect() === true,
         retainOnDelete: req.getRetainondelete() === true,
         ignoreChanges: req.getIgnorechangesList(),
-        aliases: aliasSpecs.map((a) => (typeof a === "string" ? a : a.getUrn?.() || a.getSpec?.()?.getName?.() || "")).filter((a) => a),
+        aliases: aliasSpecs.map((a) => aliasUrn(a, req)).filter((a) => a),
         deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         customTimeouts: {
