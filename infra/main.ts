@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { fixedSettingValues } from "./config/fixed-settings";
 import { loadConfig } from "./config/load";
@@ -13,7 +14,41 @@ import { Cluster } from "./compute/cluster";
 import { Service } from "./compute/service";
 import { ServiceConfig } from "./config/service-types";
 import { LoadBalancer } from "./edge/load-balancer";
-import { ALB_ACCESS_LOG_PREFIX } from "./edge/settings";
+import { ALB_ACCESS_LOG_PREFIX, CLOUDFRONT_ACCESS_LOG_PREFIX, ORIGIN_HEADER_NAME, cloudFrontDeliverySourceName, originDomainName } from "./edge/settings";
+import { Distribution } from "./edge/distribution";
+import { DistributionLogs } from "./edge/distribution-logs";
+import { WebFirewall } from "./edge/firewall";
+import { PublicRecords } from "./edge/records";
+import { LogsKey } from "./security/logs-key";
+import { bucketName } from "./storage/naming";
+
+/**
+ * CloudFront and what lives with it in us-east-1 (its certificate, its web ACL, that ACL's log group and
+ * key), created first: the storage key's and the assets bucket's policies name the distribution. The
+ * distribution needs only names from the rest of the stack (the assets bucket's, the load balancer's).
+ */
+function cloudFrontEntry(config: BaselineConfig, namePrefix: string, protect: boolean) {
+    // An explicit provider takes nothing from the stack's `aws:` config: the tags are passed on here.
+    const usEast1 = new aws.Provider("us-east-1", { region: "us-east-1", defaultTags: { tags: config.tags } });
+    const inUsEast1 = { providers: [usEast1] };
+    const logsKey = new LogsKey("edge-logs-key", { kms: config.kms, namePrefix, suffix: "edge-logs", protect }, inUsEast1);
+    const firewall = new WebFirewall("edge-cdn-waf", {
+        scope: "CLOUDFRONT", waf: config.waf, namePrefix, clientAddress: "source",
+        logs: { kmsKeyArn: logsKey.arn, retentionDays: config.logs.retentionDays, retainOnDelete: protect },
+    }, inUsEast1);
+    const accountId = aws.getCallerIdentityOutput().accountId;
+    const distribution = new Distribution("edge-cdn", {
+        edge: config.edge,
+        domain: config.domain,
+        namePrefix,
+        originDomainName: originDomainName(config.domain.name),
+        // CloudFront waits for the load balancer no longer than the load balancer keeps an idle connection.
+        originReadTimeoutSeconds: Math.min(60, config.loadBalancer.idleTimeoutSeconds),
+        assetsBucketDomainName: accountId.apply((id) => `${bucketName(namePrefix, "assets", id)}.s3.${config.region}.amazonaws.com`),
+        webAclArn: firewall.arn,
+    }, inUsEast1);
+    return { usEast1, distribution };
+}
 
 /**
  * Wire the components of one stack together. Only wiring lives here: each component owns one concern.
@@ -27,7 +62,11 @@ export function createBaseline(config: BaselineConfig) {
     // First, so a change AWS could only apply by replacement stops the preview with the setting's name.
     new FixedSettings("fixed-settings", { values: fixedSettingValues(config) });
 
-    const keys = new Keys("keys", { kms: config.kms, namePrefix, protect, execSessions: config.compute.enableExecuteCommand });
+    const cdn = config.edge.cloudFront ? cloudFrontEntry(config, namePrefix, protect) : undefined;
+
+    const keys = new Keys("keys", {
+        kms: config.kms, namePrefix, protect, execSessions: config.compute.enableExecuteCommand, cloudFrontDistributionArn: cdn?.distribution.arn,
+    });
 
     const network = new Network("network", {
         config: config.network,
@@ -36,6 +75,7 @@ export function createBaseline(config: BaselineConfig) {
         region: config.region,
         documentDb: config.documentDb.enabled,
         protect,
+        loadBalancerIngress: cdn ? "cloudfront" : "internet",
     });
     const isolated = { subnetIds: network.isolatedSubnetIds, dataKeyArn: keys.dataKeyArn, logsKeyArn: keys.logsKeyArn, logs: config.logs, namePrefix, protect };
 
@@ -68,7 +108,18 @@ export function createBaseline(config: BaselineConfig) {
         namePrefix,
         protect,
         allowLoadBalancerLogs: { prefix: ALB_ACCESS_LOG_PREFIX },
+        ...(cdn
+            ? {
+                  cloudFront: { distributionArn: cdn.distribution.arn, publicPrefix: config.edge.publicAssetsPrefix },
+                  allowCloudFrontLogs: { prefix: CLOUDFRONT_ACCESS_LOG_PREFIX, deliverySourceName: cloudFrontDeliverySourceName(namePrefix) },
+              }
+            : {}),
     });
+    if (cdn) {
+        new DistributionLogs("edge-cdn-logs", {
+            namePrefix, distributionArn: cdn.distribution.arn, logBucketArn: storage.logBucketArn, logBucketPolicy: storage.logBucketPolicy,
+        }, { providers: [cdn.usEast1] });
+    }
 
     const edge = new LoadBalancer("edge", {
         loadBalancer: config.loadBalancer,
@@ -79,6 +130,26 @@ export function createBaseline(config: BaselineConfig) {
         securityGroupIds: [network.securityGroupIds.loadBalancer],
         accessLogs: { bucketName: storage.logBucketName, prefix: ALB_ACCESS_LOG_PREFIX, bucketPolicy: storage.logBucketPolicy },
         deletionProtection: protect,
+        ...(cdn
+            ? {
+                  subjectAlternativeNames: [originDomainName(config.domain.name)],
+                  originVerification: { headerName: ORIGIN_HEADER_NAME, value: cdn.distribution.originHeader.value, kmsKeyArn: keys.dataKeyArn },
+              }
+            : {}),
+    });
+    // Behind CloudFront, the regional ACL sees CloudFront's addresses: it counts the forwarded client address.
+    new WebFirewall("edge-waf", {
+        scope: "REGIONAL", waf: config.waf, namePrefix, clientAddress: cdn ? "forwarded" : "source",
+        logs: { kmsKeyArn: keys.logsKeyArn, retentionDays: config.logs.retentionDays, retainOnDelete: protect }, associateWith: edge.arn,
+    });
+    new PublicRecords("edge-dns", {
+        domain: config.domain,
+        hostedZoneId: edge.hostedZoneId,
+        entry: cdn
+            ? { kind: "distribution", dnsName: cdn.distribution.domainName, zoneId: cdn.distribution.hostedZoneId }
+            : { kind: "loadBalancer", dnsName: edge.dnsName, zoneId: edge.zoneId },
+        origin: cdn ? { name: originDomainName(config.domain.name), dnsName: edge.dnsName, zoneId: edge.zoneId } : undefined,
+        formerA: { name: "edge-alias", parent: edge },
     });
 
     const cluster = new Cluster("cluster", {
@@ -106,6 +177,7 @@ export function createBaseline(config: BaselineConfig) {
                 arnSuffix: edge.arnSuffix,
                 securityGroupId: network.securityGroupIds.loadBalancer,
                 deregistrationDelaySeconds: config.loadBalancer.deregistrationDelaySeconds,
+                originHeader: cdn && { name: ORIGIN_HEADER_NAME, value: cdn.distribution.originHeader.value },
             },
             postgres: {
                 securityGroupId: network.securityGroupIds.postgres,
@@ -147,6 +219,9 @@ export function createBaseline(config: BaselineConfig) {
         logBucketName: storage.logBucketName,
         url: edge.url,
         loadBalancerDnsName: edge.dnsName,
+        cloudFrontDistributionId: cdn?.distribution.id,
+        cloudFrontDomainName: cdn?.distribution.domainName,
+        originSecretArn: edge.originSecretArn,
         services: Object.fromEntries(services.map(([name, s]) => [name, { serviceName: s.serviceName, repositoryUrl: s.repositoryUrl }])),
     };
 }
