@@ -3,6 +3,7 @@ import { cachePolicies } from "./cache";
 import { cloudfrontPolicies } from "./cloudfront";
 import { databasePolicies } from "./database";
 import { ecrPolicies } from "./ecr";
+import { edgePolicies } from "./edge";
 import { ecsPolicies } from "./ecs";
 import { governancePolicies } from "./governance";
 import { iamPolicies } from "./iam";
@@ -20,6 +21,7 @@ export const ALL_POLICIES: Policies = [
     ...loadBalancerPolicies,
     ...wafPolicies,
     ...cloudfrontPolicies,
+    ...edgePolicies,
     ...ecsPolicies,
     ...ecrPolicies,
     ...databasePolicies,

@@ -2,9 +2,12 @@ import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
 import { StackResource, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
 import { isSet, isUnknown, list, show } from "./lib/props";
-import { linked, refersTo, unresolved } from "./lib/joins";
+import { refersTo, unresolved } from "./lib/joins";
+import { cloudfrontSecurityHeaders } from "./cloudfront-headers";
 
-const DISTRIBUTION = tokenOf(aws.cloudfront.Distribution);
+export { MANAGED_SECURITY_HEADERS_POLICIES, cloudfrontSecurityHeaders } from "./cloudfront-headers";
+
+export const DISTRIBUTION = tokenOf(aws.cloudfront.Distribution);
 const quoted = (values: string[]) => values.map((v) => JSON.stringify(v)).join(", ");
 
 /** How messages name an origin: by its `originId`, else its position. */
@@ -198,9 +201,6 @@ export const cloudfrontWaf = resourcePolicy({
     },
 });
 
-/** AWS managed response headers policies that send HSTS: SecurityHeadersPolicy, CORS-and-SecurityHeadersPolicy, CORS-with-preflight-and-SecurityHeadersPolicy. */
-const MANAGED_HSTS_POLICIES = ["67f7725c-6f97-4210-82d7-5512b31e9d03", "e61eb60c-9c35-4d20-a928-2b84e02af89c", "eaab4381-ed33-4a86-88ca-d9558dc6cd63"];
-
 /** "logged", "unlogged", or the log delivery source whose target is unknown until apply. */
 function loggingOf(dist: StackResource, resources: StackResource[]): "logged" | "unlogged" | StackResource {
     if (isSet(dist.props.loggingConfig?.bucket) || isUnknown(dist.props.loggingConfig)) return "logged"; // v1 logging
@@ -209,50 +209,25 @@ function loggingOf(dist: StackResource, resources: StackResource[]): "logged" | 
     return sources.find((s) => unresolved(s, "resourceArn")) ?? "unlogged";
 }
 
-/** cf-06: access logs for forensics; HSTS so browsers never try plain HTTP again. */
-export const cloudfrontLoggingAndHeaders = stackPolicy<{ minimumHstsMaxAgeSeconds: number }>({
-    name: "cloudfront-logging-and-headers",
-    description: "CloudFront distributions should log requests and send security headers (HSTS) through a response headers policy.",
+/** cf-06: access logs for forensics. Security headers are cloudfront-security-headers (cf-07), at their own level. */
+export const cloudfrontAccessLogging = stackPolicy({
+    name: "cloudfront-access-logging",
+    description: "CloudFront distributions should log requests (standard logging to S3, or v2 log delivery).",
     severity: "low",
     enforcementLevel: "advisory",
-    remediationSteps: "Set `loggingConfig.bucket` (or add an aws.cloudwatch.LogDeliverySource with `logType: \"ACCESS_LOGS\"` and `resourceArn: distribution.arn`), and set `defaultCacheBehavior.responseHeadersPolicyId` to a policy whose `securityHeadersConfig.strictTransportSecurity` is set (or to Managed-SecurityHeadersPolicy).",
+    remediationSteps: "Set `loggingConfig.bucket`, or add an aws.cloudwatch.LogDeliverySource with `logType: \"ACCESS_LOGS\"` and `resourceArn: distribution.arn` (in us-east-1) with a delivery to S3 or CloudWatch Logs.",
     securityHub: ["CloudFront.5"],
     catalogue: ["cf-06"],
-    config: {
-        minimumHstsMaxAgeSeconds: { type: "integer", minimum: 0, description: "Shortest HSTS max-age accepted in a response headers policy of the stack.", default: 31536000 },
-    },
-    check: (resources, { config }, report) => {
-        const policies = resources.filter((r) => r.type === tokenOf(aws.cloudfront.ResponseHeadersPolicy));
+    check: (resources, _ctx, report) => {
         for (const dist of resources.filter((r) => r.type === DISTRIBUTION)) {
             const logs = loggingOf(dist, resources);
             if (logs === "unlogged") {
                 report.violation(dist, "CloudFront distribution should log requests: loggingConfig.bucket is (unset) and no aws.cloudwatch.LogDeliverySource takes its ARN, expected standard logging to S3 or CloudWatch.");
             } else if (logs !== "logged") report.unverifiable(logs, "resourceArn", `CloudFront distribution ${show(dist.name)} logs requests`);
-
-            const behavior = dist.props.defaultCacheBehavior;
-            const id = isUnknown(behavior) ? behavior : behavior?.responseHeadersPolicyId;
-            if (!isSet(id)) {
-                report.violation(dist, "CloudFront distribution should send security headers: defaultCacheBehavior.responseHeadersPolicyId is (unset), expected a response headers policy with Strict-Transport-Security.");
-                continue;
-            }
-            if (MANAGED_HSTS_POLICIES.includes(id)) continue;
-            // The distribution depends on its policy; a literal id matches the policy's `id` output after apply.
-            const policy = linked(dist, "defaultCacheBehavior", policies, { ids: ["id"], value: id })[0];
-            if (!policy) continue; // a policy outside this stack: its headers cannot be read here
-            const hsts = policy.props.securityHeadersConfig?.strictTransportSecurity;
-            const maxAge = hsts?.accessControlMaxAgeSec;
-            const requirement = "the response headers policy sends a long-lived HSTS header";
-            if (isUnknown(policy.props.securityHeadersConfig) || isUnknown(hsts)) report.unverifiable(policy, "securityHeadersConfig.strictTransportSecurity", requirement);
-            else if (!isSet(hsts)) {
-                report.violation(policy, "CloudFront response headers policy should send Strict-Transport-Security: securityHeadersConfig.strictTransportSecurity is (unset), expected it with override true.");
-            } else if (isUnknown(maxAge)) report.unverifiable(policy, "securityHeadersConfig.strictTransportSecurity.accessControlMaxAgeSec", requirement);
-            else if (typeof maxAge !== "number" || maxAge < config.minimumHstsMaxAgeSeconds) {
-                report.violation(policy, `CloudFront response headers policy should send a long-lived Strict-Transport-Security header: accessControlMaxAgeSec is ${show(maxAge)}, expected at least ${config.minimumHstsMaxAgeSeconds}.`);
-            }
         }
     },
 });
 
 export const cloudfrontPolicies: Policies = [
-    cloudfrontViewerHttps, cloudfrontViewerTls, cloudfrontOriginHttps, cloudfrontS3OriginAccessControl, cloudfrontWaf, cloudfrontLoggingAndHeaders,
+    cloudfrontViewerHttps, cloudfrontViewerTls, cloudfrontOriginHttps, cloudfrontS3OriginAccessControl, cloudfrontWaf, cloudfrontAccessLogging, cloudfrontSecurityHeaders,
 ];

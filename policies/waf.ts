@@ -1,96 +1,16 @@
 import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
-import { ResourceReporter, StackReporter, StackResource, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
-import { at, isSet, isUnknown, list, parseJson, show } from "./lib/props";
+import { ResourceReporter, StackResource, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
+import { at, isUnknown, list, parseJson, show } from "./lib/props";
 import { refersTo, unresolved } from "./lib/joins";
+import { ACL, aclRules, acls } from "./waf-rules";
+import { wafManagedRules, wafRateLimit } from "./waf-managed";
 
-const ACL = tokenOf(aws.wafv2.WebAcl);
-const STANDALONE_RULE = tokenOf(aws.wafv2.WebAclRule);
-const RULE_GROUP_ASSOCIATION = tokenOf(aws.wafv2.WebAclRuleGroupAssociation);
 const LOGGING = tokenOf(aws.wafv2.WebAclLoggingConfiguration);
 
-/** One rule of a web ACL, wherever it is declared (inline, `ruleJson`, or a standalone resource). */
-export interface WafRule {
-    /** How messages name it: `rules[1] "rate"`, `ruleJson "rate"`, `WebAclRule "rate"`. */
-    label: string;
-    /** The resource that declares it. */
-    owner: StackResource;
-    /** A managed rule group statement's vendor and name, and where the name is in the owner's props. */
-    managedGroup?: { vendor: unknown; name: unknown; namePath: string };
-    rateBased: boolean;
-    /** True when the rule only counts (override or action `count`); unknown until apply when its action is. */
-    counting: unknown;
-    /** Where the action deciding `counting` is in the owner's props. */
-    countingPath: string;
-}
-
-export interface AclRules {
-    rules: WafRule[];
-    /** Where rules may hide until apply: `[resource, path]` of unknown lists and statements, and unresolvable standalone rules. */
-    unknown: Array<[StackResource, string]>;
-}
-
-const countingOf = (action: unknown): unknown => (isUnknown(action) ? action : isSet((action as any)?.count));
-
-/** A rule in the provider's shape (inline `rules[i]`, or a standalone WebAclRule's own props at prefix ""). */
-function fromStatement(label: string, owner: StackResource, prefix: string, rule: any): WafRule {
-    const statement = rule?.statement;
-    const managed = statement?.managedRuleGroupStatement;
-    const actionKey = managed ? "overrideAction" : "action";
-    return {
-        label, owner, rateBased: isSet(statement?.rateBasedStatement),
-        managedGroup: managed ? { vendor: managed.vendorName, name: managed.name, namePath: `${prefix}statement.managedRuleGroupStatement.name` } : undefined,
-        counting: countingOf(rule?.[actionKey]), countingPath: `${prefix}${actionKey}`,
-    };
-}
-
-/** The API's PascalCase rules (`ruleJson`); a JSON string holds no unknowns. */
-function fromJsonRule(owner: StackResource, rule: any): WafRule {
-    const managed = rule?.Statement?.ManagedRuleGroupStatement;
-    return {
-        label: `ruleJson ${show(rule?.Name)}`, owner, rateBased: isSet(rule?.Statement?.RateBasedStatement),
-        managedGroup: managed ? { vendor: managed.VendorName, name: managed.Name, namePath: "ruleJson" } : undefined,
-        counting: isSet((managed ? rule?.OverrideAction : rule?.Action)?.Count), countingPath: "ruleJson",
-    };
-}
-
-/** Every rule of `acl`: inline `rules`, `ruleJson`, and standalone rule and rule-group resources pointing at it. */
-export function aclRules(acl: StackResource, resources: StackResource[]): AclRules {
-    const out: AclRules = { rules: [], unknown: [] };
-    if (isUnknown(acl.props.rules)) out.unknown.push([acl, "rules"]);
-    list(acl.props.rules).forEach((rule, i) => {
-        if (isUnknown(rule)) out.unknown.push([acl, `rules[${i}]`]);
-        else out.rules.push(fromStatement(`rules[${i}] ${show(rule.name)}`, acl, `rules[${i}].`, rule));
-        if (!isUnknown(rule) && isUnknown(rule?.statement)) out.unknown.push([acl, `rules[${i}].statement`]);
-    });
-    if (isUnknown(acl.props.ruleJson)) out.unknown.push([acl, "ruleJson"]);
-    else list(parseJson(acl.props.ruleJson)).forEach((rule) => out.rules.push(fromJsonRule(acl, rule)));
-
-    for (const r of resources.filter((x) => x.type === STANDALONE_RULE || x.type === RULE_GROUP_ASSOCIATION)) {
-        if (unresolved(r, "webAclArn")) {
-            out.unknown.push([r, "webAclArn"]);
-            continue;
-        }
-        if (!refersTo(r, "webAclArn", acl)) continue;
-        const label = `${r.type.split(":").pop()} ${show(r.name)}`;
-        if (r.type === STANDALONE_RULE) {
-            out.rules.push(fromStatement(label, r, "", r.props));
-            if (isUnknown(r.props.statement)) out.unknown.push([r, "statement"]);
-        }
-        else {
-            const managed = r.props.managedRuleGroup;
-            const override = r.props.overrideAction ?? "none"; // the provider's default
-            out.rules.push({
-                label, owner: r, rateBased: false,
-                managedGroup: managed ? { vendor: managed.vendorName, name: managed.name, namePath: "managedRuleGroup.name" } : undefined,
-                counting: isUnknown(override) ? override : override === "count", countingPath: "overrideAction",
-            });
-        }
-    }
-    return out;
-}
-
-const acls = (resources: StackResource[]) => resources.filter((r) => r.type === ACL);
+export type { AclRules, RateLimit, RuleOverride, WafRule } from "./waf-rules";
+export { aclRules } from "./waf-rules";
+export { wafManagedRules, wafRateLimit } from "./waf-managed";
 
 /** waf-01: an ACL without rules only applies its default action. */
 export const wafHasRules = stackPolicy({
@@ -193,59 +113,4 @@ export const wafMetrics = resourcePolicy({
     },
 });
 
-export interface ManagedRulesConfig {
-    requiredManagedRuleGroups: string[];
-    requireRateBasedRule: boolean;
-}
-
-/** waf-04: the AWS baseline groups cover OWASP-style attacks; a rate rule blunts floods and credential stuffing. */
-export const wafManagedRules = stackPolicy<ManagedRulesConfig>({
-    name: "waf-managed-rules",
-    description: "WAFv2 web ACLs must enforce the required AWS managed rule groups and a rate-based rule, none of them in count mode.",
-    severity: "high",
-    enforcementLevel: "mandatory",
-    remediationSteps: "Add a rule per required group (`statement.managedRuleGroupStatement {vendorName: \"AWS\", name}` with `overrideAction: {none: {}}`) and a rule with `statement.rateBasedStatement` and `action: {block: {}}`.",
-    catalogue: ["waf-04"],
-    config: {
-        requiredManagedRuleGroups: {
-            type: "array", items: { type: "string", minLength: 1 },
-            description: "AWS managed rule groups (vendor AWS) every web ACL must enforce.",
-            default: ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet"],
-        },
-        requireRateBasedRule: { type: "boolean", description: "Require at least one blocking rate-based rule.", default: true },
-    },
-    check: (resources, { config }, report) => {
-        for (const acl of acls(resources)) checkManagedRules(acl, aclRules(acl, resources), config, report);
-    },
-});
-
-function checkManagedRules(acl: StackResource, { rules, unknown }: AclRules, config: ManagedRulesConfig, report: StackReporter) {
-    // Where a required group may be hiding until apply: an unknown list or standalone rule, or an unknown group name.
-    const unnamed = rules.find((r) => r.managedGroup && (isUnknown(r.managedGroup.vendor) || isUnknown(r.managedGroup.name)));
-    const hiding: [StackResource, string] | undefined = unknown[0] ?? (unnamed ? [unnamed.owner, unnamed.managedGroup!.namePath] : undefined);
-    const missing: string[] = [];
-    for (const group of config.requiredManagedRuleGroups) {
-        const found = rules.filter((r) => r.managedGroup?.vendor === "AWS" && r.managedGroup.name === group);
-        const undecided = found.find((r) => isUnknown(r.counting));
-        if (found.length === 0) missing.push(group);
-        else if (found.some((r) => r.counting === false)) continue;
-        else if (undecided) report.unverifiable(undecided.owner, undecided.countingPath, `${group} blocks rather than only counts`);
-        else report.violation(found[0].owner, `WAF web ACL must enforce ${group}: ${found[0].label} only counts matches (overrideAction count), expected overrideAction none.`);
-    }
-    if (missing.length > 0) {
-        const requirement = `WAF web ACL ${show(acl.name)} uses ${missing.join(", ")}`;
-        if (hiding) report.unverifiable(hiding[0], hiding[1], requirement);
-        else report.violation(acl, `WAF web ACL must use the required AWS managed rule groups: ${missing.map((m) => JSON.stringify(m)).join(", ")} missing, expected rules for ${config.requiredManagedRuleGroups.join(", ")}.`);
-    }
-    if (!config.requireRateBasedRule) return;
-    const rate = rules.filter((r) => r.rateBased);
-    const undecided = rate.find((r) => isUnknown(r.counting));
-    if (rate.some((r) => r.counting === false)) return;
-    if (undecided) report.unverifiable(undecided.owner, undecided.countingPath, "the rate-based rule blocks rather than only counts");
-    else if (rate.length > 0) {
-        report.violation(rate[0].owner, `WAF web ACL must have a blocking rate-based rule: ${rate[0].label} only counts matches (action count), expected block, captcha or challenge.`);
-    } else if (unknown.length > 0) report.unverifiable(unknown[0][0], unknown[0][1], `WAF web ACL ${show(acl.name)} has a rate-based rule`);
-    else report.violation(acl, `WAF web ACL must have a rate-based rule: none of its ${rules.length} rules has a rateBasedStatement, expected at least one that blocks.`);
-}
-
-export const wafPolicies: Policies = [wafHasRules, wafLogging, wafMetrics, wafManagedRules];
+export const wafPolicies: Policies = [wafHasRules, wafLogging, wafMetrics, wafManagedRules, wafRateLimit];

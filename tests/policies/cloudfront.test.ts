@@ -1,14 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
 import {
-    cloudfrontLoggingAndHeaders, cloudfrontOriginHttps, cloudfrontPolicies, cloudfrontS3OriginAccessControl, cloudfrontViewerHttps,
+    cloudfrontAccessLogging, cloudfrontOriginHttps, cloudfrontPolicies, cloudfrontS3OriginAccessControl, cloudfrontViewerHttps,
     cloudfrontViewerTls, cloudfrontWaf, isS3Origin,
 } from "../../policies/cloudfront";
 import { tokenOf } from "../../policies/lib/define";
 import { UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_BOOL, messages, res, run } from "./helpers";
 
 const certArn = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
-const behavior = { targetOriginId: "app", viewerProtocolPolicy: "redirect-to-https", allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"], responseHeadersPolicyId: UNKNOWN };
+const behavior = { targetOriginId: "app", viewerProtocolPolicy: "redirect-to-https", allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"], responseHeadersPolicyId: "67f7725c-6f97-4210-82d7-5512b31e9d03" };
 const appOrigin = { originId: "app", domainName: "app.example.com", customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] } };
 const assetsOrigin = { originId: "assets", domainName: UNKNOWN, originAccessControlId: UNKNOWN };
 const goodDist = {
@@ -21,15 +21,14 @@ const goodDist = {
     webAclId: UNKNOWN,
     loggingConfig: { bucket: "logs.s3.amazonaws.com" },
 };
-/** The wire has no undefined values below the top level: drop a key instead. */
-const without = <T extends Record<string, any>>(o: T, key: keyof T) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== key));
 const dist = (props: Record<string, any> = goodDist, o: Parameters<typeof res>[2] = {}) => res(aws.cloudfront.Distribution, props, { name: "cdn", ...o });
 const distUrn = `urn:pulumi:test::baseline::${tokenOf(aws.cloudfront.Distribution)}::cdn`;
 
 describe("policies: cloudfront", () => {
     it("exports every policy once", () => {
         assert.deepStrictEqual(cloudfrontPolicies.map((p) => p.name), [
-            "cloudfront-viewer-https", "cloudfront-viewer-tls", "cloudfront-origin-https", "cloudfront-s3-origin-access-control", "cloudfront-waf", "cloudfront-logging-and-headers",
+            "cloudfront-viewer-https", "cloudfront-viewer-tls", "cloudfront-origin-https", "cloudfront-s3-origin-access-control", "cloudfront-waf", "cloudfront-access-logging",
+            "cloudfront-security-headers",
         ]);
     });
 
@@ -168,6 +167,21 @@ describe("policies: cloudfront", () => {
             ]);
             assert.strictEqual(diags[0].enforcementLevel, "mandatory");
         });
+        it("passes the program's v7 shape: originAccessControlId and the bucket's regional domain name, no s3OriginConfig", async () => {
+            const assets = { originId: "assets", domainName: "pos-prod-assets.s3.eu-west-1.amazonaws.com", originAccessControlId: "E2QWRUHAPOMQZL" };
+            assert.deepStrictEqual(await run(cloudfrontS3OriginAccessControl, dist({ ...goodDist, origins: [appOrigin, assets] })), []);
+            // During preview both come from outputs (bucket.bucketRegionalDomainName, oac.id).
+            const preview = dist({ ...goodDist, origins: [appOrigin, { ...assets, domainName: UNKNOWN, originAccessControlId: UNKNOWN }] });
+            assert.deepStrictEqual(await run(cloudfrontS3OriginAccessControl, preview), []);
+        });
+        it("rejects the same origin without originAccessControlId", async () => {
+            const assets = { originId: "assets", domainName: "pos-prod-assets.s3.eu-west-1.amazonaws.com" };
+            const diags = await run(cloudfrontS3OriginAccessControl, dist({ ...goodDist, origins: [appOrigin, assets] }));
+            assert.deepStrictEqual(messages(diags), [
+                'CloudFront S3 origin "assets" must use origin access control: originAccessControlId is (unset), so the bucket has to be public for CloudFront to read it, expected the id of an aws.cloudfront.OriginAccessControl.',
+            ]);
+            assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+        });
         it("counts an unknown access control id as set, and reports an unknown origin list as unverifiable", async () => {
             assert.deepStrictEqual(await run(cloudfrontS3OriginAccessControl, dist()), []);
             const diags = await run(cloudfrontS3OriginAccessControl, dist({ ...goodDist, origins: UNKNOWN_ARRAY }));
@@ -194,58 +208,25 @@ describe("policies: cloudfront", () => {
         });
     });
 
-    describe("cloudfront-logging-and-headers", () => {
-        const policyUrn = `urn:pulumi:test::baseline::${tokenOf(aws.cloudfront.ResponseHeadersPolicy)}::headers`;
-        const headers = (hsts?: unknown) => res(aws.cloudfront.ResponseHeadersPolicy, { securityHeadersConfig: hsts === undefined ? {} : { strictTransportSecurity: hsts } }, { name: "headers" });
-        const hsts = { accessControlMaxAgeSec: 63072000, includeSubdomains: true, override: true };
-        const withPolicy = (props: Record<string, any> = goodDist) => dist(props, { propertyDependencies: { defaultCacheBehavior: [policyUrn] } });
-
-        it("passes v1 logging with a stack policy that sends HSTS, and v2 log delivery with a managed policy", async () => {
-            assert.deepStrictEqual(await run(cloudfrontLoggingAndHeaders, [headers(hsts), withPolicy()]), []);
+    describe("cloudfront-access-logging", () => {
+        it("passes v1 logging, and v2 log delivery joined through its resourceArn", async () => {
+            assert.deepStrictEqual(await run(cloudfrontAccessLogging, dist()), []);
             const delivery = res(aws.cloudwatch.LogDeliverySource, { logType: "ACCESS_LOGS", resourceArn: UNKNOWN }, { name: "cdn-logs", propertyDependencies: { resourceArn: [distUrn] } });
-            const managed = { ...goodDist, loggingConfig: undefined, defaultCacheBehavior: { ...behavior, responseHeadersPolicyId: "67f7725c-6f97-4210-82d7-5512b31e9d03" } };
-            assert.deepStrictEqual(await run(cloudfrontLoggingAndHeaders, [dist(managed), delivery]), []);
+            assert.deepStrictEqual(await run(cloudfrontAccessLogging, [dist({ ...goodDist, loggingConfig: undefined }), delivery]), []);
         });
-        it("flags a distribution without logging or a headers policy, as advisory", async () => {
-            const diags = await run(cloudfrontLoggingAndHeaders, dist({ ...goodDist, loggingConfig: undefined, defaultCacheBehavior: without(behavior, "responseHeadersPolicyId") }));
+        it("flags a distribution without logging, as advisory", async () => {
+            const diags = await run(cloudfrontAccessLogging, dist({ ...goodDist, loggingConfig: undefined }));
             assert.deepStrictEqual(messages(diags), [
                 "CloudFront distribution should log requests: loggingConfig.bucket is (unset) and no aws.cloudwatch.LogDeliverySource takes its ARN, expected standard logging to S3 or CloudWatch.",
-                "CloudFront distribution should send security headers: defaultCacheBehavior.responseHeadersPolicyId is (unset), expected a response headers policy with Strict-Transport-Security.",
             ]);
-            assert.deepStrictEqual(diags.map((d) => [d.enforcementLevel, d.urn]), [["advisory", distUrn], ["advisory", distUrn]]);
+            assert.deepStrictEqual(diags.map((d) => [d.enforcementLevel, d.urn]), [["advisory", distUrn]]);
         });
-        it("flags the stack's headers policy when it lacks HSTS or keeps it short", async () => {
-            assert.deepStrictEqual(messages(await run(cloudfrontLoggingAndHeaders, [headers(), withPolicy()])), [
-                "CloudFront response headers policy should send Strict-Transport-Security: securityHeadersConfig.strictTransportSecurity is (unset), expected it with override true.",
-            ]);
-            const diags = await run(cloudfrontLoggingAndHeaders, [headers({ ...hsts, accessControlMaxAgeSec: 300 }), withPolicy()]);
-            assert.deepStrictEqual(messages(diags), [
-                "CloudFront response headers policy should send a long-lived Strict-Transport-Security header: accessControlMaxAgeSec is 300, expected at least 31536000.",
-            ]);
-            assert.strictEqual(diags[0].urn, policyUrn);
-        });
-        it("finds the stack's headers policy by a literal id (after apply) as well as by dependency", async () => {
-            const byId = res(aws.cloudfront.ResponseHeadersPolicy, { id: "rhp-1", securityHeadersConfig: {} }, { name: "headers" });
-            assert.deepStrictEqual(messages(await run(cloudfrontLoggingAndHeaders, [byId, dist({ ...goodDist, defaultCacheBehavior: { ...behavior, responseHeadersPolicyId: "rhp-1" } })])), [
-                "CloudFront response headers policy should send Strict-Transport-Security: securityHeadersConfig.strictTransportSecurity is (unset), expected it with override true.",
-            ]);
-        });
-        it("counts logging config unknown during preview as logging, and reports HSTS settings unknown until apply as unverifiable", async () => {
-            assert.deepStrictEqual(await run(cloudfrontLoggingAndHeaders, [headers(hsts), withPolicy({ ...goodDist, loggingConfig: UNKNOWN })]), []);
-            const cannot = "Cannot verify during preview that the response headers policy sends a long-lived HSTS header: securityHeadersConfig.strictTransportSecurity is (unknown until apply).";
-            for (const policy of [headers(UNKNOWN), res(aws.cloudfront.ResponseHeadersPolicy, { securityHeadersConfig: UNKNOWN }, { name: "headers" })]) {
-                assert.deepStrictEqual((await run(cloudfrontLoggingAndHeaders, [policy, withPolicy()])).map((d) => d.message.replace(/ Re-run.*$/, "")), [cannot]);
-            }
-        });
-        it("honours a configured HSTS minimum", async () => {
-            assert.deepStrictEqual(await run(cloudfrontLoggingAndHeaders, [headers({ ...hsts, accessControlMaxAgeSec: 300 }), withPolicy()], { minimumHstsMaxAgeSeconds: 300 }), []);
-        });
-        it("reports an unplaceable log delivery source and unknown HSTS settings as unverifiable", async () => {
+        it("counts logging config unknown during preview as logging, and reports an unplaceable log delivery source as unverifiable", async () => {
+            assert.deepStrictEqual(await run(cloudfrontAccessLogging, dist({ ...goodDist, loggingConfig: UNKNOWN })), []);
             const delivery = res(aws.cloudwatch.LogDeliverySource, { logType: "ACCESS_LOGS", resourceArn: UNKNOWN }, { name: "cdn-logs" });
-            const diags = await run(cloudfrontLoggingAndHeaders, [headers({ ...hsts, accessControlMaxAgeSec: UNKNOWN }), withPolicy({ ...goodDist, loggingConfig: undefined }), delivery]);
-            assert.deepStrictEqual(diags.map((d) => d.message.replace(/ Re-run.*$/, "")), [
-                'Cannot verify during preview that CloudFront distribution "cdn" logs requests: resourceArn is (unknown until apply).',
-                "Cannot verify during preview that the response headers policy sends a long-lived HSTS header: securityHeadersConfig.strictTransportSecurity.accessControlMaxAgeSec is (unknown until apply).",
+            const diags = await run(cloudfrontAccessLogging, [dist({ ...goodDist, loggingConfig: undefined }), delivery]);
+            assert.deepStrictEqual(diags.map((d) => [d.enforcementLevel, d.message.replace(/ Re-run.*$/, "")]), [
+                ["advisory", 'Cannot verify during preview that CloudFront distribution "cdn" logs requests: resourceArn is (unknown until apply).'],
             ]);
         });
     });
