@@ -17,6 +17,9 @@ const summary = (ds: Diagnostic[]) => ds.map((d) => `${d.enforcementLevel} ${d.p
 const WAF_MESSAGE =
     "Internet-facing application load balancer must be associated with a WAF web ACL: internal is false and no aws.wafv2.WebAclAssociation takes its ARN as resourceArn, expected one.";
 
+const CLOUDFRONT_MESSAGE =
+    "Internet-facing application load balancer must be behind CloudFront: no CloudFront distribution of the stack has it (its DNS name, or a Route 53 record aliasing it) as an origin, expected a distribution in front of it (this stack's policy config requires CloudFront).";
+
 for (const stack of ["prod", "staging"]) {
     for (const firstPreview of [false, true]) {
         describe(`policy pack on the load balancer alone (${stack}${firstPreview ? ", first preview" : ""})`, () => {
@@ -25,14 +28,17 @@ for (const stack of ["prod", "staging"]) {
                 diagnostics = await diagnosticsFor(stack, firstPreview);
             });
 
-            it("blocks on the missing WAF and on nothing else: the stack's policy config exempts no load balancer from it", () => {
-                assert.deepStrictEqual(blockingOf(diagnostics, mandatory).map((d) => [d.policyName, d.urn?.split("::").pop(), d.message.split("\n").pop()]), [["alb-waf-attached", "edge-alb", WAF_MESSAGE]]);
+            it("blocks on the missing WAF (and, in prod, on the missing CloudFront) and on nothing else: the stack's policy config exempts no load balancer", () => {
+                const expected = [["alb-waf-attached", "edge-alb", WAF_MESSAGE]];
+                if (stack === "prod") expected.push(["edge-cloudfront-required", "edge-alb", CLOUDFRONT_MESSAGE]);
+                assert.deepStrictEqual(blockingOf(diagnostics, mandatory).map((d) => [d.policyName, d.urn?.split("::").pop(), d.message.split("\n").pop()]), expected);
                 assert.strictEqual(readPolicyConfig(policyConfigPath(stack))["alb-waf-attached"], undefined);
                 assert.deepStrictEqual(diagnostics.filter((d) => d.cantRunDuringPreview), []);
             });
 
             it("passes the listener, TLS, logging, header, desync and subnet policies and the bucket policies", () => {
-                const expected = ["advisory budget-cost-alerts (stack)", "mandatory alb-waf-attached edge-alb"];
+                // Alone, the load balancer is the public entry: the stacks' policy config wants CloudFront in front (advisory in staging, mandatory in prod).
+                const expected = ["advisory budget-cost-alerts (stack)", "mandatory alb-waf-attached edge-alb", `${stack === "prod" ? "mandatory" : "advisory"} edge-cloudfront-required edge-alb`];
                 if (stack === "staging") {
                     // Staging's policy config makes availability advisory; its buckets are not protected.
                     expected.push("advisory alb-deletion-protection edge-alb", "advisory stateful-protect storage-assets", "advisory stateful-protect storage-logs");
