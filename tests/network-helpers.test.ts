@@ -79,7 +79,7 @@ describe("network helpers", () => {
         const TOPOLOGIES = [ALL, NONE, { interfaceEndpoints: true, documentDb: false }, { interfaceEndpoints: false, documentDb: true }];
 
         it("by default is the load balancer's HTTPS ingress from CloudFront's prefix list, and nothing else: no port 80, no CIDR", () => {
-            const expected = [["lb-in-https-cloudfront", "loadBalancer", "ingress", 443, { cloudFront: true }, "HTTPS from CloudFront's origin-facing addresses"]];
+            const expected = [["lb-in-https-cloudfront", "loadBalancer", "ingress", 443, { cloudFront: true }, "HTTPS from the CloudFront origin-facing prefix list"]];
             assert.deepStrictEqual(securityGroupRules().map((r) => [r.key, r.group, r.direction, r.port, r.peer, r.description]), expected);
             assert.deepStrictEqual(securityGroupRules("cloudfront").map((r) => [r.key, r.group, r.direction, r.port, r.peer, r.description]), expected);
         });

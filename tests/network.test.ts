@@ -260,7 +260,7 @@ describe("Network component", function () {
             assert.deepStrictEqual(ruleTable(prod), NETWORK_RULES);
             assert.deepStrictEqual(
                 [...prod.ofType(T.ingress), ...prod.ofType(T.egress)].map((r) => [r.name, r.inputs.description]).sort(),
-                [["network-lb-in-https-cloudfront", "HTTPS from CloudFront's origin-facing addresses"]],
+                [["network-lb-in-https-cloudfront", "HTTPS from the CloudFront origin-facing prefix list"]],
             );
         });
 

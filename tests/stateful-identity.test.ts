@@ -28,6 +28,8 @@ const IDENTITIES = [
     "urn:pulumi:STACK::baseline::baseline:security:Keys$aws:kms/key:Key::keys-data",
     "urn:pulumi:STACK::baseline::baseline:security:Keys$aws:kms/key:Key::keys-logs",
     "urn:pulumi:STACK::baseline::baseline:security:Keys$aws:kms/key:Key::keys-storage",
+    // The CloudFront web ACL's log key, in us-east-1.
+    "urn:pulumi:STACK::baseline::baseline:security:LogsKey$aws:kms/key:Key::edge-logs-key",
     "urn:pulumi:STACK::baseline::baseline:storage:Buckets$aws:s3/bucket:Bucket::storage-assets",
     "urn:pulumi:STACK::baseline::baseline:storage:Buckets$aws:s3/bucket:Bucket::storage-logs",
     // A service's logical name carries its configured name: renaming a service in config is a new service.
@@ -88,19 +90,19 @@ describe("stateful resource identity", () => {
                 // DocumentDB instances hold no data of their own: the cluster's storage outlives them.
                 const primary = stateful(run).filter((r) => r.type !== "aws:docdb/clusterInstance:ClusterInstance").sort(byName);
                 // Keys outlive a destroy everywhere: the snapshots and backups it leaves are encrypted with them.
-                const retained = (name: string) => name.startsWith("keys-") || protect;
+                const retained = (name: string) => name.startsWith("keys-") || name === "edge-logs-key" || protect;
                 assert.deepStrictEqual(
                     primary.map((r) => [r.name, r.protect, r.retainOnDelete]),
                     [
-                        "documentdb-cluster", "keys-data", "keys-logs", "keys-storage", "network-flow-logs",
+                        "documentdb-cluster", "edge-logs-key", "keys-data", "keys-logs", "keys-storage", "network-flow-logs",
                         "postgres-instance", "redis-replication-group", "service-api-repo", "service-worker-repo", "storage-assets", "storage-logs",
                     ].map((name) => [name, protect, retained(name)]),
                 );
             });
 
             it("gives every AWS resource a component parent", () => {
-                // The fixed-settings guard belongs to the stack as a whole, and holds nothing in AWS.
-                const orphans = run.resources.filter((r) => r.custom && !r.parent && r.name !== "fixed-settings").map((r) => r.name);
+                // The fixed-settings guard belongs to the stack as a whole, and holds nothing in AWS; so does the us-east-1 provider.
+                const orphans = run.resources.filter((r) => r.custom && !r.parent && r.name !== "fixed-settings" && r.type !== "pulumi:providers:aws").map((r) => r.name);
                 assert.deepStrictEqual(orphans, []);
             });
         });

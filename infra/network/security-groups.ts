@@ -91,7 +91,7 @@ export interface RuleSpec {
  */
 export function securityGroupRules(ingress: LoadBalancerIngress = "cloudfront"): RuleSpec[] {
     if (ingress === "cloudfront") {
-        return [{ key: "lb-in-https-cloudfront", group: "loadBalancer", direction: "ingress", port: 443, peer: { cloudFront: true }, description: "HTTPS from CloudFront's origin-facing addresses" }];
+        return [{ key: "lb-in-https-cloudfront", group: "loadBalancer", direction: "ingress", port: 443, peer: { cloudFront: true }, description: "HTTPS from the CloudFront origin-facing prefix list" }];
     }
     const rules: RuleSpec[] = [];
     for (const [port, proto] of [[80, "http"], [443, "https"]] as const) {
