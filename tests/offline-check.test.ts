@@ -131,15 +131,17 @@ describe("offline check (issue 3 end to end)", () => {
             return runs.get(key)!;
         };
         const named = (c: StackCheck, type: string, name: string) => c.resources.find((r) => r.type === type && r.name === name)!;
-        /** A copy of the network's HTTPS-from-the-internet rule, moved onto `group` (as if the program registered it there). */
+        /** A copy of the network's HTTPS rule from CloudFront, opened to the world and moved onto `group` (as if the program registered it there). */
         const worldRuleOn = (c: StackCheck, group: RecordedResource, name: string, direction: "ingress" | "egress", port: number): RecordedResource => {
-            const rule = named(c, INGRESS, "network-lb-in-https-ipv4");
+            const rule = named(c, INGRESS, "network-lb-in-https-cloudfront");
             const type = direction === "ingress" ? INGRESS : EGRESS;
             const groupId = group.wireInputs.vpcId === UNKNOWN ? UNKNOWN : `${group.name}-id`;
-            const change = { securityGroupId: groupId, fromPort: port, toPort: port };
+            const change = { securityGroupId: groupId, fromPort: port, toPort: port, cidrIpv4: "0.0.0.0/0" };
+            const { prefixListId: _wire, ...wireInputs } = rule.wireInputs;
+            const { prefixListId: _input, ...inputs } = rule.inputs;
             return {
                 ...rule, type, name, urn: rule.urn.replace(INGRESS, type).replace(/::[^:]+$/, `::${name}`),
-                wireInputs: { ...rule.wireInputs, ...change }, inputs: { ...rule.inputs, ...change },
+                wireInputs: { ...wireInputs, ...change }, inputs: { ...inputs, ...change },
                 propertyDependencies: { ...rule.propertyDependencies, securityGroupId: [group.urn] },
                 dependencies: [...rule.dependencies.filter((d) => !rule.propertyDependencies.securityGroupId.includes(d)), group.urn],
             };
@@ -154,7 +156,8 @@ describe("offline check (issue 3 end to end)", () => {
                     const network = c.resources.find((r) => r.type === "baseline:network:Network")!;
                     const own = (type: string) => c.resources.filter((r) => r.type === type && r.parent === network.urn).map((r) => r.name);
                     assert.deepStrictEqual(own(SG), ["network-lb-sg", "network-postgres-sg", "network-redis-sg", "network-docdb-sg", ...(stack === "prod" ? ["network-endpoints-sg"] : [])]);
-                    assert.deepStrictEqual(own(INGRESS).sort(), ["network-lb-in-http-ipv4", "network-lb-in-http-ipv6", "network-lb-in-https-ipv4", "network-lb-in-https-ipv6"]);
+                    // Only CloudFront reaches the load balancer (both stacks put CloudFront in front).
+                    assert.deepStrictEqual(own(INGRESS), ["network-lb-in-https-cloudfront"]);
                     assert.deepStrictEqual(own(EGRESS), []);
                     assert.deepStrictEqual(c.resources.filter((r) => r.name.startsWith("network-app")).map((r) => r.name), []);
                     const groups = new Set(c.resources.filter((r) => r.type === SG).map((g) => g.urn));

@@ -232,6 +232,9 @@ for (const s of STACKS) {
             assert.deepStrictEqual(groups, [
                 ["documentdb-log-audit", group(`/aws/docdb/${prefix}-docdb/audit`)],
                 ["documentdb-log-profiler", group(`/aws/docdb/${prefix}-docdb/profiler`)],
+                // The CloudFront web ACL's logs live in us-east-1, under a key there.
+                ["edge-cdn-waf-log-group", { ...group(`aws-waf-logs-${prefix}-cloudfront`), kmsKeyId: `arn:aws:kms:us-east-1:${ACCOUNT}:key/edge-logs-key-key-id` }],
+                ["edge-waf-log-group", group(`aws-waf-logs-${prefix}-regional`)],
                 ["network-flow-logs", { ...group(`/${prefix}/network/vpc-flow-logs`), tags: { Name: `${prefix}-vpc-flow-logs` } }],
                 ["postgres-log-postgresql", group(`/aws/rds/instance/${prefix}-postgres/postgresql`)],
                 ["postgres-log-upgrade", group(`/aws/rds/instance/${prefix}-postgres/upgrade`)],
@@ -272,16 +275,11 @@ for (const s of STACKS) {
                 assert.deepStrictEqual(run.resources.filter((r) => r.name.startsWith("network-app")).map((r) => r.name), []);
             });
 
-            it("the network's own rules are the load balancer's HTTP and HTTPS from the internet, nothing else", () => {
+            it("the network's own rule is the load balancer's HTTPS from CloudFront's prefix list, nothing else", () => {
                 const own = rules().filter((r) => run.parentName(r) === "network");
                 assert.deepStrictEqual(
-                    own.map((r) => [r.name, from(r, "securityGroupId"), r.inputs.fromPort, r.inputs.cidrIpv4 ?? r.inputs.cidrIpv6]).sort(),
-                    [
-                        ["network-lb-in-http-ipv4", ["network-lb-sg"], 80, "0.0.0.0/0"],
-                        ["network-lb-in-http-ipv6", ["network-lb-sg"], 80, "::/0"],
-                        ["network-lb-in-https-ipv4", ["network-lb-sg"], 443, "0.0.0.0/0"],
-                        ["network-lb-in-https-ipv6", ["network-lb-sg"], 443, "::/0"],
-                    ],
+                    own.map((r) => [r.name, from(r, "securityGroupId"), r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4 ?? r.inputs.cidrIpv6 ?? r.inputs.prefixListId]),
+                    [["network-lb-in-https-cloudfront", ["network-lb-sg"], 443, 443, "pl-4fa04526"]],
                 );
             });
 
