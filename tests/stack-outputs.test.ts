@@ -25,7 +25,17 @@ describe("stack outputs", () => {
             // Secrets leave the stack only as ARNs; no output carries the mock's generated token.
             assert.match(String(plain.redisAuthTokenSecretArn), /^arn:aws:secretsmanager:/);
             assert.match(String(plain.postgresMasterSecretArn), /^arn:aws:secretsmanager:/);
-            assert.ok(!JSON.stringify(plain).includes("mock-generated-password"), "an output carries the Redis token");
+            // The origin header's value too: CloudFront's token leaves the stack as its secret's ARN.
+            assert.match(String(plain.originSecretArn), /^arn:aws:secretsmanager:eu-west-1:123456789012:secret:/);
+            assert.ok(!JSON.stringify(plain).includes("mock-generated-password"), "an output carries a generated token");
+            // Where the public entry is: the distribution (its id, for invalidations) in front of the load balancer.
+            assert.match(String(plain.cloudFrontDistributionId), /^E[A-Z0-9]{13}$/);
+            assert.match(String(plain.cloudFrontDomainName), /^d[a-z0-9]{13}\.cloudfront\.net$/);
+            assert.deepStrictEqual(Object.keys(plain).sort(), [
+                "assetsBucketName", "cloudFrontDistributionId", "cloudFrontDomainName", "documentDbEndpoint", "documentDbMasterSecretArn", "environment",
+                "loadBalancerDnsName", "logBucketName", "originSecretArn", "postgresEndpoint", "postgresMasterSecretArn", "privateSubnetIds",
+                "redisAuthTokenSecretArn", "redisPrimaryEndpoint", "services", "url", "vpcId",
+            ]);
         });
     }
 });
