@@ -177,7 +177,7 @@ export function createBaseline(config: BaselineConfig) {
                 arnSuffix: edge.arnSuffix,
                 securityGroupId: network.securityGroupIds.loadBalancer,
                 deregistrationDelaySeconds: config.loadBalancer.deregistrationDelaySeconds,
-                originHeader: cdn && { name: ORIGIN_HEADER_NAME, value: cdn.distribution.originHeader.value },
+                originHeader: cdn && { name: ORIGIN_HEADER_NAME, values: cdn.distribution.originHeader.accepted },
             },
             postgres: {
                 securityGroupId: network.securityGroupIds.postgres,

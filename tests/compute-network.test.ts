@@ -92,7 +92,7 @@ describe("compute network: the load balancer's target group and rule", () => {
 
     it("behind CloudFront, forwards only requests that carry the origin header, its value secret", async () => {
         const args = serviceArgs(webService());
-        const header = { name: "X-Origin-Verify", value: pulumi.secret("tokenABC123") };
+        const header = { name: "X-Origin-Verify", values: [pulumi.secret("tokenABC123"), pulumi.secret("tokenOLD456")] };
         const behind = await run({ ...args, loadBalancer: { ...args.loadBalancer!, originHeader: header } });
         const rule = behind.one("aws:lb/listenerRule:ListenerRule");
         // A secret anywhere in the list makes the whole list secret, in state and in the engine's diff.
@@ -100,7 +100,7 @@ describe("compute network: the load balancer's target group and rule", () => {
         assert.deepStrictEqual(rule.inputs.conditions.value, [
             { hostHeader: { values: ["shop.example.com"] } },
             { pathPattern: { values: ["/*"] } },
-            { httpHeader: { httpHeaderName: "X-Origin-Verify", values: ["tokenABC123"] } },
+            { httpHeader: { httpHeaderName: "X-Origin-Verify", values: ["tokenABC123", "tokenOLD456"] } },
         ]);
     });
 

@@ -95,7 +95,7 @@ describe("services configuration", () => {
         ["a store that does not exist", [{ ...WEB, uses: ["postgres", "documentDb"] }], 'baseline:services[0].uses = ["postgres","documentDb"] is not allowed: expected a list without repeats of "postgres", "redis" (documentDb only when baseline:documentDb.enabled)'],
         ["a variable that shadows a connection setting", [{ ...WEB, environment: { DATABASE_HOST: "db" } }], 'baseline:services[0].environment.DATABASE_HOST is not allowed as a name: expected a name other than those the program sets (DATABASE_HOST, DATABASE_PORT, DATABASE_NAME, REDIS_HOST, REDIS_PORT, REDIS_TLS, DOCUMENTDB_HOST, DOCUMENTDB_PORT, ASSETS_BUCKET, ASSETS_PREFIX)'],
         ["a misspelt key", [{ ...WEB, imag: "1.0" }], "baseline:services[0].imag is not a setting: allowed keys are name, image, bootstrap, command, healthCheck, public, port, routing, cpu, memory, architecture, scaling, spotPercent, environment, secrets, uses, assets, user, readonlyRootFilesystem"],
-        ["too many route values", [{ ...WEB, routing: { hosts: ["a.example.com", "b.example.com", "c.example.com"], paths: ["/a", "/b", "/c"] } }], 'baseline:services[0].routing = {"hosts":["a.example.com","b.example.com","c.example.com"],"paths":["/a","/b","/c"],"priority":10,"healthCheckPath":"/health"} is not allowed: expected at most 4 hosts and paths together (an ALB rule\'s limit of 5, less the origin header CloudFront\'s requests must carry)'],
+        ["too many route values", [{ ...WEB, routing: { hosts: ["a.example.com", "b.example.com", "c.example.com"], paths: ["/a", "/b", "/c"] } }], 'baseline:services[0].routing = {"hosts":["a.example.com","b.example.com","c.example.com"],"paths":["/a","/b","/c"],"priority":10,"healthCheckPath":"/health"} is not allowed: expected at most 3 hosts and paths together (an ALB rule\'s limit of 5, less the 2 values of the origin header while its token is rotated)'],
         ["assets without a trailing slash", [{ ...WEB, assets: { prefix: "uploads", access: "read" } }], 'baseline:services[0].assets = {"prefix":"uploads","access":"read"} is not allowed: expected { prefix: "<key prefix ending in />", access: "read" or "read-write" }'],
         ["a health check not in ECS's form", [{ ...WEB, healthCheck: ["curl", "-f", "http://localhost:8080/health"] }], 'baseline:services[0].healthCheck = ["curl","-f","http://localhost:8080/health"] is not allowed: expected ECS\'s form: ["CMD", "<program>", ...] or ["CMD-SHELL", "<shell command>"]'],
         ["an assets prefix with a wildcard", [{ ...WEB, assets: { prefix: "*/", access: "read" } }], 'baseline:services[0].assets = {"prefix":"*/","access":"read"} is not allowed: expected { prefix: "<key prefix ending in />", access: "read" or "read-write" }'],
@@ -115,14 +115,15 @@ describe("services configuration", () => {
         assert.strictEqual(web.readonlyRootFilesystem, false);
     });
 
-    it("leaves a route five values without CloudFront, four with it (the origin header is the fifth)", () => {
+    it("leaves a route five values without CloudFront, three with it (the origin header's current and previous token take two)", () => {
         const five = [{ ...WEB, routing: { hosts: ["a.example.com", "b.example.com"], paths: ["/a", "/b", "/c"] } }];
         assert.strictEqual(resolveConfig(raw(five, "prod", { edge: { cloudFront: false } })).services[0].routing?.paths.length, 3);
-        assert.deepStrictEqual(problemsOf(raw(five)), [
-            'baseline:services[0].routing = {"hosts":["a.example.com","b.example.com"],"paths":["/a","/b","/c"],"priority":10,"healthCheckPath":"/health"} is not allowed: expected at most 4 hosts and paths together (an ALB rule\'s limit of 5, less the origin header CloudFront\'s requests must carry)',
-        ]);
         const four = [{ ...WEB, routing: { hosts: ["a.example.com"], paths: ["/a", "/b", "/c"] } }];
-        assert.deepStrictEqual(resolveConfig(raw(four)).services[0].routing?.hosts, ["a.example.com"]);
+        assert.deepStrictEqual(problemsOf(raw(four)), [
+            'baseline:services[0].routing = {"hosts":["a.example.com"],"paths":["/a","/b","/c"],"priority":10,"healthCheckPath":"/health"} is not allowed: expected at most 3 hosts and paths together (an ALB rule\'s limit of 5, less the 2 values of the origin header while its token is rotated)',
+        ]);
+        const three = [{ ...WEB, routing: { hosts: ["a.example.com"], paths: ["/a", "/b"] } }];
+        assert.deepStrictEqual(resolveConfig(raw(three)).services[0].routing?.hosts, ["a.example.com"]);
     });
 
     it("allows a worker on Fargate Spot when it runs X86_64", () => {

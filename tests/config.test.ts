@@ -65,7 +65,7 @@ describe("stack configuration", () => {
             kms: { deletionWindowDays: 30 },
             compute: { enableExecuteCommand: false, imagesToKeep: 30 },
             loadBalancer: { sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", deregistrationDelaySeconds: 30, idleTimeoutSeconds: 60 },
-            edge: { cloudFront: true, priceClass: "PriceClass_All", minimumProtocolVersion: "TLSv1.2_2021", contentSecurityPolicy: DEFAULT_CSP, publicAssetsPrefix: "static/" },
+            edge: { cloudFront: true, priceClass: "PriceClass_All", minimumProtocolVersion: "TLSv1.2_2021", contentSecurityPolicy: DEFAULT_CSP, publicAssetsPrefix: "static/", originTokenVersion: 1 },
             waf: { rateLimit: 2000, ipAllowList: [], ipBlockList: [], allowedCountries: [], blockedCountries: [], countedRules: [] },
             services: [],
         });
@@ -102,7 +102,7 @@ describe("stack configuration", () => {
             kms: { deletionWindowDays: 30 },
             compute: { enableExecuteCommand: false, imagesToKeep: 10 },
             loadBalancer: { sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", deregistrationDelaySeconds: 30, idleTimeoutSeconds: 60 },
-            edge: { cloudFront: true, priceClass: "PriceClass_100", minimumProtocolVersion: "TLSv1.2_2021", contentSecurityPolicy: DEFAULT_CSP, publicAssetsPrefix: "static/" },
+            edge: { cloudFront: true, priceClass: "PriceClass_100", minimumProtocolVersion: "TLSv1.2_2021", contentSecurityPolicy: DEFAULT_CSP, publicAssetsPrefix: "static/", originTokenVersion: 1 },
             waf: { rateLimit: 2000, ipAllowList: [], ipBlockList: [], allowedCountries: [], blockedCountries: [], countedRules: [] },
             services: [],
         });

@@ -112,7 +112,7 @@ for (const stack of ["prod", "staging"] as const) {
             assert.deepStrictEqual(lb.customHeaders.map((h: any) => h.name), ["X-Origin-Verify"]);
             assert.ok(isSecret(lb.customHeaders[0].value), JSON.stringify(lb.customHeaders[0].value));
             // Letters and digits only (ALB conditions read * and ? as wildcards), well under ALB's 128.
-            assert.deepStrictEqual(run.one(T.token, "cdn-origin-token").wireInputs, { length: 64, special: false });
+            assert.deepStrictEqual(run.one(T.token, "cdn-origin-token-odd").wireInputs, { length: 64, special: false, keepers: { version: "1" } });
         });
 
         it("reads the assets bucket by its regional name through origin access control that signs every request", () => {
@@ -182,7 +182,7 @@ for (const stack of ["prod", "staging"] as const) {
         it("parents every resource on its component", () => {
             const children = (component: string) => run.resources.filter((r) => r.parent === run.one(component).urn).map((r) => r.name).sort();
             assert.deepStrictEqual(children("baseline:edge:Distribution"), [
-                "cdn-assets-oac", "cdn-certificate", "cdn-certificate-validation", "cdn-distribution", "cdn-origin-token", "cdn-security-headers", `cdn-validation-${domain}`,
+                "cdn-assets-oac", "cdn-certificate", "cdn-certificate-validation", "cdn-distribution", "cdn-origin-token-odd", "cdn-security-headers", `cdn-validation-${domain}`,
             ]);
             assert.deepStrictEqual(children("baseline:edge:DistributionLogs"), ["cdn-logs-delivery", "cdn-logs-destination", "cdn-logs-source"]);
         });
@@ -225,7 +225,7 @@ describe("Distribution options and settings", () => {
 });
 
 /** Arguments that pass; each test changes one thing. */
-const EDGE: EdgeConfig = { cloudFront: true, priceClass: "PriceClass_100", minimumProtocolVersion: "TLSv1.2_2021", contentSecurityPolicy: CSP, publicAssetsPrefix: "static/" };
+const EDGE: EdgeConfig = { cloudFront: true, priceClass: "PriceClass_100", minimumProtocolVersion: "TLSv1.2_2021", contentSecurityPolicy: CSP, publicAssetsPrefix: "static/", originTokenVersion: 1 };
 const ARGS: DistributionArgs = {
     edge: EDGE, domain: { name: "pos.example.com", zoneName: "example.com" }, namePrefix: "pos-prod", originDomainName: "origin.pos.example.com",
     assetsBucketDomainName: "pos-prod-assets-123456789012.s3.eu-west-1.amazonaws.com", webAclArn: WEB_ACL_ARN,

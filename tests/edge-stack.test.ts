@@ -90,8 +90,9 @@ for (const stack of ["prod", "staging"] as const) {
             const rule = run.one(T.rule, "service-api-rule");
             assert.ok(isSecret(rule.inputs.conditions), "the listener rule holds the token as a secret");
             assert.deepStrictEqual(unwrap(rule.inputs.conditions).find((c: any) => c.httpHeader).httpHeader, { httpHeaderName: "X-Origin-Verify", values: [token] });
-            assert.deepStrictEqual(from(run, rule, "conditions"), ["edge-cdn-origin-token"]);
-            assert.strictEqual(run.one(T.token, "edge-cdn-origin-token").inputs.special, false);
+            // Version 1: one token, in the odd slot; no previous one is accepted.
+            assert.deepStrictEqual(from(run, rule, "conditions"), ["edge-cdn-origin-token-odd"]);
+            assert.deepStrictEqual(run.ofType(T.token).filter((t) => t.name.startsWith("edge-cdn")).map((t) => [t.name, t.inputs.special, t.inputs.keepers]), [["edge-cdn-origin-token-odd", false, { version: "1" }]]);
         });
 
         it("lets only CloudFront reach the load balancer: HTTPS from its prefix list, no port 80 listener, 403 without the header", () => {

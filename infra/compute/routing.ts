@@ -19,10 +19,11 @@ export function targetGroupHealthCheck(path: string) {
     };
 }
 
-/** A header every forwarded request must carry (CloudFront's origin header), its value secret. */
+/** A header every forwarded request must carry (CloudFront's origin header), with one of these values (secret). */
 export interface RequiredHeader {
     name: string;
-    value: pulumi.Input<string>;
+    /** One value, or two while the origin token is rotated; each takes one of the rule's five condition values. */
+    values: pulumi.Input<string>[];
 }
 
 /**
@@ -33,7 +34,7 @@ export function ruleConditions(routing: ServiceRouting, requiredHeader?: Require
     return [
         ...(routing.hosts.length > 0 ? [{ hostHeader: { values: routing.hosts } }] : []),
         ...(routing.paths.length > 0 ? [{ pathPattern: { values: routing.paths } }] : []),
-        ...(requiredHeader ? [{ httpHeader: { httpHeaderName: requiredHeader.name, values: [requiredHeader.value] } }] : []),
+        ...(requiredHeader ? [{ httpHeader: { httpHeaderName: requiredHeader.name, values: requiredHeader.values } }] : []),
     ];
 }
 

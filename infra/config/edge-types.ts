@@ -28,6 +28,12 @@ export interface EdgeConfig {
      * object under it is public. One segment of lowercase letters, digits, `.`, `_` or `-`, ending in `/`.
      */
     publicAssetsPrefix: string;
+    /**
+     * Generation of the token CloudFront sends the load balancer in `X-Origin-Verify` (from 1). Raising it by
+     * one draws a new token: CloudFront sends the new one, and the load balancer accepts the new and the
+     * previous one, so no request is refused while CloudFront deploys. Raising it again retires the old one.
+     */
+    originTokenVersion: number;
 }
 
 /** A rule of an AWS managed group set to count instead of block, with the reason it must not block. */

@@ -40,6 +40,22 @@ export const ORIGIN_KEEPALIVE_TIMEOUT_SECONDS = 5;
  */
 export const ORIGIN_TOKEN_LENGTH = 64;
 
+/** One generation of the origin token and the slot that holds it (`odd` or `even`, from its version). */
+export interface OriginTokenSlot {
+    slot: "odd" | "even";
+    version: number;
+}
+
+/**
+ * The tokens the load balancer accepts at `version`: the current one, and the previous one (none at 1).
+ * Two slots alternate: raising the version redraws the slot that held the one before the previous,
+ * so the previous token stays as it was while CloudFront deploys the new one.
+ */
+export function originTokenSlots(version: number): { current: OriginTokenSlot; previous?: OriginTokenSlot } {
+    const slotOf = (v: number): OriginTokenSlot => ({ slot: v % 2 === 1 ? "odd" : "even", version: v });
+    return { current: slotOf(version), ...(version > 1 ? { previous: slotOf(version - 1) } : {}) };
+}
+
 /** One year: what the HSTS preload list asks for. */
 export const HSTS_MAX_AGE_SECONDS = 31_536_000;
 

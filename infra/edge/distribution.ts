@@ -7,11 +7,21 @@ import { EDGE_CHECKS } from "../config/sections/edge";
 import { DOMAIN_CHECKS } from "../config/sections/operations";
 import { DomainConfig } from "../config/types";
 import {
-    ASSETS_ORIGIN_ID, DEFAULT_ORIGIN_READ_TIMEOUT_SECONDS, LOAD_BALANCER_ORIGIN_ID, ORIGIN_READ_TIMEOUT_SECONDS, ORIGIN_TOKEN_LENGTH,
+    ASSETS_ORIGIN_ID, DEFAULT_ORIGIN_READ_TIMEOUT_SECONDS, LOAD_BALANCER_ORIGIN_ID, ORIGIN_READ_TIMEOUT_SECONDS, ORIGIN_TOKEN_LENGTH, OriginTokenSlot, originTokenSlots,
     assetsCacheBehavior, assetsOriginAccessControl, defaultCacheBehavior, edgeNamePrefixProblem, loadBalancerOriginConfig, securityHeadersPolicy,
 } from "./distribution-settings";
 import { isInZone } from "./naming";
 import { ORIGIN_HEADER_NAME, VALIDATION_RECORD_TTL } from "./settings";
+
+/** The header CloudFront adds to every request to the load balancer, and the values the load balancer accepts. */
+export interface OriginHeader {
+    /** `X-Origin-Verify` */
+    name: string;
+    /** The token CloudFront sends now (secret). */
+    value: pulumi.Output<string>;
+    /** The current token, and the previous one while a rotation is under way (secret): what the listener rules accept. */
+    accepted: pulumi.Output<string>[];
+}
 
 export interface DistributionArgs {
     /** `baseline:edge`: price class, viewer TLS, CSP and the public assets prefix (checked again here). */
@@ -87,7 +97,7 @@ export class Distribution extends pulumi.ComponentResource {
     /** The viewer certificate (us-east-1), known once issued. */
     readonly certificateArn: pulumi.Output<string>;
     /** The header CloudFront adds to every request to the load balancer; the value is secret. */
-    readonly originHeader: { name: string; value: pulumi.Output<string> };
+    readonly originHeader: OriginHeader;
 
     constructor(name: string, args: DistributionArgs, opts?: pulumi.ComponentResourceOptions) {
         // Before super: bad arguments fail with nothing registered.
@@ -95,9 +105,8 @@ export class Distribution extends pulumi.ComponentResource {
         super("baseline:edge:Distribution", name, {}, opts);
         const { edge, domain, namePrefix } = args;
 
-        // Letters and digits only: ALB header conditions read `*` and `?` as wildcards.
-        const token = new random.RandomPassword(`${name}-origin-token`, { length: ORIGIN_TOKEN_LENGTH, special: false }, { parent: this });
-        const tokenValue = pulumi.secret(token.result);
+        const tokens = this.originTokens(name, edge.originTokenVersion);
+        const tokenValue = tokens.current;
 
         const certificateArn = this.certificate(name, domain);
         const headers = new aws.cloudfront.ResponseHeadersPolicy(`${name}-security-headers`, securityHeadersPolicy(namePrefix, edge), { parent: this });
@@ -137,7 +146,7 @@ export class Distribution extends pulumi.ComponentResource {
         this.domainName = distribution.domainName;
         this.hostedZoneId = distribution.hostedZoneId;
         this.certificateArn = certificateArn;
-        this.originHeader = { name: ORIGIN_HEADER_NAME, value: tokenValue };
+        this.originHeader = { name: ORIGIN_HEADER_NAME, value: tokenValue, accepted: tokens.accepted };
         this.registerOutputs({
             arn: this.arn,
             id: this.id,
@@ -146,6 +155,19 @@ export class Distribution extends pulumi.ComponentResource {
             certificateArn: this.certificateArn,
             originHeader: this.originHeader,
         });
+    }
+
+    /**
+     * The current origin token and those the load balancer accepts (current and previous), each slot a
+     * generator kept on its version. Letters and digits only: ALB header conditions read `*` and `?` as wildcards.
+     */
+    private originTokens(name: string, version: number): { current: pulumi.Output<string>; accepted: pulumi.Output<string>[] } {
+        const { current, previous } = originTokenSlots(version);
+        const token = (s: OriginTokenSlot) => pulumi.secret(new random.RandomPassword(`${name}-origin-token-${s.slot}`, {
+            length: ORIGIN_TOKEN_LENGTH, special: false, keepers: { version: String(s.version) },
+        }, { parent: this }).result);
+        const now = token(current);
+        return { current: now, accepted: previous ? [now, token(previous)] : [now] };
     }
 
     /**

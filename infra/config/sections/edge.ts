@@ -22,6 +22,9 @@ function contentSecurityPolicyProblem(key: string, value: unknown): Problem {
 
 const PUBLIC_PREFIX = /^[a-z0-9][a-z0-9._-]{0,62}\/$/;
 
+/** Generations of the origin token (any whole number from 1: each raise draws a new token). */
+export const ORIGIN_TOKEN_VERSION = { min: 1, max: 1_000_000 } as const;
+
 /** `baseline:edge` */
 export const EDGE_CHECKS: SectionChecks = {
     cloudFront: (k, v) => isBoolean(k, v),
@@ -30,6 +33,7 @@ export const EDGE_CHECKS: SectionChecks = {
     contentSecurityPolicy: contentSecurityPolicyProblem,
     publicAssetsPrefix: (k, v) =>
         typeof v === "string" && PUBLIC_PREFIX.test(v) ? undefined : problem(k, v, 'one key prefix segment ending in "/", such as static/ (lowercase letters, digits, ".", "_" or "-")'),
+    originTokenVersion: (k, v) => intIn(k, v, ORIGIN_TOKEN_VERSION.min, ORIGIN_TOKEN_VERSION.max),
 };
 
 const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/([0-9]|[12]\d|3[0-2])$/;

@@ -24,6 +24,8 @@ const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
 export const RULE_PRIORITY = { min: 1, max: 50000 } as const;
 /** ALB allows five condition values per rule, host and path values together. */
 export const RULE_CONDITION_VALUES_MAX = 5;
+/** The origin header's values in a rule: the current token and, during a rotation, the previous one. */
+export const ORIGIN_HEADER_VALUES_MAX = 2;
 const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+*?&=%]{0,127}$/;
 const HEALTH_CHECK_PATH = /^\/[A-Za-z0-9_\-.$/~"'@:+&=%]{0,1023}$/;
 const HOST_PATTERN = /^(\*\.)?[a-z0-9*?]([a-z0-9*?-]{0,61}[a-z0-9*?])?(\.[a-z0-9*?]([a-z0-9*?-]{0,61}[a-z0-9*?])?)+$/;
@@ -44,7 +46,7 @@ export interface ServiceContext {
     documentDbEnabled: boolean;
     /** `baseline:compute.enableExecuteCommand`: the SSM agent ECS Exec starts cannot run on a read-only root filesystem. */
     executeCommand: boolean;
-    /** `baseline:edge.cloudFront`: every listener rule then also matches CloudFront's origin header, one of its five values. Default false. */
+    /** `baseline:edge.cloudFront`: every listener rule then also matches CloudFront's origin header, two of its five values. Default false. */
     cloudFront?: boolean;
 }
 
@@ -99,10 +101,10 @@ function routingProblems(key: string, r: Record<string, unknown>, cloudFront: bo
     ];
     if (isStringList(r.hosts) && isStringList(r.paths)) {
         const values = r.hosts.length + r.paths.length;
-        const max = RULE_CONDITION_VALUES_MAX - (cloudFront ? 1 : 0);
+        const max = RULE_CONDITION_VALUES_MAX - (cloudFront ? ORIGIN_HEADER_VALUES_MAX : 0);
         if (values === 0) problems.push(problem(key, r, "at least one host or path"));
         if (values > max) {
-            const why = cloudFront ? `an ALB rule's limit of ${RULE_CONDITION_VALUES_MAX}, less the origin header CloudFront's requests must carry` : "an ALB rule's limit";
+            const why = cloudFront ? `an ALB rule's limit of ${RULE_CONDITION_VALUES_MAX}, less the ${ORIGIN_HEADER_VALUES_MAX} values of the origin header while its token is rotated` : "an ALB rule's limit";
             problems.push(problem(key, r, `at most ${max} hosts and paths together (${why})`));
         }
     }
