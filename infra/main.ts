@@ -63,6 +63,8 @@ export function createBaseline(config: BaselineConfig) {
     new FixedSettings("fixed-settings", { values: fixedSettingValues(config) });
 
     const cdn = config.edge.cloudFront ? cloudFrontEntry(config, namePrefix, protect) : undefined;
+    // Only CloudFront reaches the load balancer, with the origin header (unless a live stack is moving behind it).
+    const lockedToCloudFront = cdn !== undefined && config.edge.loadBalancerOnlyFromCloudFront;
 
     const keys = new Keys("keys", {
         kms: config.kms, namePrefix, protect, execSessions: config.compute.enableExecuteCommand, cloudFrontDistributionArn: cdn?.distribution.arn,
@@ -75,7 +77,7 @@ export function createBaseline(config: BaselineConfig) {
         region: config.region,
         documentDb: config.documentDb.enabled,
         protect,
-        loadBalancerIngress: cdn ? "cloudfront" : "internet",
+        loadBalancerIngress: lockedToCloudFront ? "cloudfront" : "internet",
     });
     const isolated = { subnetIds: network.isolatedSubnetIds, dataKeyArn: keys.dataKeyArn, logsKeyArn: keys.logsKeyArn, logs: config.logs, namePrefix, protect };
 
@@ -130,16 +132,15 @@ export function createBaseline(config: BaselineConfig) {
         securityGroupIds: [network.securityGroupIds.loadBalancer],
         accessLogs: { bucketName: storage.logBucketName, prefix: ALB_ACCESS_LOG_PREFIX, bucketPolicy: storage.logBucketPolicy },
         deletionProtection: protect,
-        ...(cdn
-            ? {
-                  subjectAlternativeNames: [originDomainName(config.domain.name)],
-                  originVerification: { headerName: ORIGIN_HEADER_NAME, value: cdn.distribution.originHeader.value, kmsKeyArn: keys.dataKeyArn },
-              }
+        // CloudFront connects to origin.<domain> and forwards the viewer's Host: the certificate carries both.
+        ...(cdn ? { subjectAlternativeNames: [originDomainName(config.domain.name)] } : {}),
+        ...(lockedToCloudFront
+            ? { originVerification: { headerName: ORIGIN_HEADER_NAME, value: cdn.distribution.originHeader.value, kmsKeyArn: keys.dataKeyArn } }
             : {}),
     });
     // Behind CloudFront, the regional ACL sees CloudFront's addresses: it counts the forwarded client address.
     new WebFirewall("edge-waf", {
-        scope: "REGIONAL", waf: config.waf, namePrefix, clientAddress: cdn ? "forwarded" : "source",
+        scope: "REGIONAL", waf: config.waf, namePrefix, clientAddress: lockedToCloudFront ? "forwarded" : "source",
         logs: { kmsKeyArn: keys.logsKeyArn, retentionDays: config.logs.retentionDays, retainOnDelete: protect }, associateWith: edge.arn,
     });
     new PublicRecords("edge-dns", {
@@ -177,7 +178,7 @@ export function createBaseline(config: BaselineConfig) {
                 arnSuffix: edge.arnSuffix,
                 securityGroupId: network.securityGroupIds.loadBalancer,
                 deregistrationDelaySeconds: config.loadBalancer.deregistrationDelaySeconds,
-                originHeader: cdn && { name: ORIGIN_HEADER_NAME, values: cdn.distribution.originHeader.accepted },
+                originHeader: lockedToCloudFront ? { name: ORIGIN_HEADER_NAME, values: cdn.distribution.originHeader.accepted } : undefined,
             },
             postgres: {
                 securityGroupId: network.securityGroupIds.postgres,

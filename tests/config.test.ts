@@ -65,7 +65,7 @@ describe("stack configuration", () => {
             kms: { deletionWindowDays: 30 },
             compute: { enableExecuteCommand: false, imagesToKeep: 30 },
             loadBalancer: { sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", deregistrationDelaySeconds: 30, idleTimeoutSeconds: 60 },
-            edge: { cloudFront: true, priceClass: "PriceClass_All", minimumProtocolVersion: "TLSv1.2_2021", contentSecurityPolicy: DEFAULT_CSP, publicAssetsPrefix: "static/", originTokenVersion: 1 },
+            edge: { cloudFront: true, loadBalancerOnlyFromCloudFront: true, priceClass: "PriceClass_All", minimumProtocolVersion: "TLSv1.2_2021", contentSecurityPolicy: DEFAULT_CSP, publicAssetsPrefix: "static/", originTokenVersion: 1 },
             waf: { rateLimit: 2000, ipAllowList: [], ipBlockList: [], allowedCountries: [], blockedCountries: [], countedRules: [] },
             services: [],
         });
@@ -102,7 +102,7 @@ describe("stack configuration", () => {
             kms: { deletionWindowDays: 30 },
             compute: { enableExecuteCommand: false, imagesToKeep: 10 },
             loadBalancer: { sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", deregistrationDelaySeconds: 30, idleTimeoutSeconds: 60 },
-            edge: { cloudFront: true, priceClass: "PriceClass_100", minimumProtocolVersion: "TLSv1.2_2021", contentSecurityPolicy: DEFAULT_CSP, publicAssetsPrefix: "static/", originTokenVersion: 1 },
+            edge: { cloudFront: true, loadBalancerOnlyFromCloudFront: true, priceClass: "PriceClass_100", minimumProtocolVersion: "TLSv1.2_2021", contentSecurityPolicy: DEFAULT_CSP, publicAssetsPrefix: "static/", originTokenVersion: 1 },
             waf: { rateLimit: 2000, ipAllowList: [], ipBlockList: [], allowedCountries: [], blockedCountries: [], countedRules: [] },
             services: [],
         });
@@ -196,6 +196,7 @@ describe("stack configuration", () => {
             ["a CSP of two header lines", raw({ edge: { contentSecurityPolicy: "default-src 'self'\r\nX-Injected: 1" } }), `baseline:edge.contentSecurityPolicy = "default-src 'self'\\r\\nX-Injected: 1" is not allowed: expected ${CSP_EXPECTED}`],
             ["a CSP of two policies (comma)", raw({ edge: { contentSecurityPolicy: "default-src 'self', script-src 'none'" } }), `baseline:edge.contentSecurityPolicy = "default-src 'self', script-src 'none'" is not allowed: expected ${CSP_EXPECTED}`],
             ["an empty CSP", raw({ edge: { contentSecurityPolicy: " ; " } }), `baseline:edge.contentSecurityPolicy = " ; " is not allowed: expected ${CSP_EXPECTED}`],
+            ["a load balancer left open without CloudFront to close it for", raw({ edge: { cloudFront: false, loadBalancerOnlyFromCloudFront: false } }), "baseline:edge.loadBalancerOnlyFromCloudFront = false is not allowed: expected true while cloudFront is false: without CloudFront the load balancer is the public entry"],
             ["unknown price class", raw({ edge: { priceClass: "PriceClass_300" } }), 'baseline:edge.priceClass = "PriceClass_300" is not allowed: expected one of "PriceClass_100", "PriceClass_200", "PriceClass_All"'],
             ["a viewer TLS policy that admits TLS 1.0", raw({ edge: { minimumProtocolVersion: "TLSv1" } }), 'baseline:edge.minimumProtocolVersion = "TLSv1" is not allowed: expected one of "TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"'],
             ["public assets at the bucket's root", raw({ edge: { publicAssetsPrefix: "/" } }), 'baseline:edge.publicAssetsPrefix = "/" is not allowed: expected one key prefix segment ending in "/", such as static/ (lowercase letters, digits, ".", "_" or "-")'],

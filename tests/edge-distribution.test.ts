@@ -225,7 +225,7 @@ describe("Distribution options and settings", () => {
 });
 
 /** Arguments that pass; each test changes one thing. */
-const EDGE: EdgeConfig = { cloudFront: true, priceClass: "PriceClass_100", minimumProtocolVersion: "TLSv1.2_2021", contentSecurityPolicy: CSP, publicAssetsPrefix: "static/", originTokenVersion: 1 };
+const EDGE: EdgeConfig = { cloudFront: true, loadBalancerOnlyFromCloudFront: true, priceClass: "PriceClass_100", minimumProtocolVersion: "TLSv1.2_2021", contentSecurityPolicy: CSP, publicAssetsPrefix: "static/", originTokenVersion: 1 };
 const ARGS: DistributionArgs = {
     edge: EDGE, domain: { name: "pos.example.com", zoneName: "example.com" }, namePrefix: "pos-prod", originDomainName: "origin.pos.example.com",
     assetsBucketDomainName: "pos-prod-assets-123456789012.s3.eu-west-1.amazonaws.com", webAclArn: WEB_ACL_ARN,

@@ -175,3 +175,33 @@ describe("a stack with CloudFront turned off", () => {
         assert.deepStrictEqual(blockingOf(ds, mandatory).map((d) => [d.policyName, d.urn?.split("::").pop()]), [["edge-cloudfront-required", "edge-alb"]]);
     });
 });
+
+describe("a live stack moving behind CloudFront (loadBalancerOnlyFromCloudFront: false, for one update)", () => {
+    let run: Run;
+    const overrides = { "baseline:edge": { loadBalancerOnlyFromCloudFront: false } };
+    before(async () => {
+        run = await runStack("prod", overrides);
+    });
+
+    it("points the domain at CloudFront yet leaves the load balancer as it was: open to the internet, port 80 redirecting, no header required", () => {
+        const records = run.ofType(T.record).filter((r) => !r.name.includes("validation"));
+        assert.deepStrictEqual(records.map((r) => [r.name, from(run, r, "aliases")]).sort(), [
+            ["edge-dns-a", ["edge-cdn-distribution"]], ["edge-dns-aaaa", ["edge-cdn-distribution"]], ["edge-dns-origin", ["edge-alb"]],
+        ]);
+        const own = run.ofType(T.ingress).filter((r) => from(run, r, "securityGroupId")[0] === "network-lb-sg");
+        assert.deepStrictEqual(own.map((r) => r.name).sort(), ["network-lb-in-http-ipv4", "network-lb-in-http-ipv6", "network-lb-in-https-ipv4", "network-lb-in-https-ipv6"]);
+        assert.deepStrictEqual(run.ofType(T.listener).map((l) => l.name).sort(), ["edge-http", "edge-https"]);
+        assert.ok(!JSON.stringify(unwrap(run.one(T.rule, "service-api-rule").inputs.conditions)).includes("httpHeader"));
+        assert.deepStrictEqual(run.one(T.certificate, "edge-certificate").inputs.subjectAlternativeNames, ["origin.pos.example.com"]);
+    });
+
+    it("is blocked by the prod pack as a bypass of CloudFront until it is closed (an exemption with a reason lets the one update through)", async () => {
+        const ds = await diagnostics(run, "prod");
+        const mandatory = new Set(ALL_POLICIES.filter((p) => p.enforcementLevel === "mandatory").map((p) => p.name));
+        assert.deepStrictEqual(blockingOf(ds, mandatory).map((d) => [d.policyName, d.urn?.split("::").pop()]).sort(), [
+            ["edge-no-cloudfront-bypass", "network-lb-in-http-ipv4"], ["edge-no-cloudfront-bypass", "network-lb-in-http-ipv6"],
+            ["edge-no-cloudfront-bypass", "network-lb-in-https-ipv4"], ["edge-no-cloudfront-bypass", "network-lb-in-https-ipv6"],
+            ["edge-origin-header", "service-api-rule"],
+        ]);
+    });
+});

@@ -17,6 +17,13 @@ export interface EdgeConfig {
      * `false`: the load balancer is the public entry, with the regional WAF.
      */
     cloudFront: boolean;
+    /**
+     * With CloudFront: the load balancer admits only CloudFront (its prefix list, HTTPS) and only requests
+     * carrying the origin header. `false` only while moving a live stack behind CloudFront: the load balancer
+     * stays open as before until clients resolve the domain to CloudFront, then a second `pulumi up` with
+     * `true` closes it (see the README). The pack reports a fronted load balancer left open.
+     */
+    loadBalancerOnlyFromCloudFront: boolean;
     /** Edge locations served from: `PriceClass_100` (North America, Europe, Israel), `PriceClass_200`, `PriceClass_All`. */
     priceClass: PriceClass;
     /** Oldest TLS viewers may use: `TLSv1.2_2021` (the most compatible secure policy), `TLSv1.2_2025` or `TLSv1.3_2025`. */

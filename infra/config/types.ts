@@ -137,8 +137,8 @@ export interface StorageConfig {
 /** `baseline:domain` */
 export interface DomainConfig {
     /**
-     * Public host name of the application, e.g. `shop.example.com`. Validated now; nothing uses it yet:
-     * the load balancer's certificate and DNS record will.
+     * Public host name of the application, e.g. `shop.example.com`: on CloudFront's certificate and alias
+     * records (the load balancer's without CloudFront), with `origin.<name>` as the load balancer's own name.
      */
     name: string;
     /** Public Route 53 hosted zone that holds `name`, e.g. `example.com`: certificate validation and the alias record go there. */

@@ -28,6 +28,9 @@ export const ORIGIN_TOKEN_VERSION = { min: 1, max: 1_000_000 } as const;
 /** `baseline:edge` */
 export const EDGE_CHECKS: SectionChecks = {
     cloudFront: (k, v) => isBoolean(k, v),
+    loadBalancerOnlyFromCloudFront: (k, v, _e, s) =>
+        isBoolean(k, v) ??
+        (v === false && s.cloudFront === false ? problem(k, v, "true while cloudFront is false: without CloudFront the load balancer is the public entry") : undefined),
     priceClass: (k, v) => oneOf(k, v, PRICE_CLASSES),
     minimumProtocolVersion: (k, v) => oneOf(k, v, VIEWER_TLS_POLICIES),
     contentSecurityPolicy: contentSecurityPolicyProblem,
