@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { KmsConfig } from "../config/types";
+import { deletionWindowProblem, keyPolicyContext } from "./key-context";
 import { bucketArn } from "../storage/bucket-policy";
 import { bucketName } from "../storage/naming";
 import { KeyPolicyContext, PolicyDocument, dataKeyPolicy, execSessionKeyPolicy, logsKeyPolicy, storageKeyPolicy } from "./key-policies";
@@ -50,18 +51,12 @@ export class Keys extends pulumi.ComponentResource {
         if (!ALIAS_PREFIX.test(args.namePrefix) || args.namePrefix.startsWith("aws/")) {
             throw new Error(`Keys ${name}: namePrefix ${JSON.stringify(args.namePrefix)} cannot start a KMS alias: use letters, digits, "/", "_" or "-", not starting with "aws/".`);
         }
+        const windowProblem = deletionWindowProblem(`Keys ${name}`, args.kms);
+        if (windowProblem) throw new Error(windowProblem);
         const window = args.kms.deletionWindowDays;
-        if (!Number.isInteger(window) || window < 7 || window > 30) {
-            throw new Error(`Keys ${name}: kms.deletionWindowDays is ${window}, expected a whole number of days from 7 to 30.`);
-        }
         super("baseline:security:Keys", name, {}, opts);
 
-        const identity = aws.getCallerIdentityOutput({}, { parent: this });
-        const partition = aws.getPartitionOutput({}, { parent: this });
-        const region = aws.getRegionOutput({}, { parent: this });
-        const context: pulumi.Output<KeyPolicyContext> = pulumi
-            .all([identity.accountId, partition.partition, partition.dnsSuffix, region.region])
-            .apply(([accountId, partitionName, dnsSuffix, regionName]) => ({ accountId, partition: partitionName, dnsSuffix, region: regionName }));
+        const context = keyPolicyContext(this);
 
         const key = (suffix: string, description: string, policy: (ctx: KeyPolicyContext) => PolicyDocument | pulumi.Output<PolicyDocument>) => {
             const k = new aws.kms.Key(

@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { KmsConfig } from "../config/types";
-import { KeyPolicyContext, logsKeyPolicy } from "./key-policies";
+import { deletionWindowProblem, keyPolicyContext } from "./key-context";
+import { logsKeyPolicy } from "./key-policies";
 
 export interface LogsKeyArgs {
     /** `baseline:kms`: the deletion window. */
@@ -30,19 +31,13 @@ export class LogsKey extends pulumi.ComponentResource {
         if (!ALIAS_PART.test(args.namePrefix) || args.namePrefix.startsWith("aws/") || !ALIAS_PART.test(args.suffix) || alias.length > 250) {
             throw new Error(`LogsKey ${name}: alias ${JSON.stringify(`alias/${alias}`)} is not allowed: expected namePrefix and suffix of letters, digits, "/", "_" or "-" (namePrefix not starting with "aws/"), at most 256 characters in all.`);
         }
+        const windowProblem = deletionWindowProblem(`LogsKey ${name}`, args.kms);
+        if (windowProblem) throw new Error(windowProblem);
         const window = args.kms.deletionWindowDays;
-        if (!Number.isInteger(window) || window < 7 || window > 30) {
-            throw new Error(`LogsKey ${name}: kms.deletionWindowDays is ${window}, expected a whole number of days from 7 to 30.`);
-        }
         super("baseline:security:LogsKey", name, {}, opts);
 
-        // Parented invokes use this component's provider, so the policy names the key's own region.
-        const identity = aws.getCallerIdentityOutput({}, { parent: this });
-        const partition = aws.getPartitionOutput({}, { parent: this });
-        const region = aws.getRegionOutput({}, { parent: this });
-        const context: pulumi.Output<KeyPolicyContext> = pulumi
-            .all([identity.accountId, partition.partition, partition.dnsSuffix, region.region])
-            .apply(([accountId, partitionName, dnsSuffix, regionName]) => ({ accountId, partition: partitionName, dnsSuffix, region: regionName }));
+        // Through this component's provider: the policy names the key's own region.
+        const context = keyPolicyContext(this);
 
         const key = new aws.kms.Key(name, {
             description: `${args.namePrefix} CloudWatch Logs (${args.suffix})`,
