@@ -3,11 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "../infra/config/load";
 import { Distribution, DistributionArgs } from "../infra/edge/distribution";
 import { DistributionLogs } from "../infra/edge/distribution-logs";
-import { ALB_ACCESS_LOG_PREFIX, originDomainName } from "../infra/edge/settings";
+import { originDomainName } from "../infra/edge/settings";
 import { Buckets } from "../infra/storage/buckets";
 import { MOCK_ACCOUNT_ID } from "../tools/offline/mock-outputs";
+import { stackBuckets } from "./edge-fixtures";
 
-const STORAGE_KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/storage-key-id";
 export const WEB_ACL_ARN = `arn:aws:wafv2:us-east-1:${MOCK_ACCOUNT_ID}:global/webacl/pos-cloudfront/0a1b2c3d-1111-2222-3333-444455556666`;
 
 export interface Cdn {
@@ -25,13 +25,7 @@ export interface Cdn {
 export function cdn(overrides: Partial<DistributionArgs> = {}): Cdn {
     const c = loadConfig();
     const namePrefix = `${c.app.name}-${c.environment}`;
-    const storage = new Buckets("storage", {
-        storage: c.storage,
-        storageKmsKeyArn: STORAGE_KEY_ARN,
-        protect: c.protectStatefulResources,
-        namePrefix,
-        allowLoadBalancerLogs: { prefix: ALB_ACCESS_LOG_PREFIX },
-    });
+    const storage = stackBuckets();
     const useEast1 = new aws.Provider("us-east-1", { region: "us-east-1" });
     const cdn = new Distribution("cdn", {
         edge: c.edge,

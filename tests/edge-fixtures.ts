@@ -17,16 +17,22 @@ export interface Edge {
  * The edge as the program wires it, from the stack's validated config: the buckets with ELB log delivery
  * allowed under the prefix, then the load balancer logging there and waiting for that policy.
  */
-export function edge(overrides: Partial<LoadBalancerArgs> = {}): Edge {
+/** The stack's buckets as main.ts creates them, with ELB log delivery allowed under the prefix. */
+export function stackBuckets(): Buckets {
     const c = loadConfig();
-    const namePrefix = `${c.app.name}-${c.environment}`;
-    const storage = new Buckets("storage", {
+    return new Buckets("storage", {
         storage: c.storage,
         storageKmsKeyArn: STORAGE_KEY_ARN,
         protect: c.protectStatefulResources,
-        namePrefix,
+        namePrefix: `${c.app.name}-${c.environment}`,
         allowLoadBalancerLogs: { prefix: ALB_ACCESS_LOG_PREFIX },
     });
+}
+
+export function edge(overrides: Partial<LoadBalancerArgs> = {}): Edge {
+    const c = loadConfig();
+    const namePrefix = `${c.app.name}-${c.environment}`;
+    const storage = stackBuckets();
     const lb = new LoadBalancer("edge", {
         loadBalancer: c.loadBalancer,
         domain: c.domain,
