@@ -45,6 +45,9 @@ export const kmsKeyPolicy = resourcePolicy<{ minimumDeletionWindowDays: number }
             const open = statements.findIndex((s) => s.Effect === "Allow" && !s.Condition && [s.Principal, s.Principal?.AWS].flat().includes("*"));
             if (!doc) report.violation(`KMS key policy must be a JSON document: got ${show(key.policy)}.`);
             else if (open >= 0) report.violation(`KMS key policy must not allow the "*" principal without a condition: statement ${show(statements[open].Sid ?? open)} does.`);
+        } else {
+            // Set, so not AWS's default; but who it admits is only known after apply (e.g. a distribution's ARN in it).
+            report.unverifiable("policy", key.policy, "the key policy admits no \"*\" principal without a condition");
         }
         const window = key.deletionWindowInDays ?? 30; // AWS default
         if (!isUnknown(window) && window < config.minimumDeletionWindowDays) {
