@@ -28,8 +28,10 @@ import { bucketName } from "./storage/naming";
  * distribution needs only names from the rest of the stack (the assets bucket's, the load balancer's).
  */
 function cloudFrontEntry(config: BaselineConfig, namePrefix: string, protect: boolean) {
-    // An explicit provider takes nothing from the stack's `aws:` config: the tags are passed on here.
-    const usEast1 = new aws.Provider("us-east-1", { region: "us-east-1", defaultTags: { tags: config.tags } });
+    // An explicit provider takes nothing from the stack's `aws:` config: the tags, and the profile where a
+    // stack names one, are passed on here (credentials from the environment need nothing).
+    const profile = new pulumi.Config("aws").get("profile");
+    const usEast1 = new aws.Provider("us-east-1", { region: "us-east-1", defaultTags: { tags: config.tags }, ...(profile ? { profile } : {}) });
     const inUsEast1 = { providers: [usEast1] };
     const logsKey = new LogsKey("edge-logs-key", { kms: config.kms, namePrefix, suffix: "edge-logs", protect }, inUsEast1);
     const firewall = new WebFirewall("edge-cdn-waf", {

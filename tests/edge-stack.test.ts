@@ -55,6 +55,7 @@ for (const stack of ["prod", "staging"] as const) {
             assert.ok(inUsEast1(run, run.one(T.logGroup, "edge-cdn-waf-log-group")));
             assert.ok(inUsEast1(run, run.one(T.key, "edge-logs-key")));
             assert.ok(inUsEast1(run, run.one(T.delivery)));
+            assert.strictEqual(provider.inputs.profile, undefined);
             // The load balancer's side stays in the stack's region.
             for (const r of [run.one(T.acl, "edge-waf-acl"), run.one(T.certificate, "edge-certificate"), run.one(T.lb)]) assert.ok(!inUsEast1(run, r), r.name);
         });
@@ -134,6 +135,13 @@ for (const stack of ["prod", "staging"] as const) {
         });
     });
 }
+
+describe("the us-east-1 provider of a stack that names an AWS profile", () => {
+    it("uses the stack's profile too (an explicit provider reads no aws: config of its own)", async () => {
+        const run = await runStack("prod", { "aws:profile": "pos-prod" });
+        assert.deepStrictEqual([run.one(T.provider).inputs.region, run.one(T.provider).inputs.profile], ["us-east-1", "pos-prod"]);
+    });
+});
 
 describe("a stack with CloudFront turned off", () => {
     let run: Run;
