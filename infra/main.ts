@@ -140,9 +140,11 @@ export function createBaseline(config: BaselineConfig) {
             ? { originVerification: { headerName: ORIGIN_HEADER_NAME, value: cdn.distribution.originHeader.value, kmsKeyArn: keys.dataKeyArn } }
             : {}),
     });
-    // Behind CloudFront, the regional ACL sees CloudFront's addresses: it counts the forwarded client address.
+    // Behind CloudFront (even while a stack moves behind it, when most requests already come through it), the
+    // regional ACL sees CloudFront's addresses: it counts the forwarded client address, and leaves the IP and
+    // country lists to CloudFront's ACL.
     new WebFirewall("edge-waf", {
-        scope: "REGIONAL", waf: config.waf, namePrefix, clientAddress: lockedToCloudFront ? "forwarded" : "source",
+        scope: "REGIONAL", waf: config.waf, namePrefix, clientAddress: cdn ? "forwarded" : "source",
         logs: { kmsKeyArn: keys.logsKeyArn, retentionDays: config.logs.retentionDays, retainOnDelete: protect }, associateWith: edge.arn,
     });
     new PublicRecords("edge-dns", {

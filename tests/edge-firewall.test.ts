@@ -114,13 +114,13 @@ describe("WebFirewall component (REGIONAL, at the entry)", () => {
         assert.strictEqual(group.retainOnDelete, true);
     });
 
-    it("logs through the group's ARN without :*, with the authorization and cookie headers redacted, once delivery may write", () => {
+    it("logs through the group's ARN without :*, with the authorization, cookie and origin-token headers redacted, once delivery may write", () => {
         const logging = run.one(LOGGING, "edge-waf-logging");
         const groupArn = `arn:aws:logs:eu-west-1:${MOCK_ACCOUNT_ID}:log-group:aws-waf-logs-pos-prod-regional`;
         assert.deepStrictEqual(logging.wireInputs, {
             resourceArn: aclArn(),
             logDestinationConfigs: [groupArn],
-            redactedFields: [{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }],
+            redactedFields: [{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }, { singleHeader: { name: "x-origin-verify" } }],
         });
         assert.ok(logging.dependencies.includes(run.one(LOG_POLICY).urn));
         const policy = run.one(LOG_POLICY, "edge-waf-log-delivery-policy");

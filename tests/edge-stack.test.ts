@@ -70,7 +70,8 @@ for (const stack of ["prod", "staging"] as const) {
             const association = run.one(T.association);
             assert.deepStrictEqual([from(run, association, "resourceArn"), from(run, association, "webAclArn")], [["edge-alb"], ["edge-waf-acl"]]);
             for (const logging of run.ofType(T.logging)) {
-                assert.deepStrictEqual(logging.inputs.redactedFields, [{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }], logging.name);
+                // The regional ACL sees CloudFront's origin token on every request: it never reaches the logs.
+                assert.deepStrictEqual(logging.inputs.redactedFields, [{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }, { singleHeader: { name: "x-origin-verify" } }], logging.name);
             }
             assert.deepStrictEqual(run.ofType(T.logging).map((l) => from(run, l, "resourceArn")).sort(), [["edge-cdn-waf-acl"], ["edge-waf-acl"]]);
         });
@@ -201,6 +202,14 @@ describe("a live stack moving behind CloudFront (loadBalancerOnlyFromCloudFront:
         assert.deepStrictEqual(run.ofType(T.listener).map((l) => l.name).sort(), ["edge-http", "edge-https"]);
         assert.ok(!JSON.stringify(unwrap(run.one(T.rule, "service-api-rule").inputs.conditions)).includes("httpHeader"));
         assert.deepStrictEqual(run.one(T.certificate, "edge-certificate").inputs.subjectAlternativeNames, ["origin.pos.example.com"]);
+    });
+
+    it("keeps the regional ACL on the forwarded address: most requests already come through CloudFront, whose edge addresses it must not limit or filter", async () => {
+        const rate = run.one(T.acl, "edge-waf-acl").inputs.rules.find((r: any) => r.statement.rateBasedStatement).statement.rateBasedStatement;
+        assert.strictEqual(rate.aggregateKeyType, "FORWARDED_IP");
+        // With an allow-list, the list sits on CloudFront's ACL only: on the regional one it would refuse every edge address.
+        const listed = await runStack("prod", { "baseline:edge": { loadBalancerOnlyFromCloudFront: false }, "baseline:waf": { ipAllowList: ["203.0.113.0/24"] } });
+        assert.deepStrictEqual(listed.ofType("aws:wafv2/ipSet:IpSet").map((s) => [s.name, inUsEast1(listed, s)]), [["edge-cdn-waf-ip-allow-v4", true]]);
     });
 
     it("is blocked by the prod pack as a bypass of CloudFront until it is closed (an exemption with a reason lets the one update through)", async () => {

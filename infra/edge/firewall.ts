@@ -4,6 +4,7 @@ import { LOG_RETENTION_DAYS, Problem, oneOf, problem, sectionProblems } from "..
 import { WafConfig } from "../config/edge-types";
 import { WAF_CHECKS } from "../config/sections/edge";
 import { ClientAddress, firewallRules, ipSetSpecs, visibility } from "./firewall-rules";
+import { ORIGIN_HEADER_NAME } from "./settings";
 
 export type FirewallScope = "REGIONAL" | "CLOUDFRONT";
 
@@ -44,8 +45,12 @@ export const webAclName = (namePrefix: string, scope: FirewallScope): string => 
 export const wafLogGroupName = (namePrefix: string, scope: FirewallScope): string => `aws-waf-logs-${webAclName(namePrefix, scope)}`;
 export const ipSetName = (namePrefix: string, scope: FirewallScope, key: string): string => `${webAclName(namePrefix, scope)}-${key}`;
 
-/** Headers never written to the logs: credentials and session cookies. WAF wants the names in lowercase. */
-export const REDACTED_HEADERS = ["authorization", "cookie"] as const;
+/**
+ * Headers never written to the logs: credentials, session cookies, and CloudFront's origin token (the
+ * regional ACL sees it on every request; logged, it would let any reader of the logs past the load
+ * balancer's 403). WAF wants the names in lowercase.
+ */
+export const REDACTED_HEADERS = ["authorization", "cookie", ORIGIN_HEADER_NAME.toLowerCase()] as const;
 
 function namePrefixProblem(prefix: unknown, scope: FirewallScope): Problem {
     if (typeof prefix !== "string" || !NAME_PREFIX.test(prefix)) return problem("namePrefix", prefix, "lowercase letters and digits in words joined by single hyphens, such as pos-prod");
