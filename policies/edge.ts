@@ -88,7 +88,7 @@ function forwarding(r: StackResource, key: "defaultActions" | "actions", report:
 }
 
 /** edge-02: the prefix list admits every CloudFront distribution, anyone's; a secret header proves it is ours. */
-export const edgeOriginHeader = stackPolicy<{ originHeaderName: string }>({
+export const edgeOriginHeader = stackPolicy<{ originHeaderName: string; minimumValueLength: number }>({
     name: "edge-origin-header",
     description: "Listeners of a load balancer behind CloudFront should forward only requests carrying the secret origin header that the distribution adds.",
     severity: "medium",
@@ -97,6 +97,7 @@ export const edgeOriginHeader = stackPolicy<{ originHeaderName: string }>({
     catalogue: ["edge-02"],
     config: {
         originHeaderName: { type: "string", description: "The header listener rules must match (case-insensitive); empty: any http-header condition.", default: "" },
+        minimumValueLength: { type: "integer", minimum: 1, description: "Shortest origin-header value accepted: a short value can be guessed.", default: 32 },
     },
     check: (resources, { config }, report) => {
         const wanted = config.originHeaderName.toLowerCase();
@@ -117,7 +118,13 @@ export const edgeOriginHeader = stackPolicy<{ originHeaderName: string }>({
                     }
                     const headers = list(conditions).map((c) => (isUnknown(c) ? c : c?.httpHeader)).filter(isSet);
                     const named = headers.map((h) => (isUnknown(h) ? h : h.httpHeaderName));
-                    if (named.some((n) => !isUnknown(n) && (!wanted || String(n).toLowerCase() === wanted))) continue;
+                    const matching = headers.filter((h) => !isUnknown(h) && !isUnknown(h.httpHeaderName) && (!wanted || String(h.httpHeaderName).toLowerCase() === wanted));
+                    if (matching.length > 0) {
+                        const weakness = guessable(matching, config.minimumValueLength);
+                        // The values are the secret: the message names the weakness, never a value.
+                        if (weakness) report.violation(rule, `Listener rule of a load balancer behind CloudFront should require a secret origin header: ${weakness}, expected generated values of at least ${config.minimumValueLength} characters without * or ? (ALB reads them as wildcards).`);
+                        continue;
+                    }
                     if (named.some(isUnknown)) report.unverifiable(rule, "conditions", requirement);
                     else {
                         report.violation(rule, `Listener rule of a load balancer behind CloudFront should require the origin header: conditions has ${named.length ? `http-header conditions on ${named.map((n) => show(n)).join(", ")}` : "no http-header condition"}, expected one${wanted ? ` on ${config.originHeaderName}` : ""} matching the secret value CloudFront sends.`);
@@ -127,6 +134,16 @@ export const edgeOriginHeader = stackPolicy<{ originHeaderName: string }>({
         }
     },
 });
+
+/** What makes a required header's values guessable (known values only), or undefined. */
+function guessable(headers: any[], minimumLength: number): string | undefined {
+    const values = headers.flatMap((h) => (isUnknown(h.values) ? [] : list(h.values))).filter((v) => !isUnknown(v));
+    const at = (i: number) => `value ${i + 1} of ${values.length}`;
+    const wildcard = values.findIndex((v) => typeof v === "string" && /[*?]/.test(v));
+    if (wildcard >= 0) return `${at(wildcard)} holds * or ?, which ALB reads as wildcards, so the condition matches guessed values`;
+    const short = values.findIndex((v) => typeof v !== "string" || v.length < minimumLength);
+    return short >= 0 ? `${at(short)} has ${typeof values[short] === "string" ? values[short].length : 0} characters` : undefined;
+}
 
 /** edge-03: an organisation's rule, off by default: internet-facing applications sit behind CloudFront (or at least a WAF). */
 export const edgeCloudFrontRequired = stackPolicy<{ requireCloudFront: boolean }>({

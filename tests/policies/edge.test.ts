@@ -130,6 +130,18 @@ describe("policies: edge", () => {
                 'Listener rule of a load balancer behind CloudFront should require the origin header: conditions has http-header conditions on "X-Origin-Verify", expected one on X-Edge-Secret matching the secret value CloudFront sends.',
             ]);
         });
+        it("flags a header condition whose values can be guessed (a wildcard, or short), without printing a value; passes a generated one", async () => {
+            const withValues = (...values: string[]) => edge(listenerRule([{ pathPattern: { values: ["/*"] } }, { httpHeader: { httpHeaderName: "X-Origin-Verify", values } }]));
+            const expected = (weakness: string) => [`Listener rule of a load balancer behind CloudFront should require a secret origin header: ${weakness}, expected generated values of at least 32 characters without * or ? (ALB reads them as wildcards).`];
+            assert.deepStrictEqual(messages(await run(edgeOriginHeader, withValues("*"))), expected("value 1 of 1 holds * or ?, which ALB reads as wildcards, so the condition matches guessed values"));
+            assert.deepStrictEqual(messages(await run(edgeOriginHeader, withValues("a".repeat(64), "abc?".repeat(10)))), expected("value 2 of 2 holds * or ?, which ALB reads as wildcards, so the condition matches guessed values"));
+            assert.deepStrictEqual(messages(await run(edgeOriginHeader, withValues("letmein"))), expected("value 1 of 1 has 7 characters"));
+            assert.deepStrictEqual(messages(await run(edgeOriginHeader, withValues("x".repeat(31)))), expected("value 1 of 1 has 31 characters"));
+            assert.deepStrictEqual(await run(edgeOriginHeader, withValues("A1b2".repeat(8))), []);
+            assert.deepStrictEqual(await run(edgeOriginHeader, withValues("A1b2".repeat(16), "Z9y8".repeat(16))), []);
+            assert.deepStrictEqual(messages(await run(edgeOriginHeader, withValues("A1b2".repeat(4)), { minimumValueLength: 8 })), []);
+        });
+
         it("reports conditions and action types unknown until apply as unverifiable", async () => {
             const requirement = 'Cannot verify during preview that listeners of load balancer "edge-alb", behind CloudFront, forward only requests with the origin header';
             assert.deepStrictEqual(cannot(await run(edgeOriginHeader, [lb(), group(), fromCloudFront, listener(), listenerRule(UNKNOWN_ARRAY), record(), dist()])), [
