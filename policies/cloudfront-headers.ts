@@ -35,6 +35,15 @@ function behaviorsOf(dist: StackResource, report: StackReporter, requirement: st
     return out;
 }
 
+/** A header the policy sends only counts if it replaces the origin's own (`override: true`): else a backend's weaker header wins. */
+function requireOverride(policy: StackResource, path: string, header: any, name: string, report: StackReporter) {
+    const override = header?.override;
+    if (isUnknown(override)) report.unverifiable(policy, `${path}.override`, `the response headers policy's ${name} replaces the origin's`);
+    else if (override !== true) {
+        report.violation(policy, `CloudFront response headers policy must make its ${name} header win over the origin's: ${path}.override is ${show(override)}, expected true (otherwise a backend's own header, e.g. max-age=0, goes through).`);
+    }
+}
+
 /** The headers a response headers policy of the stack sends, each against the config. */
 function checkPolicy(policy: StackResource, config: SecurityHeadersConfig, report: StackReporter) {
     const headers = policy.props.securityHeadersConfig;
@@ -49,10 +58,12 @@ function checkPolicy(policy: StackResource, config: SecurityHeadersConfig, repor
     else if (typeof maxAge !== "number" || maxAge < config.minimumHstsMaxAgeSeconds) {
         report.violation(policy, `CloudFront response headers policy must send a long-lived Strict-Transport-Security header: accessControlMaxAgeSec is ${show(maxAge)}, expected at least ${config.minimumHstsMaxAgeSeconds}.`);
     }
+    if (isSet(hsts) && !isUnknown(hsts)) requireOverride(policy, "securityHeadersConfig.strictTransportSecurity", hsts, "Strict-Transport-Security", report);
     const nosniff = headers?.contentTypeOptions;
     if (config.requireContentTypeOptions) {
         if (isUnknown(nosniff)) report.unverifiable(policy, "securityHeadersConfig.contentTypeOptions", "the response headers policy sends X-Content-Type-Options: nosniff");
         else if (!isSet(nosniff)) report.violation(policy, "CloudFront response headers policy must send X-Content-Type-Options: nosniff: securityHeadersConfig.contentTypeOptions is (unset), expected { override: true }.");
+        else requireOverride(policy, "securityHeadersConfig.contentTypeOptions", nosniff, "X-Content-Type-Options", report);
     }
     const frame = headers?.frameOptions;
     const option = isUnknown(frame) ? frame : frame?.frameOption;
@@ -61,7 +72,7 @@ function checkPolicy(policy: StackResource, config: SecurityHeadersConfig, repor
     else if (!isSet(frame)) report.violation(policy, 'CloudFront response headers policy must send X-Frame-Options: securityHeadersConfig.frameOptions is (unset), expected { frameOption: "DENY" (or "SAMEORIGIN"), override: true }.');
     else if (!FRAME_OPTIONS.includes(String(option).toUpperCase())) {
         report.violation(policy, `CloudFront response headers policy must send X-Frame-Options DENY or SAMEORIGIN: securityHeadersConfig.frameOptions.frameOption is ${show(option)}, expected "DENY" or "SAMEORIGIN".`);
-    }
+    } else requireOverride(policy, "securityHeadersConfig.frameOptions", frame, "X-Frame-Options", report);
 }
 
 /**

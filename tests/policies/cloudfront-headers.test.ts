@@ -39,6 +39,18 @@ describe("policies: cloudfront-security-headers", () => {
         ]);
     });
 
+    it("rejects a header the origin's own would override (override not true), and reports an unknown override as unverifiable", async () => {
+        const weak = { strictTransportSecurity: { ...hsts, override: false }, contentTypeOptions: {}, frameOptions: { frameOption: "DENY", override: true } };
+        assert.deepStrictEqual(messages(await run(cloudfrontSecurityHeaders, [headers(weak), dist()])), [
+            "CloudFront response headers policy must make its Strict-Transport-Security header win over the origin's: securityHeadersConfig.strictTransportSecurity.override is false, expected true (otherwise a backend's own header, e.g. max-age=0, goes through).",
+            "CloudFront response headers policy must make its X-Content-Type-Options header win over the origin's: securityHeadersConfig.contentTypeOptions.override is (unset), expected true (otherwise a backend's own header, e.g. max-age=0, goes through).",
+        ]);
+        const pending = { ...goodHeaders, frameOptions: { frameOption: "DENY", override: UNKNOWN } };
+        assert.deepStrictEqual(cannot(await run(cloudfrontSecurityHeaders, [headers(pending), dist()])), [
+            ["advisory", "Cannot verify during preview that the response headers policy's X-Frame-Options replaces the origin's: securityHeadersConfig.frameOptions.override is (unknown until apply)."],
+        ]);
+    });
+
     it("rejects the stack's policy without HSTS, nosniff or frame options, once, on the policy", async () => {
         const diags = await run(cloudfrontSecurityHeaders, [headers({}), dist()]);
         assert.deepStrictEqual(messages(diags), [
