@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { fixedSettingValues } from "./config/fixed-settings";
+import { fixedSettingValues, steppedSettingValues } from "./config/fixed-settings";
 import { loadConfig } from "./config/load";
 import { BaselineConfig } from "./config/types";
 import { DocumentDb } from "./data/documentdb";
@@ -62,7 +62,7 @@ export function createBaseline(config: BaselineConfig) {
     const protect = config.protectStatefulResources;
 
     // First, so a change AWS could only apply by replacement stops the preview with the setting's name.
-    new FixedSettings("fixed-settings", { values: fixedSettingValues(config) });
+    new FixedSettings("fixed-settings", { values: fixedSettingValues(config), steps: steppedSettingValues(config) });
 
     const cdn = config.edge.cloudFront ? cloudFrontEntry(config, namePrefix, protect) : undefined;
     // Only CloudFront reaches the load balancer, with the origin header (unless a live stack is moving behind it).

@@ -50,6 +50,36 @@ describe("fixed settings guard", () => {
         assert.deepStrictEqual((await fixedSettingsProvider.update!("fixed-settings", {}, news)).outs, news);
     });
 
+    describe("stepped settings (the origin token's version)", () => {
+        const KEY = "baseline:edge.originTokenVersion";
+        const step = (was: string | undefined, now: string | undefined) =>
+            fixedSettingsProvider.check!(
+                { values: created, replaces: FIXED_SETTINGS, ...(was === undefined ? {} : { steps: { [KEY]: was } }) },
+                { values: created, replaces: FIXED_SETTINGS, ...(now === undefined ? {} : { steps: { [KEY]: now } }) },
+            );
+
+        it("accepts the same version, a raise by one, the first record and a part turned on or off", async () => {
+            for (const [was, now] of [["2", "2"], ["2", "3"], [undefined, "5"], ["4", undefined]] as const) {
+                assert.deepStrictEqual((await step(was, now)).failures, [], `${was} -> ${now}`);
+            }
+        });
+
+        it("refuses a jump or a step back, naming the setting, both values and the way forward", async () => {
+            const reason = (was: number, now: number) =>
+                `${KEY} moves one step per update: it was ${was} and is now ${now}. Raise it by one, run \`pulumi up\`, and raise it again ` +
+                "in a later update if needed: each step keeps the value in use valid while the new one is rolled out, a jump or a step back does not.";
+            assert.deepStrictEqual((await step("1", "3")).failures, [{ property: "steps", reason: reason(1, 3) }]);
+            assert.deepStrictEqual((await step("3", "2")).failures, [{ property: "steps", reason: reason(3, 2) }]);
+        });
+
+        it("is recorded for a stack with CloudFront, and not without", async () => {
+            const guard = (await runStack("staging")).one("pulumi-nodejs:dynamic/baseline:FixedSettings", "fixed-settings");
+            assert.deepStrictEqual(guard.inputs.steps, { [KEY]: "1" });
+            const off = (await runStack("staging", { "baseline:edge": { cloudFront: false } })).one("pulumi-nodejs:dynamic/baseline:FixedSettings", "fixed-settings");
+            assert.deepStrictEqual(off.inputs.steps, {});
+        });
+    });
+
     for (const [stack, cidr, docdb] of [["prod", "10.20.0.0/16", "3"], ["staging", "10.21.0.0/16", "2"]] as const) {
         it(`${stack}: records every fixed setting of the stack, unprotected so that a destroy completes`, async () => {
             const run = await runStack(stack);

@@ -35,3 +35,11 @@ export function fixedSettingValues(config: BaselineConfig): Record<string, strin
     if (config.documentDb.enabled) values["baseline:documentDb.masterUsername"] = config.documentDb.masterUsername;
     return values;
 }
+
+/**
+ * Settings that move one step per update: a generation whose previous value stays valid for one step
+ * (the origin token CloudFront sends: the load balancer accepts the current and the previous one).
+ */
+export function steppedSettingValues(config: BaselineConfig): Record<string, string> {
+    return config.edge.cloudFront ? { "baseline:edge.originTokenVersion": String(config.edge.originTokenVersion) } : {};
+}

@@ -6,6 +6,8 @@ export interface FixedSettingsArgs {
     values: Record<string, string>;
     /** Setting name → what a change would replace, for the message. Default {@link FIXED_SETTINGS}. */
     replaces?: Record<string, string>;
+    /** Settings that may only stay or rise by one per update (name → value as a whole number), from `steppedSettingValues`. */
+    steps?: Record<string, string>;
 }
 
 /**
@@ -29,6 +31,19 @@ export const fixedSettingsProvider: pulumi.dynamic.ResourceProvider = {
                     `AWS can apply it only by replacing ${replaces[key] ?? "the resources it describes"}. Set it back; ` +
                     "to really change it, move the data to a new stack created with the new value, then destroy this one.",
             }));
+        const stepsBefore: Record<string, string> = olds?.steps ?? {};
+        const stepsAfter: Record<string, string> = news?.steps ?? {};
+        for (const key of Object.keys(stepsAfter).filter((k) => k in stepsBefore)) {
+            const was = Number(stepsBefore[key]);
+            const now = Number(stepsAfter[key]);
+            if (now === was || now === was + 1) continue;
+            failures.push({
+                property: "steps",
+                reason:
+                    `${key} moves one step per update: it was ${was} and is now ${now}. Raise it by one, run \`pulumi up\`, and raise it again ` +
+                    `in a later update if needed: each step keeps the value in use valid while the new one is rolled out, a jump or a step back does not.`,
+            });
+        }
         return { inputs: news, failures };
     },
     async create(inputs: any) {
@@ -51,6 +66,6 @@ export const fixedSettingsProvider: pulumi.dynamic.ResourceProvider = {
 export class FixedSettings extends pulumi.dynamic.Resource {
     constructor(name: string, args: FixedSettingsArgs, opts?: pulumi.CustomResourceOptions) {
         const replaces = Object.fromEntries(Object.keys(args.values).map((k) => [k, (args.replaces ?? FIXED_SETTINGS)[k] ?? "the resources it describes"]));
-        super(fixedSettingsProvider, name, { values: args.values, replaces }, opts, "baseline", "FixedSettings");
+        super(fixedSettingsProvider, name, { values: args.values, replaces, ...(args.steps ? { steps: args.steps } : {}) }, opts, "baseline", "FixedSettings");
     }
 }
