@@ -11,7 +11,8 @@ import {
     assetsCacheBehavior, assetsOriginAccessControl, defaultCacheBehavior, edgeNamePrefixProblem, loadBalancerOriginConfig, securityHeadersPolicy,
 } from "./distribution-settings";
 import { isInZone } from "./naming";
-import { ORIGIN_HEADER_NAME, VALIDATION_RECORD_TTL } from "./settings";
+import { dnsValidatedCertificate } from "./certificate";
+import { ORIGIN_HEADER_NAME } from "./settings";
 
 /** The header CloudFront adds to every request to the load balancer, and the values the load balancer accepts. */
 export interface OriginHeader {
@@ -108,7 +109,10 @@ export class Distribution extends pulumi.ComponentResource {
         const tokens = this.originTokens(name, edge.originTokenVersion);
         const tokenValue = tokens.current;
 
-        const certificateArn = this.certificate(name, domain);
+        // The same CNAME validates the load balancer's regional certificate for the name, and renews it:
+        // turning CloudFront off must not delete it, so the record is kept on delete.
+        const zoneId = aws.route53.getZoneOutput({ name: domain.zoneName, privateZone: false }, { parent: this }).zoneId;
+        const certificateArn = dnsValidatedCertificate(name, { domainName: domain.name, zoneId, keepRecords: true, owner: "Distribution" }, this);
         const headers = new aws.cloudfront.ResponseHeadersPolicy(`${name}-security-headers`, securityHeadersPolicy(namePrefix, edge), { parent: this });
         const accessControl = new aws.cloudfront.OriginAccessControl(`${name}-assets-oac`, assetsOriginAccessControl(namePrefix), { parent: this });
 
@@ -168,35 +172,5 @@ export class Distribution extends pulumi.ComponentResource {
         }, { parent: this }).result);
         const now = token(current);
         return { current: now, accepted: previous ? [now, token(previous)] : [now] };
-    }
-
-    /**
-     * The domain's us-east-1 certificate, its DNS validation record and the wait for issuance; returns the
-     * ARN as the validation hands it back, so the distribution waits for a certificate CloudFront can serve.
-     */
-    private certificate(name: string, domain: DomainConfig): pulumi.Output<string> {
-        const certificate = new aws.acm.Certificate(`${name}-certificate`, { domainName: domain.name, validationMethod: "DNS" }, { parent: this });
-        const zoneId = aws.route53.getZoneOutput({ name: domain.zoneName, privateZone: false }, { parent: this }).zoneId;
-        const option = certificate.domainValidationOptions.apply((options) => {
-            const found = options.find((o) => o.domainName === domain.name);
-            if (!found) throw new Error(`Distribution: ACM returned no DNS validation record for ${domain.name}.`);
-            return found;
-        });
-        // ACM gives every certificate for a name in one account the same CNAME, in every region (ACM User
-        // Guide, "DNS validation"): this record is also the one the load balancer's regional certificate
-        // validated and renews with. allowOverwrite: the record may already be there. retainOnDelete:
-        // turning CloudFront off must not delete the CNAME the regional certificate still renews with.
-        const record = new aws.route53.Record(`${name}-validation-${domain.name}`, {
-            zoneId,
-            name: option.resourceRecordName,
-            type: option.resourceRecordType,
-            records: [option.resourceRecordValue],
-            ttl: VALIDATION_RECORD_TTL,
-            allowOverwrite: true,
-        }, { parent: this, retainOnDelete: true });
-        return new aws.acm.CertificateValidation(`${name}-certificate-validation`, {
-            certificateArn: certificate.arn,
-            validationRecordFqdns: [record.fqdn],
-        }, { parent: this }).certificateArn;
     }
 }

@@ -1,20 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LoadBalancerArgs, OriginVerificationArgs } from "./args";
-import { loadBalancerName, publicUrl, validationNames } from "./naming";
-import { FORBIDDEN, HTTPS_PORT, HTTP_PORT, LOAD_BALANCER_HARDENING, NOT_FOUND, REDIRECT_TO_HTTPS, VALIDATION_RECORD_TTL } from "./settings";
+import { dnsValidatedCertificate } from "./certificate";
+import { loadBalancerName, publicUrl } from "./naming";
+import { FORBIDDEN, HTTPS_PORT, HTTP_PORT, LOAD_BALANCER_HARDENING, NOT_FOUND, REDIRECT_TO_HTTPS } from "./settings";
 import { validateLoadBalancerArgs } from "./validate";
 
 export { LoadBalancerArgs };
-
-type ValidationOption = aws.types.output.acm.CertificateDomainValidationOption;
-
-/** ACM's record for `name`; a wildcard and its base name share one. */
-function validationOptionFor(options: ValidationOption[], name: string): ValidationOption {
-    const option = options.find((o) => o.domainName === name || o.domainName === `*.${name}`);
-    if (!option) throw new Error(`LoadBalancer: ACM returned no DNS validation record for ${name}.`);
-    return option;
-}
 
 /**
  * The internet-facing application load balancer: HTTPS on 443 with an ACM certificate validated in
@@ -59,7 +51,9 @@ export class LoadBalancer extends pulumi.ComponentResource {
 
         const zoneId = aws.route53.getZoneOutput({ name: domain.zoneName, privateZone: false }, { parent: this }).zoneId;
         this.hostedZoneId = zoneId;
-        const validatedCertificateArn = this.certificate(name, args, zoneId);
+        const validatedCertificateArn = dnsValidatedCertificate(name, {
+            domainName: domain.name, subjectAlternativeNames: args.subjectAlternativeNames, zoneId, owner: "LoadBalancer",
+        }, this);
 
         const behindCloudFront = args.originVerification !== undefined;
         const https = new aws.lb.Listener(`${name}-https`, {
@@ -116,39 +110,5 @@ export class LoadBalancer extends pulumi.ComponentResource {
         }, { parent: this });
         new aws.secretsmanager.SecretVersion(`${name}-origin-secret-value`, { secretId: secret.id, secretString: pulumi.secret(origin.value) }, { parent: this });
         return secret.arn;
-    }
-
-    /**
-     * The domain's certificate, its DNS validation records and the wait for issuance; returns the ARN as
-     * the validation hands it back, so whatever takes it waits for a certificate AWS can serve. A
-     * replaced certificate is created first (Pulumi's default): the listener moves to the new ARN, and
-     * the old certificate, no longer in use, is deleted at the end of the update.
-     */
-    private certificate(name: string, args: LoadBalancerArgs, zoneId: pulumi.Output<string>): pulumi.Output<string> {
-        const sans = args.subjectAlternativeNames ?? [];
-        const certificate = new aws.acm.Certificate(`${name}-certificate`, {
-            domainName: args.domain.name,
-            validationMethod: "DNS",
-            ...(sans.length > 0 ? { subjectAlternativeNames: sans } : {}),
-        }, { parent: this });
-
-        const records = validationNames(args.domain.name, sans).map((validated) => {
-            const option = certificate.domainValidationOptions.apply((options) => validationOptionFor(options, validated));
-            return new aws.route53.Record(`${name}-validation-${validated}`, {
-                zoneId,
-                name: option.resourceRecordName,
-                type: option.resourceRecordType,
-                records: [option.resourceRecordValue],
-                ttl: VALIDATION_RECORD_TTL,
-                // ACM gives every certificate for a name the same CNAME (`_<hash>.<name>`, used by nothing
-                // else): a re-created certificate, or a record left by an earlier one, must not fail the update.
-                allowOverwrite: true,
-            }, { parent: this });
-        });
-
-        return new aws.acm.CertificateValidation(`${name}-certificate-validation`, {
-            certificateArn: certificate.arn,
-            validationRecordFqdns: records.map((r) => r.fqdn),
-        }, { parent: this }).certificateArn;
     }
 }
