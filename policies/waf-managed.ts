@@ -9,10 +9,17 @@ export interface AllowedCountedRule {
     reason: string;
 }
 
+/** A required group that may run only on the requests its scope-down statement selects, and why. */
+export interface AllowedScopeDown {
+    group: string;
+    reason: string;
+}
+
 export interface ManagedRulesConfig {
     requiredManagedRuleGroups: string[];
     requireRateBasedRule: boolean;
     allowedCountedRules: AllowedCountedRule[];
+    allowedScopeDowns: AllowedScopeDown[];
 }
 
 /** waf-04: the AWS baseline groups cover OWASP-style attacks; a rate rule blunts floods and credential stuffing. */
@@ -41,6 +48,17 @@ export const wafManagedRules = stackPolicy<ManagedRulesConfig>({
                 additionalProperties: false,
             },
         },
+        allowedScopeDowns: {
+            type: "array",
+            description: "Required groups that may carry a scopeDownStatement (inspecting only the requests it selects), each with why.",
+            default: [],
+            items: {
+                type: "object",
+                properties: { group: { type: "string", minLength: 1 }, reason: { type: "string", minLength: 1 } },
+                required: ["group", "reason"],
+                additionalProperties: false,
+            },
+        },
     },
     check: (resources, { config }, report) => {
         for (const acl of acls(resources)) checkManagedRules(acl, aclRules(acl, resources), config, report);
@@ -50,9 +68,16 @@ export const wafManagedRules = stackPolicy<ManagedRulesConfig>({
 type Verdict = { ok: true } | { unknown: [StackResource, string] } | { problem: string };
 
 /** Whether one rule of a required group enforces it: not in count mode, and no rule of the group counted (unless allowed) or allowed. */
-function groupVerdict(group: string, r: WafRule, allowed: AllowedCountedRule[]): Verdict {
+function groupVerdict(group: string, r: WafRule, config: ManagedRulesConfig): Verdict {
+    const allowed = config.allowedCountedRules;
     if (isUnknown(r.counting)) return { unknown: [r.owner, r.countingPath] };
     if (r.counting === true) return { problem: `${r.label} only counts matches (overrideAction count), expected overrideAction none.` };
+    // A scope-down statement that selects little (or nothing) turns the group off for everything else.
+    const scopeDown = r.managedGroup?.scopeDown;
+    if (isUnknown(scopeDown)) return { unknown: [r.owner, r.managedGroup!.scopeDownPath!] };
+    if (scopeDown !== undefined && scopeDown !== null && !config.allowedScopeDowns.some((a) => a.group === group)) {
+        return { problem: `${r.label} inspects only the requests its scopeDownStatement selects, expected no scope-down statement, or the group listed with a reason in this policy's allowedScopeDowns.` };
+    }
     if (!r.overrides) return { ok: true };
     const { entries, path } = r.overrides;
     if (isUnknown(entries)) return { unknown: [r.owner, path] };
@@ -82,7 +107,7 @@ function checkManagedRules(acl: StackResource, { rules, unknown }: AclRules, con
             missing.push(group);
             continue;
         }
-        const verdicts = found.map((r) => [r, groupVerdict(group, r, config.allowedCountedRules)] as const);
+        const verdicts = found.map((r) => [r, groupVerdict(group, r, config)] as const);
         if (verdicts.some(([, v]) => "ok" in v)) continue;
         const undecided = verdicts.find(([, v]) => "unknown" in v);
         if (undecided) {

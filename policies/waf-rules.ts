@@ -34,8 +34,17 @@ export interface WafRule {
     label: string;
     /** The resource that declares it. */
     owner: StackResource;
-    /** A managed rule group statement's vendor and name, and where the name is in the owner's props. */
-    managedGroup?: { vendor: unknown; name: unknown; namePath: string };
+    /**
+     * A managed rule group statement's vendor and name, and where the name is in the owner's props; its
+     * scope-down statement (undefined when none, the unknown value until apply) and where that is.
+     */
+    managedGroup?: { vendor: unknown; name: unknown; namePath: string; scopeDown?: unknown; scopeDownPath?: string };
+    /** The rule's own name (for config that names rules) and priority, as given; unknown until apply where they are. */
+    name: unknown;
+    priority: unknown;
+    priorityPath: string;
+    /** True when the rule's action is `allow` (which ends evaluation: no later rule sees the request). */
+    allowing: unknown;
     /** A managed group's per-rule overrides (or the unknown list), and where they are in the owner's props. */
     overrides?: { entries: RuleOverride[] | unknown; path: string };
     rateBased: boolean;
@@ -87,7 +96,12 @@ function fromStatement(label: string, owner: StackResource, prefix: string, rule
     return {
         label, owner, rateBased: isSet(rate),
         rateLimit: isSet(rate) ? rateLimitOf(rate, `${prefix}statement.rateBasedStatement`) : undefined,
-        managedGroup: managed ? { vendor: managed.vendorName, name: managed.name, namePath: `${prefix}statement.managedRuleGroupStatement.name` } : undefined,
+        managedGroup: managed ? {
+            vendor: managed.vendorName, name: managed.name, namePath: `${prefix}statement.managedRuleGroupStatement.name`,
+            scopeDown: isUnknown(managed) ? managed : managed.scopeDownStatement, scopeDownPath: `${prefix}statement.managedRuleGroupStatement.scopeDownStatement`,
+        } : undefined,
+        name: rule?.name, priority: rule?.priority, priorityPath: `${prefix}priority`,
+        allowing: managed ? false : isUnknown(rule?.action) ? rule.action : isSet(rule?.action?.allow),
         overrides: managed && !isUnknown(managed)
             ? overridesOf(managed.ruleActionOverrides, `${prefix}statement.managedRuleGroupStatement.ruleActionOverrides`)
             : undefined,
@@ -102,7 +116,9 @@ function fromJsonRule(owner: StackResource, rule: any): WafRule {
     return {
         label: `ruleJson ${show(rule?.Name)}`, owner, rateBased: isSet(rate),
         rateLimit: isSet(rate) ? { limit: rate.Limit, window: rate.EvaluationWindowSec ?? 300, limitPath: "ruleJson", windowPath: "ruleJson" } : undefined,
-        managedGroup: managed ? { vendor: managed.VendorName, name: managed.Name, namePath: "ruleJson" } : undefined,
+        managedGroup: managed ? { vendor: managed.VendorName, name: managed.Name, namePath: "ruleJson", scopeDown: managed.ScopeDownStatement, scopeDownPath: "ruleJson" } : undefined,
+        name: rule?.Name, priority: rule?.Priority, priorityPath: "ruleJson",
+        allowing: managed ? false : isSet(rule?.Action?.Allow),
         overrides: managed
             ? { entries: list(managed.RuleActionOverrides).map((o) => ({ name: o?.Name, action: overrideAction(o?.ActionToUse, true) })), path: "ruleJson" }
             : undefined,
@@ -139,6 +155,7 @@ export function aclRules(acl: StackResource, resources: StackResource[]): AclRul
             out.rules.push({
                 label, owner: r, rateBased: false,
                 managedGroup: managed ? { vendor: managed.vendorName, name: managed.name, namePath: "managedRuleGroup.name" } : undefined,
+                name: r.props.name, priority: r.props.priority, priorityPath: "priority", allowing: false,
                 overrides: managed && !isUnknown(managed) ? overridesOf(managed.ruleActionOverrides, "managedRuleGroup.ruleActionOverrides") : undefined,
                 counting: isUnknown(override) ? override : override === "count", countingPath: "overrideAction",
             });

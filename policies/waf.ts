@@ -5,6 +5,7 @@ import { at, isUnknown, list, parseJson, show } from "./lib/props";
 import { refersTo, unresolved } from "./lib/joins";
 import { ACL, aclRules, acls } from "./waf-rules";
 import { wafManagedRules, wafRateLimit } from "./waf-managed";
+import { wafNoAllowBeforeManaged } from "./waf-order";
 
 const LOGGING = tokenOf(aws.wafv2.WebAclLoggingConfiguration);
 
@@ -113,4 +114,4 @@ export const wafMetrics = resourcePolicy({
     },
 });
 
-export const wafPolicies: Policies = [wafHasRules, wafLogging, wafMetrics, wafManagedRules, wafRateLimit];
+export const wafPolicies: Policies = [wafHasRules, wafLogging, wafMetrics, wafManagedRules, wafRateLimit, wafNoAllowBeforeManaged];

@@ -29,7 +29,7 @@ const plain = (name: string, props: Record<string, any>, propertyDependencies: R
 
 describe("policies: waf", () => {
     it("exports every policy once", () => {
-        assert.deepStrictEqual(wafPolicies.map((p) => p.name), ["waf-has-rules", "waf-logging", "waf-metrics", "waf-managed-rules", "waf-rate-limit"]);
+        assert.deepStrictEqual(wafPolicies.map((p) => p.name), ["waf-has-rules", "waf-logging", "waf-metrics", "waf-managed-rules", "waf-rate-limit", "waf-no-allow-before-managed"]);
     });
 
     describe("rule collection", () => {
