@@ -60,6 +60,8 @@ function cloudFrontEntry(config: BaselineConfig, namePrefix: string, protect: bo
 export function createBaseline(config: BaselineConfig) {
     const namePrefix = `${config.app.name}-${config.environment}`;
     const protect = config.protectStatefulResources;
+    /** The load balancer's own name behind CloudFront, where CloudFront connects. */
+    const originName = originDomainName(config.domain.name);
 
     // First, so a change AWS could only apply by replacement stops the preview with the setting's name.
     new FixedSettings("fixed-settings", { values: fixedSettingValues(config), steps: steppedSettingValues(config) });
@@ -135,7 +137,7 @@ export function createBaseline(config: BaselineConfig) {
         accessLogs: { bucketName: storage.logBucketName, prefix: ALB_ACCESS_LOG_PREFIX, bucketPolicy: storage.logBucketPolicy },
         deletionProtection: protect,
         // CloudFront connects to origin.<domain> and forwards the viewer's Host: the certificate carries both.
-        ...(cdn ? { subjectAlternativeNames: [originDomainName(config.domain.name)] } : {}),
+        ...(cdn ? { subjectAlternativeNames: [originName] } : {}),
         ...(lockedToCloudFront
             ? { originVerification: { headerName: ORIGIN_HEADER_NAME, value: cdn.distribution.originHeader.value, kmsKeyArn: keys.dataKeyArn } }
             : {}),
@@ -153,7 +155,7 @@ export function createBaseline(config: BaselineConfig) {
         entry: cdn
             ? { kind: "distribution", dnsName: cdn.distribution.domainName, zoneId: cdn.distribution.hostedZoneId }
             : { kind: "loadBalancer", dnsName: edge.dnsName, zoneId: edge.zoneId },
-        origin: cdn ? { name: originDomainName(config.domain.name), dnsName: edge.dnsName, zoneId: edge.zoneId } : undefined,
+        origin: cdn ? { name: originName, dnsName: edge.dnsName, zoneId: edge.zoneId } : undefined,
         formerA: { name: "edge-alias", parent: edge },
     });
 

@@ -1,6 +1,6 @@
-import { StackReporter, StackResource, stackPolicy } from "./lib/define";
+import { StackReporter, StackResource, listWithReasons, stackPolicy } from "./lib/define";
 import { isUnknown, show } from "./lib/props";
-import { AclRules, RuleOverride, WafRule, aclRules, acls } from "./waf-rules";
+import { AclRules, DEFAULT_REQUIRED_GROUPS, RuleOverride, WafRule, aclRules, acls } from "./waf-rules";
 
 /** A rule of a managed group that may only count, and why (policy config of waf-managed-rules). */
 export interface AllowedCountedRule {
@@ -34,31 +34,11 @@ export const wafManagedRules = stackPolicy<ManagedRulesConfig>({
         requiredManagedRuleGroups: {
             type: "array", items: { type: "string", minLength: 1 },
             description: "AWS managed rule groups (vendor AWS) every web ACL must enforce.",
-            default: ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet"],
+            default: DEFAULT_REQUIRED_GROUPS,
         },
         requireRateBasedRule: { type: "boolean", description: "Require at least one blocking rate-based rule.", default: true },
-        allowedCountedRules: {
-            type: "array",
-            description: "Rules of the required groups that ruleActionOverrides may set to count (never to allow): each the group, the rule's name in it, and why.",
-            default: [],
-            items: {
-                type: "object",
-                properties: { group: { type: "string", minLength: 1 }, rule: { type: "string", minLength: 1 }, reason: { type: "string", minLength: 1 } },
-                required: ["group", "rule", "reason"],
-                additionalProperties: false,
-            },
-        },
-        allowedScopeDowns: {
-            type: "array",
-            description: "Required groups that may carry a scopeDownStatement (inspecting only the requests it selects), each with why.",
-            default: [],
-            items: {
-                type: "object",
-                properties: { group: { type: "string", minLength: 1 }, reason: { type: "string", minLength: 1 } },
-                required: ["group", "reason"],
-                additionalProperties: false,
-            },
-        },
+        allowedCountedRules: listWithReasons("Rules of the required groups that ruleActionOverrides may set to count (never to allow): each the group, the rule's name in it, and why.", ["group", "rule"]),
+        allowedScopeDowns: listWithReasons("Required groups that may carry a scopeDownStatement (inspecting only the requests it selects), each with why.", ["group"]),
     },
     check: (resources, { config }, report) => {
         for (const acl of acls(resources)) checkManagedRules(acl, aclRules(acl, resources), config, report);

@@ -1,6 +1,6 @@
-import { stackPolicy } from "./lib/define";
+import { listWithReasons, stackPolicy } from "./lib/define";
 import { isUnknown, show } from "./lib/props";
-import { aclRules, acls } from "./waf-rules";
+import { DEFAULT_REQUIRED_GROUPS, aclRules, acls } from "./waf-rules";
 
 /** A rule that may allow requests before the managed groups see them, and why (e.g. a health checker's addresses). */
 export interface AllowedAllowRule {
@@ -23,19 +23,9 @@ export const wafNoAllowBeforeManaged = stackPolicy<{ requiredManagedRuleGroups: 
         requiredManagedRuleGroups: {
             type: "array", items: { type: "string", minLength: 1 },
             description: "The AWS managed rule groups no allow rule may run before (keep equal to waf-managed-rules').",
-            default: ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet"],
+            default: DEFAULT_REQUIRED_GROUPS,
         },
-        allowedAllowRules: {
-            type: "array",
-            description: "Rules (by name) that may allow requests before the managed groups, each with why.",
-            default: [],
-            items: {
-                type: "object",
-                properties: { rule: { type: "string", minLength: 1 }, reason: { type: "string", minLength: 1 } },
-                required: ["rule", "reason"],
-                additionalProperties: false,
-            },
-        },
+        allowedAllowRules: listWithReasons("Rules (by name) that may allow requests before the managed groups, each with why.", ["rule"]),
     },
     check: (resources, { config }, report) => {
         for (const acl of acls(resources)) {

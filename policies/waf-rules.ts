@@ -10,6 +10,9 @@ import { refersTo, unresolved } from "./lib/joins";
  */
 
 export const ACL = tokenOf(aws.wafv2.WebAcl);
+
+/** The AWS managed groups a web ACL must enforce when the policy config names none (OWASP-style attacks). */
+export const DEFAULT_REQUIRED_GROUPS = ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet"];
 const STANDALONE_RULE = tokenOf(aws.wafv2.WebAclRule);
 const RULE_GROUP_ASSOCIATION = tokenOf(aws.wafv2.WebAclRuleGroupAssociation);
 

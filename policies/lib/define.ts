@@ -18,6 +18,23 @@ export interface ConfigProperty {
     [keyword: string]: unknown;
 }
 
+/**
+ * A config list whose entries each name `fields` (non-empty strings) and say why (`reason`), nothing
+ * else: how a policy lets a stack name what it accepts despite the rule.
+ */
+export function listWithReasons(description: string, fields: string[]): ConfigProperty {
+    const string = { type: "string", minLength: 1 };
+    return {
+        type: "array", description, default: [],
+        items: {
+            type: "object",
+            properties: Object.fromEntries([...fields, "reason"].map((f) => [f, string])),
+            required: [...fields, "reason"],
+            additionalProperties: false,
+        },
+    };
+}
+
 /** A resource that must be exempt from one policy, and why. */
 export interface Exemption {
     /** A resource's logical name, or a URN pattern in which `*` matches any run of characters. */
