@@ -4,6 +4,7 @@
  */
 import { Problem, problem } from "../config/checks";
 import { EdgeConfig } from "../config/edge-types";
+import { NAME_PREFIX } from "./naming";
 import { HTTPS_PORT, HTTP_PORT, cloudFrontDeliverySourceName } from "./settings";
 
 /** AWS managed cache policies (CloudFront Developer Guide, "Use managed cache policies"). */
@@ -76,7 +77,7 @@ export const MAX_EDGE_NAME_PREFIX = MAX_DELIVERY_NAME - cloudFrontDeliveryDestin
 /** Words of lowercase letters and digits joined by single hyphens, short enough for every name built from it. */
 export function edgeNamePrefixProblem(prefix: string): Problem {
     const expected = `lowercase letters and digits in words joined by single hyphens, such as pos-prod, at most ${MAX_EDGE_NAME_PREFIX} characters (so that ${cloudFrontDeliveryDestinationName("<prefix>")} and ${cloudFrontDeliverySourceName("<prefix>")} fit CloudWatch Logs' ${MAX_DELIVERY_NAME})`;
-    return typeof prefix === "string" && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(prefix) && prefix.length <= MAX_EDGE_NAME_PREFIX ? undefined : problem("namePrefix", prefix, expected);
+    return typeof prefix === "string" && NAME_PREFIX.test(prefix) && prefix.length <= MAX_EDGE_NAME_PREFIX ? undefined : problem("namePrefix", prefix, expected);
 }
 
 /** `<namePrefix>-security-headers`: the response headers policy (names are unique per account). */

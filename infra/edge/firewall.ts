@@ -4,6 +4,7 @@ import { LOG_RETENTION_DAYS, Problem, oneOf, problem, sectionProblems } from "..
 import { WafConfig } from "../config/edge-types";
 import { WAF_CHECKS } from "../config/sections/edge";
 import { ClientAddress, firewallRules, ipSetSpecs, visibility } from "./firewall-rules";
+import { NAME_PREFIX } from "./naming";
 import { ORIGIN_HEADER_NAME } from "./settings";
 
 export type FirewallScope = "REGIONAL" | "CLOUDFRONT";
@@ -36,7 +37,6 @@ const SCOPES: readonly FirewallScope[] = ["REGIONAL", "CLOUDFRONT"];
 const CLIENT_ADDRESSES: readonly ClientAddress[] = ["source", "forwarded"];
 /** AWS caps web ACL and IP set names at 128 characters of letters, digits, "-" and "_". */
 export const MAX_WAF_NAME = 128;
-const NAME_PREFIX = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/[A-Za-z0-9-]+$/;
 
 /** `<namePrefix>-regional` or `<namePrefix>-cloudfront`. Fixed once created: a new name replaces the ACL. */

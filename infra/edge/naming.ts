@@ -3,6 +3,9 @@
  * validator and the tests read them without registering anything.
  */
 
+/** `<app>-<environment>` as the edge's names start: lowercase letters and digits in words joined by single hyphens. */
+export const NAME_PREFIX = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
 /** AWS caps load balancer names at 32 characters. */
 export const MAX_LOAD_BALANCER_NAME = 32;
 

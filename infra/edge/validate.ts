@@ -3,11 +3,9 @@ import { LOAD_BALANCER_CHECKS } from "../config/sections/compute";
 import { DOMAIN_CHECKS } from "../config/sections/operations";
 import { LOAD_BALANCER_LOG_PREFIX_RULE, isLoadBalancerLogPrefix } from "../storage/bucket-policy";
 import { LoadBalancerArgs } from "./args";
-import { MAX_LOAD_BALANCER_NAME, MAX_LOAD_BALANCER_NAME_PREFIX, isInZone, loadBalancerName } from "./naming";
+import { MAX_LOAD_BALANCER_NAME, MAX_LOAD_BALANCER_NAME_PREFIX, NAME_PREFIX, isInZone, loadBalancerName } from "./naming";
 import { DESYNC_MITIGATION_MODES } from "./settings";
 
-/** Letters, digits and single hyphens inside: what AWS accepts in a load balancer name. */
-const NAME_PREFIX = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 function namePrefixProblem(prefix: string): Problem {
     if (!NAME_PREFIX.test(prefix)) return problem("namePrefix", prefix, "lowercase letters and digits in words joined by single hyphens, such as pos-prod");
