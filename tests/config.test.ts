@@ -16,6 +16,7 @@ function raw(baseline: Record<string, unknown> = {}, extra: Partial<RawConfig> =
             app: { name: "shop" },
             domain: { name: "shop.example.com", zoneName: "example.com" },
             alerts: { emails: ["ops@example.com"] },
+            ...(baseline.environment === undefined || baseline.environment === "prod" ? { backup: { copyRegion: "eu-central-1" }, deploy: { repository: "acme/shop" } } : {}),
             ...baseline,
             cache: typeof cache === "object" && cache !== null && !Array.isArray(cache) ? { holds: "cache", ...cache } : cache ?? { holds: "cache" },
         },
@@ -47,7 +48,7 @@ describe("stack configuration", () => {
             database: {
                 engineVersion: "15", instanceClass: "db.m6g.large", allocatedStorage: 100, maxAllocatedStorage: 500, multiAz: true,
                 backupRetentionDays: 30, backupWindow: "03:00-04:00", maintenanceWindow: "sun:04:30-sun:05:30", deletionProtection: true,
-                masterUsername: "baseline_admin", databaseName: "app", monitoringIntervalSeconds: 30, performanceInsightsRetentionDays: 7, slowQueryThresholdMs: 500,
+                masterUsername: "baseline_admin", databaseName: "app", monitoringIntervalSeconds: 30, performanceInsightsRetentionDays: 7, slowQueryThresholdMs: 500, passwordRotationDays: 30,
             },
             // No maxmemoryPolicy: it follows `holds` (allkeys-lru for a cache; queues never evict).
             cache: {
@@ -56,7 +57,7 @@ describe("stack configuration", () => {
             },
             documentDb: {
                 enabled: false, engineVersion: "5.0.0", instanceClass: "db.r6g.large", instanceCount: 2,
-                backupRetentionDays: 30, backupWindow: "03:00-04:00", deletionProtection: true, masterUsername: "docdbowner",
+                backupRetentionDays: 30, backupWindow: "03:00-04:00", deletionProtection: true, masterUsername: "docdbowner", passwordRotationDays: 30,
             },
             storage: { noncurrentVersionTransitionDays: 30, noncurrentVersionExpirationDays: 365, abortIncompleteUploadDays: 7, logRetentionDays: 365 },
             domain: { name: "shop.example.com", zoneName: "example.com" },
@@ -67,7 +68,18 @@ describe("stack configuration", () => {
             loadBalancer: { sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", deregistrationDelaySeconds: 30, idleTimeoutSeconds: 60 },
             edge: { cloudFront: true, loadBalancerOnlyFromCloudFront: true, priceClass: "PriceClass_All", minimumProtocolVersion: "TLSv1.2_2021", contentSecurityPolicy: DEFAULT_CSP, publicAssetsPrefix: "static/", originTokenVersion: 1 },
             waf: { rateLimit: 2000, ipAllowList: [], ipBlockList: [], allowedCountries: [], blockedCountries: [], countedRules: [] },
+            alarms: {
+                serviceCpuPercent: 85, serviceMemoryPercent: 90, target5xxCount: 10, loadBalancer5xxCount: 10, targetResponseTimeP95Seconds: 2, unhealthyHosts: 0,
+                databaseCpuPercent: 80, databaseFreeStoragePercent: 10, databaseFreeMemoryPercent: 10, databaseConnectionsPercent: 80, databaseLatencyMs: 20,
+                cacheCpuPercent: 80, cacheMemoryPercent: 80, cacheEvictions: 0, documentDbCpuPercent: 80, documentDbConnectionsPercent: 80,
+            },
+            budget: { monthlyLimitUsd: 500, costAllocationTag: "Project" },
+            audit: { cloudTrail: true, glacierAfterDays: 90, expireAfterDays: 2557 },
+            backup: { dailyRetentionDays: 35, monthlyRetentionDays: 365, copyRegion: "eu-central-1" },
+            deploy: { branch: "main", repository: "acme/shop" },
             services: [],
+            parameters: {},
+            appSecrets: {},
         });
     });
 
@@ -85,7 +97,7 @@ describe("stack configuration", () => {
             database: {
                 engineVersion: "15", instanceClass: "db.t4g.medium", allocatedStorage: 20, maxAllocatedStorage: 100, multiAz: false,
                 backupRetentionDays: 7, backupWindow: "03:00-04:00", maintenanceWindow: "sun:04:30-sun:05:30", deletionProtection: false,
-                masterUsername: "baseline_admin", databaseName: "app", monitoringIntervalSeconds: 60, performanceInsightsRetentionDays: 7, slowQueryThresholdMs: 1000,
+                masterUsername: "baseline_admin", databaseName: "app", monitoringIntervalSeconds: 60, performanceInsightsRetentionDays: 7, slowQueryThresholdMs: 1000, passwordRotationDays: 30,
             },
             cache: {
                 engineVersion: "7.1", nodeType: "cache.t4g.small", numCacheClusters: 1, snapshotRetentionDays: 1,
@@ -93,7 +105,7 @@ describe("stack configuration", () => {
             },
             documentDb: {
                 enabled: false, engineVersion: "5.0.0", instanceClass: "db.t4g.medium", instanceCount: 1,
-                backupRetentionDays: 7, backupWindow: "03:00-04:00", deletionProtection: false, masterUsername: "docdbowner",
+                backupRetentionDays: 7, backupWindow: "03:00-04:00", deletionProtection: false, masterUsername: "docdbowner", passwordRotationDays: 30,
             },
             storage: { noncurrentVersionTransitionDays: 30, noncurrentVersionExpirationDays: 90, abortIncompleteUploadDays: 7, logRetentionDays: 90 },
             domain: { name: "shop.example.com", zoneName: "example.com" },
@@ -104,7 +116,18 @@ describe("stack configuration", () => {
             loadBalancer: { sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", deregistrationDelaySeconds: 30, idleTimeoutSeconds: 60 },
             edge: { cloudFront: true, loadBalancerOnlyFromCloudFront: true, priceClass: "PriceClass_100", minimumProtocolVersion: "TLSv1.2_2021", contentSecurityPolicy: DEFAULT_CSP, publicAssetsPrefix: "static/", originTokenVersion: 1 },
             waf: { rateLimit: 2000, ipAllowList: [], ipBlockList: [], allowedCountries: [], blockedCountries: [], countedRules: [] },
+            alarms: {
+                serviceCpuPercent: 85, serviceMemoryPercent: 90, target5xxCount: 10, loadBalancer5xxCount: 10, targetResponseTimeP95Seconds: 2, unhealthyHosts: 0,
+                databaseCpuPercent: 80, databaseFreeStoragePercent: 10, databaseFreeMemoryPercent: 10, databaseConnectionsPercent: 80, databaseLatencyMs: 20,
+                cacheCpuPercent: 80, cacheMemoryPercent: 80, cacheEvictions: 0, documentDbCpuPercent: 80, documentDbConnectionsPercent: 80,
+            },
+            budget: { monthlyLimitUsd: 150, costAllocationTag: "Project" },
+            audit: { cloudTrail: true, glacierAfterDays: 90, expireAfterDays: 365 },
+            backup: { dailyRetentionDays: 7, monthlyRetentionDays: 90 },
+            deploy: { branch: "main" },
             services: [],
+            parameters: {},
+            appSecrets: {},
         });
     });
 
@@ -128,7 +151,7 @@ describe("stack configuration", () => {
         });
         assert.deepStrictEqual(picked(load("prod")), {
             environment: "prod", region: "eu-west-1", protect: true,
-            tags: { Environment: "prod", Project: "baseline", Owner: "platform-team", CostCenter: "cc-4100" },
+            tags: { Environment: "prod", Project: "baseline", Owner: "platform-team", CostCenter: "cc-4100", Stack: "pos-prod" },
             app: { name: "pos" }, domain: "pos.example.com", emails: ["oncall@example.com", "platform-alerts@example.com"],
             cidr: "10.20.0.0/16", azs: 3, nat: "OnePerAz",
             db: ["pos", "pos_admin", 100, 1000, true, true],
@@ -136,7 +159,7 @@ describe("stack configuration", () => {
         });
         assert.deepStrictEqual(picked(load("staging")), {
             environment: "staging", region: "eu-west-1", protect: false,
-            tags: { Environment: "staging", Project: "baseline", Owner: "platform-team", CostCenter: "cc-4100" },
+            tags: { Environment: "staging", Project: "baseline", Owner: "platform-team", CostCenter: "cc-4100", Stack: "pos-staging" },
             app: { name: "pos" }, domain: "pos.staging.example.com", emails: ["platform-alerts@example.com"],
             cidr: "10.21.0.0/16", azs: 2, nat: "Single",
             db: ["pos", "pos_admin", 20, 100, false, false],
@@ -176,7 +199,7 @@ describe("stack configuration", () => {
             ["protection set to null", raw({ protectStatefulResources: null }), "baseline:protectStatefulResources = null is not allowed: expected true or false"],
             ["monitoring off", raw({ database: { monitoringIntervalSeconds: 0 } }), "baseline:database.monitoringIntervalSeconds = 0 is not allowed: expected one of 1, 5, 10, 15, 30, 60"],
             ["malformed e-mail", raw({ alerts: { emails: ["ops@example.com", "not-an-email"] } }), 'baseline:alerts.emails[1] = "not-an-email" is not allowed: expected an e-mail address such as ops@example.com'],
-            ["no alert e-mail", raw({ alerts: { emails: [] } }), "baseline:alerts.emails = [] is not allowed: expected a non-empty list of e-mail addresses"],
+            ["no alert e-mail", raw({ alerts: { emails: [] } }), "baseline:alerts.emails = [] is not allowed: expected a list of 1 to 10 e-mail addresses (a budget notification takes at most 10)"],
             ["single-node cache in prod", raw({ cache: { numCacheClusters: 1 } }), "baseline:cache.numCacheClusters = 1 is not allowed: expected an integer from 2 to 6 in prod (a primary and at least one replica, so a node or AZ failure fails over)"],
             ["no cache snapshots in prod", raw({ cache: { snapshotRetentionDays: 0 } }), "baseline:cache.snapshotRetentionDays = 0 is not allowed: expected an integer from 1 to 35"],
             ["single-instance DocumentDB in prod", raw({ documentDb: { enabled: true, instanceCount: 1 } }), "baseline:documentDb.instanceCount = 1 is not allowed: expected an integer from 2 to 16"],
@@ -184,9 +207,9 @@ describe("stack configuration", () => {
             ["short KMS deletion window", raw({ kms: { deletionWindowDays: 3 } }), "baseline:kms.deletionWindowDays = 3 is not allowed: expected an integer from 7 to 30"],
             ["bad domain", raw({ domain: { name: "Shop_Example", zoneName: "example.com" } }), 'baseline:domain.name = "Shop_Example" is not allowed: expected a lowercase DNS name such as shop.example.com'],
             ["unprotected prod", raw({ protectStatefulResources: false }), "baseline:protectStatefulResources = false is not allowed: expected true in prod (databases, buckets and keys must survive a destroy)"],
-            ["typo in a section key", raw({ database: { backupRetention: 30 } }), "baseline:database.backupRetention is not a setting: allowed keys are engineVersion, instanceClass, allocatedStorage, maxAllocatedStorage, multiAz, backupRetentionDays, backupWindow, maintenanceWindow, deletionProtection, masterUsername, databaseName, monitoringIntervalSeconds, performanceInsightsRetentionDays, slowQueryThresholdMs"],
-            ["unknown top-level key", raw({ databse: {} }), "baseline:databse is not a setting: allowed keys are environment, protectStatefulResources, services, app, network, database, cache, documentDb, storage, domain, alerts, logs, kms, compute, loadBalancer, edge, waf"],
-            ["section that is not an object", raw({ documentDb: "big" }), 'baseline:documentDb = "big" is not allowed: expected an object with keys enabled, engineVersion, instanceClass, instanceCount, backupRetentionDays, backupWindow, deletionProtection, masterUsername'],
+            ["typo in a section key", raw({ database: { backupRetention: 30 } }), "baseline:database.backupRetention is not a setting: allowed keys are engineVersion, instanceClass, allocatedStorage, maxAllocatedStorage, multiAz, backupRetentionDays, backupWindow, maintenanceWindow, deletionProtection, masterUsername, databaseName, monitoringIntervalSeconds, performanceInsightsRetentionDays, slowQueryThresholdMs, passwordRotationDays"],
+            ["unknown top-level key", raw({ databse: {} }), "baseline:databse is not a setting: allowed keys are environment, protectStatefulResources, services, parameters, appSecrets, app, network, database, cache, documentDb, storage, domain, alerts, logs, kms, compute, loadBalancer, edge, waf, alarms, budget, audit, backup, deploy"],
+            ["section that is not an object", raw({ documentDb: "big" }), 'baseline:documentDb = "big" is not allowed: expected an object with keys enabled, engineVersion, instanceClass, instanceCount, backupRetentionDays, backupWindow, deletionProtection, masterUsername, passwordRotationDays'],
             ["missing region", raw({}, { region: undefined }), "aws:region = (unset) is not allowed: expected an AWS region such as eu-west-1"],
             ["missing cost tag", raw({}, { defaultTags: { tags: { Environment: "prod", Project: "p", Owner: "o" } } }), "aws:defaultTags.tags.CostCenter = (unset) is not allowed: expected a non-empty string (every resource must carry it)"],
             ["Environment tag disagrees", raw({}, { defaultTags: { tags: { ...TAGS.tags, Environment: "staging" } } }), 'aws:defaultTags.tags.Environment = "staging" is not allowed: expected "prod", the value of baseline:environment'],

@@ -198,7 +198,7 @@ describe("DocumentDb", () => {
 describe("DocumentDB settings", () => {
     const documentDb = {
         enabled: true, engineVersion: "5.0.0", instanceClass: "db.r6g.large", instanceCount: 2,
-        backupRetentionDays: 30, backupWindow: "03:00-04:00", deletionProtection: true, masterUsername: "appowner",
+        backupRetentionDays: 30, backupWindow: "03:00-04:00", deletionProtection: true, masterUsername: "appowner", passwordRotationDays: 30,
     };
 
     it("documentDbClusterArgs builds every cluster input, without mocks", () => {

@@ -277,7 +277,7 @@ describe("postgresInstanceArgs", () => {
         const database = {
             engineVersion: "16", instanceClass: "db.m6g.large", allocatedStorage: 100, maxAllocatedStorage: 500, multiAz: true,
             backupRetentionDays: 30, backupWindow: "03:00-04:00", maintenanceWindow: "sun:04:30-sun:05:30", deletionProtection: true,
-            masterUsername: "app_admin", databaseName: "app", monitoringIntervalSeconds: 30, performanceInsightsRetentionDays: 7, slowQueryThresholdMs: 500,
+            masterUsername: "app_admin", databaseName: "app", monitoringIntervalSeconds: 30, performanceInsightsRetentionDays: 7, slowQueryThresholdMs: 500, passwordRotationDays: 30,
         } as const;
         const args = postgresInstanceArgs({
             identifier: "app-prod-postgres", database, caCertIdentifier: "rds-ca-rsa4096-g1", dataKeyArn: DATA_KEY, securityGroupIds: ["sg-1"],

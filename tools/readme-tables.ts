@@ -14,7 +14,7 @@ import { ALL_POLICIES } from "../policies/all";
 import { PROFILES } from "../infra/config/profiles";
 
 /** Where the config interfaces and their JSDoc live. */
-const TYPE_FILES = ["../infra/config/types.ts", "../infra/config/service-types.ts", "../infra/config/edge-types.ts"].map((f) => path.resolve(__dirname, f));
+const TYPE_FILES = ["../infra/config/types.ts", "../infra/config/service-types.ts", "../infra/config/edge-types.ts", "../infra/config/operations-types.ts"].map((f) => path.resolve(__dirname, f));
 
 /** `interface XConfig { /** doc *\/ key: type; }` → { "XConfig.key": "doc" } */
 export function fieldDocs(source: string): Map<string, string> {
@@ -31,6 +31,7 @@ const INTERFACES: Readonly<Record<Section, string>> = {
     app: "AppConfig", network: "NetworkConfig", database: "DatabaseConfig", cache: "CacheConfig", documentDb: "DocumentDbConfig",
     storage: "StorageConfig", domain: "DomainConfig", alerts: "AlertsConfig", logs: "LogsConfig", kms: "KmsConfig",
     compute: "ComputeConfig", loadBalancer: "LoadBalancerConfig", edge: "EdgeConfig", waf: "WafConfig",
+    alarms: "AlarmsConfig", budget: "BudgetConfig", audit: "AuditConfig", backup: "BackupConfig", deploy: "DeployConfig",
 };
 
 /** Settings AWS applies only by replacement: the guard stops a change, the table says so. */

@@ -4,6 +4,7 @@ import { PROFILES } from "./profiles";
 import { SECTION_CHECKS } from "./sections";
 import { subnetCapacityProblems } from "./sections/network";
 import { resolveServices } from "./sections/services";
+import { resolveAppSettings } from "./sections/app-settings";
 import { BaselineConfig, ENVIRONMENTS, Environment, REQUIRED_TAGS, SECTIONS, Section } from "./types";
 
 /** Raised before any resource is registered; lists every bad key of the stack. */
@@ -22,9 +23,11 @@ export interface RawConfig {
     region?: unknown;
     /** `aws:defaultTags` */
     defaultTags?: unknown;
+    /** `baseline:` keys (without the namespace) whose values were set with `--secret`. */
+    secretKeys?: string[];
 }
 
-const TOP_LEVEL_KEYS = ["environment", "protectStatefulResources", "services", ...SECTIONS];
+const TOP_LEVEL_KEYS = ["environment", "protectStatefulResources", "services", "parameters", "appSecrets", ...SECTIONS];
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -104,6 +107,8 @@ export function resolveConfig(raw: RawConfig): BaselineConfig {
         cloudFront: sections.edge.cloudFront === true,
     });
     problems.push(...services.problems);
+    const appSettings = resolveAppSettings(given.parameters, given.appSecrets);
+    problems.push(...appSettings.problems, ...crossSectionProblems(sections, region, tags, raw.secretKeys ?? []));
 
     if (problems.length > 0) throw new ConfigError(problems);
     return {
@@ -113,7 +118,26 @@ export function resolveConfig(raw: RawConfig): BaselineConfig {
         tags: tags as Record<string, string>,
         ...(sections as unknown as Pick<BaselineConfig, Section>),
         services: services.services,
+        parameters: appSettings.parameters,
+        appSecrets: appSettings.appSecrets,
     };
+}
+
+/** Settings checked against another section or the `aws:` config. */
+function crossSectionProblems(sections: Record<Section, Record<string, unknown>>, region: unknown, tags: Record<string, unknown>, secretKeys: string[]): string[] {
+    const problems: string[] = [];
+    const copyRegion = sections.backup.copyRegion;
+    if (copyRegion !== undefined && copyRegion === region) {
+        problems.push(problem("baseline:backup.copyRegion", copyRegion, `a region other than aws:region ${show(region)} (a copy in the same region does not survive its loss)`));
+    }
+    const tag = sections.budget.costAllocationTag;
+    if (typeof tag === "string" && typeof tags[tag] !== "string") {
+        problems.push(problem("baseline:budget.costAllocationTag", tag, `one of the keys of aws:defaultTags.tags (${Object.keys(tags).join(", ")}): the budget counts resources carrying the stack's value of it`));
+    }
+    if (sections.alerts.httpsEndpoint !== undefined && !secretKeys.includes("alerts")) {
+        problems.push("baseline:alerts.httpsEndpoint is set in plain text (value not shown): a webhook URL carries its token; set it with pulumi config set --secret --path baseline:alerts.httpsEndpoint <url>");
+    }
+    return problems;
 }
 
 /** Read the current stack's configuration and validate it. Throws {@link ConfigError}. */
@@ -125,7 +149,17 @@ export function loadConfig(): BaselineConfig {
         baseline[key] = parseValue(value);
     }
     const aws = new pulumi.Config("aws");
-    return resolveConfig({ baseline, region: aws.get("region"), defaultTags: aws.getObject("defaultTags") });
+    const secretKeys = Object.keys(baseline).filter((key) => isSecretKey(`baseline:${key}`));
+    return resolveConfig({ baseline, region: aws.get("region"), defaultTags: aws.getObject("defaultTags"), secretKeys });
+}
+
+/**
+ * Whether a key was set with `--secret`. The SDK exports this (it warns with it when a secret is read with
+ * `get`) but leaves it out of its typings; without it, nothing counts as secret and a plain-text check fails closed.
+ */
+function isSecretKey(key: string): boolean {
+    const runtime = pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean };
+    return runtime.isConfigSecret?.(key) ?? false;
 }
 
 /** Pulumi hands every value over as a string; structured values are JSON text. */

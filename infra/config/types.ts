@@ -1,4 +1,5 @@
 import { EdgeConfig, WafConfig } from "./edge-types";
+import { AlarmsConfig, AppSecretConfig, AuditConfig, BackupConfig, BudgetConfig, DeployConfig, ParameterConfig } from "./operations-types";
 import { ComputeConfig, LoadBalancerConfig, ServiceConfig, ServiceProfile } from "./service-types";
 
 /**
@@ -72,6 +73,8 @@ export interface DatabaseConfig {
     performanceInsightsRetentionDays: number;
     /** Statements slower than this are logged (`log_min_duration_statement`); at least 1 (0 would log every statement). */
     slowQueryThresholdMs: number;
+    /** Days between rotations of the RDS-managed master password (prod: 90 or fewer). Services read it when a task starts. */
+    passwordRotationDays: number;
 }
 
 /** What a stack's Redis holds: job queues (BullMQ, RQ, Sidekiq) must never have keys evicted. */
@@ -120,6 +123,8 @@ export interface DocumentDbConfig {
     deletionProtection: boolean;
     /** Master user name: letters and digits only; `admin` and other reserved names are rejected. */
     masterUsername: string;
+    /** Days between rotations of the DocumentDB-managed master password (prod: 90 or fewer). */
+    passwordRotationDays: number;
 }
 
 /** `baseline:storage`: the assets and log buckets. */
@@ -147,8 +152,13 @@ export interface DomainConfig {
 
 /** `baseline:alerts` */
 export interface AlertsConfig {
-    /** At least one address. Validated now; nothing uses it yet: the alarm topic of the operations work will. */
+    /** Addresses (1 to 10) the alert topic and the budget notify; each confirms its SNS subscription once. */
     emails: string[];
+    /**
+     * An HTTPS endpoint subscribed to the alert topic (a chat webhook). Its URL usually carries a token, so it
+     * must be set with `pulumi config set --secret --path baseline:alerts.httpsEndpoint <url>`.
+     */
+    httpsEndpoint?: string;
 }
 
 /** `baseline:logs`: CloudWatch log groups the program creates (database, cache and audit logs). */
@@ -190,12 +200,22 @@ export interface BaselineConfig {
     loadBalancer: LoadBalancerConfig;
     edge: EdgeConfig;
     waf: WafConfig;
+    alarms: AlarmsConfig;
+    budget: BudgetConfig;
+    audit: AuditConfig;
+    backup: BackupConfig;
+    deploy: DeployConfig;
     /** `baseline:services`: what the stack runs (empty: nothing yet). */
     services: ServiceConfig[];
+    /** `baseline:parameters`: application settings in SSM Parameter Store, by name. */
+    parameters: Record<string, ParameterConfig>;
+    /** `baseline:appSecrets`: generated application secrets in Secrets Manager, by name. */
+    appSecrets: Record<string, AppSecretConfig>;
 }
 
 /** Sections a stack may set, each merged key by key over its profile. */
-export const SECTIONS = ["app", "network", "database", "cache", "documentDb", "storage", "domain", "alerts", "logs", "kms", "compute", "loadBalancer", "edge", "waf"] as const;
+export const SECTIONS = ["app", "network", "database", "cache", "documentDb", "storage", "domain", "alerts", "logs", "kms", "compute", "loadBalancer", "edge", "waf",
+    "alarms", "budget", "audit", "backup", "deploy"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** What a profile supplies: every section in full, minus what only a stack can know. */
@@ -203,9 +223,13 @@ export type Profile = {
     protectStatefulResources: boolean;
     /** Defaults of each kind of service. */
     services: ServiceProfile;
-} & { [S in Exclude<Section, "domain" | "alerts" | "app" | "cache">]: BaselineConfig[S] } & {
+} & { [S in Exclude<Section, "domain" | "alerts" | "app" | "cache" | "backup" | "deploy">]: BaselineConfig[S] } & {
     /** What the Redis holds is each stack's decision, and the eviction policy follows from it. */
     cache: Omit<CacheConfig, "holds" | "maxmemoryPolicy">;
+    /** The copy region depends on the stack's own region. */
+    backup: Omit<BackupConfig, "copyRegion">;
+    /** The repository is each stack's. */
+    deploy: Pick<DeployConfig, "branch">;
 };
 
 /** Tags every resource must carry through `aws:defaultTags`. */

@@ -17,6 +17,12 @@ export const SLOW_QUERY_MS = { min: 1, max: 3_600_000 } as const;
 /** PostgreSQL identifiers (user and database names) as RDS accepts them. */
 const PG_IDENTIFIER = /^[a-z][a-z0-9_]{0,62}$/;
 
+/**
+ * Days between rotations of an RDS- or DocumentDB-managed master password (Secrets Manager accepts 1..1000;
+ * prod rotates at least quarterly).
+ */
+export const PASSWORD_ROTATION_DAYS = { prod: { min: 1, max: 90 }, staging: { min: 1, max: 365 } } as const;
+
 /** The smallest storage autoscaling ceiling RDS accepts: 10% above the allocated storage, rounded up. */
 export const minimumStorageCeiling = (allocatedStorage: number): number => Math.ceil((allocatedStorage * 11) / 10);
 
@@ -45,4 +51,5 @@ export const DATABASE_CHECKS: SectionChecks = {
     monitoringIntervalSeconds: (k, v) => oneOf(k, v, MONITORING_INTERVALS),
     performanceInsightsRetentionDays: (k, v) => oneOf(k, v, PI_RETENTION_DAYS),
     slowQueryThresholdMs: (k, v) => intIn(k, v, SLOW_QUERY_MS.min, SLOW_QUERY_MS.max),
+    passwordRotationDays: (k, v, env) => intIn(k, v, PASSWORD_ROTATION_DAYS[env].min, PASSWORD_ROTATION_DAYS[env].max),
 };

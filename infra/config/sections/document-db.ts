@@ -1,3 +1,4 @@
+import { PASSWORD_ROTATION_DAYS } from "./database";
 import { DAILY_WINDOW, SectionChecks, intIn, isBoolean, matches, oneOf, problem, windowOf } from "../checks";
 
 export const DOCDB_VERSIONS = ["4.0.0", "5.0.0"] as const;
@@ -25,4 +26,5 @@ export const DOCUMENT_DB_CHECKS: SectionChecks = {
         ((RESERVED_DOCDB_USERS as readonly string[]).includes((v as string).toLowerCase())
             ? problem(k, v, `a name other than the reserved ${RESERVED_DOCDB_USERS.join(", ")}`)
             : undefined),
+    passwordRotationDays: (k, v, env) => intIn(k, v, PASSWORD_ROTATION_DAYS[env].min, PASSWORD_ROTATION_DAYS[env].max),
 };

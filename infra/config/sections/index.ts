@@ -7,7 +7,8 @@ import { DATABASE_CHECKS } from "./database";
 import { DOCUMENT_DB_CHECKS } from "./document-db";
 import { EDGE_CHECKS, WAF_CHECKS } from "./edge";
 import { NETWORK_CHECKS } from "./network";
-import { ALERTS_CHECKS, DOMAIN_CHECKS, KMS_CHECKS, LOGS_CHECKS } from "./operations";
+import { ALARMS_CHECKS } from "./alarms";
+import { ALERTS_CHECKS, AUDIT_CHECKS, BACKUP_CHECKS, BUDGET_CHECKS, DEPLOY_CHECKS, DOMAIN_CHECKS, KMS_CHECKS, LOGS_CHECKS } from "./operations";
 import { STORAGE_CHECKS } from "./storage";
 
 /**
@@ -29,4 +30,9 @@ export const SECTION_CHECKS: Readonly<Record<Section, SectionChecks>> = {
     loadBalancer: LOAD_BALANCER_CHECKS,
     edge: EDGE_CHECKS,
     waf: WAF_CHECKS,
+    alarms: ALARMS_CHECKS,
+    budget: BUDGET_CHECKS,
+    audit: AUDIT_CHECKS,
+    backup: BACKUP_CHECKS,
+    deploy: DEPLOY_CHECKS,
 };

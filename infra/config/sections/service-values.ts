@@ -30,7 +30,7 @@ export const SECRET_NAME_PATTERNS = [/PASSWORD/i, /PASSWD/i, /PASSPHRASE/i, /(^|
 /** Names that only point at a secret (`DB_SECRET_ARN`) and are fine in plain text. */
 export const POINTER_NAME = /_(ARN|NAME|PATH|FILE)$/i;
 /** `scheme://user:password@host`: whatever the variable is called, the value carries a password. */
-const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
+export const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
 
 /** Variables the program sets from the data tier's outputs; a service's own variables may not shadow them. */
 export const CONNECTION_VARIABLES = [
