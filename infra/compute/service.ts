@@ -57,6 +57,10 @@ export class Service extends pulumi.ComponentResource {
     readonly securityGroupId: pulumi.Output<string>;
     readonly taskRoleArn: pulumi.Output<string>;
     readonly logGroupName: pulumi.Output<string>;
+    /** The target group's ARN suffix (`targetgroup/<name>/<id>`), the `TargetGroup` dimension of its metrics; public services only. */
+    readonly targetGroupArnSuffix?: pulumi.Output<string>;
+    /** Tasks the service keeps at least (its scaling minimum; 0 in bootstrap mode). */
+    readonly minimumTasks: number;
 
     constructor(name: string, args: ServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         const problems = validateServiceArgs(args);
@@ -101,6 +105,8 @@ export class Service extends pulumi.ComponentResource {
         this.securityGroupId = group.id;
         this.taskRoleArn = roles.task.arn;
         this.logGroupName = logGroup.name;
+        this.targetGroupArnSuffix = routing?.targetGroup.arnSuffix;
+        this.minimumTasks = p.min;
         this.registerOutputs({
             serviceName: this.serviceName, repositoryUrl: this.repositoryUrl, securityGroupId: this.securityGroupId, taskRoleArn: this.taskRoleArn, logGroupName: this.logGroupName,
         });

@@ -67,6 +67,12 @@ export class DocumentDb extends pulumi.ComponentResource {
      * choose its key (no `masterUserSecretKmsKeyId` on aws.docdb.Cluster): it uses `aws/secretsmanager`.
      */
     readonly masterUserSecretArn: pulumi.Output<string>;
+    /** The cluster's ARN (`arn:aws:rds:...:cluster:<id>`; AWS Backup selects it by ARN). */
+    readonly arn: pulumi.Output<string>;
+    /** `DBClusterIdentifier`, a dimension of its CloudWatch metrics. */
+    readonly clusterIdentifier: pulumi.Output<string>;
+    /** `DBInstanceIdentifier` of each instance: CPU and connections are per instance. */
+    readonly instanceIdentifiers: pulumi.Output<string[]>;
 
     constructor(name: string, args: DocumentDbArgs, opts?: pulumi.ComponentResourceOptions) {
         const p = plan(`DocumentDb ${name}`, args);
@@ -98,17 +104,23 @@ export class DocumentDb extends pulumi.ComponentResource {
             // The log groups must exist first, or DocumentDB creates them unencrypted and without retention.
             { parent: this, dependsOn: logGroups, ...fixedNameOptions(args.protect) },
         );
-        this.instances(name, p, args, cluster);
+        const instances = this.instances(name, p, args, cluster);
 
         this.endpoint = cluster.endpoint;
         this.readerEndpoint = cluster.readerEndpoint;
         this.port = cluster.port.apply((port) => port ?? DOCDB_PORT);
+        this.arn = cluster.arn;
+        this.clusterIdentifier = cluster.clusterIdentifier;
+        this.instanceIdentifiers = pulumi.all(instances.map((i) => i.identifier));
         this.masterUserSecretArn = cluster.masterUserSecrets.apply((secrets) => masterUserSecretArn(`DocumentDB cluster ${p.clusterId}`, secrets));
         this.registerOutputs({
             endpoint: this.endpoint,
             readerEndpoint: this.readerEndpoint,
             port: this.port,
             masterUserSecretArn: this.masterUserSecretArn,
+            arn: this.arn,
+            clusterIdentifier: this.clusterIdentifier,
+            instanceIdentifiers: this.instanceIdentifiers,
         });
     }
 

@@ -57,6 +57,10 @@ export class Postgres extends pulumi.ComponentResource {
     readonly masterUserSecretArn: pulumi.Output<string>;
     /** `db-...` resource id, for `rds-db:connect` IAM policies (IAM database authentication). */
     readonly resourceId: pulumi.Output<string>;
+    /** The instance's ARN (AWS Backup selects it by ARN). */
+    readonly arn: pulumi.Output<string>;
+    /** `DBInstanceIdentifier`: the dimension of its CloudWatch metrics. */
+    readonly identifier: pulumi.Output<string>;
 
     constructor(name: string, args: PostgresArgs, opts?: pulumi.ComponentResourceOptions) {
         const p = plan(`Postgres ${name}`, args);
@@ -94,12 +98,16 @@ export class Postgres extends pulumi.ComponentResource {
         this.address = instance.address;
         this.port = instance.port;
         this.resourceId = instance.resourceId;
+        this.arn = instance.arn;
+        this.identifier = instance.identifier;
         this.masterUserSecretArn = instance.masterUserSecrets.apply((secrets) => masterUserSecretArn(`RDS instance ${p.identifier}`, secrets));
         this.registerOutputs({
             endpoint: this.endpoint,
             address: this.address,
             port: this.port,
             resourceId: this.resourceId,
+            arn: this.arn,
+            identifier: this.identifier,
             masterUserSecretArn: this.masterUserSecretArn,
         });
     }

@@ -29,6 +29,8 @@ export class Redis extends pulumi.ComponentResource {
     readonly port: pulumi.Output<number>;
     /** Secrets Manager secret (data key) whose value is the AUTH token; the token itself is never an output. */
     readonly authTokenSecretArn: pulumi.Output<string>;
+    /** Ids of the group's member clusters (one node each): Redis metrics are per `CacheClusterId`. */
+    readonly memberClusters: pulumi.Output<string[]>;
 
     constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
         const identity = validateRedisArgs(name, args);
@@ -78,12 +80,14 @@ export class Redis extends pulumi.ComponentResource {
         this.readerEndpointAddress = group.readerEndpointAddress;
         this.port = group.port.apply((p) => p ?? REDIS_PORT);
         this.authTokenSecretArn = secret.arn;
+        this.memberClusters = group.memberClusters.apply((members) => [...(members ?? [])].sort());
 
         this.registerOutputs({
             primaryEndpointAddress: this.primaryEndpointAddress,
             readerEndpointAddress: this.readerEndpointAddress,
             port: this.port,
             authTokenSecretArn: this.authTokenSecretArn,
+            memberClusters: this.memberClusters,
         });
     }
 }

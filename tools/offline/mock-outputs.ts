@@ -155,12 +155,16 @@ function createdOutputs(args: pulumi.runtime.MockResourceArgs, inputs: Record<st
                     ? [{ secretArn: `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:rds!db-${name}-AbCdEf`, kmsKeyId: inputs.masterUserSecretKmsKeyId, secretStatus: "active" }]
                     : [],
                 resourceId: `db-${name.toUpperCase()}`,
+                arn: `arn:aws:rds:${region}:${MOCK_ACCOUNT_ID}:db:${inputs.identifier ?? name}`,
             });
             break;
         case "aws:elasticache/replicationGroup:ReplicationGroup":
             Object.assign(state, {
                 primaryEndpointAddress: `master.${name}.abcdef.${region}.cache.amazonaws.com`,
                 readerEndpointAddress: `replica.${name}.abcdef.${region}.cache.amazonaws.com`,
+                // ElastiCache names each member cluster (one node) after the group: <group>-001, -002...
+                memberClusters: Array.from({ length: inputs.numCacheClusters ?? 1 }, (_, i) => `${inputs.replicationGroupId ?? name}-${String(i + 1).padStart(3, "0")}`),
+                arn: `arn:aws:elasticache:${region}:${MOCK_ACCOUNT_ID}:replicationgroup:${inputs.replicationGroupId ?? name}`,
             });
             break;
         case "aws:docdb/cluster:Cluster":
@@ -171,7 +175,11 @@ function createdOutputs(args: pulumi.runtime.MockResourceArgs, inputs: Record<st
                 masterUserSecrets: inputs.manageMasterUserPassword === true
                     ? [{ secretArn: `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:rds!cluster-${name}-AbCdEf`, secretStatus: "active" }]
                     : [],
+                arn: `arn:aws:rds:${region}:${MOCK_ACCOUNT_ID}:cluster:${inputs.clusterIdentifier ?? name}`,
             });
+            break;
+        case "aws:docdb/clusterInstance:ClusterInstance":
+            state.arn = `arn:aws:rds:${region}:${MOCK_ACCOUNT_ID}:db:${inputs.identifier ?? name}`;
             break;
         case "aws:secretsmanager/secret:Secret":
             // Secrets Manager appends a dash and six random characters to the name.
