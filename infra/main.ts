@@ -211,6 +211,13 @@ export function createBaseline(config: BaselineConfig) {
         });
     const services = config.services.map((service) => [service.name, serviceOf(service)] as const);
 
+    // Operations (issue 9): each component wires itself in below its own marker.
+    // operations: alert topic and budget
+    // operations: alarms and dashboard
+    // operations: audit trail
+    // operations: backups
+    // operations: deploy identity
+
     // Endpoints and secret ARNs only: no secret value leaves the stack.
     return {
         environment: pulumi.output(config.environment),
