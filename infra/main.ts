@@ -159,6 +159,7 @@ export function createBaseline(config: BaselineConfig) {
         formerA: { name: "edge-alias", parent: edge },
     });
 
+    // operations: application settings and secrets (before the services, which read them)
     const cluster = new Cluster("cluster", {
         namePrefix,
         logsKmsKeyArn: keys.logsKeyArn,
