@@ -86,7 +86,7 @@ const endpoint = (ctx: KeyPolicyContext, service: string) => `${service}.${ctx.r
  * kms:PutKeyPolicy (someone must, or AWS refuses the policy as a lockout) can rewrite it to allow use,
  * and that call is recorded by CloudTrail like every KMS call.
  */
-function accountRootStatement(ctx: KeyPolicyContext): PolicyStatement {
+export function accountRootStatement(ctx: KeyPolicyContext): PolicyStatement {
     return { Sid: "EnableKeyAdministrationByIam", Effect: "Allow", Principal: { AWS: root(ctx) }, Action: [...KEY_ADMIN_ACTIONS], Resource: "*" };
 }
 
@@ -95,7 +95,7 @@ function accountRootStatement(ctx: KeyPolicyContext): PolicyStatement {
  * (RDS and ECR create grants, hence kms:CreateGrant). The "*" principal is bounded by kms:CallerAccount, the
  * pattern AWS managed keys use: without it, the root statement would let any IAM policy grant direct use.
  */
-function viaServicesStatement(ctx: KeyPolicyContext, sid: string, services: string[]): PolicyStatement {
+export function viaServicesStatement(ctx: KeyPolicyContext, sid: string, services: string[]): PolicyStatement {
     return {
         Sid: sid,
         Effect: "Allow",
@@ -113,12 +113,15 @@ function viaServicesStatement(ctx: KeyPolicyContext, sid: string, services: stri
 
 /**
  * The data key: RDS storage, Performance Insights and DocumentDB (all through the RDS endpoint),
- * Secrets Manager secrets (the managed master password, the Redis auth token) and ElastiCache.
+ * Secrets Manager secrets (the managed master password, the Redis auth token, app secrets), ElastiCache,
+ * and the application's SecureString parameters (SSM calls Encrypt and Decrypt on the caller's behalf,
+ * through `ssm.<region>.amazonaws.com`: AWS KMS Developer Guide, "How AWS Systems Manager Parameter Store
+ * uses AWS KMS").
  */
 export function dataKeyPolicy(ctx: KeyPolicyContext): PolicyDocument {
     return {
         Version: "2012-10-17",
-        Statement: [accountRootStatement(ctx), viaServicesStatement(ctx, "AllowDataServicesInAccount", ["rds", "secretsmanager", "elasticache"])],
+        Statement: [accountRootStatement(ctx), viaServicesStatement(ctx, "AllowDataServicesInAccount", ["rds", "secretsmanager", "elasticache", "ssm"])],
     };
 }
 
