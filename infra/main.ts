@@ -12,6 +12,7 @@ import { Keys } from "./security/keys";
 import { Buckets } from "./storage/buckets";
 import { Cluster } from "./compute/cluster";
 import { Service } from "./compute/service";
+import { AppSettings } from "./operations/app-settings";
 import { ServiceConfig } from "./config/service-types";
 import { LoadBalancer } from "./edge/load-balancer";
 import { ALB_ACCESS_LOG_PREFIX, CLOUDFRONT_ACCESS_LOG_PREFIX, ORIGIN_HEADER_NAME, cloudFrontDeliverySourceName, originDomainName } from "./edge/settings";
@@ -21,6 +22,14 @@ import { WebFirewall } from "./edge/firewall";
 import { PublicRecords } from "./edge/records";
 import { LogsKey } from "./security/logs-key";
 import { bucketName } from "./storage/naming";
+import { DeployIdentity, externalSecretNames } from "./operations/deploy-identity";
+import { AuditTrail, TRAIL_ACCESS_LOG_PREFIX, trailAccessLogSource } from "./operations/audit-trail";
+import { BackupPlan } from "./operations/backup";
+import { regionalProvider } from "./operations/regional-provider";
+import { AlertTopic } from "./operations/alert-topic";
+import { CostBudget } from "./operations/budget";
+import { Alarms } from "./operations/alarms";
+import { Dashboard } from "./operations/dashboard";
 
 /**
  * CloudFront and what lives with it in us-east-1 (its certificate, its web ACL, that ACL's log group and
@@ -49,7 +58,7 @@ function cloudFrontEntry(config: BaselineConfig, namePrefix: string, protect: bo
         assetsBucketDomainName: accountId.apply((id) => `${bucketName(namePrefix, "assets", id)}.s3.${config.region}.amazonaws.com`),
         webAclArn: firewall.arn,
     }, inUsEast1);
-    return { usEast1, distribution };
+    return { usEast1, distribution, firewall };
 }
 
 /**
@@ -114,6 +123,8 @@ export function createBaseline(config: BaselineConfig) {
         namePrefix,
         protect,
         allowLoadBalancerLogs: { prefix: ALB_ACCESS_LOG_PREFIX },
+        // The audit trail's bucket (named from the account, before it exists) logs its requests here too.
+        ...(config.audit.cloudTrail ? { accessLogSources: [trailAccessLogSource(namePrefix)] } : {}),
         ...(cdn
             ? {
                   cloudFront: { distributionArn: cdn.distribution.arn, publicPrefix: config.edge.publicAssetsPrefix },
@@ -145,7 +156,7 @@ export function createBaseline(config: BaselineConfig) {
     // Behind CloudFront (even while a stack moves behind it, when most requests already come through it), the
     // regional ACL sees CloudFront's addresses: it counts the forwarded client address, and leaves the IP and
     // country lists to CloudFront's ACL.
-    new WebFirewall("edge-waf", {
+    const regionalFirewall = new WebFirewall("edge-waf", {
         scope: "REGIONAL", waf: config.waf, namePrefix, clientAddress: cdn ? "forwarded" : "source",
         logs: { kmsKeyArn: keys.logsKeyArn, retentionDays: config.logs.retentionDays, retainOnDelete: protect }, associateWith: edge.arn,
     });
@@ -160,6 +171,10 @@ export function createBaseline(config: BaselineConfig) {
     });
 
     // operations: application settings and secrets (before the services, which read them)
+    // Parameters under /<app>/<env>/ and generated secrets under <app>/<env>/; services' references to them resolve to these resources.
+    const appSettings = new AppSettings("app-settings", {
+        app: config.app.name, environment: config.environment, parameters: config.parameters, appSecrets: config.appSecrets, dataKeyArn: keys.dataKeyArn, protect,
+    });
     const cluster = new Cluster("cluster", {
         namePrefix,
         logsKmsKeyArn: keys.logsKeyArn,
@@ -202,6 +217,7 @@ export function createBaseline(config: BaselineConfig) {
                 masterSecretArn: documentDb.masterUserSecretArn,
             },
             assets: { name: storage.assetsBucketName, arn: storage.assetsBucketArn, kmsKeyArn: keys.storageKeyArn },
+            appSettings: appSettings.references,
             dataKeyArn: keys.dataKeyArn,
             logsKeyArn: keys.logsKeyArn,
             repositoryKmsKeyArn: keys.storageKeyArn,
@@ -214,10 +230,84 @@ export function createBaseline(config: BaselineConfig) {
 
     // Operations (issue 9): each component wires itself in below its own marker.
     // operations: alert topic and budget
+    // The topic every alarm and the budget notify (alarms named `<namePrefix>-*`: its policy admits no other).
+    const alerts = new AlertTopic("alerts", { namePrefix, alerts: config.alerts, kms: config.kms, protect });
+    new CostBudget("budget", {
+        namePrefix,
+        budget: config.budget,
+        tagValue: config.tags[config.budget.costAllocationTag],
+        emails: config.alerts.emails,
+        topicArn: alerts.arn,
+    });
     // operations: alarms and dashboard
+    // Every alarm notifies the alert topic when it fires and when it recovers; the dashboard draws the same series.
+    const watched = services.map(([name, s]) => ({
+        name, clusterName: cluster.name, serviceName: s.serviceName, minimumTasks: s.minimumTasks, targetGroupArnSuffix: s.targetGroupArnSuffix,
+    }));
+    new Alarms("alarms", {
+        namePrefix,
+        alarms: config.alarms,
+        topicArn: alerts.arn,
+        loadBalancer: { arnSuffix: edge.arnSuffix },
+        services: watched,
+        postgres: { identifier: postgres.identifier, instanceClass: config.database.instanceClass, allocatedStorageGib: config.database.allocatedStorage },
+        redis: { memberClusters: redis.memberClusters, nodeCount: config.cache.numCacheClusters },
+        documentDb: documentDb && { instanceIdentifiers: documentDb.instanceIdentifiers, instanceCount: config.documentDb.instanceCount, instanceClass: config.documentDb.instanceClass },
+    });
+    new Dashboard("dashboard", {
+        namePrefix,
+        region: config.region,
+        loadBalancer: { arnSuffix: edge.arnSuffix },
+        services: watched,
+        postgres: { identifier: postgres.identifier },
+        redis: { memberClusters: redis.memberClusters },
+        documentDb: documentDb && { instanceIdentifiers: documentDb.instanceIdentifiers },
+        waf: { regional: regionalFirewall.metricName, cloudFront: cdn?.firewall.metricName },
+    });
     // operations: audit trail
+    // Skipped (baseline:audit.cloudTrail false) where the organisation's trail already records this account.
+    const auditTrail = config.audit.cloudTrail
+        ? new AuditTrail("audit-trail", {
+              namePrefix,
+              audit: config.audit,
+              kms: config.kms,
+              logs: config.logs,
+              logsKmsKeyArn: keys.logsKeyArn,
+              accessLogs: { bucketName: storage.logBucketName, prefix: TRAIL_ACCESS_LOG_PREFIX, bucketPolicy: storage.logBucketPolicy },
+              protect,
+          })
+        : undefined;
     // operations: backups
+    // Daily and monthly recovery points of the data stores, each copied to a vault in baseline:backup.copyRegion when set.
+    const backupCopyRegion = config.backup.copyRegion;
+    const backups = new BackupPlan("backup", {
+        namePrefix,
+        backup: config.backup,
+        kms: config.kms,
+        protect,
+        resources: [postgres.arn, ...(documentDb ? [documentDb.arn] : []), storage.assetsBucketArn],
+        ...(backupCopyRegion ? { copy: { region: backupCopyRegion, provider: regionalProvider("backup-copy-region", backupCopyRegion, config.tags) } } : {}),
+    });
     // operations: deploy identity
+    // GitHub Actions deploys (the configured environment or branch) and previews (pull requests) through OIDC, no stored keys.
+    const deployRepository = config.deploy.repository;
+    const deployIdentity = deployRepository
+        ? new DeployIdentity("deploy-identity", {
+              namePrefix,
+              app: config.app.name,
+              environment: config.environment,
+              region: config.region,
+              otherRegions: [...(cdn ? ["us-east-1"] : []), ...(config.backup.copyRegion ? [config.backup.copyRegion] : [])],
+              deploy: { ...config.deploy, repository: deployRepository },
+              stackTag: { key: config.budget.costAllocationTag, value: config.tags[config.budget.costAllocationTag] },
+              domainName: config.domain.name,
+              hostedZoneId: edge.hostedZoneId,
+              vpcId: network.vpcId,
+              storageKeyArn: keys.storageKeyArn,
+              externalSecretNames: externalSecretNames(config.services),
+              protect,
+          })
+        : undefined;
 
     // Endpoints and secret ARNs only: no secret value leaves the stack.
     return {
@@ -237,6 +327,13 @@ export function createBaseline(config: BaselineConfig) {
         cloudFrontDistributionId: cdn?.distribution.id,
         cloudFrontDomainName: cdn?.distribution.domainName,
         originSecretArn: edge.originSecretArn,
+        deployRoleArn: deployIdentity?.deployRoleArn,
+        previewRoleArn: deployIdentity?.previewRoleArn,
+        auditTrailArn: auditTrail?.trailArn,
+        auditBucketName: auditTrail?.bucketName,
+        alertTopicArn: alerts.arn,
+        backupVaultArn: backups.vaultArn,
+        backupPlanId: backups.planId,
         services: Object.fromEntries(services.map(([name, s]) => [name, { serviceName: s.serviceName, repositoryUrl: s.repositoryUrl }])),
     };
 }

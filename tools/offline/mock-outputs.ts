@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { edgeOutputs, MOCK_HOSTED_ZONE_ID, mockPrefixList } from "./mock-edge-outputs";
-import { MOCK_ACCOUNT_ID } from "./mock-ids";
+import { MOCK_ACCOUNT_ID, mockHex, mockUuid } from "./mock-ids";
 
 export { MOCK_ACCOUNT_ID, mockHex, mockUuid } from "./mock-ids";
 export {
@@ -178,6 +178,11 @@ function createdOutputs(args: pulumi.runtime.MockResourceArgs, inputs: Record<st
                 arn: `arn:aws:rds:${region}:${MOCK_ACCOUNT_ID}:cluster:${inputs.clusterIdentifier ?? name}`,
             });
             break;
+        case "aws:sns/topic:Topic": {
+            // SNS topic ARNs end with the topic's name after a colon; the provider's id is the ARN.
+            const arn = `arn:aws:sns:${region}:${MOCK_ACCOUNT_ID}:${inputs.name ?? name}`;
+            return { id: arn, state: { ...state, arn, name: inputs.name ?? name, owner: MOCK_ACCOUNT_ID } };
+        }
         case "aws:docdb/clusterInstance:ClusterInstance":
             state.arn = `arn:aws:rds:${region}:${MOCK_ACCOUNT_ID}:db:${inputs.identifier ?? name}`;
             break;
@@ -188,6 +193,33 @@ function createdOutputs(args: pulumi.runtime.MockResourceArgs, inputs: Record<st
         case "aws:cloudwatch/logGroup:LogGroup":
             state.arn = `arn:aws:logs:${region}:${MOCK_ACCOUNT_ID}:log-group:${inputs.name ?? name}`;
             break;
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+            // CloudWatch: `...:alarm:<name>` (what an alert topic's policy matches with aws:SourceArn); the id is the name.
+            state.arn = `arn:aws:cloudwatch:${region}:${MOCK_ACCOUNT_ID}:alarm:${inputs.name ?? name}`;
+            return { id: inputs.name ?? name, state };
+        case "aws:cloudwatch/dashboard:Dashboard":
+            // Dashboards are global: `arn:aws:cloudwatch::<account>:dashboard/<name>`; the id is the name.
+            Object.assign(state, { dashboardArn: `arn:aws:cloudwatch::${MOCK_ACCOUNT_ID}:dashboard/${inputs.dashboardName ?? name}` });
+            delete state.arn;
+            return { id: inputs.dashboardName ?? name, state };
+        case "aws:ssm/parameter:Parameter":
+            // A parameter's ARN drops the name's leading slash: /pos/prod/KEY → parameter/pos/prod/KEY.
+            state.arn = `arn:aws:ssm:${region}:${MOCK_ACCOUNT_ID}:parameter/${String(inputs.name ?? name).replace(/^\//, "")}`;
+            break;
+        case "aws:cloudtrail/trail:Trail":
+            // CloudTrail names a trail by its name (its id is the ARN); its home region is the provider's.
+            Object.assign(state, { arn: `arn:aws:cloudtrail:${region}:${MOCK_ACCOUNT_ID}:trail/${inputs.name ?? name}`, homeRegion: region });
+            return { id: state.arn, state };
+        case "aws:backup/vault:Vault":
+            // AWS Backup: the vault's id is its name, its ARN `...:backup-vault:<name>` in its own region.
+            Object.assign(state, { arn: `arn:aws:backup:${region}:${MOCK_ACCOUNT_ID}:backup-vault:${inputs.name ?? name}`, name: inputs.name ?? name, recoveryPoints: 0 });
+            return { id: inputs.name ?? name, state };
+        case "aws:backup/plan:Plan": {
+            // A plan's id is a UUID; its ARN ends `:backup-plan:<id>`.
+            const planId = mockUuid(`backup-plan:${name}`);
+            Object.assign(state, { arn: `arn:aws:backup:${region}:${MOCK_ACCOUNT_ID}:backup-plan:${planId}`, version: mockHex(`version:${name}`, 32) });
+            return { id: planId, state };
+        }
         case "random:index/randomId:RandomId":
             Object.assign(state, { hex: "a1b2c3d4", b64Std: "obLD1A==", dec: "2712847316" });
             break;
@@ -265,6 +297,15 @@ function computeOutputs(type: string, name: string, inputs: Record<string, any>,
         case "aws:iam/role:Role":
             // IAM reports a role's name as its id; roles without a given name keep the generic mock id.
             return inputs.name ? { id: inputs.name, state: { name: inputs.name, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${inputs.name}` } } : undefined;
+        case "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
+            // IAM names a provider by its issuer's host and path: `oidc-provider/token.actions.githubusercontent.com`.
+            const arn = `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${String(inputs.url ?? name).replace(/^https:\/\//, "")}`;
+            return { id: arn, state: { arn } };
+        }
+        case "aws:iam/policy:Policy": {
+            const arn = `arn:aws:iam::${MOCK_ACCOUNT_ID}:policy/${inputs.name ?? name}`;
+            return { id: arn, state: { arn, name: inputs.name ?? name } };
+        }
         case "aws:lb/targetGroup:TargetGroup": {
             const suffix = `targetgroup/${inputs.name ?? name}/0123456789abcdef`;
             const arn = `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:${suffix}`;
