@@ -123,11 +123,12 @@ function targetsOf<Id>(args: AlarmsArgs, id: (v: pulumi.Input<string>) => Id, no
  * A group with fewer members than config says fails the deployment with both numbers, rather than an
  * alarm watching a node that does not exist.
  */
-const nth: NodeAt<pulumi.Input<string>> = (list, i, what, count) =>
-    list.apply((items) => {
-        if (items[i] === undefined) throw new Error(`Alarms: expected ${count} ${what}, found ${items.length} (${JSON.stringify(items)})`);
-        return items[i];
-    });
+export function memberAt(items: readonly string[], i: number, what: string, count: number): string {
+    if (items[i] === undefined) throw new Error(`Alarms: expected ${count} ${what}, found ${items.length} (${JSON.stringify(items)})`);
+    return items[i];
+}
+
+const nth: NodeAt<pulumi.Input<string>> = (list, i, what, count) => list.apply((items) => memberAt(items, i, what, count));
 
 /**
  * CloudWatch alarms on the services, the load balancer, the database, each Redis node and each DocumentDB

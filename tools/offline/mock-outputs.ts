@@ -294,9 +294,12 @@ function computeOutputs(type: string, name: string, inputs: Record<string, any>,
         }
         case "aws:appautoscaling/target:Target":
             return { id: inputs.resourceId, state: { arn: `arn:aws:application-autoscaling:${region}:${MOCK_ACCOUNT_ID}:scalable-target/${name}` } };
-        case "aws:iam/role:Role":
-            // IAM reports a role's name as its id; roles without a given name keep the generic mock id.
-            return inputs.name ? { id: inputs.name, state: { name: inputs.name, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${inputs.name}` } } : undefined;
+        case "aws:iam/role:Role": {
+            // IAM reports a role's name as its id; with `namePrefix` the provider appends a 26-digit unique suffix.
+            // Roles with neither keep the generic mock id.
+            const roleName = inputs.name ?? (inputs.namePrefix ? `${inputs.namePrefix}${mockHex(`role:${name}`, 26)}` : undefined);
+            return roleName ? { id: roleName, state: { name: roleName, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${roleName}` } } : undefined;
+        }
         case "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
             // IAM names a provider by its issuer's host and path: `oidc-provider/token.actions.githubusercontent.com`.
             const arn = `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${String(inputs.url ?? name).replace(/^https:\/\//, "")}`;
