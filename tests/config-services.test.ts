@@ -18,6 +18,8 @@ function raw(services: unknown, env = "prod", baseline: Record<string, unknown> 
             domain: { name: "shop.example.com", zoneName: "example.com" },
             alerts: { emails: ["ops@example.com"] },
             cache: { holds: "both" },
+            // What prod must set besides: a second region for backups and the repository that deploys.
+            ...(env === "prod" ? { backup: { copyRegion: "eu-central-1" }, deploy: { repository: "acme/shop" } } : {}),
             services,
             ...baseline,
         },

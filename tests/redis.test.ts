@@ -93,6 +93,8 @@ describe("Redis", () => {
                     readerEndpointAddress: "replica.cache-replication-group.abcdef.eu-west-1.cache.amazonaws.com",
                     port: 6379,
                     authTokenSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:cache-auth-secret-AbCdEf",
+                    // One member cluster per node, as ElastiCache names them (the alarms watch each).
+                    memberClusters: Array.from({ length: group.inputs.numCacheClusters }, (_, i) => `${group.inputs.replicationGroupId}-00${i + 1}`),
                 });
             });
 
