@@ -367,3 +367,46 @@ describe("Buckets: load balancer access-log delivery", () => {
         assert.deepStrictEqual(result.resources, []);
     });
 });
+
+describe("Buckets: other buckets' server access logs (the audit trail's)", () => {
+    const trailBucket = `pos-prod-trail-${MOCK_ACCOUNT_ID}`;
+    const withSources = (sources: { sid: string; bucketName: string; prefix: string }[]) => () => {
+        const c = loadConfig();
+        return new Buckets("storage", { storage: c.storage, storageKmsKeyArn: KEY_ARN, protect: true, namePrefix: "pos-prod", accessLogSources: sources });
+    };
+    const logPolicy = (run: Run) => JSON.parse(run.one("aws:s3/bucketPolicy:BucketPolicy", "storage-logs-policy").wireInputs.policy);
+
+    it("admits each source's logs under its own prefix, only for that bucket, after the statements the log bucket already had", async () => {
+        const run = await runUnderMocks(withSources([{ sid: "AllowS3ServerAccessLogDeliveryFromTrail", bucketName: trailBucket, prefix: "s3-access/trail/" }]), "prod");
+        const statements = logPolicy(run).Statement;
+        assert.deepStrictEqual(statements.map((s: { Sid: string }) => s.Sid), ["DenyInsecureTransport", "AllowS3ServerAccessLogDelivery", "AllowS3ServerAccessLogDeliveryFromTrail"]);
+        assert.deepStrictEqual(statements[2], {
+            Sid: "AllowS3ServerAccessLogDeliveryFromTrail",
+            Effect: "Allow",
+            Principal: { Service: "logging.s3.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: `arn:aws:s3:::pos-prod-logs-${MOCK_ACCOUNT_ID}/s3-access/trail/*`,
+            Condition: { ArnLike: { "aws:SourceArn": `arn:aws:s3:::${trailBucket}` }, StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID } },
+        });
+    });
+
+    it("without sources, the log bucket's policy is as before", async () => {
+        const run = await runUnderMocks(withSources([]), "prod");
+        assert.deepStrictEqual(logPolicy(run).Statement.map((s: { Sid: string }) => s.Sid), ["DenyInsecureTransport", "AllowS3ServerAccessLogDelivery"]);
+    });
+
+    it("refuses a statement id or prefix that would collide with the assets bucket's, before registering anything", async () => {
+        for (const [source, message] of [
+            [{ sid: "AllowS3ServerAccessLogDelivery", bucketName: trailBucket, prefix: "s3-access/trail/" },
+                'Error: Buckets: accessLogSources sid "AllowS3ServerAccessLogDelivery" is not allowed: expected letters and digits, other than AllowS3ServerAccessLogDelivery (the assets bucket\'s).'],
+            [{ sid: "FromTrail", bucketName: trailBucket, prefix: ASSETS_ACCESS_LOG_PREFIX },
+                'Error: Buckets: accessLogSources prefix "s3-access/assets/" is not allowed: expected lowercase segments ending in "/", other than the assets bucket\'s s3-access/assets/.'],
+            [{ sid: "FromTrail", bucketName: trailBucket, prefix: "s3-access/trail" },
+                'Error: Buckets: accessLogSources prefix "s3-access/trail" is not allowed: expected lowercase segments ending in "/", other than the assets bucket\'s s3-access/assets/.'],
+        ] as const) {
+            const result = await runProgram(withSources([source]), { stack: "prod", config: stackConfig("prod") });
+            assert.strictEqual(String(result.error), message);
+            assert.deepStrictEqual(result.resources, []);
+        }
+    });
+});

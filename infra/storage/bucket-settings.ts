@@ -59,13 +59,24 @@ export interface LogBucketContext {
     cloudFrontLogRegion: string;
 }
 
+/** Another bucket of the stack whose server access logs the log bucket takes, under a prefix of its own. */
+export interface AccessLogSource {
+    /** Statement id, unique in the policy, e.g. `AllowS3ServerAccessLogDeliveryFromTrail`. */
+    sid: string;
+    /** Key prefix ending in "/", other than the assets bucket's, e.g. `s3-access/trail/`. */
+    prefix: string;
+    /** ARN of the bucket whose requests are logged. */
+    sourceBucketArn: string;
+}
+
 /**
- * TLS only; the S3 logging service may write the assets bucket's logs under their prefix and, when
- * asked, ELB log delivery the load balancers' logs under theirs, and CloudWatch Logs delivery
- * CloudFront's under its own.
+ * TLS only; the S3 logging service may write the assets bucket's logs under their prefix (and each of
+ * `accessLogSources`' under its own, only for that bucket) and, when asked, ELB log delivery the load
+ * balancers' logs under theirs, and CloudWatch Logs delivery CloudFront's under its own.
  */
 export function logBucketPolicy(
     logBucketArn: string, assetsBucketArn: string, accountId: string, loadBalancerLogs?: LoadBalancerLogs, cloudFrontLogs?: CloudFrontLogs & LogBucketContext,
+    accessLogSources: AccessLogSource[] = [],
 ): string {
     return JSON.stringify(policyDocument([
         denyInsecureTransport(logBucketArn),
@@ -77,6 +88,8 @@ export function logBucketPolicy(
                 partition: cloudFrontLogs.partition, region: cloudFrontLogs.cloudFrontLogRegion,
             })]
             : []),
+        // Last, so the statements above keep their places.
+        ...accessLogSources.map((s) => ({ ...allowAccessLogDelivery({ logBucketArn, prefix: s.prefix, sourceBucketArn: s.sourceBucketArn, sourceAccountId: accountId }), Sid: s.sid })),
     ]));
 }
 

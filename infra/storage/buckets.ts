@@ -7,7 +7,7 @@ import {
     bucketArn, isDeliverySourceName, isLoadBalancerLogPrefix,
 } from "./bucket-policy";
 import {
-    ASSETS_ACCESS_LOG_PREFIX, CloudFrontLogs, OWNERSHIP_RULE, PUBLIC_ACCESS_BLOCK, VERSIONING, assetsBucketPolicy, assetsBucketPolicyDocument, encryptionRules,
+    ASSETS_ACCESS_LOG_PREFIX, AccessLogSource, CloudFrontLogs, OWNERSHIP_RULE, PUBLIC_ACCESS_BLOCK, VERSIONING, assetsBucketPolicy, assetsBucketPolicyDocument, encryptionRules,
     lifecycleRules, logBucketPolicy,
 } from "./bucket-settings";
 import { validateStorageConfig } from "./lifecycle";
@@ -52,6 +52,11 @@ export interface BucketsArgs {
      * this account in us-east-1 (where CloudFront's delivery sources live). Unset: no vended log delivery may.
      */
     allowCloudFrontLogs?: CloudFrontLogs;
+    /**
+     * Other buckets of the stack whose server access logs the log bucket takes (the audit trail's), each only for
+     * that bucket (`aws:SourceArn`) and under its own `prefix` (ending in "/", not the assets bucket's). Unset: none.
+     */
+    accessLogSources?: { sid: string; bucketName: pulumi.Input<string>; prefix: string }[];
 }
 
 interface BucketParts {
@@ -85,6 +90,7 @@ export class Buckets extends pulumi.ComponentResource {
             throw new Error(`Buckets: allowLoadBalancerLogs.prefix ${JSON.stringify(elbPrefix)} is not allowed: expected ${LOAD_BALANCER_LOG_PREFIX_RULE}.`);
         }
         validateCloudFront(args);
+        validateAccessLogSources(args);
         super("baseline:storage:Buckets", componentName, {}, opts);
         this.accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         this.partition = aws.getPartitionOutput({}, { parent: this }).partition;
@@ -146,13 +152,16 @@ export class Buckets extends pulumi.ComponentResource {
         const elb = this.args.allowLoadBalancerLogs;
         const elbPrincipal = elb ? this.loadBalancerLogPrincipal() : undefined;
         const cfLogs = this.args.allowCloudFrontLogs;
+        const sources = pulumi.all((this.args.accessLogSources ?? []).map((s) =>
+            pulumi.all([this.partition, s.bucketName]).apply(([partition, name]): AccessLogSource => ({ sid: s.sid, prefix: s.prefix, sourceBucketArn: bucketArn(partition, name) }))));
         const logPolicy = new aws.s3.BucketPolicy(`${this.componentName}-logs-policy`, {
             bucket: logs.bucket.id,
-            policy: pulumi.all([logs.arn, assets.arn, this.accountId, elbPrincipal, this.partition]).apply(([logArn, assetsArn, account, principal, partition]) =>
+            policy: pulumi.all([logs.arn, assets.arn, this.accountId, elbPrincipal, this.partition, sources]).apply(([logArn, assetsArn, account, principal, partition, extra]) =>
                 logBucketPolicy(
                     logArn, assetsArn, account,
                     elb && principal ? { prefix: elb.prefix, principal } : undefined,
                     cfLogs ? { ...cfLogs, partition, cloudFrontLogRegion: CLOUDFRONT_LOG_REGION } : undefined,
+                    extra,
                 )),
         }, this.setting(logs.publicAccessBlock));
         new aws.s3.BucketPolicy(`${this.componentName}-assets-policy`, {
@@ -213,6 +222,18 @@ function validateCloudFront(args: BucketsArgs): void {
         }
         if (!isDeliverySourceName(logs.deliverySourceName)) {
             throw new Error(`Buckets: allowCloudFrontLogs.deliverySourceName ${JSON.stringify(logs.deliverySourceName)} is not allowed: expected ${DELIVERY_SOURCE_NAME_RULE}.`);
+        }
+    }
+}
+
+/** Each other bucket whose access logs the log bucket takes: a statement id and a prefix of its own. */
+function validateAccessLogSources(args: BucketsArgs): void {
+    for (const s of args.accessLogSources ?? []) {
+        if (!/^[A-Za-z0-9]{1,100}$/.test(s.sid) || s.sid === "AllowS3ServerAccessLogDelivery") {
+            throw new Error(`Buckets: accessLogSources sid ${JSON.stringify(s.sid)} is not allowed: expected letters and digits, other than AllowS3ServerAccessLogDelivery (the assets bucket's).`);
+        }
+        if (!/^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*\/$/.test(s.prefix) || s.prefix === ASSETS_ACCESS_LOG_PREFIX) {
+            throw new Error(`Buckets: accessLogSources prefix ${JSON.stringify(s.prefix)} is not allowed: expected lowercase segments ending in "/", other than the assets bucket's ${ASSETS_ACCESS_LOG_PREFIX}.`);
         }
     }
 }
