@@ -124,7 +124,7 @@ export function createBaseline(config: BaselineConfig) {
         protect,
         allowLoadBalancerLogs: { prefix: ALB_ACCESS_LOG_PREFIX },
         // The audit trail's bucket (named from the account, before it exists) logs its requests here too.
-        accessLogSources: [trailAccessLogSource(namePrefix)],
+        ...(config.audit.cloudTrail ? { accessLogSources: [trailAccessLogSource(namePrefix)] } : {}),
         ...(cdn
             ? {
                   cloudFront: { distributionArn: cdn.distribution.arn, publicPrefix: config.edge.publicAssetsPrefix },
