@@ -9,6 +9,7 @@ import { evaluate, resolvePolicyConfig } from "../tools/offline/evaluate";
 import { MOCK_ACCOUNT_ID } from "../tools/offline/mock-outputs";
 import { policyConfigPath, readPolicyConfig, toEvalResource } from "../tools/offline/stack-check";
 import { Run, isSecret, runStack, runUnderMocks, stackConfig } from "./harness";
+import { administrativeUse } from "./kms-policy-check";
 import { UNKNOWN } from "./policies/helpers";
 
 const ctx = { accountId: "111122223333", partition: "aws", region: "eu-west-1", dnsSuffix: "amazonaws.com" };
@@ -47,6 +48,8 @@ describe("alert topic documents", () => {
                 },
             ],
         });
+        // Wildcards expanded against every KMS action: IAM principals of the account get no use of it.
+        assert.deepStrictEqual(administrativeUse(alertsKeyPolicy(ctx), "111122223333"), []);
     });
 
     it("topic policy: TLS or nothing; this stack's alarms, this account's budgets; the account manages it", () => {
