@@ -106,7 +106,8 @@ describe("DocumentDb", () => {
                 assert.strictEqual(cluster.deleteBeforeReplace, env.protect ? undefined : true);
                 const root = run.one("baseline:data:DocumentDb", "documents");
                 for (const r of childrenOf(run, "documents")) assert.strictEqual(r.parent, root.urn, r.name);
-                assert.strictEqual(childrenOf(run, "documents").length, 6 + instances);
+                // Subnet group, parameter group, two log groups, snapshot suffix, cluster, password rotation, instances.
+                assert.strictEqual(childrenOf(run, "documents").length, 7 + instances);
             });
 
             it("applies every change in this pulumi up, a major version upgrade included; instances are replaced delete-first", () => {

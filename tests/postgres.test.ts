@@ -174,7 +174,7 @@ describe("Postgres", () => {
                 for (const r of childrenOf(run, "postgres")) assert.strictEqual(r.parent, root.urn, r.name);
                 assert.deepStrictEqual(
                     childrenOf(run, "postgres").map((r) => r.name).sort(),
-                    ["postgres-final-snapshot-suffix", "postgres-instance", "postgres-log-postgresql", "postgres-log-upgrade", "postgres-monitoring-policy", "postgres-monitoring-role", "postgres-params", "postgres-subnets"],
+                    ["postgres-final-snapshot-suffix", "postgres-instance", "postgres-log-postgresql", "postgres-log-upgrade", "postgres-monitoring-policy", "postgres-monitoring-role", "postgres-params", "postgres-password-rotation", "postgres-subnets"],
                 );
             });
         });

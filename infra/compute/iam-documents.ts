@@ -62,7 +62,7 @@ export function executionBasePolicy(repositoryArn: string, logGroupArn: string):
 
 export interface SecretGrants {
     secrets: ResolvedSecret[];
-    /** The stack's data key (PostgreSQL, Redis and application secrets). */
+    /** The stack's data key (PostgreSQL, Redis, application secrets and the stack's SecureString parameters). */
     dataKeyArn: string;
     /** Customer keys of SecureString parameters; none means `aws/ssm`, which needs no grant. */
     parameterKeyArns: string[];
@@ -86,8 +86,20 @@ export function executionSecretsPolicy(ctx: IamContext, grants: SecretGrants): P
     if (secrets.some((s) => s.key === "data")) {
         statements.push({ Sid: "DecryptSecretsThroughSecretsManager", Effect: "Allow", Action: "kms:Decrypt", Resource: grants.dataKeyArn, Condition: viaService(ctx, "secretsmanager") });
     }
-    if (parameters.length > 0 && grants.parameterKeyArns.length > 0) {
+    if (parameters.some((p) => p.key === "parameter") && grants.parameterKeyArns.length > 0) {
         statements.push({ Sid: "DecryptParametersThroughSsm", Effect: "Allow", Action: "kms:Decrypt", Resource: distinct(grants.parameterKeyArns), Condition: viaService(ctx, "ssm") });
+    }
+    // The stack's own SecureStrings: SSM decrypts a parameter with the encryption context PARAMETER_ARN = its ARN
+    // (AWS KMS Developer Guide, "How AWS Systems Manager Parameter Store uses AWS KMS"), so the grant names exactly them.
+    const settings = parameters.filter((p) => p.key === "dataViaSsm");
+    if (settings.length > 0) {
+        statements.push({
+            Sid: "DecryptSettingsThroughSsm",
+            Effect: "Allow",
+            Action: "kms:Decrypt",
+            Resource: grants.dataKeyArn,
+            Condition: { StringEquals: { ...viaService(ctx, "ssm").StringEquals, "kms:EncryptionContext:PARAMETER_ARN": distinct(settings.map((p) => p.arn)) } },
+        });
     }
     return statements.length > 0 ? { Version: "2012-10-17", Statement: statements } : undefined;
 }

@@ -54,9 +54,11 @@ export interface ResolvedSecret {
     /**
      * How its value is decrypted: `data` (the stack's data key, through Secrets Manager), `awsManaged`
      * (an AWS managed key, whose key policy already admits the account's principals through the service),
-     * `parameter` (a SecureString: `aws/ssm` unless customer keys are configured).
+     * `parameter` (a parameter the stack does not create: `aws/ssm` unless customer keys are configured),
+     * `dataViaSsm` (a SecureString the stack creates under the data key, decrypted through SSM for this
+     * parameter only), `none` (a `String` parameter the stack creates: nothing to decrypt).
      */
-    key: "data" | "awsManaged" | "parameter";
+    key: "data" | "awsManaged" | "parameter" | "dataViaSsm" | "none";
 }
 
 /**
@@ -70,9 +72,10 @@ export function keyOf(source: SecretSource): ResolvedSecret["key"] {
     return "data";
 }
 
-export function resolveSecret(name: string, source: SecretSource, arn: string): ResolvedSecret {
+/** `key` overrides {@link keyOf} where the caller knows more (a parameter or secret the stack creates). */
+export function resolveSecret(name: string, source: SecretSource, arn: string, key: ResolvedSecret["key"] = keyOf(source)): ResolvedSecret {
     const jsonKey = source.kind === "ssm" ? undefined : source.jsonKey;
-    return { name, valueFrom: valueFrom(arn, jsonKey), arn, kind: source.kind === "ssm" ? "parameter" : "secret", key: keyOf(source) };
+    return { name, valueFrom: valueFrom(arn, jsonKey), arn, kind: source.kind === "ssm" ? "parameter" : "secret", key };
 }
 
 /** Distinct values, in first-seen order. */

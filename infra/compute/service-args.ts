@@ -32,6 +32,18 @@ export interface DocumentDbConnection extends StoreConnection {
     masterSecretArn: pulumi.Input<string>;
 }
 
+/**
+ * The application settings and secrets the stack creates (`AppSettings.references`), keyed by the path a
+ * reference names. A reference to one of them resolves to the resource's ARN, with no lookup by name (which
+ * would fail on a first preview, before the secret exists).
+ */
+export interface AppSettingReferences {
+    /** `/<app>/<env>/<name>` → the parameter's ARN, and whether it is a SecureString under the data key. */
+    parameters: Record<string, { arn: pulumi.Input<string>; secure: boolean }>;
+    /** `<app>/<env>/<name>` → the secret's ARN (a plain string under the data key). */
+    secrets: Record<string, pulumi.Input<string>>;
+}
+
 /** The assets bucket, for services with `assets` access. */
 export interface AssetsBucket {
     name: pulumi.Input<string>;
@@ -109,7 +121,9 @@ export interface ServiceArgs {
     logsKeyArn: pulumi.Input<string>;
     /** Encrypts the image repository (the storage key). Fixed once the repository exists: ECR replaces it on change. */
     repositoryKmsKeyArn: pulumi.Input<string>;
-    /** Customer keys of referenced SSM SecureString parameters. Default none: parameters use `aws/ssm`, which needs no grant. */
+    /** The stack's own parameters and app secrets. Default none: every `ssm:` and `secretsmanager:` reference names one made elsewhere. */
+    appSettings?: AppSettingReferences;
+    /** Customer keys of referenced SSM SecureString parameters made elsewhere. Default none: they use `aws/ssm`, which needs no grant. */
     parameterKmsKeyArns?: pulumi.Input<string>[];
     /** Log retention in days (`baseline:logs.retentionDays`). */
     logRetentionDays: number;

@@ -112,27 +112,38 @@ export class Service extends pulumi.ComponentResource {
         });
     }
 
-    /** Each referenced secret's ARN (stores' outputs, a Secrets Manager lookup by name, or the parameter's ARN). */
+    /**
+     * Each referenced secret's ARN: stores' outputs, the stack's own parameters and app secrets (their
+     * resources' ARNs, known once they exist, so a first preview needs no lookup), a Secrets Manager lookup
+     * by name, or the ARN of a parameter made elsewhere.
+     */
     private resolveSecrets(args: ServiceArgs, ctx: pulumi.Output<IamContext>): pulumi.Output<ResolvedSecret[]> {
         const lookups = new Map<string, pulumi.Output<string>>();
-        const arnOf = (source: SecretSource): pulumi.Input<string> => {
+        const own = args.appSettings;
+        const arnOf = (source: SecretSource): { arn: pulumi.Input<string>; key?: ResolvedSecret["key"] } => {
             switch (source.kind) {
                 case "store":
-                    return source.store === "postgres" ? args.postgres!.masterSecretArn : source.store === "redis" ? args.redis!.authTokenSecretArn : args.documentDb!.masterSecretArn;
-                case "ssm":
-                    return ctx.apply((c) => parameterArn(c.partition, c.region, c.accountId, source.parameterPath));
+                    return { arn: source.store === "postgres" ? args.postgres!.masterSecretArn : source.store === "redis" ? args.redis!.authTokenSecretArn : args.documentDb!.masterSecretArn };
+                case "ssm": {
+                    const setting = own?.parameters[source.parameterPath];
+                    if (setting) return { arn: setting.arn, key: setting.secure ? "dataViaSsm" : "none" };
+                    return { arn: ctx.apply((c) => parameterArn(c.partition, c.region, c.accountId, source.parameterPath)) };
+                }
                 case "secretsmanager": {
+                    const secret = own?.secrets[source.secretName];
+                    if (secret !== undefined) return { arn: secret, key: "data" };
                     // ECS needs the full ARN (with its random suffix); the lookup also fails the preview if the secret does not exist.
                     const found = lookups.get(source.secretName) ?? aws.secretsmanager.getSecretOutput({ name: source.secretName }, { parent: this }).arn;
                     lookups.set(source.secretName, found);
-                    return found;
+                    return { arn: found };
                 }
             }
         };
         return pulumi.all(
             Object.entries(args.service.secrets).map(([variable, reference]) => {
                 const source = parseSecretReference(reference)!;
-                return pulumi.output(arnOf(source)).apply((arn) => resolveSecret(variable, source, arn));
+                const { arn, key } = arnOf(source);
+                return pulumi.output(arn).apply((resolved) => resolveSecret(variable, source, resolved, key));
             }),
         );
     }

@@ -99,15 +99,17 @@ export function resolveConfig(raw: RawConfig): BaselineConfig {
         sections[section] = merged;
     }
     if (problems.length === 0) problems.push(...subnetCapacityProblems("baseline:network", sections.network));
+    // First, so the services' references to the stack's own settings can be checked against the declared names.
+    const appSettings = resolveAppSettings(given.parameters, given.appSecrets);
     const services = resolveServices(given.services, PROFILES[env].services, {
         env,
         domain: String(sections.domain.name),
         documentDbEnabled: sections.documentDb.enabled === true,
         executeCommand: sections.compute.enableExecuteCommand === true,
         cloudFront: sections.edge.cloudFront === true,
+        ownSettings: { app: String(sections.app.name), parameters: Object.keys(appSettings.parameters), appSecrets: Object.keys(appSettings.appSecrets) },
     });
     problems.push(...services.problems);
-    const appSettings = resolveAppSettings(given.parameters, given.appSecrets);
     problems.push(...appSettings.problems, ...crossSectionProblems(sections, region, tags, raw.secretKeys ?? []));
 
     if (problems.length > 0) throw new ConfigError(problems);

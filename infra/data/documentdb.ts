@@ -113,6 +113,13 @@ export class DocumentDb extends pulumi.ComponentResource {
         this.clusterIdentifier = cluster.clusterIdentifier;
         this.instanceIdentifiers = pulumi.all(instances.map((i) => i.identifier));
         this.masterUserSecretArn = cluster.masterUserSecrets.apply((secrets) => masterUserSecretArn(`DocumentDB cluster ${p.clusterId}`, secrets));
+        // DocumentDB offers managed rotation of its master secret, like RDS (Secrets Manager User Guide, "Managed
+        // rotation"): no Lambda, the schedule from config, not at once. Tasks read it at start (docs/runbooks/secrets.md).
+        new aws.secretsmanager.SecretRotation(
+            `${name}-password-rotation`,
+            { secretId: this.masterUserSecretArn, rotationRules: { automaticallyAfterDays: args.documentDb.passwordRotationDays }, rotateImmediately: false },
+            { parent: this },
+        );
         this.registerOutputs({
             endpoint: this.endpoint,
             readerEndpoint: this.readerEndpoint,

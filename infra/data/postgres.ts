@@ -101,6 +101,14 @@ export class Postgres extends pulumi.ComponentResource {
         this.arn = instance.arn;
         this.identifier = instance.identifier;
         this.masterUserSecretArn = instance.masterUserSecrets.apply((secrets) => masterUserSecretArn(`RDS instance ${p.identifier}`, secrets));
+        // RDS rotates its managed secret itself (managed rotation, no Lambda), every 7 days unless told otherwise:
+        // this sets the schedule from config. Not at once (rotateImmediately false): a new schedule is not a
+        // reason to change the password under running services. Tasks read it at start (docs/runbooks/secrets.md).
+        new aws.secretsmanager.SecretRotation(
+            `${name}-password-rotation`,
+            { secretId: this.masterUserSecretArn, rotationRules: { automaticallyAfterDays: args.database.passwordRotationDays }, rotateImmediately: false },
+            { parent: this },
+        );
         this.registerOutputs({
             endpoint: this.endpoint,
             address: this.address,

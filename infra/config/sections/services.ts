@@ -48,6 +48,39 @@ export interface ServiceContext {
     executeCommand: boolean;
     /** `baseline:edge.cloudFront`: every listener rule then also matches CloudFront's origin header, two of its five values. Default false. */
     cloudFront?: boolean;
+    /**
+     * The stack's own application settings: a reference under `ssm:/<app>/<env>/` or `secretsmanager:<app>/<env>/`
+     * must name one of them (the stack creates them; a typo would only fail when a task starts). Unset: not checked.
+     */
+    ownSettings?: OwnSettings;
+}
+
+/** `baseline:app.name` and the names declared in `baseline:parameters` and `baseline:appSecrets`. */
+export interface OwnSettings {
+    app: string;
+    parameters: string[];
+    appSecrets: string[];
+}
+
+const declared = (names: string[]) => (names.length > 0 ? names.join(", ") : "none declared");
+
+/** A reference under the stack's own prefix that names no declared setting, or reads a JSON key of a plain secret. */
+export function ownSettingProblem(key: string, reference: string, env: Environment, own: OwnSettings): Problem {
+    const ssmPrefix = `ssm:/${own.app}/${env}/`;
+    const secretPrefix = `secretsmanager:${own.app}/${env}/`;
+    if (reference.startsWith(ssmPrefix)) {
+        const name = reference.slice(ssmPrefix.length);
+        return own.parameters.includes(name) ? undefined
+            : problem(key, reference, `${ssmPrefix}<name> with a name declared in baseline:parameters (${declared(own.parameters)}): the stack creates the parameters under /${own.app}/${env}/`);
+    }
+    if (reference.startsWith(secretPrefix)) {
+        const [name, jsonKey] = reference.slice(secretPrefix.length).split(":");
+        if (!own.appSecrets.includes(name)) {
+            return problem(key, reference, `${secretPrefix}<name> with a name declared in baseline:appSecrets (${declared(own.appSecrets)}): the stack creates the secrets under ${own.app}/${env}/`);
+        }
+        return jsonKey === undefined ? undefined : problem(key, reference, `${secretPrefix}${name} without a JSON key (an app secret holds a plain string)`);
+    }
+    return undefined;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -126,6 +159,9 @@ function dependencyProblems(key: string, s: Record<string, unknown>, ctx: Servic
             problems.push(problem(`${key}.secrets.${name}`, ref, "postgres:password, postgres:username, redis:authToken, documentDb:password, documentDb:username, secretsmanager:<name>[:<json key>] or ssm:/<parameter path>"));
         } else if (store === "documentDb" && !ctx.documentDbEnabled) {
             problems.push(problem(`${key}.secrets.${name}`, ref, "a secret that exists: baseline:documentDb.enabled is false"));
+        } else if (ctx.ownSettings) {
+            const own = ownSettingProblem(`${key}.secrets.${name}`, ref, ctx.env, ctx.ownSettings);
+            if (own) problems.push(own);
         }
     }
     return problems;
