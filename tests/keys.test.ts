@@ -33,7 +33,7 @@ const USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:Genera
 const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 
 describe("key policies", () => {
-    it("data key: names RDS (also DocumentDB and Performance Insights), Secrets Manager and ElastiCache, with the grant RDS needs", () => {
+    it("data key: names RDS (also DocumentDB and Performance Insights), Secrets Manager, ElastiCache and SSM (SecureString parameters), with the grant RDS needs", () => {
         assert.deepStrictEqual(dataKeyPolicy(ctx), {
             Version: "2012-10-17",
             Statement: [
@@ -47,7 +47,7 @@ describe("key policies", () => {
                     Condition: {
                         StringEquals: {
                             "kms:CallerAccount": "111122223333",
-                            "kms:ViaService": ["rds.eu-west-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com", "elasticache.eu-west-1.amazonaws.com"],
+                            "kms:ViaService": ["rds.eu-west-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com", "elasticache.eu-west-1.amazonaws.com", "ssm.eu-west-1.amazonaws.com"],
                         },
                     },
                 },
