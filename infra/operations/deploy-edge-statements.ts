@@ -2,16 +2,16 @@
  * The deploy role's permissions for the edge (load balancer, certificates, DNS, web ACLs, CloudFront and its
  * log delivery) and for operations (log groups, alarms, dashboard, alert topic, budget, trail, backups).
  */
-import { DeployPolicyContext, Statement, arn, everyRegion, stackTagIs } from "./deploy-policies";
+import { DeployPolicyContext, Statement, arn, everyRegion, stackLogGroups, stackTagIs, wafArns } from "./deploy-policies";
 
-/** Load balancer, certificates, records, web ACLs, distribution, CloudFront's log delivery. */
+const loadBalancerArn = (c: DeployPolicyContext) => arn(c, "elasticloadbalancing", `loadbalancer/app/${c.namePrefix}-*/*`);
+
+/** Load balancer, certificates, records. */
 export function edgeStatements(c: DeployPolicyContext): Statement[] {
     const n = c.namePrefix;
     const elb = (r: string) => arn(c, "elasticloadbalancing", r);
-    const loadBalancer = elb(`loadbalancer/app/${n}-*/*`);
-    const certificates = everyRegion(c, "acm", "certificate/*");
-    const cloudFront = (r: string) => arn(c, "cloudfront", r, "");
-    const waf = ["regional", "global"].flatMap((scope) => ["webacl", "ipset"].flatMap((kind) => everyRegion(c, "wafv2", `${scope}/${kind}/${n}-*/*`)));
+    const loadBalancer = loadBalancerArn(c);
+    const certificates = everyRegion(c, "edge", "acm", "certificate/*");
     return [
         {
             Sid: "ElbStackLoadBalancer", Effect: "Allow",
@@ -50,6 +50,14 @@ export function edgeStatements(c: DeployPolicyContext): Statement[] {
         // A change's id is Route 53's: the provider polls it until the records are in sync.
         { Sid: "Route53Changes", Effect: "Allow", Action: "route53:GetChange", Resource: arn(c, "route53", "change/*", "", "") },
         { Sid: "Route53FindZone", Effect: "Allow", Action: ["route53:ListHostedZones", "route53:ListHostedZonesByName"], Resource: "*" },
+    ];
+}
+
+/** Web ACLs, the distribution and its policies, CloudFront's log delivery (v2, in us-east-1). */
+export function cdnStatements(c: DeployPolicyContext): Statement[] {
+    const n = c.namePrefix;
+    const cloudFront = (r: string) => arn(c, "cloudfront", r, "");
+    const statements: Statement[] = [
         {
             Sid: "WafStackAcls", Effect: "Allow",
             Action: [
@@ -57,10 +65,10 @@ export function edgeStatements(c: DeployPolicyContext): Statement[] {
                 "wafv2:GetIPSet", "wafv2:PutLoggingConfiguration", "wafv2:DeleteLoggingConfiguration", "wafv2:GetLoggingConfiguration",
                 "wafv2:AssociateWebACL", "wafv2:DisassociateWebACL", "wafv2:GetWebACLForResource", "wafv2:TagResource", "wafv2:UntagResource", "wafv2:ListTagsForResource",
             ],
-            Resource: [...waf, loadBalancer],
+            Resource: [...wafArns(c, (kind) => `${kind}/${n}-*/*`, ["webacl", "ipset"]), loadBalancerArn(c)],
         },
         // The AWS managed rule groups the ACLs reference (AWS's, named by AWS).
-        { Sid: "WafManagedRuleGroups", Effect: "Allow", Action: ["wafv2:CreateWebACL", "wafv2:UpdateWebACL"], Resource: allScopes(c, "managedruleset/*/*") },
+        { Sid: "WafManagedRuleGroups", Effect: "Allow", Action: ["wafv2:CreateWebACL", "wafv2:UpdateWebACL"], Resource: wafArns(c, () => "managedruleset/*/*", ["managedruleset"], "*") },
         { Sid: "CloudFrontCreateWithStackTag", Effect: "Allow", Action: ["cloudfront:CreateDistribution", "cloudfront:TagResource"], Resource: cloudFront("distribution/*"), Condition: stackTagIs(c, "RequestTag") },
         {
             Sid: "CloudFrontStackDistribution", Effect: "Allow",
@@ -81,32 +89,35 @@ export function edgeStatements(c: DeployPolicyContext): Statement[] {
             ],
             Resource: ["origin-access-control/*", "response-headers-policy/*", "cache-policy/*", "origin-request-policy/*"].map(cloudFront),
         },
-        {
-            Sid: "LogsStackDeliveryEnds", Effect: "Allow",
-            Action: [
-                "logs:PutDeliverySource", "logs:GetDeliverySource", "logs:DeleteDeliverySource", "logs:PutDeliveryDestination", "logs:GetDeliveryDestination",
-                "logs:DeleteDeliveryDestination", "logs:CreateDelivery", "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource",
-            ],
-            Resource: [...everyRegion(c, "logs", `delivery-source:${n}-*`), ...everyRegion(c, "logs", `delivery-destination:${n}-*`)],
-        },
-        // A delivery between them is named by a generated id.
-        {
-            Sid: "LogsDeliveries", Effect: "Allow",
-            Action: ["logs:CreateDelivery", "logs:GetDelivery", "logs:DeleteDelivery", "logs:UpdateDeliveryConfiguration", "logs:TagResource", "logs:ListTagsForResource"],
-            Resource: everyRegion(c, "logs", "delivery:*"),
-        },
     ];
+    const region = c.cloudFrontRegion;
+    if (region !== undefined) {
+        statements.push(
+            {
+                Sid: "LogsStackDeliveryEnds", Effect: "Allow",
+                Action: [
+                    "logs:PutDeliverySource", "logs:GetDeliverySource", "logs:DeleteDeliverySource", "logs:PutDeliveryDestination", "logs:GetDeliveryDestination",
+                    "logs:DeleteDeliveryDestination", "logs:CreateDelivery", "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource",
+                ],
+                Resource: [arn(c, "logs", `delivery-source:${n}-*`, region), arn(c, "logs", `delivery-destination:${n}-*`, region)],
+            },
+            // A delivery between them is named by a generated id.
+            {
+                Sid: "LogsDeliveries", Effect: "Allow",
+                Action: ["logs:CreateDelivery", "logs:GetDelivery", "logs:DeleteDelivery", "logs:UpdateDeliveryConfiguration", "logs:TagResource", "logs:ListTagsForResource"],
+                Resource: arn(c, "logs", "delivery:*", region),
+            },
+        );
+    }
+    return statements;
 }
-
-const allScopes = (c: DeployPolicyContext, resource: string) =>
-    ["regional", "global"].flatMap((scope) => everyRegion(c, "wafv2", `${scope}/${resource}`).map((a) => a.replace(`:${c.accountId}:`, ":*:")));
 
 /** Log groups, alarms, dashboard, alert topic, budget, trail, backups. */
 export function operationsStatements(c: DeployPolicyContext): Statement[] {
     const n = c.namePrefix;
-    const groups = [`/${n}/*`, `/ecs/${n}/*`, `/ecs-exec/${n}`, `/ecs-exec/${n}:*`, `/aws/rds/instance/${n}-*`, `/aws/docdb/${n}-*`, `/aws/elasticache/${n}-*`, `aws-waf-logs-${n}-*`, `/aws/cloudtrail/${n}*`];
+    const groups = stackLogGroups(n);
     // The vault is named `<namePrefix>` itself (operations/backup.ts), in the stack's region and the copy region.
-    const vaults = [...everyRegion(c, "backup", `backup-vault:${n}`), ...everyRegion(c, "backup", `backup-vault:${n}-*`)];
+    const vaults = [...everyRegion(c, "backup", "backup", `backup-vault:${n}`), ...everyRegion(c, "backup", "backup", `backup-vault:${n}-*`)];
     const plans = arn(c, "backup", "backup-plan:*");
     return [
         {
@@ -115,7 +126,7 @@ export function operationsStatements(c: DeployPolicyContext): Statement[] {
                 "logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:AssociateKmsKey", "logs:DisassociateKmsKey",
                 "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource", "logs:TagLogGroup", "logs:UntagLogGroup", "logs:ListTagsLogGroup",
             ],
-            Resource: groups.flatMap((g) => everyRegion(c, "logs", `log-group:${g}`)),
+            Resource: groups.flatMap((g) => everyRegion(c, "edge", "logs", `log-group:${g}`)),
         },
         {
             Sid: "LogsAccountLevel", Effect: "Allow",

@@ -21,8 +21,10 @@ export interface DeployIdentityArgs {
     environment: string;
     /** `aws:region`. */
     region: string;
-    /** Other regions the stack creates resources in (us-east-1 with CloudFront, the backup copy region). Default: none. */
-    otherRegions?: string[];
+    /** us-east-1 when the stack runs CloudFront (its certificate, web ACL, log group, key and log delivery live there). Default: none. */
+    cloudFrontRegion?: string;
+    /** `baseline:backup.copyRegion` (the copy vault and its key). Default: none. */
+    backupCopyRegion?: string;
     /** `baseline:deploy`, with the repository set (the roles exist only then). */
     deploy: DeployConfig & { repository: string };
     /** The tag every resource of the stack carries (from `aws:defaultTags`): the scope where ARNs carry only ids. */
@@ -126,7 +128,7 @@ export class DeployIdentity extends pulumi.ComponentResource {
 
         // Most documents need only names known at preview; the network's waits for the VPC, storage's for the storage key.
         const base = pulumi.all([ctx, args.hostedZoneId]).apply(([c, hostedZoneId]): DeployPolicyContext => ({
-            partition: c.partition, accountId: c.accountId, region: args.region, otherRegions: args.otherRegions ?? [],
+            partition: c.partition, accountId: c.accountId, region: args.region, cloudFrontRegion: args.cloudFrontRegion, backupCopyRegion: args.backupCopyRegion,
             namePrefix: n, app: args.app, environment: args.environment, stackTag: args.stackTag,
             hostedZoneId, domainName: args.domainName, externalSecretNames: args.externalSecretNames ?? [], protect,
         }));

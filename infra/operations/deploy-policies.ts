@@ -33,8 +33,10 @@ export interface DeployPolicyContext {
     accountId: string;
     /** `aws:region`: where almost everything lives. */
     region: string;
-    /** Other regions the stack creates resources in: us-east-1 with CloudFront, the backup copy region. */
-    otherRegions: string[];
+    /** us-east-1 when the stack runs CloudFront: its certificate, web ACL, that ACL's log group and key, its log delivery. */
+    cloudFrontRegion?: string;
+    /** `baseline:backup.copyRegion`: the copy vault and its key. */
+    backupCopyRegion?: string;
     /** `<app>-<environment>`: the start of every AWS name of the stack. */
     namePrefix: string;
     app: string;
@@ -54,17 +56,35 @@ export interface DeployPolicyContext {
     vpcId?: string;
 }
 
-export const allRegions = (c: DeployPolicyContext) => [c.region, ...c.otherRegions.filter((r) => r !== c.region)];
+/** Where the stack has resources of a kind: "edge" (the stack's region and CloudFront's), "backup" (and the copy's), "keys" (all). */
+export function regionsOf(c: DeployPolicyContext, kind: "edge" | "backup" | "keys"): string[] {
+    const extra = kind === "edge" ? [c.cloudFrontRegion] : kind === "backup" ? [c.backupCopyRegion] : [c.cloudFrontRegion, c.backupCopyRegion];
+    return [...new Set([c.region, ...extra.filter((r): r is string => r !== undefined)])];
+}
 
 /** `arn:<partition>:<service>:<region>:<account>:<resource>` (region and account may be "" for global services). */
 export const arn = (c: DeployPolicyContext, service: string, resource: string, region: string = c.region, account: string = c.accountId) =>
     `arn:${c.partition}:${service}:${region}:${account}:${resource}`;
 
-/** The same resource pattern in every region the stack uses. */
-export const everyRegion = (c: DeployPolicyContext, service: string, resource: string) => allRegions(c).map((r) => arn(c, service, resource, r));
+/** The same resource pattern in each region where the stack has resources of that kind. */
+export const everyRegion = (c: DeployPolicyContext, kind: "edge" | "backup" | "keys", service: string, resource: string) => regionsOf(c, kind).map((r) => arn(c, service, resource, r));
+
+/** The web ACLs' (and IP sets') ARNs: REGIONAL scope in the stack's region, CLOUDFRONT ("global") scope in us-east-1. */
+export function wafArns(c: DeployPolicyContext, resource: (kind: string) => string, kinds: string[], account: string = c.accountId): string[] {
+    const scopes: [string, string | undefined][] = [["regional", c.region], ["global", c.cloudFrontRegion]];
+    return scopes.flatMap(([scope, region]) => (region === undefined ? [] : kinds.map((k) => arn(c, "wafv2", `${scope}/${resource(k)}`, region, account))));
+}
 
 /** A condition on the stack's tag: on the resource acted on, or in the request creating it. */
 export const stackTagIs = (c: DeployPolicyContext, on: "ResourceTag" | "RequestTag") => ({ StringEquals: { [`aws:${on}/${c.stackTag.key}`]: c.stackTag.value } });
+
+/**
+ * The stack's log groups, as name patterns: its own prefix, the services', ECS Exec's, the data stores' (under the
+ * names AWS fixes), the web ACLs' (`aws-waf-logs-` is required by WAF) and the trail's.
+ */
+export const stackLogGroups = (n: string) => [
+    `/${n}/*`, `/ecs/${n}/*`, `/ecs-exec/${n}`, `/ecs-exec/${n}:*`, `/aws/rds/instance/${n}-*`, `/aws/docdb/${n}-*`, `/aws/elasticache/${n}-*`, `aws-waf-logs-${n}-*`, `/aws/cloudtrail/${n}*`,
+];
 
 /** The ARN IAM gives the account's GitHub provider (one per issuer URL): known before the provider exists. */
 export const githubProviderArn = (partition: string, accountId: string) => `arn:${partition}:iam::${accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
@@ -86,7 +106,6 @@ export const STAR_ONLY_ACTIONS: Readonly<Record<string, string>> = {
     "elasticloadbalancing:Describe*": "Elastic Load Balancing describe calls accept only *",
     "kms:CreateKey": "a key does not exist before CreateKey; the statement requires the stack's tag in the request instead",
     "kms:ListAliases": "list calls accept only *",
-    "secretsmanager:ListSecrets": "list calls accept only *",
     "ssm:DescribeParameters": "parameter metadata (never values); accepts only *",
     "logs:DescribeLogGroups": "a list call that accepts only *; returns names and settings, no log events",
     "logs:PutResourcePolicy": "CloudWatch Logs resource policies are account-level: the WAF log-delivery policies (and no event data)",
@@ -103,26 +122,33 @@ export const STAR_ONLY_ACTIONS: Readonly<Record<string, string>> = {
     "route53:ListHostedZones": "the zone lookup by name (aws.route53.getZone) lists zones; accepts only *",
     "route53:ListHostedZonesByName": "as route53:ListHostedZones",
     "acm:ListCertificates": "list calls accept only *",
-    "cloudfront:ListCachePolicies": "list calls accept only *",
-    "cloudfront:ListOriginRequestPolicies": "list calls accept only *",
-    "cloudfront:ListResponseHeadersPolicies": "list calls accept only *",
-    "cloudfront:ListOriginAccessControls": "list calls accept only *",
-    "wafv2:ListWebACLs": "list calls accept only *",
-    "wafv2:ListIPSets": "list calls accept only *",
     "ecs:RegisterTaskDefinition": "the Service Authorization Reference lists no resource type for it; the task roles it names are limited by iam:PassRole",
     "ecs:DeregisterTaskDefinition": "as ecs:RegisterTaskDefinition",
     "ecs:DescribeTaskDefinition": "as ecs:RegisterTaskDefinition",
-    "ecr:DescribeRegistry": "registry-level read",
     "application-autoscaling:Describe*": "Application Auto Scaling describe calls accept only *",
-    "cloudwatch:DescribeAlarmsForMetric": "metric-level read, not an alarm resource",
-    "sns:ListTopics": "list calls accept only *",
     "cloudtrail:DescribeTrails": "list call of trails; accepts only *",
-    "backup:ListBackupVaults": "list calls accept only *",
-    "backup:ListBackupPlans": "list calls accept only *",
     "backup-storage:MountCapsule": "AWS Backup requires it of whoever creates a vault; it has no resource type",
-    "iam:ListPolicies": "list calls accept only *",
-    "iam:ListOpenIDConnectProviders": "list calls accept only *",
-    "budgets:DescribeBudgets": "a list of the account's budgets; accepts only *",
+};
+
+/**
+ * Statements whose resources are scoped only to a resource type in this account (or AWS's own), by Sid, each
+ * with why nothing narrower is possible: the ARNs carry generated ids (or belong to AWS), and the service
+ * offers no tag condition on them. The tests require every other statement to name the stack.
+ */
+export const TYPE_SCOPED_STATEMENTS: Readonly<Record<string, string>> = {
+    Ec2AwsOwnedReferences: "AWS's prefix lists and endpoint services, which rules and endpoints only refer to",
+    Ec2PrefixLists: "AWS's prefix lists (CloudFront's origin-facing list, looked up by name)",
+    RdsDefaultOptionGroups: "AWS's default option groups, which every new instance is placed in",
+    RdsManagedSecretsThroughRds: "RDS names the managed master secret itself (rds!db-<uuid>); only a call through RDS (aws:CalledVia) may create one",
+    EcsFargateCapacityProviders: "AWS's FARGATE and FARGATE_SPOT capacity providers",
+    AutoScalingTargets: "scalable targets are named by generated ids; the ECS services they scale are the stack's (checked by ECS)",
+    IamServiceLinkedRoles: "service-linked roles have AWS's names; limited to the services the stack uses (iam:AWSServiceName)",
+    Route53Changes: "a change is named by Route 53's id; reading its status only",
+    WafManagedRuleGroups: "the AWS managed rule groups the web ACLs reference",
+    CloudFrontPolicies: "origin access controls and response headers policies carry ids and take no tags; cache and origin-request policies are AWS's",
+    LogsDeliveries: "a CloudWatch Logs delivery is named by a generated id; its source and destination are the stack's",
+    IamReadGithubProvider: "the account's one GitHub provider (IAM names it by the issuer), read only",
+    IamGithubProvider: "as IamReadGithubProvider",
 };
 
 /**

@@ -12,7 +12,7 @@
  * provider, a separate grant on that bucket and key given to this role outside the stack).
  */
 import { DeployPolicyContext, Document, Statement, arn, doc, everyRegion, stackTagIs } from "./deploy-policies";
-import { edgeStatements, operationsStatements } from "./deploy-edge-statements";
+import { cdnStatements, edgeStatements, operationsStatements } from "./deploy-edge-statements";
 import { computeStatements, identityStatements } from "./deploy-identity-statements";
 
 /** EC2 create calls and the resource type each creates (the one that must carry the stack's tag). */
@@ -139,7 +139,7 @@ export function storageStatements(c: DeployPolicyContext): Statement[] {
     // Bucket names are `<namePrefix>-<role>-<account>`. Bucket-level actions only: `*` in an S3 ARN also matches
     // object keys, so no object action is granted on this pattern (objects only to empty a staging bucket below).
     const buckets = `arn:${c.partition}:s3:::${n}-*`;
-    const keys = everyRegion(c, "kms", "key/*");
+    const keys = everyRegion(c, "keys", "kms", "key/*");
     const secrets = [arn(c, "secretsmanager", `secret:${n}-*`), arn(c, "secretsmanager", `secret:${c.app}/${c.environment}/*`)];
     const statements: Statement[] = [
         {
@@ -163,7 +163,7 @@ export function storageStatements(c: DeployPolicyContext): Statement[] {
             ],
             Resource: keys, Condition: stackTagIs(c, "ResourceTag"),
         },
-        { Sid: "KmsStackAliases", Effect: "Allow", Action: ["kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"], Resource: everyRegion(c, "kms", `alias/${n}-*`) },
+        { Sid: "KmsStackAliases", Effect: "Allow", Action: ["kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"], Resource: everyRegion(c, "keys", "kms", `alias/${n}-*`) },
         { Sid: "KmsListAliases", Effect: "Allow", Action: "kms:ListAliases", Resource: "*" },
         // The provider reads a secret version back after writing it (its value is already in the state, encrypted).
         {
@@ -201,7 +201,7 @@ export function storageStatements(c: DeployPolicyContext): Statement[] {
 }
 
 /** The deploy role's documents, one per concern: each becomes the customer-managed policy `<namePrefix>-deploy-<area>`. */
-export const DEPLOY_POLICY_AREAS = ["network", "data", "storage", "compute", "identity", "edge", "operations"] as const;
+export const DEPLOY_POLICY_AREAS = ["network", "data", "storage", "compute", "identity", "edge", "cdn", "operations"] as const;
 
 export function deployPolicyDocuments(c: DeployPolicyContext): Record<(typeof DEPLOY_POLICY_AREAS)[number], Document> {
     return {
@@ -211,6 +211,7 @@ export function deployPolicyDocuments(c: DeployPolicyContext): Record<(typeof DE
         compute: doc(computeStatements(c)),
         identity: doc(identityStatements(c)),
         edge: doc(edgeStatements(c)),
+        cdn: doc(cdnStatements(c)),
         operations: doc(operationsStatements(c)),
     };
 }

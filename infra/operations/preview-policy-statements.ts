@@ -11,7 +11,7 @@
  * pull-request previews without `--refresh`, and refresh in the deploy job (`pulumi up --refresh`), whose
  * role may read what the stack itself wrote.
  */
-import { DeployPolicyContext, Document, Statement, arn, doc, everyRegion, roleArn, stackTagIs } from "./deploy-policies";
+import { DeployPolicyContext, Document, Statement, arn, doc, everyRegion, roleArn, stackLogGroups, stackTagIs, wafArns } from "./deploy-policies";
 
 /** Action names a read-only role may hold: these verbs, and the few read actions named otherwise. */
 export const READ_ONLY_VERBS = ["Describe", "List", "Get"] as const;
@@ -52,7 +52,7 @@ function platformReads(c: DeployPolicyContext): Statement[] {
         read("ElastiCacheVersions", ["elasticache:DescribeCacheEngineVersions", "elasticache:DescribeServiceUpdates"], "*"),
         // Bucket settings only: `s3:GetBucket*` names no object action.
         read("S3BucketSettings", ["s3:ListBucket", "s3:GetBucket*", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration", "s3:GetAccelerateConfiguration", "s3:GetReplicationConfiguration"], `arn:${c.partition}:s3:::${n}-*`),
-        read("KmsKeySettings", ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"], everyRegion(c, "kms", "key/*"), stackTagIs(c, "ResourceTag")),
+        read("KmsKeySettings", ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"], everyRegion(c, "keys", "kms", "key/*"), stackTagIs(c, "ResourceTag")),
         read("KmsListAliases", "kms:ListAliases", "*"),
         read("SecretsMetadata", ["secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy"], [...ownSecrets, ...external]),
         ...(["Instance", "Cluster"] as const).map((kind) =>
@@ -71,17 +71,16 @@ function platformReads(c: DeployPolicyContext): Statement[] {
     ];
 }
 
-/** Edge and operations. */
-function edgeAndOperationsReads(c: DeployPolicyContext): Statement[] {
+/** Load balancer, certificates, DNS, web ACLs, CloudFront. */
+function edgeReads(c: DeployPolicyContext): Statement[] {
     const n = c.namePrefix;
     const zone = arn(c, "route53", `hostedzone/${c.hostedZoneId}`, "", "");
     const cloudFront = (r: string) => arn(c, "cloudfront", r, "");
-    const waf = ["regional", "global"].flatMap((scope) => ["webacl", "ipset"].flatMap((kind) => everyRegion(c, "wafv2", `${scope}/${kind}/${n}-*/*`)));
-    const groups = [`/${n}/*`, `/ecs/${n}/*`, `/ecs-exec/${n}`, `/aws/rds/instance/${n}-*`, `/aws/docdb/${n}-*`, `/aws/elasticache/${n}-*`, `aws-waf-logs-${n}-*`, `/aws/cloudtrail/${n}*`];
+    const waf = wafArns(c, (kind) => `${kind}/${n}-*/*`, ["webacl", "ipset"]);
     return [
         // Each describe by name: DescribeRules is left out, a rule's header condition holds CloudFront's origin token.
         read("ElbRead", ELB_READS, "*"),
-        read("AcmStackCertificates", ["acm:DescribeCertificate", "acm:ListTagsForCertificate"], everyRegion(c, "acm", "certificate/*"), stackTagIs(c, "ResourceTag")),
+        read("AcmStackCertificates", ["acm:DescribeCertificate", "acm:ListTagsForCertificate"], everyRegion(c, "edge", "acm", "certificate/*"), stackTagIs(c, "ResourceTag")),
         read("AcmList", "acm:ListCertificates", "*"),
         read("Route53Zone", ["route53:GetHostedZone", "route53:ListResourceRecordSets", "route53:ListTagsForResource"], zone),
         read("Route53FindZone", ["route53:ListHostedZones", "route53:ListHostedZonesByName"], "*"),
@@ -90,24 +89,34 @@ function edgeAndOperationsReads(c: DeployPolicyContext): Statement[] {
         read("CloudFrontDistributionTags", "cloudfront:ListTagsForResource", cloudFront("distribution/*"), stackTagIs(c, "ResourceTag")),
         read("CloudFrontPolicies", ["cloudfront:GetOriginAccessControl", "cloudfront:GetResponseHeadersPolicy", "cloudfront:GetCachePolicy", "cloudfront:GetOriginRequestPolicy"],
             ["origin-access-control/*", "response-headers-policy/*", "cache-policy/*", "origin-request-policy/*"].map(cloudFront)),
-        read("LogsGroups", ["logs:ListTagsForResource", "logs:ListTagsLogGroup"], groups.flatMap((g) => everyRegion(c, "logs", `log-group:${g}`))),
-        read("LogsDeliveryEnds", ["logs:GetDeliverySource", "logs:GetDeliveryDestination", "logs:ListTagsForResource"],
-            [...everyRegion(c, "logs", `delivery-source:${n}-*`), ...everyRegion(c, "logs", `delivery-destination:${n}-*`)]),
-        read("LogsDeliveries", "logs:GetDelivery", everyRegion(c, "logs", "delivery:*")),
+    ];
+}
+
+/** Log groups and deliveries, alarms, dashboard, topic, budget, trail, backups. */
+function operationsReads(c: DeployPolicyContext): Statement[] {
+    const n = c.namePrefix;
+    const groups = stackLogGroups(n);
+    return [
+        read("LogsGroups", ["logs:ListTagsForResource", "logs:ListTagsLogGroup"], groups.flatMap((g) => everyRegion(c, "edge", "logs", `log-group:${g}`))),
+        ...(c.cloudFrontRegion === undefined ? [] : [
+            read("LogsDeliveryEnds", ["logs:GetDeliverySource", "logs:GetDeliveryDestination", "logs:ListTagsForResource"],
+                [arn(c, "logs", `delivery-source:${n}-*`, c.cloudFrontRegion), arn(c, "logs", `delivery-destination:${n}-*`, c.cloudFrontRegion)]),
+            read("LogsDeliveries", "logs:GetDelivery", arn(c, "logs", "delivery:*", c.cloudFrontRegion)),
+        ]),
         read("LogsAccountLevel", ["logs:DescribeLogGroups", "logs:DescribeResourcePolicies", "logs:GetLogDelivery", "logs:ListLogDeliveries", "logs:DescribeDeliveries"], "*"),
         read("CloudWatchRead", ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource", "cloudwatch:GetDashboard"], [arn(c, "cloudwatch", `alarm:${n}-*`), arn(c, "cloudwatch", `dashboard/${n}*`, "")]),
         read("SnsRead", ["sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:GetSubscriptionAttributes", "sns:ListTagsForResource"], arn(c, "sns", `${n}-*`)),
         read("BudgetsRead", ["budgets:ViewBudget", "budgets:ListTagsForResource"], arn(c, "budgets", `budget/${n}*`, "")),
         read("CloudTrailRead", ["cloudtrail:GetTrail", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors", "cloudtrail:GetInsightSelectors", "cloudtrail:ListTags"], arn(c, "cloudtrail", `trail/${n}-*`)),
         read("CloudTrailList", "cloudtrail:DescribeTrails", "*"),
-        read("BackupVaults", ["backup:DescribeBackupVault", "backup:GetBackupVaultAccessPolicy", "backup:ListTags"], [...everyRegion(c, "backup", `backup-vault:${n}`), ...everyRegion(c, "backup", `backup-vault:${n}-*`)]),
+        read("BackupVaults", ["backup:DescribeBackupVault", "backup:GetBackupVaultAccessPolicy", "backup:ListTags"], [...everyRegion(c, "backup", "backup", `backup-vault:${n}`), ...everyRegion(c, "backup", "backup", `backup-vault:${n}-*`)]),
         read("BackupPlans", ["backup:GetBackupPlan", "backup:GetBackupSelection", "backup:ListTags"], arn(c, "backup", "backup-plan:*"), stackTagIs(c, "ResourceTag")),
     ];
 }
 
 /** The preview role's documents: each becomes the customer-managed policy `<namePrefix>-preview-<area>`. */
-export const PREVIEW_POLICY_AREAS = ["platform", "edge-operations"] as const;
+export const PREVIEW_POLICY_AREAS = ["platform", "edge", "operations"] as const;
 
 export function previewPolicyDocuments(c: DeployPolicyContext): Record<(typeof PREVIEW_POLICY_AREAS)[number], Document> {
-    return { platform: doc(platformReads(c)), "edge-operations": doc(edgeAndOperationsReads(c)) };
+    return { platform: doc(platformReads(c)), edge: doc(edgeReads(c)), operations: doc(operationsReads(c)) };
 }
