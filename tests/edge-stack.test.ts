@@ -31,7 +31,7 @@ const T = {
 const ACCOUNT = "123456789012";
 const unwrap = (v: any) => (isSecret(v) ? v.value : v);
 const from = (run: Run, r: RecordedResource, input: string) => (r.propertyDependencies[input] ?? []).map((u) => run.byUrn(u)?.name).sort();
-const US_EAST_1 = (run: Run) => `${run.one(T.provider).urn}::`;
+const US_EAST_1 = (run: Run) => `${run.one(T.provider, "us-east-1").urn}::`;
 const inUsEast1 = (run: Run, r: RecordedResource) => r.provider?.startsWith(US_EAST_1(run)) === true;
 
 async function diagnostics(run: Run, stack: string): Promise<Diagnostic[]> {
@@ -48,7 +48,7 @@ for (const stack of ["prod", "staging"] as const) {
         });
 
         it("creates CloudFront's certificate, web ACL and their logs through a us-east-1 provider that carries the stack's tags", () => {
-            const provider = run.one(T.provider);
+            const provider = run.one(T.provider, "us-east-1");
             assert.deepStrictEqual([provider.name, provider.inputs.region, JSON.parse(provider.wireInputs.defaultTags).tags.Environment], ["us-east-1", "us-east-1", stack]);
             assert.ok(inUsEast1(run, run.one(T.certificate, "edge-cdn-certificate")));
             assert.ok(inUsEast1(run, run.one(T.acl, "edge-cdn-waf-acl")));
@@ -140,7 +140,7 @@ for (const stack of ["prod", "staging"] as const) {
 describe("the us-east-1 provider of a stack that names an AWS profile", () => {
     it("uses the stack's profile too (an explicit provider reads no aws: config of its own)", async () => {
         const run = await runStack("prod", { "aws:profile": "pos-prod" });
-        assert.deepStrictEqual([run.one(T.provider).inputs.region, run.one(T.provider).inputs.profile], ["us-east-1", "pos-prod"]);
+        assert.deepStrictEqual([run.one(T.provider, "us-east-1").inputs.region, run.one(T.provider, "us-east-1").inputs.profile], ["us-east-1", "pos-prod"]);
     });
 });
 

@@ -230,6 +230,8 @@ for (const s of STACKS) {
             const groups = run.ofType("aws:cloudwatch/logGroup:LogGroup").map((g) => [g.name, g.inputs]).sort(([a], [b]) => String(a).localeCompare(String(b)));
             const group = (name: string) => ({ name, retentionInDays: s.logRetention, kmsKeyId: KEY("logs") });
             assert.deepStrictEqual(groups, [
+                // The audit trail's copy of every management event (the trail itself writes to its own bucket).
+                ["audit-trail-logs", group(`/aws/cloudtrail/${prefix}`)],
                 ["documentdb-log-audit", group(`/aws/docdb/${prefix}-docdb/audit`)],
                 ["documentdb-log-profiler", group(`/aws/docdb/${prefix}-docdb/profiler`)],
                 // The CloudFront web ACL's logs live in us-east-1, under a key there.

@@ -31,9 +31,18 @@ describe("stack outputs", () => {
             // Where the public entry is: the distribution (its id, for invalidations) in front of the load balancer.
             assert.match(String(plain.cloudFrontDistributionId), /^E[A-Z0-9]{13}$/);
             assert.match(String(plain.cloudFrontDomainName), /^d[a-z0-9]{13}\.cloudfront\.net$/);
+            // What operations hand on: the topic to subscribe more receivers to, the trail and its bucket, the vault and plan
+            // the restore drill starts from, and the roles a workflow assumes.
+            assert.strictEqual(plain.alertTopicArn, `arn:aws:sns:eu-west-1:123456789012:pos-${stack}-alerts`);
+            assert.strictEqual(plain.auditTrailArn, `arn:aws:cloudtrail:eu-west-1:123456789012:trail/pos-${stack}-trail`);
+            assert.strictEqual(plain.auditBucketName, `pos-${stack}-trail-123456789012`);
+            assert.strictEqual(plain.backupVaultArn, `arn:aws:backup:eu-west-1:123456789012:backup-vault:pos-${stack}`);
+            assert.strictEqual(typeof plain.backupPlanId, "string");
+            assert.deepStrictEqual([plain.deployRoleArn, plain.previewRoleArn], [`arn:aws:iam::123456789012:role/pos-${stack}-deploy`, `arn:aws:iam::123456789012:role/pos-${stack}-preview`]);
             assert.deepStrictEqual(Object.keys(plain).sort(), [
-                "assetsBucketName", "cloudFrontDistributionId", "cloudFrontDomainName", "documentDbEndpoint", "documentDbMasterSecretArn", "environment",
-                "loadBalancerDnsName", "logBucketName", "originSecretArn", "postgresEndpoint", "postgresMasterSecretArn", "privateSubnetIds",
+                "alertTopicArn", "assetsBucketName", "auditBucketName", "auditTrailArn", "backupPlanId", "backupVaultArn", "cloudFrontDistributionId",
+                "cloudFrontDomainName", "deployRoleArn", "documentDbEndpoint", "documentDbMasterSecretArn", "environment",
+                "loadBalancerDnsName", "logBucketName", "originSecretArn", "postgresEndpoint", "postgresMasterSecretArn", "previewRoleArn", "privateSubnetIds",
                 "redisAuthTokenSecretArn", "redisPrimaryEndpoint", "services", "url", "vpcId",
             ]);
         });

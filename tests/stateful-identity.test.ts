@@ -15,9 +15,13 @@ const STATEFUL_TYPES = [
     "aws:elasticache/replicationGroup:ReplicationGroup",
     "aws:s3/bucket:Bucket",
     "aws:ecr/repository:Repository",
+    "aws:backup/vault:Vault",
 ];
-/** The flow-log group is audit evidence: kept like the data (the other log groups are not). */
-const FLOW_LOG_GROUP = "network-flow-logs";
+/**
+ * Kept like the data though of another type: the flow-log and trail log groups are audit evidence (the other
+ * log groups are not), the generated secret and the SecureString hold values only AWS has.
+ */
+const KEPT_BY_NAME = ["network-flow-logs", "audit-trail-logs", "app-settings-secret-JWT_SIGNING_SECRET", "app-settings-param-PAYMENT_GATEWAY_API_KEY"];
 
 const IDENTITIES = [
     "urn:pulumi:STACK::baseline::baseline:data:DocumentDb$aws:docdb/cluster:Cluster::documentdb-cluster",
@@ -35,6 +39,19 @@ const IDENTITIES = [
     // A service's logical name carries its configured name: renaming a service in config is a new service.
     "urn:pulumi:STACK::baseline::baseline:compute:Service$aws:ecr/repository:Repository::service-api-repo",
     "urn:pulumi:STACK::baseline::baseline:compute:Service$aws:ecr/repository:Repository::service-worker-repo",
+    "urn:pulumi:STACK::baseline::baseline:operations:AlertTopic$aws:kms/key:Key::alerts-key",
+    "urn:pulumi:STACK::baseline::baseline:operations:AuditTrail$aws:kms/key:Key::audit-trail-key",
+    "urn:pulumi:STACK::baseline::baseline:operations:AuditTrail$aws:s3/bucket:Bucket::audit-trail-bucket",
+    "urn:pulumi:STACK::baseline::baseline:operations:AuditTrail$aws:cloudwatch/logGroup:LogGroup::audit-trail-logs",
+    "urn:pulumi:STACK::baseline::baseline:operations:BackupVault$aws:kms/key:Key::backup-vault-key",
+    "urn:pulumi:STACK::baseline::baseline:operations:BackupVault$aws:backup/vault:Vault::backup-vault",
+    "urn:pulumi:STACK::baseline::baseline:operations:AppSettings$aws:secretsmanager/secret:Secret::app-settings-secret-JWT_SIGNING_SECRET",
+    "urn:pulumi:STACK::baseline::baseline:operations:AppSettings$aws:ssm/parameter:Parameter::app-settings-param-PAYMENT_GATEWAY_API_KEY",
+];
+/** Only prod copies its recovery points to a second region. */
+const COPY_REGION_IDENTITIES = [
+    "urn:pulumi:STACK::baseline::baseline:operations:BackupVault$aws:kms/key:Key::backup-copy-vault-key",
+    "urn:pulumi:STACK::baseline::baseline:operations:BackupVault$aws:backup/vault:Vault::backup-copy-vault",
 ];
 
 /** The input each stateful resource is replaced on when it changes; keys have none (their aliases can move). */
@@ -46,9 +63,12 @@ const PHYSICAL_NAME: Record<string, string> = {
     "aws:s3/bucket:Bucket": "bucket",
     "aws:cloudwatch/logGroup:LogGroup": "name",
     "aws:ecr/repository:Repository": "name",
+    "aws:backup/vault:Vault": "name",
+    "aws:secretsmanager/secret:Secret": "name",
+    "aws:ssm/parameter:Parameter": "name",
 };
 
-const stateful = (run: Run) => run.resources.filter((r) => STATEFUL_TYPES.includes(r.type) || r.name === FLOW_LOG_GROUP);
+const stateful = (run: Run) => run.resources.filter((r) => STATEFUL_TYPES.includes(r.type) || KEPT_BY_NAME.includes(r.name));
 const byName = (a: RecordedResource, b: RecordedResource) => a.name.localeCompare(b.name);
 
 describe("stateful resource identity", () => {
@@ -62,6 +82,7 @@ describe("stateful resource identity", () => {
             it("keeps the URN (type, name, parent) of every database, cache, bucket, key and the flow-log group", () => {
                 const expected = [
                     ...IDENTITIES,
+                    ...(stack === "prod" ? COPY_REGION_IDENTITIES : []),
                     ...extraInstances.map((n) => `urn:pulumi:STACK::baseline::baseline:data:DocumentDb$aws:docdb/clusterInstance:ClusterInstance::${n}`),
                 ].map((u) => u.replace("STACK", stack));
                 assert.deepStrictEqual(stateful(run).map((r) => r.urn).sort(), expected.sort());
@@ -73,6 +94,12 @@ describe("stateful resource identity", () => {
                     .sort(byName)
                     .map((r) => [r.name, r.inputs[PHYSICAL_NAME[r.type]]]);
                 assert.deepStrictEqual(names, [
+                    ["app-settings-param-PAYMENT_GATEWAY_API_KEY", `/pos/${stack}/PAYMENT_GATEWAY_API_KEY`],
+                    ["app-settings-secret-JWT_SIGNING_SECRET", `pos/${stack}/JWT_SIGNING_SECRET`],
+                    ["audit-trail-bucket", `pos-${stack}-trail-123456789012`],
+                    ["audit-trail-logs", `/aws/cloudtrail/pos-${stack}`],
+                    ...(stack === "prod" ? [["backup-copy-vault", "pos-prod"]] : []),
+                    ["backup-vault", `pos-${stack}`],
                     ["documentdb-cluster", `pos-${stack}-docdb`],
                     ["documentdb-instance-1", `pos-${stack}-docdb-1`],
                     ...(stack === "prod" ? [["documentdb-instance-2", "pos-prod-docdb-2"]] : []),
@@ -89,11 +116,14 @@ describe("stateful resource identity", () => {
             it(`${protect ? "protects them and retains them on delete" : "neither protects them nor retains them on delete, but keeps the keys"}`, () => {
                 // DocumentDB instances hold no data of their own: the cluster's storage outlives them.
                 const primary = stateful(run).filter((r) => r.type !== "aws:docdb/clusterInstance:ClusterInstance").sort(byName);
-                // Keys outlive a destroy everywhere: the snapshots and backups it leaves are encrypted with them.
-                const retained = (name: string) => name.startsWith("keys-") || name === "edge-logs-key" || protect;
+                // Keys outlive a destroy everywhere: the snapshots and backups it leaves are encrypted with them. So do
+                // the backup vaults: AWS refuses to delete one that holds recovery points, and they are the backups.
+                const retained = (name: string) => name.endsWith("-key") || name.startsWith("keys-") || name.endsWith("-vault") || protect;
                 assert.deepStrictEqual(
                     primary.map((r) => [r.name, r.protect, r.retainOnDelete]),
                     [
+                        "alerts-key", "app-settings-param-PAYMENT_GATEWAY_API_KEY", "app-settings-secret-JWT_SIGNING_SECRET", "audit-trail-bucket", "audit-trail-key",
+                        "audit-trail-logs", ...(protect ? ["backup-copy-vault", "backup-copy-vault-key"] : []), "backup-vault", "backup-vault-key",
                         "documentdb-cluster", "edge-logs-key", "keys-data", "keys-logs", "keys-storage", "network-flow-logs",
                         "postgres-instance", "redis-replication-group", "service-api-repo", "service-worker-repo", "storage-assets", "storage-logs",
                     ].map((name) => [name, protect, retained(name)]),
