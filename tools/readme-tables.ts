@@ -11,6 +11,7 @@ import { FIXED_SETTINGS } from "../infra/config/fixed-settings";
 import { SERVICE_BASE_DEFAULTS } from "../infra/config/sections/services";
 import { SECTIONS, Section } from "../infra/config/types";
 import { ALL_POLICIES } from "../policies/all";
+import { APP_SECRET_DEFAULTS } from "../infra/config/sections/app-settings";
 import { PROFILES } from "../infra/config/profiles";
 
 /** Where the config interfaces and their JSDoc live. */
@@ -69,6 +70,15 @@ function serviceRows(source: string, docs: Map<string, string>): string[] {
     });
 }
 
+/** `baseline:parameters.<name>` and `baseline:appSecrets.<name>`: maps without profile defaults but the generator's. */
+function settingRows(source: string, docs: Map<string, string>, key: string, iface: string): string[] {
+    const defaults = key === "appSecrets" ? (APP_SECRET_DEFAULTS as unknown as Record<string, unknown>) : { secure: false };
+    return fieldsOf(source, iface).map(({ name, optional }) => {
+        const value = cell(defaults[name], optional);
+        return `| \`baseline:${key}.<name>.${name}\` | ${value} | ${value} | ${docs.get(`${iface}.${name}`) ?? ""} |`;
+    });
+}
+
 export function configReference(): string {
     const source = TYPE_FILES.map((f) => fs.readFileSync(f, "utf8")).join("\n");
     const docs = fieldDocs(source);
@@ -85,6 +95,7 @@ export function configReference(): string {
         }
     }
     rows.push(...serviceRows(source, docs));
+    rows.push(...settingRows(source, docs, "parameters", "ParameterConfig"), ...settingRows(source, docs, "appSecrets", "AppSecretConfig"));
     rows.push(`| \`aws:region\` | required | required | AWS region of the stack.${fixedNote("aws:region")} |`);
     rows.push("| `aws:defaultTags.tags` | required | required | Must hold `Environment` (equal to `baseline:environment`), `Project`, `Owner` and `CostCenter`; the provider puts them on every resource. |");
     return rows.join("\n");
