@@ -50,6 +50,13 @@ describe("operations configuration", () => {
     });
 
     const cases: [string, RawConfig, string[]][] = [
+        // The alarms' memory and connection thresholds come from the class: one they do not know stops the config.
+        ["a database class the alarms do not know", raw({ database: { instanceClass: "db.x2g.large" } }), [
+            'baseline:database.instanceClass = "db.x2g.large" is not allowed: expected an RDS for PostgreSQL instance class such as db.m6g.large, one of those whose memory and connection limit infra/operations/instance-limits.ts lists',
+        ]],
+        ["a DocumentDB class the alarms do not know", raw({ documentDb: { enabled: true, instanceClass: "db.r4.large" } }), [
+            'baseline:documentDb.instanceClass = "db.r4.large" is not allowed: expected a DocumentDB instance class such as db.r6g.large, one of those whose memory and connection limit infra/operations/instance-limits.ts lists',
+        ]],
         ["no e-mail", raw({ alerts: { emails: [] } }), [
             "baseline:alerts.emails = [] is not allowed: expected a list of 1 to 10 e-mail addresses (a budget notification takes at most 10)",
         ]],

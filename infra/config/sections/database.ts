@@ -1,5 +1,6 @@
 import { DAILY_WINDOW, SectionChecks, intIn, isBoolean, maintenanceWindowCheck, matches, oneOf, problem, windowOf } from "../checks";
 import { POSTGRES_MAJORS } from "../types";
+import { POSTGRES_CLASS_MEMORY_GIB } from "../../operations/instance-limits";
 
 /** Master user names every scanner tries first, and the ones RDS reserves. */
 export const RESERVED_DB_USERS = ["postgres", "admin", "administrator", "root", "rdsadmin", "master", "user", "sa"] as const;
@@ -29,7 +30,11 @@ export const minimumStorageCeiling = (allocatedStorage: number): number => Math.
 /** `baseline:database` */
 export const DATABASE_CHECKS: SectionChecks = {
     engineVersion: (k, v) => oneOf(k, v, POSTGRES_MAJORS),
-    instanceClass: (k, v) => matches(k, v, /^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class such as db.m6g.large"),
+    // The alarms derive memory and connection thresholds from the class (infra/operations/instance-limits.ts).
+    instanceClass: (k, v) =>
+        typeof v === "string" && Object.hasOwn(POSTGRES_CLASS_MEMORY_GIB, v)
+            ? undefined
+            : problem(k, v, `an RDS for PostgreSQL instance class such as db.m6g.large, one of those whose memory and connection limit infra/operations/instance-limits.ts lists`),
     allocatedStorage: (k, v) => intIn(k, v, ALLOCATED_STORAGE_GIB.min, ALLOCATED_STORAGE_GIB.max),
     // RDS rejects a storage-autoscaling ceiling less than 10% above the allocated storage.
     maxAllocatedStorage: (k, v, _e, s) => {

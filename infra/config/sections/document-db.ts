@@ -1,4 +1,5 @@
 import { PASSWORD_ROTATION_DAYS } from "./database";
+import { DOCUMENTDB_CLASS_LIMITS } from "../../operations/instance-limits";
 import { DAILY_WINDOW, SectionChecks, intIn, isBoolean, matches, oneOf, problem, windowOf } from "../checks";
 
 export const DOCDB_VERSIONS = ["4.0.0", "5.0.0"] as const;
@@ -12,7 +13,11 @@ export const DOCDB_BACKUP_RETENTION_DAYS = { min: 1, max: 35 } as const;
 export const DOCUMENT_DB_CHECKS: SectionChecks = {
     enabled: (k, v) => isBoolean(k, v),
     engineVersion: (k, v) => oneOf(k, v, DOCDB_VERSIONS),
-    instanceClass: (k, v) => matches(k, v, /^db\.[a-z0-9]+\.[a-z0-9]+$/, "a DocumentDB instance class such as db.r6g.large"),
+    // The alarms derive the connection threshold from the class (infra/operations/instance-limits.ts).
+    instanceClass: (k, v) =>
+        typeof v === "string" && Object.hasOwn(DOCUMENTDB_CLASS_LIMITS, v)
+            ? undefined
+            : problem(k, v, `a DocumentDB instance class such as db.r6g.large, one of those whose memory and connection limit infra/operations/instance-limits.ts lists`),
     instanceCount: (k, v, env, s) => {
         const range = s.enabled === true ? DOCDB_INSTANCES[env] : DOCDB_INSTANCES.staging;
         return intIn(k, v, range.min, range.max);
