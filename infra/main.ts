@@ -81,6 +81,8 @@ export function createBaseline(config: BaselineConfig) {
 
     const keys = new Keys("keys", {
         kms: config.kms, namePrefix, protect, execSessions: config.compute.enableExecuteCommand, cloudFrontDistributionArn: cdn?.distribution.arn,
+        // AppSettings' SecureStrings live under /<app>/<env>/: the data key's SSM statement admits only those.
+        parameterPath: `/${config.app.name}/${config.environment}/`,
     });
 
     const network = new Network("network", {

@@ -6,7 +6,7 @@ import { dataKeyPolicy, execSessionKeyPolicy, logsKeyPolicy, storageKeyPolicy } 
 import { Keys, KeysArgs } from "../infra/security/keys";
 import { Buckets } from "../infra/storage/buckets";
 import { MOCK_ACCOUNT_ID } from "../tools/offline/mock-outputs";
-import { Run, runUnderMocks } from "./harness";
+import { Run, runStack, runUnderMocks } from "./harness";
 import { EXEC_KEY_DIRECT_USE, administrativeUse } from "./kms-policy-check";
 import { UNKNOWN } from "./policies/helpers";
 
@@ -32,27 +32,87 @@ const USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:Genera
 
 const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 
+/**
+ * Statements that let every principal of the account (a "*" principal, however bounded) use a key through
+ * SSM, or without any ViaService bound at all: with a "*" principal the key policy alone authorises each
+ * principal of the account, so an IAM condition (kms:EncryptionContext:PARAMETER_ARN) would restrict nothing.
+ */
+function ssmUseByEveryone(doc: { Statement: Record<string, any>[] }): string[] {
+    return doc.Statement.filter((s) => {
+        const everyone = s.Principal === "*" || [s.Principal?.AWS ?? []].flat().includes("*");
+        const services: string[] = [s.Condition?.StringEquals?.["kms:ViaService"] ?? []].flat();
+        return s.Effect === "Allow" && everyone && (services.length === 0 || services.some((v) => v.startsWith("ssm.")));
+    }).map((s) => s.Sid);
+}
+
 describe("key policies", () => {
-    it("data key: names RDS (also DocumentDB and Performance Insights), Secrets Manager, ElastiCache and SSM (SecureString parameters), with the grant RDS needs", () => {
-        assert.deepStrictEqual(dataKeyPolicy(ctx), {
+    // RDS (also DocumentDB and Performance Insights), Secrets Manager and ElastiCache for the account: RDS-managed secrets and their rotation rely on it.
+    const DATA_SERVICES = {
+        Sid: "AllowDataServicesInAccount",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: USE_ACTIONS,
+        Resource: "*",
+        Condition: {
+            StringEquals: {
+                "kms:CallerAccount": "111122223333",
+                "kms:ViaService": ["rds.eu-west-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com", "elasticache.eu-west-1.amazonaws.com"],
+            },
+        },
+    };
+    // SecureStrings: the account (IAM delegates: a principal needs its own kms: grant), through SSM only, what SSM calls only.
+    const ssmStatement = (parameterArns?: string) => ({
+        Sid: "AllowSsmParametersThroughIam",
+        Effect: "Allow",
+        Principal: { AWS: "arn:aws:iam::111122223333:root" },
+        // Encrypt (standard tier), GenerateDataKey (advanced tier), Decrypt; no grant, no ReEncrypt, no wildcard.
+        Action: ["kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"],
+        Resource: "*",
+        Condition: {
+            StringEquals: { "kms:CallerAccount": "111122223333", "kms:ViaService": "ssm.eu-west-1.amazonaws.com" },
+            ...(parameterArns ? { StringLike: { "kms:EncryptionContext:PARAMETER_ARN": parameterArns } } : {}),
+        },
+    });
+
+    it("data key: RDS, Secrets Manager and ElastiCache for the account; SSM only as IAM allows, for the stack's parameter path", () => {
+        assert.deepStrictEqual(dataKeyPolicy(ctx, "/pos/prod/"), {
             Version: "2012-10-17",
-            Statement: [
-                ROOT_STATEMENT,
-                {
-                    Sid: "AllowDataServicesInAccount",
-                    Effect: "Allow",
-                    Principal: { AWS: "*" },
-                    Action: USE_ACTIONS,
-                    Resource: "*",
-                    Condition: {
-                        StringEquals: {
-                            "kms:CallerAccount": "111122223333",
-                            "kms:ViaService": ["rds.eu-west-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com", "elasticache.eu-west-1.amazonaws.com", "ssm.eu-west-1.amazonaws.com"],
-                        },
-                    },
-                },
-            ],
+            Statement: [ROOT_STATEMENT, DATA_SERVICES, ssmStatement("arn:aws:ssm:eu-west-1:111122223333:parameter/pos/prod/*")],
         });
+        // Without a path: the same statement, any parameter of the account and region.
+        assert.deepStrictEqual(dataKeyPolicy(ctx), { Version: "2012-10-17", Statement: [ROOT_STATEMENT, DATA_SERVICES, ssmStatement()] });
+    });
+
+    it("data key: no statement lets every principal of the account use it through SSM", () => {
+        for (const doc of [dataKeyPolicy(ctx), dataKeyPolicy(ctx, "/pos/prod/")]) {
+            assert.deepStrictEqual(ssmUseByEveryone(doc), []);
+            // The one statement through SSM names the account, so IAM decides.
+            const throughSsm = doc.Statement.filter((s) => [s.Condition?.StringEquals?.["kms:ViaService"] ?? []].flat().some((v) => v.startsWith("ssm.")));
+            assert.deepStrictEqual(throughSsm.map((s) => [s.Sid, s.Principal]), [["AllowSsmParametersThroughIam", { AWS: "arn:aws:iam::111122223333:root" }]]);
+        }
+        // The check itself: the old policy's statement is caught, as is a "*" without a ViaService bound.
+        const old = { ...DATA_SERVICES, Condition: { StringEquals: { ...DATA_SERVICES.Condition.StringEquals, "kms:ViaService": [...DATA_SERVICES.Condition.StringEquals["kms:ViaService"], "ssm.eu-west-1.amazonaws.com"] } } };
+        assert.deepStrictEqual(ssmUseByEveryone({ Statement: [old] }), ["AllowDataServicesInAccount"]);
+        assert.deepStrictEqual(ssmUseByEveryone({ Statement: [{ ...DATA_SERVICES, Sid: "Open", Condition: { StringEquals: { "kms:CallerAccount": "111122223333" } } }] }), ["Open"]);
+        assert.deepStrictEqual(ssmUseByEveryone({ Statement: [{ ...ssmStatement(), Sid: "Star", Principal: "*" }] }), ["Star"]);
+    });
+
+    it("data key: the SSM statement is use through SSM only; the admin check still catches it without its ViaService bound", () => {
+        const ssm = ssmStatement("arn:aws:ssm:eu-west-1:111122223333:parameter/pos/prod/*");
+        assert.deepStrictEqual(administrativeUse({ Statement: [ssm] }, "111122223333"), []);
+        const unbound = { ...ssm, Condition: { StringEquals: { "kms:CallerAccount": "111122223333" }, StringLike: ssm.Condition.StringLike } };
+        const direct = ["AllowSsmParametersThroughIam: kms:Encrypt", "AllowSsmParametersThroughIam: kms:GenerateDataKey", "AllowSsmParametersThroughIam: kms:Decrypt"];
+        assert.deepStrictEqual(administrativeUse({ Statement: [unbound] }, "111122223333").sort(), [...direct].sort());
+        // A ViaService value that is not a service endpoint bounds nothing.
+        const bogus = { ...ssm, Condition: { StringEquals: { "kms:CallerAccount": "111122223333", "kms:ViaService": "*" } } };
+        assert.deepStrictEqual(administrativeUse({ Statement: [bogus] }, "111122223333").sort(), [...direct].sort());
+    });
+
+    it("data key: refuses a parameter path an IAM wildcard or a stray character could widen", () => {
+        for (const bad of ["/pos/prod", "pos/prod/", "/pos/*/", "/pos/prod?/", "/", "//", "/pos prod/"]) {
+            assert.throws(() => dataKeyPolicy(ctx, bad), { message: `parameterPath ${JSON.stringify(bad)} is not a Parameter Store path: expected "/<segment>/.../" of letters, digits, "_", "." or "-".` });
+        }
+        assert.doesNotThrow(() => dataKeyPolicy(ctx, "/my-app_1.x/staging/"));
     });
 
     it("logs key: the regional CloudWatch Logs principal, limited to this account's log groups", () => {
@@ -124,6 +184,10 @@ describe("key policies", () => {
         const cn = { accountId: "111122223333", partition: "aws-cn", region: "cn-north-1", dnsSuffix: "amazonaws.com.cn" };
         assert.deepStrictEqual(logsKeyPolicy(cn).Statement[1].Principal, { Service: "logs.cn-north-1.amazonaws.com.cn" });
         assert.deepStrictEqual(dataKeyPolicy(cn).Statement[0].Principal, { AWS: "arn:aws-cn:iam::111122223333:root" });
+        assert.deepStrictEqual(dataKeyPolicy(cn, "/pos/prod/").Statement[2].Condition, {
+            StringEquals: { "kms:CallerAccount": "111122223333", "kms:ViaService": "ssm.cn-north-1.amazonaws.com.cn" },
+            StringLike: { "kms:EncryptionContext:PARAMETER_ARN": "arn:aws-cn:ssm:cn-north-1:111122223333:parameter/pos/prod/*" },
+        });
         assert.deepStrictEqual(storageKeyPolicy(cn).Statement[1].Condition?.StringEquals["kms:ViaService"], ["s3.cn-north-1.amazonaws.com.cn", "ecr.cn-north-1.amazonaws.com.cn"]);
         assert.deepStrictEqual(execSessionKeyPolicy(cn).Statement.map((s) => s.Principal), [{ AWS: "arn:aws-cn:iam::111122223333:root" }, { AWS: "arn:aws-cn:iam::111122223333:root" }]);
     });
@@ -153,7 +217,9 @@ describe("key policies", () => {
 describe("Keys component", () => {
     const build = (overrides: Partial<KeysArgs> = {}) => () => {
         const c = loadConfig();
-        const keys = new Keys("keys", { kms: c.kms, namePrefix: `${c.app.name}-${c.environment}`, protect: c.protectStatefulResources, ...overrides });
+        const keys = new Keys("keys", {
+            kms: c.kms, namePrefix: `${c.app.name}-${c.environment}`, protect: c.protectStatefulResources, parameterPath: `/${c.app.name}/${c.environment}/`, ...overrides,
+        });
         return { keys, arns: { data: keys.dataKeyArn, logs: keys.logsKeyArn, storage: keys.storageKeyArn } };
     };
     const mockCtx = { accountId: MOCK_ACCOUNT_ID, partition: "aws", region: "eu-west-1", dnsSuffix: "amazonaws.com" };
@@ -171,7 +237,7 @@ describe("Keys component", () => {
                     assert.deepStrictEqual(
                         keys.map((k) => [k.name, run.parentName(k), k.protect, k.retainOnDelete, { ...k.inputs, policy: JSON.parse(k.inputs.policy) }]),
                         ([
-                            ["keys-data", "databases, cache and secrets", dataKeyPolicy(mockCtx)],
+                            ["keys-data", "databases, cache and secrets", dataKeyPolicy(mockCtx, `/pos/${stack}/`)],
                             ...(execSessions ? [["keys-exec", "ECS Exec sessions", execSessionKeyPolicy(mockCtx)] as const] : []),
                             ["keys-logs", "CloudWatch Logs", logsKeyPolicy(mockCtx)],
                             ["keys-storage", "S3 objects and ECR images", storageKeyPolicy(mockCtx)],
@@ -181,6 +247,22 @@ describe("Keys component", () => {
                             { description: `pos-${stack} ${purpose}`, enableKeyRotation: true, deletionWindowInDays: 30, policy },
                         ]),
                     );
+                });
+
+                it(`data key: SecureStrings only through SSM, only under /pos/${stack}/, only as IAM allows; no "*" use through SSM`, () => {
+                    const doc = JSON.parse(run.one("aws:kms/key:Key", "keys-data").inputs.policy);
+                    assert.deepStrictEqual(doc.Statement[2], {
+                        Sid: "AllowSsmParametersThroughIam",
+                        Effect: "Allow",
+                        Principal: { AWS: `arn:aws:iam::${MOCK_ACCOUNT_ID}:root` },
+                        Action: ["kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"],
+                        Resource: "*",
+                        Condition: {
+                            StringEquals: { "kms:CallerAccount": MOCK_ACCOUNT_ID, "kms:ViaService": "ssm.eu-west-1.amazonaws.com" },
+                            StringLike: { "kms:EncryptionContext:PARAMETER_ARN": `arn:aws:ssm:eu-west-1:${MOCK_ACCOUNT_ID}:parameter/pos/${stack}/*` },
+                        },
+                    });
+                    assert.deepStrictEqual(ssmUseByEveryone(doc), []);
                 });
 
                 it("names an alias for each key after the stack, deleted on destroy so a re-created stack can take it", () => {
@@ -242,7 +324,7 @@ describe("Keys component", () => {
         assert.deepStrictEqual(policy("keys-storage").Statement.map((s: { Sid: string }) => s.Sid), ["EnableKeyAdministrationByIam", "AllowS3AndEcrInAccount", "AllowCloudFrontDistributionDecryptOfAssets"]);
         assert.deepStrictEqual(policy("keys-storage").Statement[2].Condition.StringLike["kms:EncryptionContext:aws:s3:arn"], [bucket, `${bucket}/*`]);
         // The other keys are untouched, and no key or alias is renamed.
-        assert.deepStrictEqual(policy("keys-data"), dataKeyPolicy(mockCtx));
+        assert.deepStrictEqual(policy("keys-data"), dataKeyPolicy(mockCtx, "/pos/prod/"));
         assert.deepStrictEqual(policy("keys-logs"), logsKeyPolicy(mockCtx));
         assert.deepStrictEqual(run.ofType("aws:kms/key:Key").map((k) => [k.name, k.retainOnDelete]).sort(), [["keys-data", true], ["keys-logs", true], ["keys-storage", true]]);
     });
@@ -255,7 +337,7 @@ describe("Keys component", () => {
         }, "prod", {}, { firstPreview: true });
         const key = (name: string) => run.one("aws:kms/key:Key", name);
         assert.strictEqual(key("keys-storage").wireInputs.policy, UNKNOWN);
-        assert.deepStrictEqual(JSON.parse(key("keys-data").wireInputs.policy), dataKeyPolicy(mockCtx));
+        assert.deepStrictEqual(JSON.parse(key("keys-data").wireInputs.policy), dataKeyPolicy(mockCtx, "/pos/prod/"));
         assert.deepStrictEqual(key("keys-storage").propertyDependencies.policy, [run.one("aws:sns/topic:Topic").urn]);
     });
 
@@ -264,6 +346,23 @@ describe("Keys component", () => {
             assert.throws(() => build({ kms: { deletionWindowDays: 5 } })(), {
                 message: "Keys keys: kms.deletionWindowDays is 5, expected a whole number of days from 7 to 30.",
             });
+        }, "prod");
+        assert.deepStrictEqual(run.resources, []);
+    });
+
+    it("without a parameter path, the data key's SSM statement admits any parameter, still only through SSM and as IAM allows", async () => {
+        const run = await runUnderMocks(build({ parameterPath: undefined }), "staging");
+        const doc = JSON.parse(run.one("aws:kms/key:Key", "keys-data").inputs.policy);
+        assert.deepStrictEqual(doc, dataKeyPolicy(mockCtx));
+        assert.deepStrictEqual(doc.Statement[2].Condition, { StringEquals: { "kms:CallerAccount": MOCK_ACCOUNT_ID, "kms:ViaService": "ssm.eu-west-1.amazonaws.com" } });
+    });
+
+    it("rejects a parameter path that is not a plain Parameter Store path before registering anything", async () => {
+        const run = await runUnderMocks(() => {
+            assert.throws(() => build({ parameterPath: "/pos/*/" })(), {
+                message: 'Keys keys: parameterPath "/pos/*/" is not a Parameter Store path: expected "/<segment>/.../" of letters, digits, "_", "." or "-" (no wildcard).',
+            });
+            assert.throws(() => build({ parameterPath: "/pos/prod" })(), /parameterPath "\/pos\/prod" is not a Parameter Store path/);
         }, "prod");
         assert.deepStrictEqual(run.resources, []);
     });
@@ -277,4 +376,21 @@ describe("Keys component", () => {
         }, "prod");
         assert.deepStrictEqual(run.resources, []);
     });
+});
+
+describe("data key in the whole program", () => {
+    for (const stack of ["prod", "staging"]) {
+        it(`${stack}: the data key's policy is the component's, scoped to /pos/${stack}/, with no "*" use through SSM`, async () => {
+            const run = await runStack(stack);
+            const doc = JSON.parse(run.one("aws:kms/key:Key", "keys-data").inputs.policy);
+            const mockCtx = { accountId: MOCK_ACCOUNT_ID, partition: "aws", region: "eu-west-1", dnsSuffix: "amazonaws.com" };
+            assert.strictEqual(doc.Statement[2].Condition.StringLike["kms:EncryptionContext:PARAMETER_ARN"], `arn:aws:ssm:eu-west-1:${MOCK_ACCOUNT_ID}:parameter/pos/${stack}/*`);
+            assert.deepStrictEqual(doc, dataKeyPolicy(mockCtx, `/pos/${stack}/`));
+            assert.deepStrictEqual(ssmUseByEveryone(doc), []);
+            // The SecureStrings the program creates are under that path, so the statement covers them.
+            for (const p of run.ofType("aws:ssm/parameter:Parameter").filter((r) => r.inputs.type === "SecureString")) {
+                assert.ok(String(p.inputs.name).startsWith(`/pos/${stack}/`), p.inputs.name);
+            }
+        });
+    }
 });

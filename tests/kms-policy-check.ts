@@ -17,12 +17,19 @@ export type Statement = Record<string, any>;
  */
 export const EXEC_KEY_DIRECT_USE = ["AllowDirectEcsExecSessionUseThroughIam: kms:Decrypt", "AllowDirectEcsExecSessionUseThroughIam: kms:GenerateDataKey"];
 
-/** Statements an IAM policy of `accountId` can draw on: its root, account id or principals, or an unbounded "*". */
+/**
+ * Statements that give the account's IAM principals direct use: its root, account id or principals, or a
+ * "*", unless bounded by kms:ViaService (StringEquals, named endpoints): then the key is used through those
+ * services only, as the services' statements intend (the data key's SSM statement names the account, so that
+ * IAM decides who may use it through SSM, and is such a statement). Only `<service>.<region>...` endpoints
+ * count: a wildcard in a StringEquals value is literal, and an absent key never matches.
+ */
 function isAdministrative(s: Statement, accountId: string): boolean {
     if (s.Effect !== "Allow") return false;
     const aws = s.Principal === "*" ? ["*"] : [s.Principal?.AWS ?? []].flat();
-    const viaService = s.Condition?.StringEquals?.["kms:ViaService"] !== undefined;
-    return aws.some((p: string) => p === accountId || p.includes(`:iam::${accountId}:`) || (p === "*" && !viaService));
+    const services = [s.Condition?.StringEquals?.["kms:ViaService"] ?? []].flat();
+    const viaService = services.length > 0 && services.every((v: unknown) => typeof v === "string" && /^[a-z0-9-]+\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(v));
+    return !viaService && aws.some((p: string) => p === accountId || p.includes(`:iam::${accountId}:`) || p === "*");
 }
 
 /** The KMS actions a statement allows, NotAction included. */

@@ -112,16 +112,61 @@ export function viaServicesStatement(ctx: KeyPolicyContext, sid: string, service
 }
 
 /**
- * The data key: RDS storage, Performance Insights and DocumentDB (all through the RDS endpoint),
- * Secrets Manager secrets (the managed master password, the Redis auth token, app secrets), ElastiCache,
- * and the application's SecureString parameters (SSM calls Encrypt and Decrypt on the caller's behalf,
- * through `ssm.<region>.amazonaws.com`: AWS KMS Developer Guide, "How AWS Systems Manager Parameter Store
- * uses AWS KMS").
+ * What Parameter Store asks of KMS for a SecureString, as the caller: kms:Encrypt to write a standard
+ * parameter, kms:GenerateDataKey to write an advanced one (envelope encryption through the AWS Encryption
+ * SDK), kms:Decrypt to read either; no grant (AWS KMS Developer Guide, "How AWS Systems Manager Parameter
+ * Store uses AWS KMS", "Setting permissions to encrypt and decrypt parameter values").
  */
-export function dataKeyPolicy(ctx: KeyPolicyContext): PolicyDocument {
+export const SSM_PARAMETER_USE_ACTIONS: readonly KmsAction[] = ["kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"];
+
+/** A Parameter Store path such as `/pos/prod/`: SSM name characters only, so no IAM wildcard. */
+export const PARAMETER_PATH = /^\/(?:[a-zA-Z0-9_.-]+\/)+$/;
+
+/**
+ * SecureString parameters under the data key, as IAM decides. The principal is the account, not "*": in
+ * a key policy the account principal grants no IAM user or role anything by itself, it lets the account's
+ * IAM policies delegate the statement's permissions (AWS KMS Developer Guide, "Default key policy", "Allows
+ * access to the AWS account and enables IAM policies"). So a principal reads a SecureString only with
+ * ssm:GetParameter* on it AND kms:Decrypt on this key in its own IAM policy (the execution roles: for their
+ * own parameters' ARNs), where a "*" principal bounded by kms:CallerAccount would let every principal of the
+ * account through with ssm:GetParameter alone. Only through SSM, and with `parameterPath`, only for the
+ * stack's parameters: SSM sends `PARAMETER_ARN` = the parameter's ARN as encryption context on each of
+ * these calls (same guide, "Parameter Store encryption context").
+ */
+export function ssmParametersThroughIamStatement(ctx: KeyPolicyContext, parameterPath?: string): PolicyStatement {
+    if (parameterPath !== undefined && !PARAMETER_PATH.test(parameterPath)) {
+        throw new Error(`parameterPath ${JSON.stringify(parameterPath)} is not a Parameter Store path: expected "/<segment>/.../" of letters, digits, "_", "." or "-".`);
+    }
+    return {
+        Sid: "AllowSsmParametersThroughIam",
+        Effect: "Allow",
+        Principal: { AWS: root(ctx) },
+        Action: [...SSM_PARAMETER_USE_ACTIONS],
+        Resource: "*",
+        Condition: {
+            StringEquals: { "kms:CallerAccount": ctx.accountId, "kms:ViaService": endpoint(ctx, "ssm") },
+            ...(parameterPath === undefined
+                ? {}
+                : { StringLike: { "kms:EncryptionContext:PARAMETER_ARN": `arn:${ctx.partition}:ssm:${ctx.region}:${ctx.accountId}:parameter${parameterPath}*` } }),
+        },
+    };
+}
+
+/**
+ * The data key: RDS storage, Performance Insights and DocumentDB (all through the RDS endpoint),
+ * Secrets Manager secrets (the managed master password, the Redis auth token, app secrets) and
+ * ElastiCache for principals of the account (RDS-managed secrets and their rotation rely on it); and the
+ * application's SecureString parameters under `parameterPath` (e.g. `/pos/prod/`), through SSM, only for
+ * principals whose own IAM policy allows it (ssmParametersThroughIamStatement).
+ */
+export function dataKeyPolicy(ctx: KeyPolicyContext, parameterPath?: string): PolicyDocument {
     return {
         Version: "2012-10-17",
-        Statement: [accountRootStatement(ctx), viaServicesStatement(ctx, "AllowDataServicesInAccount", ["rds", "secretsmanager", "elasticache", "ssm"])],
+        Statement: [
+            accountRootStatement(ctx),
+            viaServicesStatement(ctx, "AllowDataServicesInAccount", ["rds", "secretsmanager", "elasticache"]),
+            ssmParametersThroughIamStatement(ctx, parameterPath),
+        ],
     };
 }
 

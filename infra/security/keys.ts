@@ -4,7 +4,7 @@ import { KmsConfig } from "../config/types";
 import { deletionWindowProblem, keyPolicyContext } from "./key-context";
 import { bucketArn } from "../storage/bucket-policy";
 import { bucketName } from "../storage/naming";
-import { KeyPolicyContext, PolicyDocument, dataKeyPolicy, execSessionKeyPolicy, logsKeyPolicy, storageKeyPolicy } from "./key-policies";
+import { KeyPolicyContext, PARAMETER_PATH, PolicyDocument, dataKeyPolicy, execSessionKeyPolicy, logsKeyPolicy, storageKeyPolicy } from "./key-policies";
 
 export interface KeysArgs {
     /** `baseline:kms`: the deletion window applied to every key. */
@@ -28,6 +28,13 @@ export interface KeysArgs {
      * the one key principals of the account use directly, as their IAM policies allow. Default false.
      */
     execSessions?: boolean;
+    /**
+     * The Parameter Store path of the stack's SecureString parameters, `/<app>/<environment>/` (AppSettings'
+     * path). The data key's SSM statement then admits only parameters under it (the encryption context SSM
+     * sends names the parameter). Unset: any parameter of the account and region, still only through SSM and
+     * only for principals whose own IAM policy allows it.
+     */
+    parameterPath?: string;
 }
 
 const ALIAS_PREFIX = /^[a-zA-Z0-9/_-]{1,200}$/;
@@ -37,7 +44,7 @@ const ALIAS_PREFIX = /^[a-zA-Z0-9/_-]{1,200}$/;
  * it; with `execSessions`, also the ECS Exec session key, used directly through IAM (see execSessionKeyPolicy).
  */
 export class Keys extends pulumi.ComponentResource {
-    /** RDS, Performance Insights, DocumentDB, ElastiCache and Secrets Manager. */
+    /** RDS, Performance Insights, DocumentDB, ElastiCache, Secrets Manager and SSM SecureString parameters. */
     readonly dataKeyArn: pulumi.Output<string>;
     /** CloudWatch Logs log groups. */
     readonly logsKeyArn: pulumi.Output<string>;
@@ -50,6 +57,9 @@ export class Keys extends pulumi.ComponentResource {
         // `alias/aws/` is reserved for AWS managed keys.
         if (!ALIAS_PREFIX.test(args.namePrefix) || args.namePrefix.startsWith("aws/")) {
             throw new Error(`Keys ${name}: namePrefix ${JSON.stringify(args.namePrefix)} cannot start a KMS alias: use letters, digits, "/", "_" or "-", not starting with "aws/".`);
+        }
+        if (args.parameterPath !== undefined && !PARAMETER_PATH.test(args.parameterPath)) {
+            throw new Error(`Keys ${name}: parameterPath ${JSON.stringify(args.parameterPath)} is not a Parameter Store path: expected "/<segment>/.../" of letters, digits, "_", "." or "-" (no wildcard).`);
         }
         const windowProblem = deletionWindowProblem(`Keys ${name}`, args.kms);
         if (windowProblem) throw new Error(windowProblem);
@@ -75,7 +85,7 @@ export class Keys extends pulumi.ComponentResource {
             return k;
         };
 
-        this.dataKeyArn = key("data", "databases, cache and secrets", dataKeyPolicy).arn;
+        this.dataKeyArn = key("data", "databases, cache and secrets", (ctx) => dataKeyPolicy(ctx, args.parameterPath)).arn;
         this.logsKeyArn = key("logs", "CloudWatch Logs", logsKeyPolicy).arn;
         const distributionArn = args.cloudFrontDistributionArn;
         // The assets bucket's name is the storage component's (`Buckets`, same namePrefix), built the same way.
