@@ -37,11 +37,20 @@ describe("alert topic documents", () => {
             Version: "2012-10-17",
             Statement: [
                 ROOT_STATEMENT,
+                // A data key to encrypt the message, and decrypt to deliver it: nothing else (no Encrypt, no grants).
+                // CloudWatch as AWS documents it (an account condition is reported to break alarm actions; the topic
+                // policy names the alarms); Budgets bounded to the account.
                 {
-                    Sid: "AllowAlarmAndBudgetPublishersInAccount",
+                    Sid: "AllowCloudWatchAlarmsToPublish",
                     Effect: "Allow",
-                    Principal: { Service: ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"] },
-                    // A data key to encrypt the message, and decrypt to deliver it: nothing else (no Encrypt, no grants).
+                    Principal: { Service: ["cloudwatch.amazonaws.com"] },
+                    Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+                    Resource: "*",
+                },
+                {
+                    Sid: "AllowBudgetsInAccountToPublish",
+                    Effect: "Allow",
+                    Principal: { Service: ["budgets.amazonaws.com"] },
                     Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
                     Resource: "*",
                     Condition: { StringEquals: { "aws:SourceAccount": "111122223333" } },

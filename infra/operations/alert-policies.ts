@@ -24,7 +24,9 @@ export interface AlertPolicyDocument {
 }
 
 /** The services that publish to the alert topic: CloudWatch alarm actions and AWS Budgets notifications. */
-export const ALERT_PUBLISHERS = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"];
+const CLOUDWATCH = "cloudwatch.amazonaws.com";
+const BUDGETS = "budgets.amazonaws.com";
+export const ALERT_PUBLISHERS = [CLOUDWATCH, BUDGETS];
 
 /**
  * What a publishing service does with the topic's key: SNS encrypts each message under a data key generated
@@ -49,8 +51,11 @@ export const TOPIC_OWNER_ACTIONS = [
 
 /**
  * The alert topic's key: administered through IAM like every key of the stack (the same root statement, no
- * use), and used only by the two publishing services, only on behalf of this account (aws:SourceAccount,
- * against the confused deputy). No one reads messages with it: SNS decrypts them to deliver.
+ * use), and used only by the two publishing services. No one reads messages with it: SNS decrypts them to
+ * deliver. AWS Budgets is bounded to this account (aws:SourceAccount, as the Cost Management guide shows for
+ * its topic policy). CloudWatch gets AWS's documented statement without a condition (re:Post, "configure a
+ * CloudWatch alarm with an encrypted SNS topic"): alarm actions are reported to fail when the key statement
+ * carries an account condition, and which alarms may publish at all is the topic policy's `aws:SourceArn`.
  */
 export function alertsKeyPolicy(ctx: KeyPolicyContext): AlertPolicyDocument {
     return {
@@ -58,9 +63,16 @@ export function alertsKeyPolicy(ctx: KeyPolicyContext): AlertPolicyDocument {
         Statement: [
             accountRootStatement(ctx),
             {
-                Sid: "AllowAlarmAndBudgetPublishersInAccount",
+                Sid: "AllowCloudWatchAlarmsToPublish",
                 Effect: "Allow",
-                Principal: { Service: [...ALERT_PUBLISHERS] },
+                Principal: { Service: [CLOUDWATCH] },
+                Action: [...PUBLISHER_KEY_ACTIONS],
+                Resource: "*",
+            },
+            {
+                Sid: "AllowBudgetsInAccountToPublish",
+                Effect: "Allow",
+                Principal: { Service: [BUDGETS] },
                 Action: [...PUBLISHER_KEY_ACTIONS],
                 Resource: "*",
                 Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },

@@ -76,7 +76,7 @@ export class AlertTopic extends pulumi.ComponentResource {
 
         const topicName = `${args.namePrefix}-alerts`;
         const topic = new aws.sns.Topic(`${name}-topic`, { name: topicName, kmsMasterKeyId: key.arn }, { parent: this });
-        new aws.sns.TopicPolicy(`${name}-topic-policy`, {
+        const policy = new aws.sns.TopicPolicy(`${name}-topic-policy`, {
             arn: topic.arn,
             // Built from the account, region and name, not the topic's output: readable on a first preview too.
             policy: context.apply((ctx) => JSON.stringify(alertTopicPolicy(ctx, alertTopicArn(ctx, topicName), args.namePrefix))),
@@ -95,7 +95,8 @@ export class AlertTopic extends pulumi.ComponentResource {
             }, { parent: this, additionalSecretOutputs: ["endpoint"] });
         }
 
-        this.arn = topic.arn;
+        // Handed on only with the policy in place: an alarm or a budget created earlier could not publish yet.
+        this.arn = pulumi.all([topic.arn, policy.urn]).apply(([arn]) => arn);
         this.keyArn = key.arn;
         this.registerOutputs({ arn: this.arn, keyArn: this.keyArn });
     }
