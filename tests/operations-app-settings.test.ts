@@ -55,7 +55,8 @@ for (const env of [{ stack: "prod", protect: true, recovery: 30 }, { stack: "sta
             });
             assert.ok(isSecret(value), "the placeholder is a secret in state and on the wire");
             assert.strictEqual(p.inputs.overwrite, undefined, "overwrite unset: the provider refuses to create over an existing parameter");
-            assert.deepStrictEqual(p.ignoreChanges, ["value"]);
+            // Any update is a PutParameter carrying the placeholder held in state: nothing it writes may change after create.
+            assert.deepStrictEqual(p.ignoreChanges, ["value", "description", "keyId", "tier", "allowedPattern", "dataType"]);
             assert.deepStrictEqual(p.propertyDependencies.keyId, [run.one("aws:kms/key:Key", "keys-data").urn]);
             const placeholder = run.one(PASSWORD, "app-settings-param-PAYMENT_GATEWAY_API_KEY-placeholder");
             assert.deepStrictEqual(p.propertyDependencies.value, [placeholder.urn]);

@@ -92,7 +92,7 @@ export interface ParameterConfig {
      * one, and the team sets the real one with `aws ssm put-parameter --overwrite`, which the program leaves alone.
      */
     secure: boolean;
-    /** What the setting is for (shown in the console). */
+    /** What the setting is for (shown in the console). A secure parameter's is set when it is created, never updated. */
     description?: string;
 }
 

@@ -20,6 +20,8 @@ export const appSecretName = (app: string, environment: string, name: string) =>
 
 /** Characters of the placeholder a SecureString is created with, until the team sets the real value. */
 export const PLACEHOLDER_LENGTH = 32;
+/** Arguments of a SecureString that PutParameter writes together with the value: never updated after create. */
+export const SECURE_PARAMETER_CREATE_ONLY = ["value", "description", "keyId", "tier", "allowedPattern", "dataType"] as const;
 
 /** Days Secrets Manager keeps a deleted app secret restorable in prod (its maximum). */
 export const PROD_RECOVERY_WINDOW_DAYS = 30;
@@ -166,16 +168,19 @@ export class AppSettings extends pulumi.ComponentResource {
     }
 
     /**
-     * The placeholder is random and lives only in the (encrypted) state, never in config. `ignoreChanges`
-     * on `value`: the real value is set with `aws ssm put-parameter --overwrite`, and `pulumi up` must never
-     * put the placeholder back over it (it would, as drift, after a refresh).
+     * The placeholder is random and lives only in the (encrypted) state, never in config. The real value is set
+     * with `aws ssm put-parameter --overwrite`, and `pulumi up` must never put the placeholder back over it. The
+     * provider updates a parameter with one PutParameter call carrying the value it holds (the placeholder,
+     * unless refreshed), whichever argument changed: so every argument that call writes is ignored, not only
+     * `value`, and a SecureString's description, key and tier are set when it is created (tags, a separate
+     * call, still follow).
      */
     private secureParameter(name: string, setting: string, path: string, config: ParameterConfig, args: AppSettingsArgs): aws.ssm.Parameter {
         const placeholder = new random.RandomPassword(`${name}-param-${setting}-placeholder`, { length: PLACEHOLDER_LENGTH, special: false }, { parent: this });
         return new aws.ssm.Parameter(
             `${name}-param-${setting}`,
             secureParameterArgs(path, config, args.dataKeyArn, pulumi.secret(placeholder.result)),
-            { ...statefulOptions(this, args.protect), ignoreChanges: ["value"] },
+            { ...statefulOptions(this, args.protect), ignoreChanges: [...SECURE_PARAMETER_CREATE_ONLY] },
         );
     }
 }
