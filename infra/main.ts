@@ -30,6 +30,7 @@ import { AlertTopic } from "./operations/alert-topic";
 import { CostBudget } from "./operations/budget";
 import { Alarms } from "./operations/alarms";
 import { Dashboard } from "./operations/dashboard";
+import { WorkloadBoundary } from "./security/workload-boundary";
 
 /**
  * CloudFront and what lives with it in us-east-1 (its certificate, its web ACL, that ACL's log group and
@@ -58,7 +59,7 @@ function cloudFrontEntry(config: BaselineConfig, namePrefix: string, protect: bo
         assetsBucketDomainName: accountId.apply((id) => `${bucketName(namePrefix, "assets", id)}.s3.${config.region}.amazonaws.com`),
         webAclArn: firewall.arn,
     }, inUsEast1);
-    return { usEast1, distribution, firewall };
+    return { usEast1, distribution, firewall, logsKey };
 }
 
 /**
@@ -74,6 +75,9 @@ export function createBaseline(config: BaselineConfig) {
 
     // First, so a change AWS could only apply by replacement stops the preview with the setting's name.
     new FixedSettings("fixed-settings", { values: fixedSettingValues(config), steps: steppedSettingValues(config) });
+
+    // The permissions boundary of every workload role (each component below takes its ARN, so each role waits for it).
+    const boundary = new WorkloadBoundary("workload-boundary", { namePrefix });
 
     const cdn = config.edge.cloudFront ? cloudFrontEntry(config, namePrefix, protect) : undefined;
     // Only CloudFront reaches the load balancer, with the origin header (unless a live stack is moving behind it).
@@ -93,6 +97,7 @@ export function createBaseline(config: BaselineConfig) {
         documentDb: config.documentDb.enabled,
         protect,
         loadBalancerIngress: lockedToCloudFront ? "cloudfront" : "internet",
+        permissionsBoundaryArn: boundary.arn,
     });
     const isolated = { subnetIds: network.isolatedSubnetIds, dataKeyArn: keys.dataKeyArn, logsKeyArn: keys.logsKeyArn, logs: config.logs, namePrefix, protect };
 
@@ -101,6 +106,7 @@ export function createBaseline(config: BaselineConfig) {
         database: config.database,
         environment: config.environment,
         securityGroupIds: [network.securityGroupIds.postgres],
+        permissionsBoundaryArn: boundary.arn,
     });
 
     const redis = new Redis("redis", {
@@ -227,6 +233,7 @@ export function createBaseline(config: BaselineConfig) {
             imagesToKeep: config.compute.imagesToKeep,
             protect,
             healthCheck: service.healthCheck && { command: service.healthCheck },
+            permissionsBoundaryArn: boundary.arn,
         });
     const services = config.services.map((service) => [service.name, serviceOf(service)] as const);
 
@@ -277,6 +284,7 @@ export function createBaseline(config: BaselineConfig) {
               logsKmsKeyArn: keys.logsKeyArn,
               accessLogs: { bucketName: storage.logBucketName, prefix: TRAIL_ACCESS_LOG_PREFIX, bucketPolicy: storage.logBucketPolicy },
               protect,
+              permissionsBoundaryArn: boundary.arn,
           })
         : undefined;
     // operations: backups
@@ -288,6 +296,7 @@ export function createBaseline(config: BaselineConfig) {
         kms: config.kms,
         protect,
         resources: [postgres.arn, ...(documentDb ? [documentDb.arn] : []), storage.assetsBucketArn],
+        permissionsBoundaryArn: boundary.arn,
         ...(backupCopyRegion ? { copy: { region: backupCopyRegion, provider: regionalProvider("backup-copy-region", backupCopyRegion, config.tags) } } : {}),
     });
     // operations: deploy identity
@@ -309,6 +318,16 @@ export function createBaseline(config: BaselineConfig) {
               storageKeyArn: keys.storageKeyArn,
               externalSecretNames: externalSecretNames(config.services),
               protect,
+              // Existing keys, the distribution, certificates and the backup plan are administered by exact ARN only.
+              keyArns: [
+                  keys.dataKeyArn, keys.logsKeyArn, keys.storageKeyArn, ...(keys.execKeyArn ? [keys.execKeyArn] : []), ...(cdn ? [cdn.logsKey.arn] : []),
+                  alerts.keyArn, ...backups.keyArns, ...(auditTrail ? [auditTrail.keyArn] : []),
+              ],
+              dataKeyArn: keys.dataKeyArn,
+              distributionArn: cdn?.distribution.arn,
+              certificateArns: [edge.certificateArn, ...(cdn ? [cdn.distribution.certificateArn] : [])],
+              backupPlanArn: backups.planArn,
+              trail: auditTrail && { keyArn: auditTrail.keyArn },
           })
         : undefined;
 

@@ -46,7 +46,7 @@ describe("Network component", function () {
                     trafficType: "ALL",
                     logDestinationType: "cloud-watch-logs",
                     logDestination: `arn:aws:logs:eu-west-1:123456789012:log-group:/pos-${stack}/network/vpc-flow-logs`,
-                    iamRoleArn: "arn:aws:iam::123456789012:role/network-flow-logs-role",
+                    iamRoleArn: `arn:aws:iam::123456789012:role/pos-${stack}-vpc-flow-logs`,
                     tags: { Name: `pos-${stack}-vpc-flow-log` },
                 });
                 assert.strictEqual(sourceOf(r, flowLog, "vpcId"), "network-vpc");
@@ -101,6 +101,8 @@ describe("Network component", function () {
             for (const [r, stack] of [[prod, "prod"], [staging, "staging"]] as const) {
                 const role = r.one(T.role, "network-flow-logs-role");
                 assert.deepStrictEqual({ ...role.inputs, assumeRolePolicy: JSON.parse(role.inputs.assumeRolePolicy) }, {
+                    // Named under the stack's prefix, where the deploy role may manage it.
+                    name: `pos-${stack}-vpc-flow-logs`,
                     description: "Lets VPC Flow Logs deliver this VPC's flow log to its log group",
                     assumeRolePolicy: {
                         Version: "2012-10-17",
@@ -128,7 +130,7 @@ describe("Network component", function () {
                 const policy = r.one(T.rolePolicy, "network-flow-logs-policy");
                 const group = `arn:aws:logs:eu-west-1:123456789012:log-group:/pos-${stack}/network/vpc-flow-logs`;
                 assert.deepStrictEqual({ ...policy.inputs, policy: JSON.parse(policy.inputs.policy) }, {
-                    role: "network-flow-logs-role-id",
+                    role: `pos-${stack}-vpc-flow-logs`,
                     policy: {
                         Version: "2012-10-17",
                         Statement: [

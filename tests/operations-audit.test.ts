@@ -196,7 +196,7 @@ for (const stack of ["prod", "staging"] as const) {
                 enableLogging: true,
                 eventSelectors: [{ readWriteType: "All", includeManagementEvents: true }],
                 cloudWatchLogsGroupArn: `arn:aws:logs:${region}:${MOCK_ACCOUNT_ID}:log-group:${group}:*`,
-                cloudWatchLogsRoleArn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/audit-trail-logs-role`,
+                cloudWatchLogsRoleArn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/pos-${stack}-trail-logs`,
             });
             assert.strictEqual(trail.protect, prod);
             assert.strictEqual(run.parentName(trail), "audit-trail");
@@ -274,7 +274,8 @@ for (const stack of ["prod", "staging"] as const) {
             const role = one("aws:iam/role:Role", "audit-trail-logs-role");
             assert.deepStrictEqual(parse(role.inputs.assumeRolePolicy), deliveryRoleTrustPolicy());
             const policy = one("aws:iam/rolePolicy:RolePolicy", "audit-trail-logs-policy");
-            assert.strictEqual(policy.inputs.role, "audit-trail-logs-role-id");
+            assert.strictEqual(policy.inputs.role, `pos-${stack}-trail-logs`);
+            assert.strictEqual(role.inputs.name, `pos-${stack}-trail-logs`);
             assert.deepStrictEqual(parse(policy.inputs.policy), deliveryRolePolicy(`arn:aws:logs:${region}:${MOCK_ACCOUNT_ID}:log-group:${group}`, MOCK_ACCOUNT_ID));
         });
     });

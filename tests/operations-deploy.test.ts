@@ -57,13 +57,20 @@ function scopeOf(s: Statement, markers: string[]): string | undefined {
     if (s.Condition && names(JSON.stringify(s.Condition))) return "condition";
     if (resources.every((r) => r === "*") && list(s.Action).every((a) => Object.keys(STAR_ONLY_ACTIONS).some((p) => covers(p, a)))) return "star-only";
     if (TYPE_SCOPED_STATEMENTS[s.Sid] !== undefined && !resources.includes("*")) return "type";
+    if (EXACT_ARN_STATEMENTS.includes(s.Sid) && resources.every((r) => /^arn:aws:[a-z]+:[a-z0-9-]*:\d{12}:[a-z-]+[/:][A-Za-z0-9-]+$/.test(r))) return "exact";
     return undefined;
 }
+
+/** Statements that administer existing keys, the distribution, certificates and the plan: by exact ARN, never by tag. */
+const EXACT_ARN_STATEMENTS = ["KmsAdministerStackKeys", "KmsDataKeyThroughSsmAndSecrets", "AcmStackCertificates", "CloudFrontStackDistribution", "BackupStackPlan"];
 
 const CONTEXT: DeployPolicyContext = {
     partition: "aws", accountId: ACCOUNT, region: "eu-west-1", cloudFrontRegion: "us-east-1", backupCopyRegion: "eu-central-1", namePrefix: "pos-prod", app: "pos", environment: "prod",
     stackTag: { key: "Stack", value: "pos-prod" }, hostedZoneId: "Z0123456789MOCKZONE", domainName: "pos.example.com", vpcId: "vpc-1", storageKeyArn: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/k`,
-    externalSecretNames: ["shared/api-key"], protect: true,
+    externalSecretNames: ["shared/api-key"], protect: true, boundaryArn: `arn:aws:iam::${ACCOUNT}:policy/pos-prod-workload-boundary`,
+    keyArns: [`arn:aws:kms:eu-west-1:${ACCOUNT}:key/k`, `arn:aws:kms:us-east-1:${ACCOUNT}:key/e`], dataKeyArn: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/d`,
+    distributionArn: `arn:aws:cloudfront::${ACCOUNT}:distribution/E1`, certificateArns: [`arn:aws:acm:eu-west-1:${ACCOUNT}:certificate/c`],
+    backupPlanArn: `arn:aws:backup:eu-west-1:${ACCOUNT}:backup-plan:p`, trailKeyArn: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/t`,
 };
 
 describe("deploy identity: documents", () => {
@@ -200,7 +207,8 @@ for (const stack of ["prod", "staging"] as const) {
             const docs = attachedDocuments(run, prefix, "deploy");
             const statements = Object.values(docs).flatMap((d) => d.Statement);
             const passRole = statements.filter((s) => list(s.Action).some((a) => covers(a, "iam:PassRole")));
-            assert.deepStrictEqual(passRole.map((s) => s.Sid), ["IamPassStackRolesToTheirServices", "IamPassTaggedRolesToTheirServices"]);
+            assert.deepStrictEqual(passRole.map((s) => s.Sid), ["IamPassStackRolesToTheirServices"]);
+            assert.deepStrictEqual(passRole[0].Resource, `arn:aws:iam::${ACCOUNT}:role/${prefix}-*`);
             for (const s of passRole) {
                 assert.deepStrictEqual(s.Condition!.StringEquals["iam:PassedToService"], [
                     "ecs-tasks.amazonaws.com", "monitoring.rds.amazonaws.com", "vpc-flow-logs.amazonaws.com", "backup.amazonaws.com", "cloudtrail.amazonaws.com",
@@ -209,7 +217,7 @@ for (const stack of ["prod", "staging"] as const) {
             const attach = statements.filter((s) => s.Effect === "Allow" && list(s.Action).includes("iam:AttachRolePolicy"));
             assert.strictEqual(attach.length, 1);
             assert.ok((attach[0].Condition!.ArnEquals["iam:PolicyARN"] as string[]).every((p) => p.startsWith("arn:aws:iam::aws:policy/")));
-            const deny = statements.find((s) => s.Effect === "Deny")!;
+            const deny = statements.find((s) => s.Sid === "DenyChangingTheDeployIdentity")!;
             assert.deepStrictEqual(deny.Resource, [
                 `arn:aws:iam::${ACCOUNT}:role/${prefix}-deploy`, `arn:aws:iam::${ACCOUNT}:role/${prefix}-preview`,
                 `arn:aws:iam::${ACCOUNT}:policy/${prefix}-deploy-*`, `arn:aws:iam::${ACCOUNT}:policy/${prefix}-preview-*`,
@@ -217,19 +225,115 @@ for (const stack of ["prod", "staging"] as const) {
             for (const a of ["iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:CreatePolicyVersion"]) assert.ok(list(deny.Action).includes(a), a);
             // The workflow never reads RDS-managed secrets' values, never stops the trail, never lifts the vault lock.
             const allowed = allows(docs);
-            for (const a of ["cloudtrail:StopLogging", "backup:DeleteBackupVaultLockConfiguration", "backup:DeleteBackupVaultAccessPolicy", "kms:ScheduleKeyDeletion", "kms:Decrypt"]) {
+            for (const a of ["cloudtrail:StopLogging", "backup:DeleteBackupVaultLockConfiguration", "backup:DeleteBackupVaultAccessPolicy", "kms:ScheduleKeyDeletion"]) {
                 assert.ok(!allowed.some((s) => list(s.Action).some((x) => covers(x, a))), a);
             }
+            // Decrypt only on the data key, only through SSM and Secrets Manager (SecureStrings and the stack's secrets).
+            assert.deepStrictEqual(allowed.filter((s) => list(s.Action).some((x) => covers(x, "kms:Decrypt"))).map((s) => s.Sid), ["KmsDataKeyThroughSsmAndSecrets"]);
             const readsValues = allowed.filter((s) => list(s.Action).includes("secretsmanager:GetSecretValue"));
             assert.deepStrictEqual(readsValues.map((s) => s.Resource), [[`arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:${prefix}-*`, `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:pos/${stack}/*`]]);
         });
 
         it("empties buckets and deletes the trail and the vault only where resources are not protected", () => {
             const actions = allows(attachedDocuments(run, prefix, "deploy")).flatMap((s) => list(s.Action));
-            for (const a of ["s3:DeleteObject", "s3:DeleteObjectVersion", "cloudtrail:DeleteTrail", "backup:DeleteBackupVault"]) assert.strictEqual(actions.includes(a), stack === "staging", a);
+            for (const a of ["s3:DeleteObject", "s3:DeleteObjectVersion", "backup:DeleteBackupVault"]) assert.strictEqual(actions.includes(a), stack === "staging", a);
+            // The trail is deleted (or changed) only by an administrator, in every stack.
+            for (const a of ["cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors", "cloudtrail:StopLogging"]) assert.ok(!actions.includes(a), a);
             // ECR's grants on the storage key are retired on a repository's deletion, on that key only.
             const retire = allows(attachedDocuments(run, prefix, "deploy")).filter((s) => list(s.Action).includes("kms:RetireGrant"));
             assert.deepStrictEqual(retire, [{ Sid: "KmsRetireEcrGrants", Effect: "Allow", Action: "kms:RetireGrant", Resource: storageKey }]);
+        });
+
+        it("acts on IAM roles only by the stack's names, never by tag, and writes permissions only to roles under the workload boundary", () => {
+            const statements = Object.values(attachedDocuments(run, prefix, "deploy")).flatMap((d) => d.Statement);
+            const boundary = `arn:aws:iam::${ACCOUNT}:policy/${prefix}-workload-boundary`;
+            const roleStatements = statements.filter((s) => s.Effect === "Allow" && list(s.Action).some((a) => /^iam:.*Role/.test(a) && a !== "iam:CreateServiceLinkedRole"));
+            assert.ok(roleStatements.length >= 4);
+            for (const s of roleStatements) {
+                assert.deepStrictEqual(list(s.Resource), [`arn:aws:iam::${ACCOUNT}:role/${prefix}-*`], s.Sid);
+                assert.ok(!JSON.stringify(s.Condition ?? {}).includes("aws:ResourceTag") && !JSON.stringify(s.Condition ?? {}).includes("aws:RequestTag"), `${s.Sid} is tag-conditioned`);
+            }
+            // No Allow anywhere is conditioned on a role's tag, or on tagging a role.
+            for (const s of statements.filter((x) => x.Effect === "Allow")) assert.ok(!list(s.Action).some((a) => covers(a, "iam:TagRole")) || list(s.Resource).every((r) => r.endsWith(`role/${prefix}-*`)), s.Sid);
+            // Each action that creates a role or changes its permissions carries the boundary condition (IAM documents the key for these).
+            for (const action of ["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary", "iam:AttachRolePolicy", "iam:DetachRolePolicy"]) {
+                const granting = statements.filter((s) => s.Effect === "Allow" && list(s.Action).some((a) => covers(a, action)));
+                assert.ok(granting.length > 0, action);
+                for (const s of granting) assert.deepStrictEqual(s.Condition?.StringEquals?.["iam:PermissionsBoundary"], boundary, `${s.Sid} grants ${action} without the boundary`);
+            }
+            const denies = Object.fromEntries(statements.filter((s) => s.Effect === "Deny").map((s) => [s.Sid, s]));
+            assert.deepStrictEqual(denies.DenyRemovingBoundaries, { Sid: "DenyRemovingBoundaries", Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: `arn:aws:iam::${ACCOUNT}:role/*` });
+            assert.deepStrictEqual(denies.DenyChangingTheBoundary, {
+                Sid: "DenyChangingTheBoundary", Effect: "Deny", Action: ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion"], Resource: boundary,
+            });
+            assert.deepStrictEqual(denies.DenyAssumingRoles, { Sid: "DenyAssumingRoles", Effect: "Deny", Action: ["sts:AssumeRole", "sts:TagSession"], Resource: "*" });
+        });
+
+        it("every workload role of the stack has the workload boundary; the boundary policy exists before them", () => {
+            const boundary = `arn:aws:iam::${ACCOUNT}:policy/${prefix}-workload-boundary`;
+            const policy = run.one(POLICY, "workload-boundary-policy");
+            assert.strictEqual(policy.inputs.name, `${prefix}-workload-boundary`);
+            const workloads = run.ofType(ROLE).filter((r) => !/^deploy-identity-/.test(r.name));
+            // Services' execution and task roles, RDS monitoring, flow logs, the trail's delivery, AWS Backup.
+            assert.ok(workloads.length >= 6, workloads.map((r) => r.name).join());
+            for (const r of workloads) {
+                assert.strictEqual(r.inputs.permissionsBoundary, boundary, r.name);
+                const name = r.inputs.name ?? r.inputs.namePrefix;
+                assert.ok(typeof name === "string" && name.startsWith(`${prefix}-`), `${r.name} is named ${name}, outside ${prefix}-*`);
+            }
+            for (const kind of ["deploy", "preview"]) assert.strictEqual(run.one(ROLE, `deploy-identity-${kind}-role`).inputs.permissionsBoundary, undefined);
+        });
+
+        it("creates keys, the distribution, certificates and plans with the stack's tag, and administers existing ones only by exact ARN", () => {
+            const statements = allows(attachedDocuments(run, prefix, "deploy"));
+            for (const s of statements.filter((x) => JSON.stringify(x.Condition ?? {}).includes("aws:ResourceTag"))) {
+                assert.ok(!list(s.Action).some((a) => /^(kms|cloudfront|acm|backup|iam):/.test(a)), `${s.Sid} grants ${JSON.stringify(s.Action)} by tag`);
+            }
+            for (const s of statements.filter((x) => JSON.stringify(x.Condition ?? {}).includes("aws:RequestTag"))) {
+                for (const a of list(s.Action)) {
+                    assert.ok(["kms:CreateKey", "kms:TagResource", "cloudfront:CreateDistribution", "cloudfront:TagResource", "acm:RequestCertificate", "acm:AddTagsToCertificate",
+                        "backup:CreateBackupPlan", "backup:TagResource"].includes(a) || a.startsWith("ec2:"), `${s.Sid}: ${a} on a request tag`);
+                }
+            }
+            const sid = (id: string) => statements.find((s) => s.Sid === id)!;
+            const kmsKeys = run.ofType("aws:kms/key:Key").map((k) => k.name);
+            assert.deepStrictEqual((list(sid("KmsAdministerStackKeys").Resource)).map((r) => r.replace(/^.*:key\/(.*)-key-id$/, "$1")).sort(), kmsKeys.sort());
+            assert.ok(list(sid("KmsAdministerStackKeys").Action).includes("kms:PutKeyPolicy"));
+            const putKeyPolicy = statements.filter((s) => list(s.Action).some((a) => covers(a, "kms:PutKeyPolicy")));
+            assert.deepStrictEqual(putKeyPolicy.map((s) => s.Sid), ["KmsAdministerStackKeys"]);
+            assert.deepStrictEqual(sid("KmsDataKeyThroughSsmAndSecrets"), {
+                Sid: "KmsDataKeyThroughSsmAndSecrets", Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"], Resource: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/keys-data-key-id`,
+                Condition: { StringEquals: { "kms:ViaService": ["ssm.eu-west-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com"] } },
+            });
+            assert.strictEqual(list(sid("CloudFrontStackDistribution").Resource).length, 1);
+            assert.strictEqual(list(sid("AcmStackCertificates").Resource).length, 2);
+            assert.strictEqual(list(sid("BackupStackPlan").Resource).length, 1);
+            for (const id of EXACT_ARN_STATEMENTS) for (const r of list(sid(id).Resource)) assert.ok(!r.includes("*"), `${id}: ${r}`);
+        });
+
+        it("cannot alter the audit trail, its bucket, its log group or its key's policy", () => {
+            const denies = Object.fromEntries(Object.values(attachedDocuments(run, prefix, "deploy")).flatMap((d) => d.Statement).filter((s) => s.Effect === "Deny").map((s) => [s.Sid, s]));
+            assert.deepStrictEqual(denies.DenyAlteringTheTrail.Resource, `arn:aws:cloudtrail:eu-west-1:${ACCOUNT}:trail/${prefix}-trail`);
+            assert.deepStrictEqual(denies.DenyAlteringTheTrail.Action, ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors", "cloudtrail:PutInsightSelectors"]);
+            assert.deepStrictEqual(denies.DenyAlteringTheTrailBucket.Resource, `arn:aws:s3:::${prefix}-trail-${ACCOUNT}`);
+            for (const a of ["s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutLifecycleConfiguration", "s3:PutBucketVersioning", "s3:PutBucketObjectLockConfiguration", "s3:DeleteBucket"]) {
+                assert.ok(list(denies.DenyAlteringTheTrailBucket.Action).includes(a), a);
+            }
+            assert.deepStrictEqual(denies.DenyAlteringTheTrailLogGroup.Resource, [
+                `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/cloudtrail/${prefix}`, `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/cloudtrail/${prefix}:*`,
+            ]);
+            assert.deepStrictEqual(denies.DenyTrailKeyPolicy, { Sid: "DenyTrailKeyPolicy", Effect: "Deny", Action: "kms:PutKeyPolicy", Resource: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/audit-trail-key-key-id` });
+        });
+
+        it("reads no webhook subscription, no task definition and only the EC2 describes the network needs", () => {
+            for (const kind of ["preview", "deploy"] as const) {
+                const actions = allows(attachedDocuments(run, prefix, kind)).flatMap((s) => list(s.Action));
+                for (const a of ["ec2:DescribeInstanceAttribute", "ec2:DescribeLaunchTemplateVersions", "ec2:DescribeInstances"]) assert.ok(!actions.some((x) => covers(x, a)), `${kind}: ${a}`);
+                assert.ok(!actions.includes("ec2:Describe*"), kind);
+                for (const a of ["ec2:DescribeVpcs", "ec2:DescribeSecurityGroupRules", "ec2:DescribeVpcAttribute", "ec2:DescribeManagedPrefixLists"]) assert.ok(actions.includes(a), `${kind}: ${a}`);
+            }
+            const preview = allows(attachedDocuments(run, prefix, "preview")).flatMap((s) => list(s.Action));
+            for (const a of ["sns:ListSubscriptionsByTopic", "sns:GetSubscriptionAttributes", "ecs:DescribeTaskDefinition"]) assert.ok(!preview.some((x) => covers(x, a)), a);
         });
 
         it("outputs both roles' ARNs", async () => {

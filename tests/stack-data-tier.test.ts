@@ -88,7 +88,7 @@ for (const s of STACKS) {
                 performanceInsightsKmsKeyId: KEY("data"),
                 performanceInsightsRetentionPeriod: 7,
                 monitoringInterval: s.postgres.monitoring,
-                monitoringRoleArn: `arn:aws:iam::${ACCOUNT}:role/postgres-monitoring-role`,
+                monitoringRoleArn: `arn:aws:iam::${ACCOUNT}:role/${prefix}-postgres-monitoring`,
                 enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
             });
             subnetGroup("rds", "postgres-subnets", `${prefix}-postgres`);

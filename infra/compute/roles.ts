@@ -23,6 +23,8 @@ export interface RoleInputs {
     parameterKmsKeyArns: pulumi.Input<string>[];
     assets?: { bucketArn: pulumi.Input<string>; prefix: string; access: AssetsGrant["access"]; kmsKeyArn: pulumi.Input<string> };
     exec?: { logGroupName: string; kmsKeyArn: pulumi.Input<string> };
+    /** The stack's workload permissions boundary (security/workload-boundary.ts), on every role created here. Default: none (infra/main.ts always sets it). */
+    permissionsBoundaryArn?: pulumi.Input<string>;
 }
 
 export interface ServiceRoles {
@@ -42,7 +44,7 @@ export function createRoles(name: string, r: RoleInputs, parent: pulumi.Resource
     const role = (kind: "execution" | "task", description: string) =>
         new aws.iam.Role(
             `${name}-${kind}-role`,
-            { name: roleName(r.namePrefix, r.service, kind), description, assumeRolePolicy: r.ctx.apply((c) => json(ecsTasksTrustPolicy(c.accountId))), tags: { Name: roleName(r.namePrefix, r.service, kind) } },
+            { name: roleName(r.namePrefix, r.service, kind), description, permissionsBoundary: r.permissionsBoundaryArn, assumeRolePolicy: r.ctx.apply((c) => json(ecsTasksTrustPolicy(c.accountId))), tags: { Name: roleName(r.namePrefix, r.service, kind) } },
             { parent },
         );
     const execution = role("execution", `ECS agent for ${r.namePrefix}-${r.service}: pulls its image, writes its logs, reads its secrets`);

@@ -131,6 +131,8 @@ export interface ServiceArgs {
     imagesToKeep: number;
     /** prod: the repository and log group get `protect`/`retainOnDelete`, and the repository is never force-deleted. */
     protect: boolean;
+    /** The stack's workload permissions boundary (security/workload-boundary.ts), on every role created here. Default: none (infra/main.ts always sets it). */
+    permissionsBoundaryArn?: pulumi.Input<string>;
     /**
      * Container health check. Default for a public service: an HTTP GET of the health-check path on
      * localhost with `wget` or `curl` (the image needs one of them and `/bin/sh`); for a worker: the file

@@ -81,7 +81,7 @@ export class Service extends pulumi.ComponentResource {
             namePrefix: args.namePrefix, service: s.name, ctx, repositoryName: p.repositoryName, logGroupName: p.logGroupName, secrets,
             dataKeyArn: args.dataKeyArn, parameterKmsKeyArns: args.parameterKmsKeyArns ?? [],
             assets: s.assets && args.assets ? { bucketArn: args.assets.arn, prefix: s.assets.prefix, access: s.assets.access, kmsKeyArn: args.assets.kmsKeyArn } : undefined,
-            exec: args.cluster.executeCommand,
+            exec: args.cluster.executeCommand, permissionsBoundaryArn: args.permissionsBoundaryArn,
         }, this);
         const group = this.securityGroup(name, args, p);
         const taskDefinition = this.taskDefinition(name, args, p, { ctx, repository, logGroup, roles, secrets });

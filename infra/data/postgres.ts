@@ -27,7 +27,11 @@ export interface PostgresArgs extends DataStoreArgs {
     database: DatabaseConfig;
     /** Certificate authority of the server certificate. Default `rds-ca-rsa2048-g1`. */
     caCertIdentifier?: string;
+    /** The stack's workload permissions boundary (security/workload-boundary.ts), on every role created here. Default: none (infra/main.ts always sets it). */
+    permissionsBoundaryArn?: pulumi.Input<string>;
 }
+
+const MONITORING_ROLE_SUFFIX = "-monitoring";
 
 /** What the constructor needs once the arguments are known to be valid. */
 interface PostgresPlan {
@@ -42,6 +46,10 @@ function plan(component: string, args: PostgresArgs): PostgresPlan {
     const caCertIdentifier = args.caCertIdentifier ?? DEFAULT_SERVER_CA;
     requireOneOf(component, "caCertIdentifier", caCertIdentifier, SERVER_CAS);
     const identifier = dataIdentifier(component, args.namePrefix, "postgres", 63);
+    // The monitoring role is `<identifier>-monitoring`; IAM role names are at most 64 characters.
+    if (`${identifier}${MONITORING_ROLE_SUFFIX}`.length > 64) {
+        throw new Error(`${component}: the monitoring role name ${JSON.stringify(`${identifier}${MONITORING_ROLE_SUFFIX}`)} is over IAM's 64 characters: shorten namePrefix.`);
+    }
     return { identifier, family: postgresFamily(args.database.engineVersion), caCertIdentifier };
 }
 
@@ -72,7 +80,7 @@ export class Postgres extends pulumi.ComponentResource {
             postgresParameterGroupArgs(p.identifier, p.family, args.database.slowQueryThresholdMs),
             { parent: this, ...CREATE_BEFORE_DELETE },
         );
-        const monitoring = this.monitoringRole(name, p.identifier);
+        const monitoring = this.monitoringRole(name, p.identifier, args.permissionsBoundaryArn);
         const logGroups = POSTGRES_LOG_EXPORTS.map((log) =>
             encryptedLogGroup(`${name}-log-${log}`, { name: rdsLogGroupName(p.identifier, log), retentionDays: args.logs.retentionDays, kmsKeyArn: args.logsKeyArn, retainOnDelete: args.protect }, this),
         );
@@ -121,12 +129,13 @@ export class Postgres extends pulumi.ComponentResource {
     }
 
     /** The role RDS enhanced monitoring assumes, with the AWS managed policy attached. */
-    private monitoringRole(name: string, identifier: string) {
+    private monitoringRole(name: string, identifier: string, permissionsBoundary?: pulumi.Input<string>) {
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const partition = aws.getPartitionOutput({}, { parent: this });
         const role = new aws.iam.Role(
             `${name}-monitoring-role`,
-            { description: `${identifier}: RDS enhanced monitoring`, assumeRolePolicy: identity.accountId.apply((id) => JSON.stringify(monitoringTrustPolicy(id))) },
+            // Named under the stack's prefix (`<identifier>` starts with it): the deploy role manages only roles named `<namePrefix>-*`.
+            { name: `${identifier}${MONITORING_ROLE_SUFFIX}`, description: `${identifier}: RDS enhanced monitoring`, permissionsBoundary, assumeRolePolicy: identity.accountId.apply((id) => JSON.stringify(monitoringTrustPolicy(id))) },
             { parent: this },
         );
         const attachment = new aws.iam.RolePolicyAttachment(

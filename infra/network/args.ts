@@ -29,4 +29,6 @@ export interface NetworkArgs {
      * resources (staging) opts out.
      */
     protect?: boolean;
+    /** The stack's workload permissions boundary (security/workload-boundary.ts), on every role created here. Default: none (infra/main.ts always sets it). */
+    permissionsBoundaryArn?: pulumi.Input<string>;
 }

@@ -13,6 +13,8 @@ export interface FlowLogsArgs {
     /** `protect` and `retainOnDelete` on the log group (audit evidence). */
     protect: boolean;
     tag: (suffix: string) => Record<string, string>;
+    /** The stack's workload permissions boundary (security/workload-boundary.ts), on every role created here. Default: none (infra/main.ts always sets it). */
+    permissionsBoundaryArn?: pulumi.Input<string>;
 }
 
 /**
@@ -34,7 +36,10 @@ export function createFlowLogs(component: string, parent: pulumi.Resource, args:
     const role = new aws.iam.Role(
         `${component}-flow-logs-role`,
         {
+            // Named under the stack's prefix: the deploy role may manage only roles named `<namePrefix>-*`.
+            name: `${args.namePrefix}-vpc-flow-logs`,
             description: "Lets VPC Flow Logs deliver this VPC's flow log to its log group",
+            permissionsBoundary: args.permissionsBoundaryArn,
             assumeRolePolicy: account.apply(([id, part]) => JSON.stringify(flowLogTrustPolicy(id, part, args.region))),
             tags: args.tag("vpc-flow-logs-role"),
         },

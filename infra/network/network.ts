@@ -77,7 +77,7 @@ export class Network extends pulumi.ComponentResource {
 
         const protect = args.protect ?? true;
         this.flowLogGroupName = createFlowLogs(name, this, {
-            vpcId: this.vpcId, namePrefix: args.namePrefix, region: args.region, retentionDays: args.config.flowLogRetentionDays, kmsKeyArn: args.logsKmsKeyArn, protect, tag,
+            vpcId: this.vpcId, namePrefix: args.namePrefix, region: args.region, retentionDays: args.config.flowLogRetentionDays, kmsKeyArn: args.logsKmsKeyArn, protect, tag, permissionsBoundaryArn: args.permissionsBoundaryArn,
         });
 
         const groups = this.securityGroups(name, args, tag);

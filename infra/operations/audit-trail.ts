@@ -41,6 +41,8 @@ export interface AuditTrailArgs {
      * is kept on delete in every environment, like the stack's other keys.
      */
     protect: boolean;
+    /** The stack's workload permissions boundary (security/workload-boundary.ts), on every role created here. Default: none (infra/main.ts always sets it). */
+    permissionsBoundaryArn?: pulumi.Input<string>;
 }
 
 /** Lowercase letters, digits and single hyphens, starting and ending with a letter or digit. */
@@ -174,6 +176,9 @@ export class AuditTrail extends pulumi.ComponentResource {
             kmsKeyId: args.logsKmsKeyArn,
         }, { parent: this, protect: args.protect, retainOnDelete: args.protect });
         const role = new aws.iam.Role(`${name}-logs-role`, {
+            // Named under the stack's prefix: the deploy role may manage only roles named `<namePrefix>-*`.
+            name: `${args.namePrefix}-trail-logs`,
+            permissionsBoundary: args.permissionsBoundaryArn,
             description: `Lets CloudTrail deliver the ${args.namePrefix} trail's events to ${groupName}`,
             assumeRolePolicy: JSON.stringify(deliveryRoleTrustPolicy()),
         }, { parent: this });

@@ -26,6 +26,8 @@ export interface BackupPlanArgs {
      * region, e.g. from regionalProvider()). Unset: no copy.
      */
     copy?: { region: string; provider: pulumi.ProviderResource };
+    /** The stack's workload permissions boundary (security/workload-boundary.ts), on every role created here. Default: none (infra/main.ts always sets it). */
+    permissionsBoundaryArn?: pulumi.Input<string>;
 }
 
 interface VaultArgs {
@@ -98,6 +100,10 @@ export class BackupPlan extends pulumi.ComponentResource {
     readonly vaultArn: pulumi.Output<string>;
     readonly copyVaultArn: pulumi.Output<string> | undefined;
     readonly planId: pulumi.Output<string>;
+    /** The plan's ARN (the deploy role administers it by this ARN only). */
+    readonly planArn: pulumi.Output<string>;
+    /** The vaults' keys (the stack region's, then the copy region's when set). */
+    readonly keyArns: pulumi.Output<string>[];
     readonly roleArn: pulumi.Output<string>;
 
     constructor(name: string, args: BackupPlanArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -120,6 +126,7 @@ export class BackupPlan extends pulumi.ComponentResource {
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
         const role = new aws.iam.Role(`${name}-role`, {
             namePrefix: `${args.namePrefix}-backup-`,
+            permissionsBoundary: args.permissionsBoundaryArn,
             description: `Assumed by AWS Backup to back up and restore ${args.namePrefix}'s database, document store and assets bucket`,
             assumeRolePolicy: JSON.stringify(backupTrustPolicy()),
         }, { parent: this, retainOnDelete: true });
@@ -137,7 +144,9 @@ export class BackupPlan extends pulumi.ComponentResource {
         this.vaultArn = vault.arn;
         this.copyVaultArn = copyVault?.arn;
         this.planId = plan.id;
+        this.planArn = plan.arn;
+        this.keyArns = [vault.keyArn, ...(copyVault ? [copyVault.keyArn] : [])];
         this.roleArn = role.arn;
-        this.registerOutputs({ vaultArn: this.vaultArn, copyVaultArn: this.copyVaultArn, planId: this.planId, roleArn: this.roleArn });
+        this.registerOutputs({ vaultArn: this.vaultArn, copyVaultArn: this.copyVaultArn, planId: this.planId, planArn: this.planArn, roleArn: this.roleArn });
     }
 }

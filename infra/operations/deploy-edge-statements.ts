@@ -3,6 +3,13 @@
  * log delivery) and for operations (log groups, alarms, dashboard, alert topic, budget, trail, backups).
  */
 import { DeployPolicyContext, Statement, arn, everyRegion, stackLogGroups, stackTagIs, wafArns } from "./deploy-policies";
+import { trailBucketName, trailLogGroupName, trailName } from "./trail-policies";
+
+/** An Allow on exact ARNs, or nothing while they are unknown (a first preview, which an administrator runs). */
+const onExact = (s: Omit<Statement, "Resource">, arns: (string | undefined)[] | undefined): Statement[] => {
+    const known = [...new Set((arns ?? []).filter((a): a is string => typeof a === "string" && a.length > 0))];
+    return known.length > 0 ? [{ ...s, Resource: known }] : [];
+};
 
 const loadBalancerArn = (c: DeployPolicyContext) => arn(c, "elasticloadbalancing", `loadbalancer/app/${c.namePrefix}-*/*`);
 
@@ -32,12 +39,13 @@ export function edgeStatements(c: DeployPolicyContext): Statement[] {
             Sid: "AcmRequestWithStackTag", Effect: "Allow", Action: "acm:RequestCertificate", Resource: "*",
             Condition: { ...stackTagIs(c, "RequestTag"), "ForAllValues:StringLike": { "acm:DomainNames": [c.domainName, `*.${c.domainName}`] } },
         },
+        // Tagging at the request (no condition tells it from tagging another certificate; no permission depends on the tag).
         { Sid: "AcmTagOnCreate", Effect: "Allow", Action: "acm:AddTagsToCertificate", Resource: certificates, Condition: stackTagIs(c, "RequestTag") },
-        {
+        // The stack's certificates by exact ARN: a tag would let this role adopt (and delete) any certificate it can tag.
+        ...onExact({
             Sid: "AcmStackCertificates", Effect: "Allow",
             Action: ["acm:DescribeCertificate", "acm:DeleteCertificate", "acm:ListTagsForCertificate", "acm:AddTagsToCertificate", "acm:RemoveTagsFromCertificate"],
-            Resource: certificates, Condition: stackTagIs(c, "ResourceTag"),
-        },
+        }, c.certificateArns),
         // Records only at the domain and below it (validation CNAMEs, origin.<domain>), only in the stack's zone.
         {
             Sid: "Route53StackRecords", Effect: "Allow", Action: "route53:ChangeResourceRecordSets", Resource: arn(c, "route53", `hostedzone/${c.hostedZoneId}`, "", ""),
@@ -70,14 +78,14 @@ export function cdnStatements(c: DeployPolicyContext): Statement[] {
         // The AWS managed rule groups the ACLs reference (AWS's, named by AWS).
         { Sid: "WafManagedRuleGroups", Effect: "Allow", Action: ["wafv2:CreateWebACL", "wafv2:UpdateWebACL"], Resource: wafArns(c, () => "managedruleset/*/*", ["managedruleset"], "*") },
         { Sid: "CloudFrontCreateWithStackTag", Effect: "Allow", Action: ["cloudfront:CreateDistribution", "cloudfront:TagResource"], Resource: cloudFront("distribution/*"), Condition: stackTagIs(c, "RequestTag") },
-        {
+        // The stack's distribution by exact ARN (a tag would let this role adopt any distribution it can tag).
+        ...onExact({
             Sid: "CloudFrontStackDistribution", Effect: "Allow",
             Action: [
                 "cloudfront:GetDistribution", "cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution", "cloudfront:DeleteDistribution",
                 "cloudfront:TagResource", "cloudfront:UntagResource", "cloudfront:ListTagsForResource", "cloudfront:AllowVendedLogDeliveryForResource",
             ],
-            Resource: cloudFront("distribution/*"), Condition: stackTagIs(c, "ResourceTag"),
-        },
+        }, [c.distributionArn]),
         // Origin access controls and response headers policies take no tags and carry ids only; the managed cache and
         // origin-request policies are AWS's.
         {
@@ -155,13 +163,14 @@ export function operationsStatements(c: DeployPolicyContext): Statement[] {
             Resource: arn(c, "sns", `${n}-*`),
         },
         { Sid: "BudgetsStackBudget", Effect: "Allow", Action: ["budgets:ModifyBudget", "budgets:ViewBudget", "budgets:TagResource", "budgets:UntagResource", "budgets:ListTagsForResource"], Resource: arn(c, "budgets", `budget/${n}*`, "") },
-        // No cloudtrail:StopLogging: the workflow can never switch the audit trail off; no DeleteTrail where resources are protected.
+        // The trail audits this role: it may create it and read it, never switch it off or change what it records
+        // (see the denies below). Changing or deleting the trail, its bucket's protections, its log group's retention or
+        // its key's policy is an administrator's `pulumi up` (or destroy).
         {
             Sid: "CloudTrailStackTrail", Effect: "Allow",
             Action: [
-                "cloudtrail:CreateTrail", "cloudtrail:UpdateTrail", "cloudtrail:StartLogging", "cloudtrail:GetTrail", "cloudtrail:GetTrailStatus",
-                "cloudtrail:GetEventSelectors", "cloudtrail:PutEventSelectors", "cloudtrail:GetInsightSelectors", "cloudtrail:AddTags", "cloudtrail:RemoveTags", "cloudtrail:ListTags",
-                ...(c.protect ? [] : ["cloudtrail:DeleteTrail"]),
+                "cloudtrail:CreateTrail", "cloudtrail:StartLogging", "cloudtrail:GetTrail", "cloudtrail:GetTrailStatus",
+                "cloudtrail:GetEventSelectors", "cloudtrail:GetInsightSelectors", "cloudtrail:AddTags", "cloudtrail:RemoveTags", "cloudtrail:ListTags",
             ],
             Resource: arn(c, "cloudtrail", `trail/${n}-*`),
         },
@@ -177,14 +186,43 @@ export function operationsStatements(c: DeployPolicyContext): Statement[] {
             Resource: vaults,
         },
         { Sid: "BackupCreatePlanWithStackTag", Effect: "Allow", Action: ["backup:CreateBackupPlan", "backup:TagResource"], Resource: plans, Condition: stackTagIs(c, "RequestTag") },
-        {
+        // The stack's plan by exact ARN (a tag would let this role adopt any plan it can tag and repoint its selections).
+        ...onExact({
             Sid: "BackupStackPlan", Effect: "Allow",
             Action: [
                 "backup:UpdateBackupPlan", "backup:DeleteBackupPlan", "backup:GetBackupPlan", "backup:CreateBackupSelection", "backup:DeleteBackupSelection",
                 "backup:GetBackupSelection", "backup:TagResource", "backup:UntagResource", "backup:ListTags",
             ],
-            Resource: plans, Condition: stackTagIs(c, "ResourceTag"),
-        },
+        }, [c.backupPlanArn]),
         { Sid: "BackupStorage", Effect: "Allow", Action: "backup-storage:MountCapsule", Resource: "*" },
+        ...auditTrailDenies(c),
     ];
+}
+
+/**
+ * The audit trail is not alterable by the role it audits, whatever the Allow statements say (the stack's bucket, log
+ * group and trail patterns cover the trail's): no stopping, deleting or narrowing the trail, no loosening its bucket,
+ * no shortening its log group's retention, no new policy on its key. Built from names (known at preview); the key's
+ * deny once its ARN is known. With no trail in the stack they name nothing.
+ */
+export function auditTrailDenies(c: DeployPolicyContext): Statement[] {
+    const group = trailLogGroupName(c.namePrefix);
+    const statements: Statement[] = [
+        {
+            Sid: "DenyAlteringTheTrail", Effect: "Deny",
+            Action: ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors", "cloudtrail:PutInsightSelectors"],
+            Resource: arn(c, "cloudtrail", `trail/${trailName(c.namePrefix)}`),
+        },
+        {
+            Sid: "DenyAlteringTheTrailBucket", Effect: "Deny",
+            Action: ["s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutLifecycleConfiguration", "s3:PutBucketVersioning", "s3:PutBucketObjectLockConfiguration", "s3:DeleteBucket"],
+            Resource: `arn:${c.partition}:s3:::${trailBucketName(c.namePrefix, c.accountId)}`,
+        },
+        {
+            Sid: "DenyAlteringTheTrailLogGroup", Effect: "Deny", Action: ["logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy"],
+            Resource: [arn(c, "logs", `log-group:${group}`), arn(c, "logs", `log-group:${group}:*`)],
+        },
+    ];
+    if (c.trailKeyArn) statements.push({ Sid: "DenyTrailKeyPolicy", Effect: "Deny", Action: "kms:PutKeyPolicy", Resource: c.trailKeyArn });
+    return statements;
 }

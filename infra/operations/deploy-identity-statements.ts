@@ -3,7 +3,7 @@
  * stack's roles and policies, the roles it passes to services, and a guard that keeps the workflow from
  * changing the deploy identity itself.
  */
-import { DeployPolicyContext, Statement, arn, roleArn, stackTagIs } from "./deploy-policies";
+import { DeployPolicyContext, Statement, arn, roleArn } from "./deploy-policies";
 
 /** Services the stack hands its roles to (iam:PassedToService): tasks, RDS monitoring, flow logs, AWS Backup, CloudTrail's log delivery. */
 export const PASSED_TO_SERVICES = ["ecs-tasks.amazonaws.com", "monitoring.rds.amazonaws.com", "vpc-flow-logs.amazonaws.com", "backup.amazonaws.com", "cloudtrail.amazonaws.com"];
@@ -23,11 +23,20 @@ export const SERVICE_LINKED_ROLES = [
     "ecs.application-autoscaling.amazonaws.com", "backup.amazonaws.com",
 ];
 
+/** Role actions that change no permission of the role (reads, tags, description, trust, deletion): on the stack's role names. */
 const ROLE_ACTIONS = [
     "iam:GetRole", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy",
-    "iam:TagRole", "iam:UntagRole", "iam:ListRoleTags", "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy",
+    "iam:TagRole", "iam:UntagRole", "iam:ListRoleTags", "iam:GetRolePolicy",
     "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole",
 ];
+
+/**
+ * Role actions that create a role or change its permissions: allowed only where the role carries (or, for
+ * CreateRole and PutRolePermissionsBoundary, is given) the workload boundary. These are the role actions for which
+ * the Service Authorization Reference lists the iam:PermissionsBoundary condition key; AttachRolePolicy and
+ * DetachRolePolicy are in IamAttachOnlyKnownPolicies with the same condition.
+ */
+export const BOUNDED_ROLE_ACTIONS = ["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary"];
 
 /** Cluster, services, task definitions, image repositories, autoscaling. */
 export function computeStatements(c: DeployPolicyContext): Statement[] {
@@ -79,15 +88,16 @@ export function identityStatements(c: DeployPolicyContext): Statement[] {
     const anyRole = roleArn(c, "*");
     const ownPolicies = iam(`policy/${n}-*`);
     const deployIdentity = [roleArn(c, `${n}-deploy`), roleArn(c, `${n}-preview`), iam(`policy/${n}-deploy-*`), iam(`policy/${n}-preview-*`)];
+    const ownRoles = roleArn(c, `${n}-*`);
+    const withBoundary = { "iam:PermissionsBoundary": c.boundaryArn };
     return [
-        { Sid: "IamStackRolesByName", Effect: "Allow", Action: ["iam:CreateRole", ...ROLE_ACTIONS], Resource: roleArn(c, `${n}-*`) },
-        // Roles the components leave Pulumi to name (the flow-log and RDS monitoring roles) carry the stack's tag.
-        { Sid: "IamCreateRolesWithStackTag", Effect: "Allow", Action: ["iam:CreateRole", "iam:TagRole"], Resource: anyRole, Condition: stackTagIs(c, "RequestTag") },
-        { Sid: "IamStackRolesByTag", Effect: "Allow", Action: ROLE_ACTIONS, Resource: anyRole, Condition: stackTagIs(c, "ResourceTag") },
+        // Every role action by the stack's role names only (no tag: tagging any role with the stack's tag would adopt it).
+        { Sid: "IamStackRolesByName", Effect: "Allow", Action: ROLE_ACTIONS, Resource: ownRoles },
+        { Sid: "IamStackRolesWithBoundary", Effect: "Allow", Action: BOUNDED_ROLE_ACTIONS, Resource: ownRoles, Condition: { StringEquals: withBoundary } },
         {
-            Sid: "IamAttachOnlyKnownPolicies", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: anyRole,
+            Sid: "IamAttachOnlyKnownPolicies", Effect: "Allow", Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], Resource: ownRoles,
             Condition: {
-                ...stackTagIs(c, "ResourceTag"),
+                StringEquals: withBoundary,
                 ArnEquals: { "iam:PolicyARN": [...ATTACHABLE_AWS_POLICIES.map((p) => `arn:${c.partition}:iam::aws:policy/${p}`)] },
             },
         },
@@ -100,12 +110,8 @@ export function identityStatements(c: DeployPolicyContext): Statement[] {
             Resource: ownPolicies,
         },
         {
-            Sid: "IamPassStackRolesToTheirServices", Effect: "Allow", Action: "iam:PassRole", Resource: roleArn(c, `${n}-*`),
+            Sid: "IamPassStackRolesToTheirServices", Effect: "Allow", Action: "iam:PassRole", Resource: ownRoles,
             Condition: { StringEquals: { "iam:PassedToService": PASSED_TO_SERVICES } },
-        },
-        {
-            Sid: "IamPassTaggedRolesToTheirServices", Effect: "Allow", Action: "iam:PassRole", Resource: anyRole,
-            Condition: { StringEquals: { [`aws:ResourceTag/${c.stackTag.key}`]: c.stackTag.value, "iam:PassedToService": PASSED_TO_SERVICES } },
         },
         // The account's GitHub provider: read only (an administrator creates or changes it).
         { Sid: "IamReadGithubProvider", Effect: "Allow", Action: ["iam:GetOpenIDConnectProvider", "iam:ListOpenIDConnectProviderTags"], Resource: iam("oidc-provider/token.actions.githubusercontent.com") },
@@ -124,5 +130,15 @@ export function identityStatements(c: DeployPolicyContext): Statement[] {
             ],
             Resource: deployIdentity,
         },
+        // No role loses its boundary, whatever the Allow statements above say.
+        { Sid: "DenyRemovingBoundaries", Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: anyRole },
+        // Only an administrator changes the boundary itself.
+        {
+            Sid: "DenyChangingTheBoundary", Effect: "Deny",
+            Action: ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion"], Resource: c.boundaryArn,
+        },
+        // The workflow never acts as another role: after rewriting a stack role's trust (UpdateAssumeRolePolicy, allowed
+        // by name) to name itself, a same-account trust policy alone would let it assume that role; this explicit deny wins.
+        { Sid: "DenyAssumingRoles", Effect: "Deny", Action: ["sts:AssumeRole", "sts:TagSession"], Resource: "*" },
     ];
 }

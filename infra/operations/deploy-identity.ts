@@ -9,6 +9,7 @@ import {
     DeployPolicyContext, Document, GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_URL, GithubSubject, IAM_LIMITS, githubProviderArn, githubSubject, githubTrustPolicy, policySize,
 } from "./deploy-policies";
 import { DEPLOY_POLICY_AREAS, deployPolicyDocuments } from "./deploy-policy-statements";
+import { workloadBoundaryArn } from "../security/workload-boundary";
 
 type DeployArea = (typeof DEPLOY_POLICY_AREAS)[number];
 import { PREVIEW_POLICY_AREAS, previewPolicyDocuments } from "./preview-policy-statements";
@@ -41,6 +42,19 @@ export interface DeployIdentityArgs {
     externalSecretNames?: string[];
     /** Protect the OIDC provider the stack creates, and leave out the permissions only a staging destroy needs. Default: false. */
     protect?: boolean;
+    /**
+     * What exists and is administered by exact ARN only (never by tag): every KMS key of the stack, the distribution,
+     * the certificates, the backup plan. Outputs: the documents that name them are unknown on a first preview
+     * (which an administrator runs: the deploy role does not exist before it).
+     */
+    keyArns?: pulumi.Input<string>[];
+    /** The data key: SSM SecureStrings and the stack's secrets are encrypted with it (used only through those services). */
+    dataKeyArn?: pulumi.Input<string>;
+    distributionArn?: pulumi.Input<string>;
+    certificateArns?: pulumi.Input<string>[];
+    backupPlanArn?: pulumi.Input<string>;
+    /** The audit trail (when the stack runs one): its key's policy is denied to the deploy role. */
+    trail?: { keyArn: pulumi.Input<string> };
 }
 
 /** IAM role names are at most 64 characters, managed policy names 128. */
@@ -131,9 +145,17 @@ export class DeployIdentity extends pulumi.ComponentResource {
             partition: c.partition, accountId: c.accountId, region: args.region, cloudFrontRegion: args.cloudFrontRegion, backupCopyRegion: args.backupCopyRegion,
             namePrefix: n, app: args.app, environment: args.environment, stackTag: args.stackTag,
             hostedZoneId, domainName: args.domainName, externalSecretNames: args.externalSecretNames ?? [], protect,
+            boundaryArn: workloadBoundaryArn(c.partition, c.accountId, n),
         }));
-        const full = pulumi.all([base, args.vpcId, args.storageKeyArn]).apply(([c, vpcId, storageKeyArn]): DeployPolicyContext => ({ ...c, vpcId, storageKeyArn }));
-        const deployDocument = (area: DeployArea) => (area === "network" || area === "storage" ? full : base).apply((c) => deployPolicyDocuments(c)[area]);
+        const exact = pulumi.all([
+            args.vpcId, args.storageKeyArn, pulumi.all(args.keyArns ?? []), args.dataKeyArn, args.distributionArn, pulumi.all(args.certificateArns ?? []), args.backupPlanArn, args.trail?.keyArn,
+        ]);
+        const full = pulumi.all([base, exact]).apply(([c, [vpcId, storageKeyArn, keyArns, dataKeyArn, distributionArn, certificateArns, backupPlanArn, trailKeyArn]]): DeployPolicyContext => ({
+            ...c, vpcId, storageKeyArn, keyArns, dataKeyArn, distributionArn, certificateArns, backupPlanArn, trailKeyArn,
+        }));
+        // The IAM, data and compute documents need names only (known at preview); the others name existing resources by ARN.
+        const fromNames: DeployArea[] = ["identity", "data", "compute"];
+        const deployDocument = (area: DeployArea) => (fromNames.includes(area) ? base : full).apply((c) => deployPolicyDocuments(c)[area]);
         this.attach(name, n, "deploy", deployRole, DEPLOY_POLICY_AREAS, deployDocument);
         this.attach(name, n, "preview", previewRole, PREVIEW_POLICY_AREAS, (area) => base.apply((c) => previewPolicyDocuments(c)[area]));
 

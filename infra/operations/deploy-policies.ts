@@ -54,6 +54,18 @@ export interface DeployPolicyContext {
     protect: boolean;
     /** The stack's VPC, whose default security group (created by AWS, untagged) the stack adopts; unknown before it exists. */
     vpcId?: string;
+    /** `<namePrefix>-workload-boundary`'s ARN (from names: known at preview): every role the deploy role writes must carry it. */
+    boundaryArn: string;
+    /**
+     * Exact ARNs of what exists (unknown on a first preview, run by an administrator): every KMS key of the stack, the
+     * data key (SSM and Secrets Manager encrypt with it), the distribution, the certificates, the backup plan, the trail's key.
+     */
+    keyArns?: string[];
+    dataKeyArn?: string;
+    distributionArn?: string;
+    certificateArns?: string[];
+    backupPlanArn?: string;
+    trailKeyArn?: string;
 }
 
 /** Where the stack has resources of a kind: "edge" (the stack's region and CloudFront's), "backup" (and the copy's), "keys" (all). */
@@ -98,7 +110,11 @@ export const roleArn = (c: DeployPolicyContext, name: string) => arn(c, "iam", `
  * actions are listed by prefix (`ec2:Describe*`): every action under those prefixes is read-only.
  */
 export const STAR_ONLY_ACTIONS: Readonly<Record<string, string>> = {
-    "ec2:Describe*": "EC2 describe calls accept only *: the provider reads VPCs, subnets, gateways, rules and zones through them",
+    ...Object.fromEntries(
+        ["Vpcs", "VpcAttribute", "Subnets", "SecurityGroups", "SecurityGroupRules", "RouteTables", "InternetGateways", "NatGateways", "Addresses", "VpcEndpoints",
+            "VpcEndpointServices", "FlowLogs", "NetworkAcls", "AvailabilityZones", "ManagedPrefixLists", "PrefixLists", "NetworkInterfaces"]
+            .map((what) => [`ec2:Describe${what}`, "EC2 describe calls accept only *: the provider reads the stack's network through this one"]),
+    ),
     "rds:DescribeDBEngineVersions": "engine versions are not resources (RDS and DocumentDB parameter-group families)",
     "rds:DescribeOrderableDBInstanceOptions": "instance-class offerings are not resources",
     "elasticache:DescribeCacheEngineVersions": "engine versions are not resources",
@@ -124,11 +140,14 @@ export const STAR_ONLY_ACTIONS: Readonly<Record<string, string>> = {
     "acm:ListCertificates": "list calls accept only *",
     "ecs:RegisterTaskDefinition": "the Service Authorization Reference lists no resource type for it; the task roles it names are limited by iam:PassRole",
     "ecs:DeregisterTaskDefinition": "as ecs:RegisterTaskDefinition",
-    "ecs:DescribeTaskDefinition": "as ecs:RegisterTaskDefinition",
+    "ecs:DescribeTaskDefinition": "as ecs:RegisterTaskDefinition; the deploy role only (it returns every task definition's plain environment)",
     "application-autoscaling:Describe*": "Application Auto Scaling describe calls accept only *",
     "cloudtrail:DescribeTrails": "list call of trails; accepts only *",
     "backup-storage:MountCapsule": "AWS Backup requires it of whoever creates a vault; it has no resource type",
 };
+
+/** The EC2 describe calls a preview, refresh or update of this stack makes (no DescribeInstanceAttribute, no launch templates: user data). */
+export const EC2_READS = Object.keys(STAR_ONLY_ACTIONS).filter((a) => a.startsWith("ec2:Describe"));
 
 /**
  * Statements whose resources are scoped only to a resource type in this account (or AWS's own), by Sid, each

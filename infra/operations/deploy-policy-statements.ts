@@ -11,7 +11,7 @@
  * them itself (a Pulumi Cloud access token from a GitHub secret, or, for an S3 backend and a KMS secrets
  * provider, a separate grant on that bucket and key given to this role outside the stack).
  */
-import { DeployPolicyContext, Document, Statement, arn, doc, everyRegion, stackTagIs } from "./deploy-policies";
+import { DeployPolicyContext, Document, EC2_READS, Statement, arn, doc, everyRegion, stackTagIs } from "./deploy-policies";
 import { cdnStatements, edgeStatements, operationsStatements } from "./deploy-edge-statements";
 import { computeStatements, identityStatements } from "./deploy-identity-statements";
 
@@ -49,7 +49,7 @@ export function networkStatements(c: DeployPolicyContext): Statement[] {
     const creates = Object.keys(EC2_CREATES);
     const newTypes = [...new Set(Object.values(EC2_CREATES).flat())];
     const statements: Statement[] = [
-        { Sid: "Ec2Read", Effect: "Allow", Action: "ec2:Describe*", Resource: "*" },
+        { Sid: "Ec2Read", Effect: "Allow", Action: EC2_READS, Resource: "*" },
         { Sid: "Ec2CreateWithStackTag", Effect: "Allow", Action: creates, Resource: newTypes.map((t) => ec2(`${t}/*`)), Condition: stackTagIs(c, "RequestTag") },
         // Tagging is authorized separately from the create call that carries the tags (EC2 "tag on create").
         {
@@ -153,16 +153,10 @@ export function storageStatements(c: DeployPolicyContext): Statement[] {
             Resource: buckets,
         },
         { Sid: "KmsCreateWithStackTag", Effect: "Allow", Action: "kms:CreateKey", Resource: "*", Condition: stackTagIs(c, "RequestTag") },
+        // CreateKey with tags also needs kms:TagResource. KMS has no condition telling tag-on-create from tagging an existing
+        // key, so this also lets the role put the stack's tag on another key: harmless, since nothing of this role (or of the
+        // preview role's writes) is granted by that tag any more; existing keys are administered by exact ARN below.
         { Sid: "KmsTagOnCreate", Effect: "Allow", Action: "kms:TagResource", Resource: keys, Condition: stackTagIs(c, "RequestTag") },
-        // Administration only (the keys' policies let IAM administer, never use); no ScheduleKeyDeletion: keys are kept on destroy.
-        {
-            Sid: "KmsAdministerStackKeys", Effect: "Allow",
-            Action: [
-                "kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:GetKeyRotationStatus", "kms:EnableKeyRotation",
-                "kms:ListResourceTags", "kms:TagResource", "kms:UntagResource", "kms:UpdateKeyDescription", "kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias",
-            ],
-            Resource: keys, Condition: stackTagIs(c, "ResourceTag"),
-        },
         { Sid: "KmsStackAliases", Effect: "Allow", Action: ["kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"], Resource: everyRegion(c, "keys", "kms", `alias/${n}-*`) },
         { Sid: "KmsListAliases", Effect: "Allow", Action: "kms:ListAliases", Resource: "*" },
         // The provider reads a secret version back after writing it (its value is already in the state, encrypted).
@@ -182,6 +176,26 @@ export function storageStatements(c: DeployPolicyContext): Statement[] {
         },
         { Sid: "SsmDescribeParameters", Effect: "Allow", Action: "ssm:DescribeParameters", Resource: "*" },
     ];
+    if (c.keyArns && c.keyArns.length > 0) {
+        // Administration only (the keys' policies let IAM administer, never use), of the stack's own keys by exact ARN: a tag
+        // would let this role adopt any key it can tag. No ScheduleKeyDeletion: keys are kept on destroy.
+        statements.push({
+            Sid: "KmsAdministerStackKeys", Effect: "Allow",
+            Action: [
+                "kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:GetKeyRotationStatus", "kms:EnableKeyRotation",
+                "kms:ListResourceTags", "kms:TagResource", "kms:UntagResource", "kms:UpdateKeyDescription", "kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias",
+            ],
+            Resource: [...new Set(c.keyArns)],
+        });
+    }
+    if (c.dataKeyArn) {
+        // SecureString parameters and the stack's secrets are encrypted with the data key, whose policy leaves their use to
+        // IAM grants: only through SSM and Secrets Manager in the stack's region (the provider writes and reads back values).
+        statements.push({
+            Sid: "KmsDataKeyThroughSsmAndSecrets", Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"], Resource: c.dataKeyArn,
+            Condition: { StringEquals: { "kms:ViaService": [`ssm.${c.region}.amazonaws.com`, `secretsmanager.${c.region}.amazonaws.com`] } },
+        });
+    }
     if (c.storageKeyArn) {
         // Deleting an image repository retires ECR's grants on the storage key as the deleting principal (key-policies.ts).
         statements.push({ Sid: "KmsRetireEcrGrants", Effect: "Allow", Action: "kms:RetireGrant", Resource: c.storageKeyArn });

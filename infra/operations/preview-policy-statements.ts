@@ -9,9 +9,11 @@
  * s3:GetObject, no log events. So `pulumi preview --refresh` cannot read back the stack's secret versions
  * and SSM parameters (the provider reads a parameter with decryption, and a secret version's value): run
  * pull-request previews without `--refresh`, and refresh in the deploy job (`pulumi up --refresh`), whose
- * role may read what the stack itself wrote.
+ * role may read what the stack itself wrote. For the same reason it reads no SNS subscription (the webhook's
+ * URL and token), no task definition (ECS answers for every task definition of the account, plain environment
+ * included) and only the EC2 describes the stack's network needs: a refresh of those resources needs the deploy role.
  */
-import { DeployPolicyContext, Document, Statement, arn, doc, everyRegion, roleArn, stackLogGroups, stackTagIs, wafArns } from "./deploy-policies";
+import { DeployPolicyContext, Document, EC2_READS, Statement, arn, doc, everyRegion, roleArn, stackLogGroups, stackTagIs, wafArns } from "./deploy-policies";
 
 /** Action names a read-only role may hold: these verbs, and the few read actions named otherwise. */
 export const READ_ONLY_VERBS = ["Describe", "List", "Get"] as const;
@@ -25,6 +27,12 @@ export const SECRET_READING_ACTIONS = [
     // These return CloudFront's origin token (the X-Origin-Verify value, kept as a secret): the distribution's
     // origin custom headers, and the listener rules' header conditions.
     "cloudfront:GetDistribution", "cloudfront:GetDistributionConfig", "elasticloadbalancing:DescribeRules",
+    // A subscription's attributes carry its Endpoint: the chat webhook's URL, token included.
+    "sns:ListSubscriptionsByTopic", "sns:GetSubscriptionAttributes",
+    // Every task definition of the account with its containers' plain environment (ECS accepts it only on "*").
+    "ecs:DescribeTaskDefinition",
+    // User data and launch templates can hold secrets; the stack has no instances.
+    "ec2:DescribeInstanceAttribute", "ec2:DescribeLaunchTemplateVersions",
 ] as const;
 
 /** Elastic Load Balancing describes except DescribeRules (the rules' header conditions hold the origin token). */
@@ -44,7 +52,7 @@ function platformReads(c: DeployPolicyContext): Statement[] {
     const ownSecrets = [arn(c, "secretsmanager", `secret:${n}-*`), arn(c, "secretsmanager", `secret:${c.app}/${c.environment}/*`)];
     const external = c.externalSecretNames.map((name) => arn(c, "secretsmanager", `secret:${name}-??????`));
     return [
-        read("Ec2Read", "ec2:Describe*", "*"),
+        read("Ec2Read", EC2_READS, "*"),
         read("Ec2PrefixLists", "ec2:GetManagedPrefixListEntries", arn(c, "ec2", "prefix-list/*", c.region, "*")),
         read("RdsRead", ["rds:Describe*", "rds:ListTagsForResource"], ["db", "cluster", "subgrp", "pg", "cluster-pg"].map((t) => arn(c, "rds", `${t}:${n}-*`))),
         read("RdsEngineVersions", ["rds:DescribeDBEngineVersions", "rds:DescribeOrderableDBInstanceOptions"], "*"),
@@ -61,11 +69,9 @@ function platformReads(c: DeployPolicyContext): Statement[] {
         read("SsmParameterMetadata", "ssm:DescribeParameters", "*"),
         read("SsmParameterTags", "ssm:ListTagsForResource", arn(c, "ssm", `parameter/${c.app}/${c.environment}/*`)),
         read("EcsRead", ["ecs:DescribeClusters", "ecs:DescribeServices", "ecs:ListTagsForResource"], [arn(c, "ecs", `cluster/${n}`), arn(c, "ecs", `service/${n}/${n}-*`), arn(c, "ecs", `task-definition/${n}-*:*`)]),
-        read("EcsTaskDefinitions", "ecs:DescribeTaskDefinition", "*"),
         read("EcrRead", ["ecr:DescribeRepositories", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy", "ecr:ListTagsForResource"], arn(c, "ecr", `repository/${n}/*`)),
         read("AutoScalingRead", "application-autoscaling:Describe*", "*"),
         read("IamStackRoles", ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListRoleTags"], roleArn(c, `${n}-*`)),
-        read("IamTaggedRoles", ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListRoleTags"], roleArn(c, "*"), stackTagIs(c, "ResourceTag")),
         read("IamStackPolicies", ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions"], arn(c, "iam", `policy/${n}-*`, "")),
         read("IamGithubProvider", "iam:GetOpenIDConnectProvider", arn(c, "iam", "oidc-provider/token.actions.githubusercontent.com", "")),
     ];
@@ -105,7 +111,8 @@ function operationsReads(c: DeployPolicyContext): Statement[] {
         ]),
         read("LogsAccountLevel", ["logs:DescribeLogGroups", "logs:DescribeResourcePolicies", "logs:GetLogDelivery", "logs:ListLogDeliveries", "logs:DescribeDeliveries"], "*"),
         read("CloudWatchRead", ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource", "cloudwatch:GetDashboard"], [arn(c, "cloudwatch", `alarm:${n}-*`), arn(c, "cloudwatch", `dashboard/${n}*`, "")]),
-        read("SnsRead", ["sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:GetSubscriptionAttributes", "sns:ListTagsForResource"], arn(c, "sns", `${n}-*`)),
+        // No subscription reads: a subscription's Endpoint is the webhook URL with its token.
+        read("SnsRead", ["sns:GetTopicAttributes", "sns:ListTagsForResource"], arn(c, "sns", `${n}-*`)),
         read("BudgetsRead", ["budgets:ViewBudget", "budgets:ListTagsForResource"], arn(c, "budgets", `budget/${n}*`, "")),
         read("CloudTrailRead", ["cloudtrail:GetTrail", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors", "cloudtrail:GetInsightSelectors", "cloudtrail:ListTags"], arn(c, "cloudtrail", `trail/${n}-*`)),
         read("CloudTrailList", "cloudtrail:DescribeTrails", "*"),
