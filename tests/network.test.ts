@@ -52,6 +52,8 @@ describe("Network component", function () {
                 assert.strictEqual(sourceOf(r, flowLog, "vpcId"), "network-vpc");
                 assert.strictEqual(sourceOf(r, flowLog, "logDestination"), "network-flow-logs");
                 assert.strictEqual(sourceOf(r, flowLog, "iamRoleArn"), "network-flow-logs-role");
+                // A replaced flow log (a renamed role replaces it) goes first: EC2 refuses a duplicate configuration.
+                assert.strictEqual(flowLog.deleteBeforeReplace, true);
             }
         });
 

@@ -65,8 +65,10 @@ export function createFlowLogs(component: string, parent: pulumi.Resource, args:
             iamRoleArn: role.arn,
             tags: args.tag("vpc-flow-log"),
         },
-        // Without the policy in place the first deliveries fail with an access error.
-        { parent, dependsOn: [rolePolicy] },
+        // Without the policy in place the first deliveries fail with an access error. Every argument but the
+        // tags replaces a flow log, and EC2 refuses a second one with the same configuration and destination:
+        // the old one goes first (a few seconds unlogged, e.g. when its role is renamed).
+        { parent, dependsOn: [rolePolicy], deleteBeforeReplace: true },
     );
     return logGroup.name;
 }
