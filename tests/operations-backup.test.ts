@@ -115,6 +115,9 @@ describe("BackupPlan in the stacks", () => {
         describe(stack, () => {
             let run: Run;
             const name = `pos-${stack}`;
+            // The vaults' name: the prefix and a suffix drawn once per stack (the mock's RandomId hex), so a
+            // stack re-created next to its kept vaults takes new names instead of colliding.
+            const vault = `${name}-a1b2c3d4`;
             const copies = stack === "prod";
             // The provider appends a unique suffix to the role's name prefix (a re-created stack never collides with a kept role).
             const roleName = `${name}-backup-${mockHex("role:backup-role", 26)}`;
@@ -125,10 +128,10 @@ describe("BackupPlan in the stacks", () => {
             it(`${copies ? "copies each rule's recovery points to the eu-central-1 vault" : "has no copy action (no baseline:backup.copyRegion)"}, with the config's retention`, () => {
                 const plan = run.one("aws:backup/plan:Plan");
                 const [daily, monthly] = stack === "prod" ? [35, 365] : [7, 90];
-                const copy = copies ? vaultArn("eu-central-1", name) : undefined;
+                const copy = copies ? vaultArn("eu-central-1", vault) : undefined;
                 assert.deepStrictEqual(plan.inputs, {
                     name,
-                    rules: [rule(`${name}-daily`, "cron(0 5 * * ? *)", daily, name, copy), rule(`${name}-monthly`, "cron(0 5 1 * ? *)", monthly, name, copy)],
+                    rules: [rule(`${name}-daily`, "cron(0 5 * * ? *)", daily, vault, copy), rule(`${name}-monthly`, "cron(0 5 1 * ? *)", monthly, vault, copy)],
                 });
                 assert.strictEqual(run.parentName(plan), "backup");
             });
@@ -136,18 +139,18 @@ describe("BackupPlan in the stacks", () => {
             it(`creates ${copies ? "a vault in eu-west-1 and one in eu-central-1 (through the copy region's provider)" : "one vault, in eu-west-1"}, each under its own key, locked in governance mode`, () => {
                 const vaults = run.ofType(VAULT);
                 assert.deepStrictEqual(vaults.map((v) => [v.name, v.inputs.name, v.inputs.kmsKeyArn, v.protect, v.retainOnDelete, v.inputs.forceDestroy]), [
-                    ["backup-vault", name, `arn:aws:kms:eu-west-1:${MOCK_ACCOUNT_ID}:key/backup-vault-key-key-id`, protect, true, undefined],
-                    ...(copies ? [["backup-copy-vault", name, `arn:aws:kms:eu-central-1:${MOCK_ACCOUNT_ID}:key/backup-copy-vault-key-key-id`, protect, true, undefined]] : []),
+                    ["backup-vault", vault, `arn:aws:kms:eu-west-1:${MOCK_ACCOUNT_ID}:key/backup-vault-key-key-id`, protect, true, undefined],
+                    ...(copies ? [["backup-copy-vault", vault, `arn:aws:kms:eu-central-1:${MOCK_ACCOUNT_ID}:key/backup-copy-vault-key-key-id`, protect, true, undefined]] : []),
                 ]);
                 const [daily, monthly] = stack === "prod" ? [35, 365] : [7, 90];
                 const locks = run.ofType("aws:backup/vaultLockConfiguration:VaultLockConfiguration");
                 // No changeableForDays: governance mode, which an administrator can lift; never compliance mode.
                 assert.deepStrictEqual(locks.map((l) => [l.name, l.inputs, l.protect, l.retainOnDelete]), (copies ? ["backup-vault", "backup-copy-vault"] : ["backup-vault"]).map((v) => [
-                    `${v}-lock`, { backupVaultName: name, minRetentionDays: daily, maxRetentionDays: monthly }, protect, true,
+                    `${v}-lock`, { backupVaultName: vault, minRetentionDays: daily, maxRetentionDays: monthly }, protect, true,
                 ]));
                 const policies = run.ofType("aws:backup/vaultPolicy:VaultPolicy");
                 assert.deepStrictEqual(policies.map((p) => [p.name, p.inputs.backupVaultName, JSON.parse(p.inputs.policy), p.protect, p.retainOnDelete]), (copies ? ["backup-vault", "backup-copy-vault"] : ["backup-vault"]).map((v) => [
-                    `${v}-policy`, name, ACCESS_POLICY, protect, true,
+                    `${v}-policy`, vault, ACCESS_POLICY, protect, true,
                 ]));
             });
 
@@ -210,7 +213,7 @@ describe("BackupPlan in the stacks", () => {
 
             it("outputs the vault's ARN and the plan's id", async () => {
                 const outputs = run.outputs as Record<string, pulumi.Output<string>>;
-                assert.strictEqual(await resolve(outputs.backupVaultArn), vaultArn("eu-west-1", name));
+                assert.strictEqual(await resolve(outputs.backupVaultArn), vaultArn("eu-west-1", vault));
                 assert.match(await resolve(outputs.backupPlanId), /^[0-9a-f-]{36}$/);
             });
         });

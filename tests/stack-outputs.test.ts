@@ -36,7 +36,7 @@ describe("stack outputs", () => {
             assert.strictEqual(plain.alertTopicArn, `arn:aws:sns:eu-west-1:123456789012:pos-${stack}-alerts`);
             assert.strictEqual(plain.auditTrailArn, `arn:aws:cloudtrail:eu-west-1:123456789012:trail/pos-${stack}-trail`);
             assert.strictEqual(plain.auditBucketName, `pos-${stack}-trail-123456789012`);
-            assert.strictEqual(plain.backupVaultArn, `arn:aws:backup:eu-west-1:123456789012:backup-vault:pos-${stack}`);
+            assert.strictEqual(plain.backupVaultArn, `arn:aws:backup:eu-west-1:123456789012:backup-vault:pos-${stack}-a1b2c3d4`);
             assert.strictEqual(typeof plain.backupPlanId, "string");
             assert.deepStrictEqual([plain.deployRoleArn, plain.previewRoleArn], [`arn:aws:iam::123456789012:role/pos-${stack}-deploy`, `arn:aws:iam::123456789012:role/pos-${stack}-preview`]);
             assert.deepStrictEqual(Object.keys(plain).sort(), [

@@ -98,8 +98,9 @@ describe("stateful resource identity", () => {
                     ["app-settings-secret-JWT_SIGNING_SECRET", `pos/${stack}/JWT_SIGNING_SECRET`],
                     ["audit-trail-bucket", `pos-${stack}-trail-123456789012`],
                     ["audit-trail-logs", `/aws/cloudtrail/pos-${stack}`],
-                    ...(stack === "prod" ? [["backup-copy-vault", "pos-prod"]] : []),
-                    ["backup-vault", `pos-${stack}`],
+                    // The suffix is drawn once per stack and kept in state (the mock's RandomId hex here).
+                    ...(stack === "prod" ? [["backup-copy-vault", "pos-prod-a1b2c3d4"]] : []),
+                    ["backup-vault", `pos-${stack}-a1b2c3d4`],
                     ["documentdb-cluster", `pos-${stack}-docdb`],
                     ["documentdb-instance-1", `pos-${stack}-docdb-1`],
                     ...(stack === "prod" ? [["documentdb-instance-2", "pos-prod-docdb-2"]] : []),

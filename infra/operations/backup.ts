@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { BackupConfig } from "../config/operations-types";
 import { KmsConfig } from "../config/types";
 import { deletionWindowProblem, keyPolicyContext } from "../security/key-context";
@@ -32,6 +33,8 @@ export interface BackupPlanArgs {
 
 interface VaultArgs {
     namePrefix: string;
+    /** `<namePrefix>-<suffix drawn once per stack>`: the same in both regions. */
+    vaultName: pulumi.Input<string>;
     /** End of the key's alias, `alias/<namePrefix>-<aliasSuffix>`: aliases are per region, the suffix tells the copy apart. */
     aliasSuffix: string;
     kms: KmsConfig;
@@ -74,7 +77,7 @@ export class BackupVault extends pulumi.ComponentResource {
         new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${args.namePrefix}-${args.aliasSuffix}`, targetKeyId: key.keyId }, { parent: this });
 
         // forceDestroy stays off: a vault is never emptied by Pulumi.
-        const vault = new aws.backup.Vault(name, { name: args.namePrefix, kmsKeyArn: key.arn }, kept);
+        const vault = new aws.backup.Vault(name, { name: args.vaultName, kmsKeyArn: key.arn }, kept);
         new aws.backup.VaultLockConfiguration(`${name}-lock`, { backupVaultName: vault.name, ...vaultLockLimits(args.rules) }, kept);
         new aws.backup.VaultPolicy(`${name}-policy`, { backupVaultName: vault.name, policy: JSON.stringify(vaultAccessPolicy()) }, kept);
 
@@ -93,8 +96,8 @@ export class BackupVault extends pulumi.ComponentResource {
  * What a destroy leaves: the vaults (AWS refuses to delete one holding recovery points), their locks, access
  * policies and keys, and the role: AWS Backup manages the lifecycle of existing recovery points with the
  * role that created them, and without it may leave expired points behind (AWS Backup Developer Guide,
- * "Identity and access management"). The role is auto-named, so a re-created stack does not collide with it;
- * the vault is named `<namePrefix>`, so a re-created stack must first import it (`pulumi import`).
+ * "Identity and access management"). The role is auto-named and the vaults' names end in a suffix drawn once
+ * per stack, so a stack re-created after a destroy creates its own beside the kept ones, no import needed.
  */
 export class BackupPlan extends pulumi.ComponentResource {
     readonly vaultArn: pulumi.Output<string>;
@@ -114,7 +117,10 @@ export class BackupPlan extends pulumi.ComponentResource {
         super("baseline:operations:BackupPlan", name, {}, opts);
 
         const rules = ruleSpecs(args.namePrefix, args.backup);
-        const vaultArgs = { namePrefix: args.namePrefix, kms: args.kms, protect: args.protect, rules };
+        // Drawn when the stack is created and kept in its state: a stack re-created after a destroy gets new names.
+        const suffix = new random.RandomId(`${name}-vault-suffix`, { byteLength: 4 }, { parent: this });
+        const vaultName = pulumi.interpolate`${args.namePrefix}-${suffix.hex}`;
+        const vaultArgs = { namePrefix: args.namePrefix, vaultName, kms: args.kms, protect: args.protect, rules };
         const vault = new BackupVault(`${name}-vault`, { ...vaultArgs, aliasSuffix: "backup", rdsUse: false }, { parent: this });
         const copyVault = args.copy
             ? new BackupVault(`${name}-copy-vault`, { ...vaultArgs, aliasSuffix: "backup-copy", rdsUse: true, expectedRegion: args.copy.region }, {

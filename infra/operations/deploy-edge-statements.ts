@@ -124,7 +124,7 @@ export function cdnStatements(c: DeployPolicyContext): Statement[] {
 export function operationsStatements(c: DeployPolicyContext): Statement[] {
     const n = c.namePrefix;
     const groups = stackLogGroups(n);
-    // The vault is named `<namePrefix>` itself (operations/backup.ts), in the stack's region and the copy region.
+    // The vaults are named `<namePrefix>-<suffix drawn once per stack>` (operations/backup.ts), in the stack's region and the copy region.
     const vaults = [...everyRegion(c, "backup", "backup", `backup-vault:${n}`), ...everyRegion(c, "backup", "backup", `backup-vault:${n}-*`)];
     const plans = arn(c, "backup", "backup-plan:*");
     return [
