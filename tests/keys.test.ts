@@ -9,22 +9,10 @@ import { MOCK_ACCOUNT_ID } from "../tools/offline/mock-outputs";
 import { Run, runStack, runUnderMocks } from "./harness";
 import { EXEC_KEY_DIRECT_USE, administrativeUse } from "./kms-policy-check";
 import { UNKNOWN } from "./policies/helpers";
+import { KEY_CTX, rootStatement } from "./key-policy-fixtures";
 
-const ctx = { accountId: "111122223333", partition: "aws", region: "eu-west-1", dnsSuffix: "amazonaws.com" };
-// Administration through IAM, never direct use: no encrypt, decrypt or grant action for the account root.
-const ROOT_STATEMENT = {
-    Sid: "EnableKeyAdministrationByIam",
-    Effect: "Allow",
-    Principal: { AWS: "arn:aws:iam::111122223333:root" },
-    // By name: no kms:CreateGrant (a grant to oneself), no use action, no wildcard.
-    Action: [
-        "kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:GetKeyLastUsage", "kms:ListGrants", "kms:ListKeyPolicies",
-        "kms:ListKeyRotations", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:UpdateKeyDescription", "kms:CreateAlias", "kms:UpdateAlias",
-        "kms:DeleteAlias", "kms:TagResource", "kms:UntagResource", "kms:EnableKey", "kms:DisableKey", "kms:EnableKeyRotation",
-        "kms:DisableKeyRotation", "kms:RotateKeyOnDemand", "kms:RevokeGrant", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
-    ],
-    Resource: "*",
-};
+const ctx = KEY_CTX;
+const ROOT_STATEMENT = rootStatement();
 /** The distribution and the bucket the storage key's CloudFront statement names. */
 const DISTRIBUTION_ARN = "arn:aws:cloudfront::111122223333:distribution/E2EXAMPLE123";
 const CLOUDFRONT = { distributionArn: DISTRIBUTION_ARN, assetsBucketArn: "arn:aws:s3:::pos-prod-assets-111122223333" };

@@ -11,21 +11,11 @@ import { policyConfigPath, readPolicyConfig, toEvalResource } from "../tools/off
 import { Run, isSecret, runStack, runUnderMocks, stackConfig } from "./harness";
 import { administrativeUse } from "./kms-policy-check";
 import { UNKNOWN } from "./policies/helpers";
+import { KEY_CTX, rootStatement } from "./key-policy-fixtures";
 
-const ctx = { accountId: "111122223333", partition: "aws", region: "eu-west-1", dnsSuffix: "amazonaws.com" };
-/** Every key's administrative statement (tests/keys.test.ts): named actions, no use. */
-const ROOT_STATEMENT = {
-    Sid: "EnableKeyAdministrationByIam",
-    Effect: "Allow",
-    Principal: { AWS: "arn:aws:iam::111122223333:root" },
-    Action: [
-        "kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:GetKeyLastUsage", "kms:ListGrants", "kms:ListKeyPolicies",
-        "kms:ListKeyRotations", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:UpdateKeyDescription", "kms:CreateAlias", "kms:UpdateAlias",
-        "kms:DeleteAlias", "kms:TagResource", "kms:UntagResource", "kms:EnableKey", "kms:DisableKey", "kms:EnableKeyRotation",
-        "kms:DisableKeyRotation", "kms:RotateKeyOnDemand", "kms:RevokeGrant", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
-    ],
-    Resource: "*",
-};
+const ctx = KEY_CTX;
+/** Every key's administrative statement: named actions, no use. */
+const ROOT_STATEMENT = rootStatement();
 const TOPIC = "arn:aws:sns:eu-west-1:111122223333:pos-prod-alerts";
 const WEBHOOK = "https://hooks.example.com/services/T000/B000/token-that-must-stay-secret";
 

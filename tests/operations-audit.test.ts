@@ -5,11 +5,11 @@ import {
     TRAIL_ACCESS_LOG_PREFIX, deliveryRolePolicy, deliveryRoleTrustPolicy, logGroupArn, trailArn, trailBucketName, trailBucketPolicy, trailKeyAlias, trailKeyPolicy,
     trailLifecycleRules, trailLogGroupName, trailName,
 } from "../infra/operations/trail-policies";
-import { KEY_ADMIN_ACTIONS } from "../infra/security/key-policies";
 import { MOCK_ACCOUNT_ID } from "../tools/offline/mock-outputs";
 import { valueOf } from "./data-fixtures";
 import { runProgram } from "../tools/offline/run-program";
 import { RecordedResource, Run, runStack, stackConfig } from "./harness";
+import { rootStatement } from "./key-policy-fixtures";
 
 const ACCOUNT = "111122223333";
 const CTX = { accountId: ACCOUNT, partition: "aws", region: "eu-west-1", dnsSuffix: "amazonaws.com" };
@@ -19,9 +19,7 @@ const AUDIT: AuditConfig = { cloudTrail: true, glacierAfterDays: 90, expireAfter
 const parse = (policy: unknown) => (typeof policy === "string" ? JSON.parse(policy) : policy);
 
 /** The account-root administration statement every key of the stack starts with. */
-const adminStatement = (account: string) => ({
-    Sid: "EnableKeyAdministrationByIam", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: [...KEY_ADMIN_ACTIONS], Resource: "*",
-});
+const adminStatement = rootStatement;
 
 /** The trail key's exact policy for a trail of `account` in `region`. */
 function expectedKeyPolicy(account: string, thisTrail: string) {

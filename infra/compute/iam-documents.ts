@@ -8,7 +8,7 @@ import { ResolvedSecret, distinct } from "./secret-refs";
 
 export interface PolicyStatement {
     Sid: string;
-    Effect: "Allow";
+    Effect: "Allow" | "Deny";
     Action: string | string[];
     Resource: string | string[];
     Condition?: Record<string, Record<string, string | string[]>>;

@@ -6,24 +6,17 @@
  * preview-policy-statements.ts (the preview role).
  */
 
+import { PolicyDocument, PolicyStatement } from "../compute/iam-documents";
+
 /** GitHub's OIDC issuer, without the scheme: the prefix of the condition keys it puts in a role's request context. */
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 export const GITHUB_OIDC_URL = `https://${GITHUB_OIDC_HOST}`;
 /** The audience aws-actions/configure-aws-credentials asks GitHub for. */
 export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
 
-export interface Statement {
-    Sid: string;
-    Effect: "Allow" | "Deny";
-    Action: string | string[];
-    Resource: string | string[];
-    Condition?: Record<string, Record<string, string | string[]>>;
-}
-
-export interface Document {
-    Version: "2012-10-17";
-    Statement: Statement[];
-}
+/** An identity policy's statement and document: the same shape as the service roles' (compute/iam-documents.ts). */
+export type Statement = PolicyStatement;
+export type Document = PolicyDocument;
 
 export const doc = (statements: Statement[]): Document => ({ Version: "2012-10-17", Statement: statements });
 
