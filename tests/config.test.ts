@@ -29,6 +29,12 @@ function raw(baseline: Record<string, unknown> = {}, extra: Partial<RawConfig> =
 
 /** The default Content-Security-Policy: same-origin everything, no plugins, no framing, forms only to the site. */
 const CSP_EXPECTED = 'one header value of at most 1783 printable ASCII characters: directives such as default-src \'self\' separated by ";", no line breaks or commas';
+/** The requirements' thresholds, the same in both profiles. */
+const ALARM_DEFAULTS = {
+    serviceCpuPercent: 85, serviceMemoryPercent: 90, target5xxCount: 10, loadBalancer5xxCount: 10, targetResponseTimeP95Seconds: 2, unhealthyHosts: 0,
+    databaseCpuPercent: 80, databaseFreeStoragePercent: 10, databaseFreeMemoryPercent: 10, databaseConnectionsPercent: 80, databaseLatencyMs: 20,
+    cacheCpuPercent: 80, cacheMemoryPercent: 80, cacheEvictions: 0, documentDbCpuPercent: 80, documentDbConnectionsPercent: 80,
+};
 const DEFAULT_CSP = "default-src 'self'; base-uri 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; upgrade-insecure-requests";
 
 describe("stack configuration", () => {
@@ -68,11 +74,7 @@ describe("stack configuration", () => {
             loadBalancer: { sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", deregistrationDelaySeconds: 30, idleTimeoutSeconds: 60 },
             edge: { cloudFront: true, loadBalancerOnlyFromCloudFront: true, priceClass: "PriceClass_All", minimumProtocolVersion: "TLSv1.2_2021", contentSecurityPolicy: DEFAULT_CSP, publicAssetsPrefix: "static/", originTokenVersion: 1 },
             waf: { rateLimit: 2000, ipAllowList: [], ipBlockList: [], allowedCountries: [], blockedCountries: [], countedRules: [] },
-            alarms: {
-                serviceCpuPercent: 85, serviceMemoryPercent: 90, target5xxCount: 10, loadBalancer5xxCount: 10, targetResponseTimeP95Seconds: 2, unhealthyHosts: 0,
-                databaseCpuPercent: 80, databaseFreeStoragePercent: 10, databaseFreeMemoryPercent: 10, databaseConnectionsPercent: 80, databaseLatencyMs: 20,
-                cacheCpuPercent: 80, cacheMemoryPercent: 80, cacheEvictions: 0, documentDbCpuPercent: 80, documentDbConnectionsPercent: 80,
-            },
+            alarms: ALARM_DEFAULTS,
             budget: { monthlyLimitUsd: 500, costAllocationTag: "Project" },
             audit: { cloudTrail: true, glacierAfterDays: 90, expireAfterDays: 2557 },
             backup: { dailyRetentionDays: 35, monthlyRetentionDays: 365, copyRegion: "eu-central-1" },
@@ -116,11 +118,7 @@ describe("stack configuration", () => {
             loadBalancer: { sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", deregistrationDelaySeconds: 30, idleTimeoutSeconds: 60 },
             edge: { cloudFront: true, loadBalancerOnlyFromCloudFront: true, priceClass: "PriceClass_100", minimumProtocolVersion: "TLSv1.2_2021", contentSecurityPolicy: DEFAULT_CSP, publicAssetsPrefix: "static/", originTokenVersion: 1 },
             waf: { rateLimit: 2000, ipAllowList: [], ipBlockList: [], allowedCountries: [], blockedCountries: [], countedRules: [] },
-            alarms: {
-                serviceCpuPercent: 85, serviceMemoryPercent: 90, target5xxCount: 10, loadBalancer5xxCount: 10, targetResponseTimeP95Seconds: 2, unhealthyHosts: 0,
-                databaseCpuPercent: 80, databaseFreeStoragePercent: 10, databaseFreeMemoryPercent: 10, databaseConnectionsPercent: 80, databaseLatencyMs: 20,
-                cacheCpuPercent: 80, cacheMemoryPercent: 80, cacheEvictions: 0, documentDbCpuPercent: 80, documentDbConnectionsPercent: 80,
-            },
+            alarms: ALARM_DEFAULTS,
             budget: { monthlyLimitUsd: 150, costAllocationTag: "Project" },
             audit: { cloudTrail: true, glacierAfterDays: 90, expireAfterDays: 365 },
             backup: { dailyRetentionDays: 7, monthlyRetentionDays: 90 },
