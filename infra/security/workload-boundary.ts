@@ -83,8 +83,9 @@ export const WORKLOAD_CEILING: readonly BoundaryStatement[] = [
 
 /**
  * What no workload role ever does, whatever its own policy says. None of these is needed by any role of the
- * stack: no workload calls IAM or chains roles (sts:AssumeRole; AWS Backup's restores pass roles only for
- * EC2 and EKS, which the stack does not back up). kms:CreateGrant is NOT denied: AWS Backup and RDS create
+ * stack: no workload calls IAM or chains roles (sts:AssumeRole). AWS Backup's managed policies pass roles
+ * only to EKS, EC2, EKS pods and Backup itself (restores of EKS) and to GuardDuty malware protection (scans):
+ * none of which this stack backs up or turns on; enabling a scan needs iam:PassRole to that service here. kms:CreateGrant is NOT denied: AWS Backup and RDS create
  * grants for the copy and restore of encrypted snapshots (kms:GrantIsForAWSResource in AWS's policies).
  */
 export const WORKLOAD_DENIED: readonly BoundaryStatement[] = [
