@@ -22,14 +22,9 @@ import { WebFirewall } from "./edge/firewall";
 import { PublicRecords } from "./edge/records";
 import { LogsKey } from "./security/logs-key";
 import { bucketName } from "./storage/naming";
-import { DeployIdentity, externalSecretNames } from "./operations/deploy-identity";
-import { AuditTrail, TRAIL_ACCESS_LOG_PREFIX, trailAccessLogSource } from "./operations/audit-trail";
-import { BackupPlan } from "./operations/backup";
+import { trailAccessLogSource } from "./operations/audit-trail";
+import { createOperations } from "./operations/wiring";
 import { regionalProvider } from "./operations/regional-provider";
-import { AlertTopic } from "./operations/alert-topic";
-import { CostBudget } from "./operations/budget";
-import { Alarms } from "./operations/alarms";
-import { Dashboard } from "./operations/dashboard";
 import { WorkloadBoundary } from "./security/workload-boundary";
 
 /**
@@ -38,10 +33,8 @@ import { WorkloadBoundary } from "./security/workload-boundary";
  * distribution needs only names from the rest of the stack (the assets bucket's, the load balancer's).
  */
 function cloudFrontEntry(config: BaselineConfig, namePrefix: string, protect: boolean) {
-    // An explicit provider takes nothing from the stack's `aws:` config: the tags, and the profile where a
-    // stack names one, are passed on here (credentials from the environment need nothing).
-    const profile = new pulumi.Config("aws").get("profile");
-    const usEast1 = new aws.Provider("us-east-1", { region: "us-east-1", defaultTags: { tags: config.tags }, ...(profile ? { profile } : {}) });
+    // Configured like the stack's own provider (its tags and profile); the logical name is kept: resources record it.
+    const usEast1 = regionalProvider("us-east-1", "us-east-1", config.tags);
     const inUsEast1 = { providers: [usEast1] };
     const logsKey = new LogsKey("edge-logs-key", { kms: config.kms, namePrefix, suffix: "edge-logs", protect }, inUsEast1);
     const firewall = new WebFirewall("edge-cdn-waf", {
@@ -237,99 +230,9 @@ export function createBaseline(config: BaselineConfig) {
         });
     const services = config.services.map((service) => [service.name, serviceOf(service)] as const);
 
-    // Operations (issue 9): each component wires itself in below its own marker.
-    // operations: alert topic and budget
-    // The topic every alarm and the budget notify (alarms named `<namePrefix>-*`: its policy admits no other).
-    const alerts = new AlertTopic("alerts", { namePrefix, alerts: config.alerts, kms: config.kms, protect });
-    new CostBudget("budget", {
-        namePrefix,
-        budget: config.budget,
-        tagValue: config.tags[config.budget.costAllocationTag],
-        emails: config.alerts.emails,
-        topicArn: alerts.arn,
+    const { alerts, auditTrail, backups, deployIdentity } = createOperations(config, {
+        namePrefix, protect, boundary, keys, network, postgres, redis, documentDb, storage, edge, regionalFirewall, cdn, cluster, services,
     });
-    // operations: alarms and dashboard
-    // Every alarm notifies the alert topic when it fires and when it recovers; the dashboard draws the same series.
-    const watched = services.map(([name, s]) => ({
-        name, clusterName: cluster.name, serviceName: s.serviceName, minimumTasks: s.minimumTasks, targetGroupArnSuffix: s.targetGroupArnSuffix,
-    }));
-    new Alarms("alarms", {
-        namePrefix,
-        alarms: config.alarms,
-        topicArn: alerts.arn,
-        loadBalancer: { arnSuffix: edge.arnSuffix },
-        services: watched,
-        postgres: { identifier: postgres.identifier, instanceClass: config.database.instanceClass, allocatedStorageGib: config.database.allocatedStorage },
-        redis: { memberClusters: redis.memberClusters, nodeCount: config.cache.numCacheClusters },
-        documentDb: documentDb && { instanceIdentifiers: documentDb.instanceIdentifiers, instanceCount: config.documentDb.instanceCount, instanceClass: config.documentDb.instanceClass },
-    });
-    new Dashboard("dashboard", {
-        namePrefix,
-        region: config.region,
-        loadBalancer: { arnSuffix: edge.arnSuffix },
-        services: watched,
-        postgres: { identifier: postgres.identifier },
-        redis: { memberClusters: redis.memberClusters },
-        documentDb: documentDb && { instanceIdentifiers: documentDb.instanceIdentifiers },
-        waf: { regional: regionalFirewall.metricName, cloudFront: cdn?.firewall.metricName },
-    });
-    // operations: audit trail
-    // Skipped (baseline:audit.cloudTrail false) where the organisation's trail already records this account.
-    const auditTrail = config.audit.cloudTrail
-        ? new AuditTrail("audit-trail", {
-              namePrefix,
-              audit: config.audit,
-              kms: config.kms,
-              logs: config.logs,
-              logsKmsKeyArn: keys.logsKeyArn,
-              accessLogs: { bucketName: storage.logBucketName, prefix: TRAIL_ACCESS_LOG_PREFIX, bucketPolicy: storage.logBucketPolicy },
-              protect,
-              permissionsBoundaryArn: boundary.arn,
-          })
-        : undefined;
-    // operations: backups
-    // Daily and monthly recovery points of the data stores, each copied to a vault in baseline:backup.copyRegion when set.
-    const backupCopyRegion = config.backup.copyRegion;
-    const backups = new BackupPlan("backup", {
-        namePrefix,
-        backup: config.backup,
-        kms: config.kms,
-        protect,
-        resources: [postgres.arn, ...(documentDb ? [documentDb.arn] : []), storage.assetsBucketArn],
-        permissionsBoundaryArn: boundary.arn,
-        ...(backupCopyRegion ? { copy: { region: backupCopyRegion, provider: regionalProvider("backup-copy-region", backupCopyRegion, config.tags) } } : {}),
-    });
-    // operations: deploy identity
-    // GitHub Actions deploys (the configured environment or branch) and previews (pull requests) through OIDC, no stored keys.
-    const deployRepository = config.deploy.repository;
-    const deployIdentity = deployRepository
-        ? new DeployIdentity("deploy-identity", {
-              namePrefix,
-              app: config.app.name,
-              environment: config.environment,
-              region: config.region,
-              cloudFrontRegion: cdn ? "us-east-1" : undefined,
-              backupCopyRegion: config.backup.copyRegion,
-              deploy: { ...config.deploy, repository: deployRepository },
-              stackTag: { key: config.budget.costAllocationTag, value: config.tags[config.budget.costAllocationTag] },
-              domainName: config.domain.name,
-              hostedZoneId: edge.hostedZoneId,
-              vpcId: network.vpcId,
-              storageKeyArn: keys.storageKeyArn,
-              externalSecretNames: externalSecretNames(config.services),
-              protect,
-              // Existing keys, the distribution, certificates and the backup plan are administered by exact ARN only.
-              keyArns: [
-                  keys.dataKeyArn, keys.logsKeyArn, keys.storageKeyArn, ...(keys.execKeyArn ? [keys.execKeyArn] : []), ...(cdn ? [cdn.logsKey.arn] : []),
-                  alerts.keyArn, ...backups.keyArns, ...(auditTrail ? [auditTrail.keyArn] : []),
-              ],
-              dataKeyArn: keys.dataKeyArn,
-              distributionArn: cdn?.distribution.arn,
-              certificateArns: [edge.certificateArn, ...(cdn ? [cdn.distribution.certificateArn] : [])],
-              backupPlanArn: backups.planArn,
-              trail: auditTrail && { keyArn: auditTrail.keyArn },
-          })
-        : undefined;
 
     // Endpoints and secret ARNs only: no secret value leaves the stack.
     return {

@@ -5,8 +5,8 @@ import { REGION } from "../config/checks";
 /**
  * An explicit aws provider for another region, configured like the stack's default one. An explicit
  * provider reads no `aws:` config of its own: the default tags, and the profile where a stack names one,
- * are passed on here (credentials from the environment need nothing). The same pattern as the us-east-1
- * provider of `cloudFrontEntry()` in infra/main.ts.
+ * are passed on here (credentials from the environment need nothing). Serves CloudFront's us-east-1 and
+ * the backups' copy region.
  *
  * `name` is the provider's logical name: keep it stable, since every resource created through the provider
  * records it, and renaming it replaces them.
