@@ -21,6 +21,16 @@ describe("policy pack configuration", () => {
         for (const stack of ["prod", "staging"]) resolvePolicyConfig(ALL_POLICIES, readPolicyConfig(policyConfigPath(stack)));
     });
 
+    it("makes prod's container, image-tag and topic-encryption guardrails mandatory (advisory by default for other teams' stacks)", () => {
+        const prod = resolvePolicyConfig(ALL_POLICIES, readPolicyConfig(policyConfigPath("prod")));
+        const staging = resolvePolicyConfig(ALL_POLICIES, readPolicyConfig(policyConfigPath("staging")));
+        const level = (cfg: typeof prod, name: string) => levelOf(ALL_POLICIES.find((p) => p.name === name)!, cfg);
+        // Privileged containers and root users (ecs-container-hardening), mutable image tags, unencrypted alert topics.
+        const guardrails = ["ecs-container-hardening", "ecr-immutable-tags", "sns-encryption"];
+        assert.deepStrictEqual(guardrails.map((n) => level(prod, n)), ["mandatory", "mandatory", "mandatory"]);
+        assert.deepStrictEqual(guardrails.map((n) => level(staging, n)), ["advisory", "advisory", "advisory"]);
+    });
+
     it("fills schema defaults in, as the CLI does before a preview", () => {
         const resolved = resolvePolicyConfig(ALL_POLICIES, {});
         assert.deepStrictEqual(resolved.properties.get("kms-key-policy"), { minimumDeletionWindowDays: 30, exemptions: [] });
