@@ -133,27 +133,76 @@ export function forceSslOf(parameters: unknown): { state: "on" | "off" | "absent
     return { state: String(value) === "1" ? "on" : "off", value };
 }
 
-/** PostgreSQL databases and the input that names their parameter group. */
-const CLUSTER_GROUP = kind(aws.rds.ClusterParameterGroup, "aws.rds.ClusterParameterGroup");
-const POSTGRES_TARGETS: { type: string; engine: string; field: string; group: Kind }[] = [
-    { type: RDS_INSTANCE, engine: "postgres", field: "parameterGroupName", group: kind(aws.rds.ParameterGroup, "aws.rds.ParameterGroup") },
-    { type: RDS_CLUSTER, engine: "aurora-postgresql", field: "dbClusterParameterGroupName", group: CLUSTER_GROUP },
-    // A Multi-AZ DB cluster: aws.rds.Cluster with the RDS engine, configured through a cluster parameter group too.
-    { type: RDS_CLUSTER, engine: "postgres", field: "dbClusterParameterGroupName", group: CLUSTER_GROUP },
-];
+/**
+ * The major version of an `engineVersion` ("15", "15.4", "16.2", "11.22-rds.20240418" and the number 16
+ * alike); undefined when the value is not a version (`"abc"`, null, an object). Never throws.
+ */
+export function postgresMajorOf(version: unknown): number | undefined {
+    if (typeof version === "number") version = String(version);
+    if (typeof version !== "string") return undefined;
+    const m = /^\s*(\d+)(?:[.-]|\s*$)/.exec(version);
+    return m ? Number(m[1]) : undefined;
+}
 
 /**
- * rds-13: the server refuses unencrypted connections. Recent engine versions default rds.force_ssl
- * to 1, but a default group can neither be audited here nor pinned, so the setting must be explicit.
+ * RDS for PostgreSQL defaults rds.force_ssl to 1 from major version 15 and to 0 before: AWS, "Using SSL with
+ * a PostgreSQL DB instance" (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.SSL.html:
+ * "The rds.force_ssl parameter default value is 1 (on) for RDS for PostgreSQL version 15 and later"), and
+ * "Updating applications to connect to PostgreSQL DB instances using new SSL/TLS certificates"
+ * (ssl-certificate-rotation-postgresql.html: 0 before version 15, 1 for 15 and higher major versions).
+ * A Multi-AZ DB cluster runs the same RDS for PostgreSQL engine (family postgres15 and later), so the same
+ * default is taken to apply. Aurora PostgreSQL is not covered: AWS's knowledge-center article on SSL for
+ * Aurora PostgreSQL (https://repost.aws/knowledge-center/aurora-postgresql-ssl-certificates) says the
+ * parameter is 0 by default, and no Aurora version is documented as defaulting to 1.
+ */
+const FORCE_SSL_DEFAULT_ON_FROM = 15;
+
+/** PostgreSQL databases and the input that names their parameter group; `defaultOnFrom` when the engine's default is 1 from that major version. */
+const CLUSTER_GROUP = kind(aws.rds.ClusterParameterGroup, "aws.rds.ClusterParameterGroup");
+const POSTGRES_TARGETS: { type: string; engine: string; field: string; group: Kind; defaultOnFrom?: number }[] = [
+    { type: RDS_INSTANCE, engine: "postgres", field: "parameterGroupName", group: kind(aws.rds.ParameterGroup, "aws.rds.ParameterGroup"), defaultOnFrom: FORCE_SSL_DEFAULT_ON_FROM },
+    { type: RDS_CLUSTER, engine: "aurora-postgresql", field: "dbClusterParameterGroupName", group: CLUSTER_GROUP },
+    // A Multi-AZ DB cluster: aws.rds.Cluster with the RDS engine, configured through a cluster parameter group too.
+    { type: RDS_CLUSTER, engine: "postgres", field: "dbClusterParameterGroupName", group: CLUSTER_GROUP, defaultOnFrom: FORCE_SSL_DEFAULT_ON_FROM },
+];
+
+/** An AWS default parameter group ("default.postgres16"): it cannot be changed, so it holds the engine's defaults. */
+const isDefaultGroupName = (name: unknown) => typeof name === "string" && /^default\./i.test(name);
+
+/**
+ * How the engine's default for rds.force_ssl judges a database that leaves it unset: "on" (passes),
+ * "unknown" (engineVersion unknown until apply), or a clause for the violation message ("" when
+ * engineVersion is unset, or for Aurora, whose default is not 1).
+ */
+function defaultForceSsl(db: StackResource, target: { defaultOnFrom?: number }): { state: "on" | "unknown" } | { state: "off"; why: string } {
+    if (target.defaultOnFrom === undefined) return { state: "off", why: "" };
+    const version = db.props.engineVersion;
+    if (isUnknown(version)) return { state: "unknown" };
+    // Unset: RDS picks its current default version, which the inputs do not tell; the setting must be explicit.
+    if (!isSet(version)) return { state: "off", why: "" };
+    const major = postgresMajorOf(version);
+    if (major === undefined) return { state: "off", why: `, and engineVersion ${show(version)} is not a version that tells whether it defaults to 1 (PostgreSQL ${target.defaultOnFrom} or later)` };
+    if (major >= target.defaultOnFrom) return { state: "on" };
+    return { state: "off", why: `, where rds.force_ssl defaults to 0 for engineVersion ${show(version)} (before PostgreSQL ${target.defaultOnFrom})` };
+}
+
+/**
+ * rds-13: the server refuses unencrypted connections. RDS for PostgreSQL 15 and later (instances and
+ * Multi-AZ DB clusters) default rds.force_ssl to 1, so a default group, or a group of the stack that
+ * leaves the parameter out, passes there; earlier versions, an unset or malformed engineVersion, and
+ * Aurora PostgreSQL need a group of the stack that sets it to 1. An explicit 0 always fails.
  */
 export const rdsPostgresForceSsl = stackPolicy({
     name: "rds-postgres-force-ssl",
-    description: "PostgreSQL RDS instances and clusters (Aurora PostgreSQL or Multi-AZ) must use a parameter group of this stack that sets rds.force_ssl = 1.",
+    description:
+        "PostgreSQL RDS instances and clusters (Aurora PostgreSQL or Multi-AZ) must accept only TLS connections: rds.force_ssl = 1 in a parameter group of this stack, " +
+        "or, for RDS for PostgreSQL with engineVersion 15 or later, left at the engine's default of 1; a group that sets it to 0 fails.",
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
         "Create an aws.rds.ParameterGroup (aws.rds.ClusterParameterGroup for an aws.rds.Cluster) with the parameter `rds.force_ssl` = `1` and pass its name as " +
-        "`parameterGroupName` (`dbClusterParameterGroupName`).",
+        "`parameterGroupName` (`dbClusterParameterGroupName`); required for Aurora PostgreSQL and for RDS for PostgreSQL before 15. " +
+        "For RDS for PostgreSQL 15 or later, setting `engineVersion` is enough, as long as no group sets `rds.force_ssl` to `0`.",
     catalogue: ["rds-13"],
     check: (resources, _ctx, report) => {
         const ofType = byType(resources);
@@ -172,19 +221,26 @@ export const rdsPostgresForceSsl = stackPolicy({
             const must = `${what} must use a parameter group that sets rds.force_ssl = 1`;
             const expected = `expected an ${target.group.display} of this stack with rds.force_ssl = 1`;
             const name = db.props[target.field];
+            /** The database leaves rds.force_ssl to the engine's default: `problem` says how, for the violation. */
+            const leftToDefault = (problem: string) => {
+                const byDefault = defaultForceSsl(db, target);
+                if (byDefault.state === "unknown") report.unverifiable(db, "engineVersion", requirement);
+                else if (byDefault.state === "off") report.violation(db, `${must}: ${problem}${byDefault.why}, ${expected}.`);
+            };
             if (!isSet(name)) {
-                report.violation(db, `${must}: ${target.field} is (unset), so the engine's default group applies, ${expected}.`);
+                leftToDefault(`${target.field} is (unset), so the engine's default group applies`);
                 continue;
             }
             const group = linkedGroup(db, target.field, target.group, ofType);
             if (!group) {
                 if (isUnknown(name)) report.unverifiable(db, target.field, requirement);
+                else if (isDefaultGroupName(name) && isSet(db.props.engineVersion)) leftToDefault(`${target.field} is ${show(name)}, a default group of the engine`);
                 else report.violation(db, `${must}: ${target.field} is ${show(name)}, which is not a group of this stack, ${expected}.`);
                 continue;
             }
             const ssl = forceSslOf(group.props.parameters);
             if (ssl.state === "unknown") report.unverifiable(group, ssl.path!, requirement);
-            else if (ssl.state === "absent") report.violation(db, `${must}: parameter group "${group.name}" does not set rds.force_ssl, ${expected}.`);
+            else if (ssl.state === "absent") leftToDefault(`parameter group "${group.name}" does not set rds.force_ssl`);
             else if (ssl.state === "off") report.violation(db, `${must}: parameter group "${group.name}" sets rds.force_ssl to ${show(ssl.value)}, expected "1".`);
         }
     },

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { arnSelects, forceSslOf, rdsInBackupPlan, rdsPostgresForceSsl, rdsPrivateSubnetGroup } from "../../policies/database-stack";
+import { arnSelects, forceSslOf, postgresMajorOf, rdsInBackupPlan, rdsPostgresForceSsl, rdsPrivateSubnetGroup } from "../../policies/database-stack";
 import { tokenOf } from "../../policies/lib/define";
 import { EvalResource } from "../../tools/offline/evaluate";
 import { goodAuroraCluster, goodDocdbCluster, goodInstance, supportingResources } from "./database-fixtures";
@@ -98,25 +98,77 @@ describe("policies: database joins (stack)", () => {
         it("passes PostgreSQL instances and Aurora clusters whose groups set rds.force_ssl = 1", async () => {
             assert.deepStrictEqual(await run(rdsPostgresForceSsl, goodStack()), []);
         });
-        it("rejects an instance on the engine's default group, as mandatory", async () => {
-            const diags = await run(rdsPostgresForceSsl, [db({ parameterGroupName: undefined })]);
+        it("rejects an instance before PostgreSQL 15 on the engine's default group, as mandatory", async () => {
+            const diags = await run(rdsPostgresForceSsl, [db({ engineVersion: "14.9", parameterGroupName: undefined })]);
             assert.deepStrictEqual(messages(diags), [
-                "RDS instance must use a parameter group that sets rds.force_ssl = 1: parameterGroupName is (unset), so the engine's default group applies, expected an aws.rds.ParameterGroup of this stack with rds.force_ssl = 1.",
+                'RDS instance must use a parameter group that sets rds.force_ssl = 1: parameterGroupName is (unset), so the engine\'s default group applies, where rds.force_ssl defaults to 0 for engineVersion "14.9" (before PostgreSQL 15), expected an aws.rds.ParameterGroup of this stack with rds.force_ssl = 1.',
             ]);
             assert.strictEqual(diags[0].enforcementLevel, "mandatory");
         });
-        it("rejects a group named but not declared in the stack (default.postgres16)", async () => {
-            assert.deepStrictEqual(messages(await run(rdsPostgresForceSsl, [db({ parameterGroupName: "default.postgres16" })])), [
-                'RDS instance must use a parameter group that sets rds.force_ssl = 1: parameterGroupName is "default.postgres16", which is not a group of this stack, expected an aws.rds.ParameterGroup of this stack with rds.force_ssl = 1.',
+        it("rejects an instance whose engineVersion is unset on the default group: the version RDS picks is not in the inputs", async () => {
+            assert.deepStrictEqual(messages(await run(rdsPostgresForceSsl, [db({ engineVersion: undefined, parameterGroupName: undefined })])), [
+                "RDS instance must use a parameter group that sets rds.force_ssl = 1: parameterGroupName is (unset), so the engine's default group applies, expected an aws.rds.ParameterGroup of this stack with rds.force_ssl = 1.",
             ]);
         });
-        it("rejects a group that leaves rds.force_ssl out or sets it to 0", async () => {
-            assert.deepStrictEqual(messages(await run(rdsPostgresForceSsl, [params([{ name: "log_min_duration_statement", value: "500" }]), db()])), [
-                'RDS instance must use a parameter group that sets rds.force_ssl = 1: parameter group "db-params" does not set rds.force_ssl, expected an aws.rds.ParameterGroup of this stack with rds.force_ssl = 1.',
+        it("passes PostgreSQL 15 and later on the engine's default group, unset or named (AWS defaults rds.force_ssl to 1 from 15)", async () => {
+            for (const engineVersion of ["15", "15.4", "16.2", "17", "15.10-rds.20250101", 16]) {
+                assert.deepStrictEqual(await run(rdsPostgresForceSsl, [db({ engineVersion, parameterGroupName: undefined })]), [], String(engineVersion));
+                assert.deepStrictEqual(await run(rdsPostgresForceSsl, [db({ engineVersion, parameterGroupName: "default.postgres16" })]), [], String(engineVersion));
+            }
+        });
+        it("rejects a default group named for an instance before PostgreSQL 15, and a group named but not declared in the stack", async () => {
+            assert.deepStrictEqual(messages(await run(rdsPostgresForceSsl, [db({ engineVersion: "14", parameterGroupName: "default.postgres14" })])), [
+                'RDS instance must use a parameter group that sets rds.force_ssl = 1: parameterGroupName is "default.postgres14", a default group of the engine, where rds.force_ssl defaults to 0 for engineVersion "14" (before PostgreSQL 15), expected an aws.rds.ParameterGroup of this stack with rds.force_ssl = 1.',
             ]);
-            assert.deepStrictEqual(messages(await run(rdsPostgresForceSsl, [params([{ name: "rds.force_ssl", value: "0" }]), db()])), [
-                'RDS instance must use a parameter group that sets rds.force_ssl = 1: parameter group "db-params" sets rds.force_ssl to "0", expected "1".',
+            assert.deepStrictEqual(messages(await run(rdsPostgresForceSsl, [db({ parameterGroupName: "legacy-params" })])), [
+                'RDS instance must use a parameter group that sets rds.force_ssl = 1: parameterGroupName is "legacy-params", which is not a group of this stack, expected an aws.rds.ParameterGroup of this stack with rds.force_ssl = 1.',
             ]);
+        });
+        it("passes a group of the stack that leaves rds.force_ssl out on PostgreSQL 15+, rejects it before 15", async () => {
+            const quiet = params([{ name: "log_min_duration_statement", value: "500" }]);
+            assert.deepStrictEqual(await run(rdsPostgresForceSsl, [quiet, db({ engineVersion: "15.4" })]), []);
+            assert.deepStrictEqual(messages(await run(rdsPostgresForceSsl, [quiet, db({ engineVersion: "13.12" })])), [
+                'RDS instance must use a parameter group that sets rds.force_ssl = 1: parameter group "db-params" does not set rds.force_ssl, where rds.force_ssl defaults to 0 for engineVersion "13.12" (before PostgreSQL 15), expected an aws.rds.ParameterGroup of this stack with rds.force_ssl = 1.',
+            ]);
+        });
+        it("rejects a group that sets rds.force_ssl to 0 on every version", async () => {
+            for (const engineVersion of ["14.9", "16.2", "17", UNKNOWN, undefined]) {
+                assert.deepStrictEqual(messages(await run(rdsPostgresForceSsl, [params([{ name: "rds.force_ssl", value: "0" }]), db({ engineVersion })])), [
+                    'RDS instance must use a parameter group that sets rds.force_ssl = 1: parameter group "db-params" sets rds.force_ssl to "0", expected "1".',
+                ]);
+            }
+        });
+        it("reports an engineVersion unknown during preview as unverifiable when nothing sets rds.force_ssl", async () => {
+            const quiet = params([{ name: "log_min_duration_statement", value: "500" }]);
+            for (const stack of [[db({ engineVersion: UNKNOWN, parameterGroupName: undefined })], [db({ engineVersion: UNKNOWN, parameterGroupName: "default.postgres16" })], [quiet, db({ engineVersion: UNKNOWN })]]) {
+                const diags = await run(rdsPostgresForceSsl, stack);
+                assert.deepStrictEqual(messages(diags), [
+                    'Cannot verify during preview that RDS instance "db" accepts only TLS connections (rds.force_ssl = 1): engineVersion is (unknown until apply). Re-run the check after apply, or set the value from configuration.',
+                ]);
+                assert.strictEqual(diags[0].enforcementLevel, "advisory");
+                assert.strictEqual(diags[0].urn, db().urn);
+            }
+            // An explicit 1 does not depend on the version.
+            assert.deepStrictEqual(await run(rdsPostgresForceSsl, [params([{ name: "rds.force_ssl", value: "1" }]), db({ engineVersion: UNKNOWN })]), []);
+        });
+        it("rejects, without throwing, an engineVersion that is not a version", async () => {
+            assert.deepStrictEqual(messages(await run(rdsPostgresForceSsl, [db({ engineVersion: "abc", parameterGroupName: undefined })])), [
+                'RDS instance must use a parameter group that sets rds.force_ssl = 1: parameterGroupName is (unset), so the engine\'s default group applies, and engineVersion "abc" is not a version that tells whether it defaults to 1 (PostgreSQL 15 or later), expected an aws.rds.ParameterGroup of this stack with rds.force_ssl = 1.',
+            ]);
+            // null reads as unset; an object or an array is not a version.
+            assert.deepStrictEqual(messages(await run(rdsPostgresForceSsl, [db({ engineVersion: null, parameterGroupName: undefined })])), [
+                "RDS instance must use a parameter group that sets rds.force_ssl = 1: parameterGroupName is (unset), so the engine's default group applies, expected an aws.rds.ParameterGroup of this stack with rds.force_ssl = 1.",
+            ]);
+            for (const engineVersion of [{ major: 16 }, ["16"], "v16", "", NaN]) {
+                const diags = await run(rdsPostgresForceSsl, [db({ engineVersion, parameterGroupName: undefined })]);
+                assert.strictEqual(diags.length, 1, String(engineVersion));
+                assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+            }
+        });
+        it("reads the major version robustly", () => {
+            const majors = ["15", "15.4", "16.2", "17", " 17.1 ", "9.6.24", "11.22-rds.20240418", 16, 15.4].map(postgresMajorOf);
+            assert.deepStrictEqual(majors, [15, 15, 16, 17, 17, 9, 11, 16, 15]);
+            for (const bad of ["abc", "", "16abc", "v16", ".16", null, undefined, {}, [], NaN, Infinity, true]) assert.strictEqual(postgresMajorOf(bad), undefined, String(bad));
         });
         it("follows the property dependency to an auto-named group", async () => {
             const group = res(aws.rds.ParameterGroup, { family: "postgres16", parameters: [{ name: "rds.force_ssl", value: "0" }] }, { name: "db-params" });
@@ -134,6 +186,27 @@ describe("policies: database joins (stack)", () => {
             const cluster = res(aws.rds.Cluster, { ...goodAuroraCluster, dbClusterParameterGroupName: undefined }, { name: "aurora" });
             assert.deepStrictEqual(messages(await run(rdsPostgresForceSsl, [...supportingResources(), cluster])), [
                 "RDS cluster must use a parameter group that sets rds.force_ssl = 1: dbClusterParameterGroupName is (unset), so the engine's default group applies, expected an aws.rds.ClusterParameterGroup of this stack with rds.force_ssl = 1.",
+            ]);
+        });
+        it("keeps requiring an explicit rds.force_ssl = 1 for Aurora PostgreSQL, whatever its version", async () => {
+            const cluster = (props: Record<string, unknown>) => res(aws.rds.Cluster, { ...goodAuroraCluster, engineVersion: "16.4", ...props }, { name: "aurora" });
+            assert.deepStrictEqual(messages(await run(rdsPostgresForceSsl, [cluster({ dbClusterParameterGroupName: "default.aurora-postgresql16" })])), [
+                'RDS cluster must use a parameter group that sets rds.force_ssl = 1: dbClusterParameterGroupName is "default.aurora-postgresql16", a default group of the engine, expected an aws.rds.ClusterParameterGroup of this stack with rds.force_ssl = 1.',
+            ]);
+            const quiet = res(aws.rds.ClusterParameterGroup, { name: "shop-aurora-params", family: "aurora-postgresql16", parameters: [] }, { name: "aurora-params" });
+            assert.deepStrictEqual(messages(await run(rdsPostgresForceSsl, [quiet, cluster({ engineVersion: UNKNOWN })])), [
+                'RDS cluster must use a parameter group that sets rds.force_ssl = 1: parameter group "aurora-params" does not set rds.force_ssl, expected an aws.rds.ClusterParameterGroup of this stack with rds.force_ssl = 1.',
+            ]);
+        });
+        it("judges a Multi-AZ DB cluster (engine postgres) by its version like an instance", async () => {
+            const cluster = (props: Record<string, unknown>) =>
+                res(aws.rds.Cluster, { engine: "postgres", dbClusterInstanceClass: "db.m6gd.large", storageType: "io1", allocatedStorage: 100, iops: 1000, ...props }, { name: "madb" });
+            assert.deepStrictEqual(await run(rdsPostgresForceSsl, [cluster({ engineVersion: "16.3" })]), []);
+            assert.deepStrictEqual(messages(await run(rdsPostgresForceSsl, [cluster({ engineVersion: "14.12" })])), [
+                'RDS cluster must use a parameter group that sets rds.force_ssl = 1: dbClusterParameterGroupName is (unset), so the engine\'s default group applies, where rds.force_ssl defaults to 0 for engineVersion "14.12" (before PostgreSQL 15), expected an aws.rds.ClusterParameterGroup of this stack with rds.force_ssl = 1.',
+            ]);
+            assert.deepStrictEqual(messages(await run(rdsPostgresForceSsl, [cluster({ engineVersion: UNKNOWN })])), [
+                'Cannot verify during preview that RDS cluster "madb" accepts only TLS connections (rds.force_ssl = 1): engineVersion is (unknown until apply). Re-run the check after apply, or set the value from configuration.',
             ]);
         });
         it("ignores other engines", async () => {
