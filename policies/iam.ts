@@ -53,6 +53,23 @@ const DOCUMENT_LABELS: Record<string, string> = {
     [tokenOf(aws.iam.GroupPolicy)]: "IAM group policy",
 };
 
+/**
+ * The permissions documents of an IAM policy resource, or of a role's inline policies (unknown
+ * entries go to `unknown`), with where they are and how messages call them.
+ */
+function permissionDocuments(props: Record<string, any>, type: string, unknown: (path: string, value: unknown) => void): { path: string; label: string; value: unknown }[] {
+    if (type !== ROLE) return [{ path: "policy", label: DOCUMENT_LABELS[type], value: props.policy }];
+    if (isUnknown(props.inlinePolicies)) {
+        unknown("inlinePolicies", props.inlinePolicies);
+        return [];
+    }
+    return (Array.isArray(props.inlinePolicies) ? props.inlinePolicies : []).map((p: any, i: number) => {
+        if (isUnknown(p)) unknown(`inlinePolicies[${i}]`, p);
+        const label = `IAM role inline policy ${typeof p?.name === "string" && !isUnknown(p.name) ? show(p.name) : i}`;
+        return { path: `inlinePolicies[${i}].policy`, label, value: p?.policy };
+    });
+}
+
 /** iam-01 */
 export const iamNoWildcardActions = resourcePolicy<{ allowedServiceWildcards: string[] }>({
     name: "iam-no-wildcard-actions",
@@ -70,23 +87,84 @@ export const iamNoWildcardActions = resourcePolicy<{ allowedServiceWildcards: st
     },
     types: [aws.iam.Policy, aws.iam.RolePolicy, aws.iam.UserPolicy, aws.iam.GroupPolicy, aws.iam.Role],
     check: (props, { config, type }, report) => {
-        const documents: { path: string; label: string; value: unknown }[] = [];
-        if (type === ROLE) {
-            if (isUnknown(props.inlinePolicies)) report.unverifiable("inlinePolicies", props.inlinePolicies, "inline policies grant no wildcard actions");
-            else {
-                (Array.isArray(props.inlinePolicies) ? props.inlinePolicies : []).forEach((p: any, i: number) => {
-                    if (isUnknown(p)) report.unverifiable(`inlinePolicies[${i}]`, p, "inline policies grant no wildcard actions");
-                    const label = `IAM role inline policy ${typeof p?.name === "string" && !isUnknown(p.name) ? show(p.name) : i}`;
-                    documents.push({ path: `inlinePolicies[${i}].policy`, label, value: p?.policy });
-                });
-            }
-        } else {
-            documents.push({ path: "policy", label: DOCUMENT_LABELS[type], value: props.policy });
-        }
+        const documents = permissionDocuments(props, type, (path, value) => report.unverifiable(path, value, "inline policies grant no wildcard actions"));
         for (const d of documents) {
             for (const f of wildcardFindings(d.value, d.path, d.label, config.allowedServiceWildcards)) {
                 if ("violation" in f) report.violation(f.violation);
                 else report.unverifiable(f.unknown, f.value, "the policy grants no wildcard actions");
+            }
+        }
+    },
+});
+
+/**
+ * Whether a Resource pattern covers roles of any name: `*`, `arn:aws:iam::123456789012:role/*`,
+ * `arn:*:iam::*:*`. A name prefix (`role/shop-*`) or a named role does not. The ARN's resource part
+ * (after the fifth colon) must match both a plain role name and a role under a path.
+ */
+export function coversEveryRole(resource: string): boolean {
+    const parts = resource.split(":");
+    const rest = parts.length >= 6 ? parts.slice(5).join(":") : undefined;
+    if (rest === undefined) return /^[*?]*\*[*?]*$/.test(resource);
+    return ["role/0", "role/x/Administrator"].every((name) => actionCovers(rest, name));
+}
+
+/**
+ * Beyond the catalogue, over one permissions document: an Allow statement whose actions include
+ * iam:PassRole (`iam:PassRole`, `iam:Pass*`, `iam:*`) on roles of any name lets the principal hand any
+ * role of the account, administrator roles included, to a service it controls (a Lambda function, an
+ * EC2 instance, an ECS task) and act with that role's permissions. IAM Access Analyzer warns about it
+ * (policy check PASS_ROLE_WITH_STAR_IN_RESOURCE, docs.aws.amazon.com/IAM/latest/UserGuide/
+ * access-analyzer-reference-policy-checks.html). An `iam:PassedToService` condition does NOT make it
+ * pass: it limits the service, not the role, and passing an administrator role to Lambda is the
+ * escalation itself; the roles must be named (or a name prefix the stack owns). Actions that are `*`
+ * are left to iam-no-wildcard-actions, which always rejects them.
+ */
+export function passRoleFindings(document: unknown, path: string, label: string): Finding[] {
+    if (document === undefined) return [];
+    const parsed = parseDocument(document);
+    if (parsed.kind === "unknown") return [{ unknown: path, value: document }];
+    if (parsed.kind === "invalid") return []; // iam-no-wildcard-actions reports it; AWS rejects it
+    const findings: Finding[] = parsed.statementsUnknown ? [{ unknown: `${path}.Statement`, value: at(document, "Statement") }] : [];
+    parsed.statements.forEach((s, i) => {
+        if (isUnknown(s.Effect)) return findings.push({ unknown: `${path}.Statement[${i}].Effect`, value: s.Effect });
+        if (s.Effect !== "Allow" || s.NotAction !== undefined) return; // Allow + NotAction: iam-no-wildcard-actions
+        const actions = values(s.Action);
+        const passing = actions.filter((a): a is string => typeof a === "string" && !isUnknown(a) && !isAllActions(a) && actionCovers(a, "iam:PassRole"));
+        if (passing.length === 0) {
+            if (actions.some(isUnknown)) findings.push({ unknown: `${path}.Statement[${i}].Action`, value: s.Action });
+            return;
+        }
+        if (isUnknown(s.Resource) || isUnknown(s.NotResource)) return findings.push({ unknown: `${path}.Statement[${i}].Resource`, value: s.Resource ?? s.NotResource });
+        const resources = values(s.Resource);
+        if (resources.some(isUnknown)) return findings.push({ unknown: `${path}.Statement[${i}].Resource`, value: s.Resource });
+        const wide = s.NotResource !== undefined ? `every resource except ${show(s.NotResource)}` : (() => {
+            const all = resources.filter((r): r is string => typeof r === "string" && coversEveryRole(r));
+            return all.length === 0 ? undefined : show(all.length === 1 ? all[0] : all);
+        })();
+        if (wide === undefined) return;
+        const passedTo = conditionValues(s.Condition, "StringEquals", "iam:PassedToService") ?? conditionValues(s.Condition, "StringLike", "iam:PassedToService");
+        const limited = passedTo !== undefined && passedTo.length > 0 && !passedTo.some(isUnknown) ? ` (limiting the service with iam:PassedToService ${show(passedTo.length === 1 ? passedTo[0] : passedTo)} does not limit the role)` : "";
+        findings.push({ violation: `${label} must not allow iam:PassRole on every role: ${statementName(s, i)} allows ${show(passing.length === 1 ? passing[0] : passing)} on ${wide}${limited}, expected the ARNs of the roles to pass (or a name prefix the stack owns).` });
+    });
+    return findings;
+}
+
+/** Beyond the catalogue: iam:PassRole names the roles it may pass. */
+export const iamPassRoleScoped = resourcePolicy({
+    name: "iam-passrole-scoped",
+    description: "IAM permissions must not allow iam:PassRole on every role (\"*\" or role/*), even with an iam:PassedToService condition.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Set the statement's Resource to the ARNs of the roles the principal passes (e.g. `arn:aws:iam::123456789012:role/shop-task`, or a prefix the stack owns such as `role/shop-*`), and add `Condition: { StringEquals: { \"iam:PassedToService\": \"ecs-tasks.amazonaws.com\" } }`.",
+    catalogue: [],
+    types: [aws.iam.Policy, aws.iam.RolePolicy, aws.iam.UserPolicy, aws.iam.GroupPolicy, aws.iam.Role],
+    check: (props, { type }, report) => {
+        const documents = permissionDocuments(props, type, (path, value) => report.unverifiable(path, value, "inline policies allow iam:PassRole only on named roles"));
+        for (const d of documents) {
+            for (const f of passRoleFindings(d.value, d.path, d.label)) {
+                if ("violation" in f) report.violation(f.violation);
+                else report.unverifiable(f.unknown, f.value, "the policy allows iam:PassRole only on named roles");
             }
         }
     },
@@ -111,20 +189,33 @@ export function deniedEntry(arn: string, denied: string[]): string | undefined {
 }
 
 /**
+ * AWS-managed policies denied by default: administrator and power-user access, full control of IAM or
+ * the organization, and full access (or, for KMS, key administration) to services holding data, secrets,
+ * compute or the network. Each is as broad as `svc:*` written inline, which iam-01 rejects. AWS's
+ * service-role policies (service-role/AWSBackupServiceRolePolicyForBackup, AmazonRDSEnhancedMonitoringRole)
+ * are scoped to their service and stay allowed.
+ */
+export const DEFAULT_DENIED_POLICIES = [
+    "AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "AWSOrganizationsFullAccess",
+    "AmazonS3FullAccess", "AmazonDynamoDBFullAccess", "AmazonRDSFullAccess", "SecretsManagerReadWrite", "AWSKeyManagementServicePowerUser",
+    "AmazonEC2FullAccess", "AmazonVPCFullAccess", "AWSLambda_FullAccess", "AmazonECS_FullAccess", "AmazonSSMFullAccess", "AWSCloudTrail_FullAccess",
+];
+
+/**
  * iam-02. A stack policy: an ARN unknown during preview that comes only from aws.iam.Policy resources
  * of the stack is customer-managed (iam-01 checks its document); any other unknown ARN is unverifiable.
  */
 export const iamNoAdminAttachments = stackPolicy<{ deniedPolicies: string[] }>({
     name: "iam-no-admin-attachments",
-    description: "Roles, users and groups must not have AdministratorAccess (or another denied managed policy) attached.",
+    description: "Roles, users and groups must not have AdministratorAccess, PowerUserAccess, IAMFullAccess or another broad AWS-managed policy (full access to a sensitive service) attached.",
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps: "Replace the attachment with a customer-managed aws.iam.Policy (or an inline RolePolicy) that lists only the actions and resources the workload uses.",
     catalogue: ["iam-02"],
     config: {
         deniedPolicies: {
-            type: "array", items: { type: "string", minLength: 1 }, minItems: 1, default: ["AdministratorAccess", "IAMFullAccess"],
-            description: "AWS-managed policy names (matched in every partition and under any path) or exact policy ARNs that must not be attached.",
+            type: "array", items: { type: "string", minLength: 1 }, minItems: 1, default: DEFAULT_DENIED_POLICIES,
+            description: `AWS-managed policy names (matched in every partition and under any path) or exact policy ARNs that must not be attached. A configured list replaces the default: ${DEFAULT_DENIED_POLICIES.join(", ")}.`,
         },
     },
     check: (resources, { config }, report) => {
@@ -151,8 +242,32 @@ export const iamNoAdminAttachments = stackPolicy<{ deniedPolicies: string[] }>({
     },
 });
 
-const GITHUB = "token.actions.githubusercontent.com";
-const GITHUB_PROVIDER = `oidc-provider/${GITHUB}`;
+/**
+ * GitHub's issuer as IAM names it (the provider URL without `https://`): `token.actions.githubusercontent.com`,
+ * or an enterprise's unique issuer `token.actions.githubusercontent.com/<enterprise>` once the enterprise turns
+ * on `include_enterprise_slug` (GitHub: "Switching to a unique token URL", docs.github.com/en/enterprise-cloud@latest/
+ * actions/concepts/security/openid-connect; REST "Set the GitHub Actions OIDC custom issuer policy for an enterprise").
+ * IAM names an OIDC provider's ARN and condition keys after that URL: `oidc-provider/<issuer>`, `<issuer>:aud`, `<issuer>:sub`.
+ */
+const GITHUB_PROVIDER_ARN = /:oidc-provider\/(token\.actions\.githubusercontent\.com(?:\/[^/:*?]+)?)$/i;
+const GITHUB_KEY = /^(token\.actions\.githubusercontent\.com(?:\/[^/:*?]+)?):[\w.-]+$/i;
+
+/** The GitHub issuer a trust statement names: from its provider ARN, else from its condition keys; undefined if none. */
+export function githubIssuer(federated: unknown[], condition: unknown): string | undefined {
+    for (const f of federated) {
+        const m = typeof f === "string" ? GITHUB_PROVIDER_ARN.exec(f) : null;
+        if (m) return m[1];
+    }
+    if (condition === null || typeof condition !== "object" || isUnknown(condition)) return undefined;
+    for (const block of Object.values(condition as Record<string, unknown>)) {
+        if (block === null || typeof block !== "object" || isUnknown(block)) continue;
+        for (const key of Object.keys(block as Record<string, unknown>)) {
+            const m = GITHUB_KEY.exec(key);
+            if (m) return m[1];
+        }
+    }
+    return undefined;
+}
 
 /** The one repository all subject patterns are confined to (`repo:<owner>/<repo>:…`, no wildcard before the ref), or undefined. */
 export function pinnedRepository(subjects: unknown[]): string | undefined {
@@ -177,8 +292,8 @@ export function githubTrustFindings(document: unknown): Finding[] {
         const webIdentity = actions.some((a) => isUnknown(a) || (typeof a === "string" && actionCovers(a, "sts:AssumeRoleWithWebIdentity")));
         if (!webIdentity) return;
         const federated = isUnknown(s.Principal) ? [s.Principal] : values(at(s, "Principal.Federated"));
-        const github = federated.some((f) => typeof f === "string" && f.endsWith(GITHUB_PROVIDER)) || JSON.stringify(s.Condition ?? {}).toLowerCase().includes(`${GITHUB}:`);
-        if (!github) {
+        const issuer = githubIssuer(federated, s.Condition);
+        if (issuer === undefined) {
             if (federated.some(isUnknown)) findings.push({ unknown: `${base}.Principal`, value: s.Principal });
             return;
         }
@@ -187,9 +302,9 @@ export function githubTrustFindings(document: unknown): Finding[] {
             return;
         }
         const name = statementName(s, i);
-        const blocks = (key: string) => ["StringEquals", "StringLike"].map((op) => conditionValues(s.Condition, op, `${GITHUB}:${key}`)).filter((v): v is unknown[] => v !== undefined);
+        const blocks = (key: string) => ["StringEquals", "StringLike"].map((op) => conditionValues(s.Condition, op, `${issuer}:${key}`)).filter((v): v is unknown[] => v !== undefined);
         const found = (verb: string, key: string, vals: unknown[][]) =>
-            vals.length === 0 ? `does not check ${GITHUB}:${key}` : `${verb} ${GITHUB}:${key} ${show(vals.flat().length === 1 ? vals.flat()[0] : vals.flat())}`;
+            vals.length === 0 ? `does not check ${issuer}:${key}` : `${verb} ${issuer}:${key} ${show(vals.flat().length === 1 ? vals.flat()[0] : vals.flat())}`;
 
         const aud = blocks("aud");
         if (!aud.some((v) => v.length > 0 && v.every((x) => x === "sts.amazonaws.com"))) {
@@ -208,10 +323,10 @@ export function githubTrustFindings(document: unknown): Finding[] {
 /** iam-03: without aud and a pinned sub, any GitHub repository's workflow can assume the role. */
 export const iamGithubOidcTrust = resourcePolicy({
     name: "iam-github-oidc-trust",
-    description: "Roles trusting GitHub's OIDC provider must require the sts.amazonaws.com audience and a subject pinned to one repository.",
+    description: "Roles trusting GitHub's OIDC provider (token.actions.githubusercontent.com, or an enterprise's token.actions.githubusercontent.com/<enterprise>) must require the sts.amazonaws.com audience and a subject pinned to one repository.",
     severity: "critical",
     enforcementLevel: "mandatory",
-    remediationSteps: 'In the trust policy add `Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" }, StringLike: { "token.actions.githubusercontent.com:sub": "repo:<owner>/<repo>:environment:prod" } }`.',
+    remediationSteps: 'In the trust policy add `Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" }, StringLike: { "token.actions.githubusercontent.com:sub": "repo:<owner>/<repo>:environment:prod" } }` (with an enterprise issuer, the keys are `token.actions.githubusercontent.com/<enterprise>:aud` and `:sub`).',
     catalogue: ["iam-03"],
     types: [aws.iam.Role],
     check: (role, _ctx, report) => {
@@ -312,4 +427,4 @@ export const iamNoUsers = resourcePolicy({
     },
 });
 
-export const iamPolicies: Policies = [iamNoWildcardActions, iamNoAdminAttachments, iamGithubOidcTrust, iamTrustNotPublic, iamRolePoliciesOneWay, iamNoUsers];
+export const iamPolicies: Policies = [iamNoWildcardActions, iamPassRoleScoped, iamNoAdminAttachments, iamGithubOidcTrust, iamTrustNotPublic, iamRolePoliciesOneWay, iamNoUsers];

@@ -5,7 +5,7 @@ import { cloudfrontOriginHttps, cloudfrontS3OriginAccessControl, cloudfrontViewe
 import { rdsPostgresForceSsl } from "../../policies/database-stack";
 import { canonicalFields, ecsTaskLogging, ecsTaskNoPlaintextSecrets } from "../../policies/ecs";
 import { ecrScanOnPush, wildcardMatches } from "../../policies/ecr";
-import { iamGithubOidcTrust, iamNoUsers, iamNoWildcardActions } from "../../policies/iam";
+import { iamGithubOidcTrust, iamNoAdminAttachments, iamNoUsers, iamNoWildcardActions, iamPassRoleScoped } from "../../policies/iam";
 import { isInternetWide } from "../../policies/lib/cidr";
 import { cloudtrailConfiguration } from "../../policies/logging";
 import { wafLogging } from "../../policies/waf";
@@ -253,6 +253,40 @@ describe("bypass: IAM", () => {
                 'IAM role trusting GitHub OIDC must pin the subject to one repository: statement 0 does not check token.actions.githubusercontent.com:sub, expected StringEquals or StringLike "repo:<owner>/<repo>:<ref or environment>" without wildcards in owner or repo.',
             ]);
             assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+        });
+        it("checks a trust on a GitHub Enterprise unique issuer (token.actions.githubusercontent.com/<enterprise>): repo:org/* and a missing sub fail", async () => {
+            const ENT = "token.actions.githubusercontent.com/acme";
+            const trust = (Condition: unknown) => iamDoc({ Effect: "Allow", Principal: { Federated: `arn:aws:iam::123456789012:oidc-provider/${ENT}` }, Action: "sts:AssumeRoleWithWebIdentity", Condition });
+            const sub = (found: string) => `IAM role trusting GitHub OIDC must pin the subject to one repository: statement 0 ${found}, expected StringEquals or StringLike "repo:<owner>/<repo>:<ref or environment>" without wildcards in owner or repo.`;
+            const org = await run(iamGithubOidcTrust, res(aws.iam.Role, { assumeRolePolicy: trust({ StringEquals: { [`${ENT}:aud`]: "sts.amazonaws.com" }, StringLike: { [`${ENT}:sub`]: "repo:acme/*" } }) }));
+            assert.deepStrictEqual(messages(org), [sub(`allows ${ENT}:sub "repo:acme/*"`)]);
+            assert.strictEqual(org[0].enforcementLevel, "mandatory");
+            const missing = await run(iamGithubOidcTrust, res(aws.iam.Role, { assumeRolePolicy: trust({ StringEquals: { [`${ENT}:aud`]: "sts.amazonaws.com" } }) }));
+            assert.deepStrictEqual(messages(missing), [sub(`does not check ${ENT}:sub`)]);
+        });
+    });
+
+    describe("iam-passrole-scoped", () => {
+        it("rejects iam:PassRole on \"*\", which iam-no-wildcard-actions lets through as a named action", async () => {
+            const policy = res(aws.iam.Policy, { policy: iamDoc({ Effect: "Allow", Action: "iam:PassRole", Resource: "*" }) });
+            assert.deepStrictEqual(await run(iamNoWildcardActions, policy), []);
+            const diags = await run(iamPassRoleScoped, policy);
+            assert.deepStrictEqual(messages(diags), ['IAM policy must not allow iam:PassRole on every role: statement 0 allows "iam:PassRole" on "*", expected the ARNs of the roles to pass (or a name prefix the stack owns).']);
+            assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+        });
+    });
+
+    describe("iam-no-admin-attachments", () => {
+        it("rejects broad AWS-managed policies (PowerUserAccess, *FullAccess on sensitive services) that once passed while the same rights inline were caught", async () => {
+            const diags = await run(iamNoAdminAttachments, [
+                res(aws.iam.RolePolicyAttachment, { role: "ci", policyArn: "arn:aws:iam::aws:policy/PowerUserAccess" }, { name: "power" }),
+                res(aws.iam.Role, { assumeRolePolicy: "{}", managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonS3FullAccess"] }, { name: "s3" }),
+            ]);
+            assert.deepStrictEqual(messages(diags), [
+                'IAM role policy attachment must not attach PowerUserAccess: policyArn is "arn:aws:iam::aws:policy/PowerUserAccess", expected a customer-managed policy with only the permissions needed.',
+                'IAM role must not attach AmazonS3FullAccess: managedPolicyArns[0] is "arn:aws:iam::aws:policy/AmazonS3FullAccess", expected a customer-managed policy with only the permissions needed.',
+            ]);
+            assert.ok(diags.every((d) => d.enforcementLevel === "mandatory"));
         });
     });
 

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
 import {
-    deniedEntry, githubTrustFindings, iamGithubOidcTrust, iamNoAdminAttachments, iamNoUsers, iamNoWildcardActions,
-    iamRolePoliciesOneWay, pinnedRepository, wildcardFindings,
+    DEFAULT_DENIED_POLICIES, coversEveryRole, deniedEntry, githubIssuer, githubTrustFindings, iamGithubOidcTrust, iamNoAdminAttachments, iamNoUsers, iamNoWildcardActions,
+    iamPassRoleScoped, iamRolePoliciesOneWay, passRoleFindings, pinnedRepository, wildcardFindings,
 } from "../../policies/iam";
 import { awsManagedPolicyName, conditionValues, parseDocument } from "../../policies/lib/iam-documents";
 import { UNKNOWN, UNKNOWN_ARRAY, messages, res, run } from "./helpers";
@@ -82,6 +82,67 @@ describe("policies: iam", () => {
         });
     });
 
+    describe("iam-passrole-scoped", () => {
+        const PASS = (label: string, found: string) =>
+            `${label} must not allow iam:PassRole on every role: ${found}, expected the ARNs of the roles to pass (or a name prefix the stack owns).`;
+        const pass = (Resource: unknown, extra: Record<string, unknown> = {}) => ({ Sid: "Pass", Effect: "Allow", Action: "iam:PassRole", Resource, ...extra });
+        it("passes PassRole on named roles or a name prefix, and wildcards under Deny", async () => {
+            const policy = doc(pass(["arn:aws:iam::123456789012:role/shop-task", "arn:aws:iam::123456789012:role/shop-*"]), { Effect: "Deny", Action: "iam:PassRole", Resource: "*" }, readBucket);
+            assert.deepStrictEqual(await run(iamPassRoleScoped, res(aws.iam.Policy, { policy: JSON.stringify(policy) })), []);
+            assert.deepStrictEqual(await run(iamPassRoleScoped, res(aws.iam.Role, { assumeRolePolicy: ecsTrust })), []);
+        });
+        it('rejects iam:PassRole on "*" and on role/*, as mandatory', async () => {
+            const diags = await run(iamPassRoleScoped, [
+                res(aws.iam.Policy, { policy: JSON.stringify(doc(pass("*"))) }, { name: "a" }),
+                res(aws.iam.RolePolicy, { role: "ci", policy: doc({ Effect: "Allow", Action: ["s3:GetObject", "iam:passrole"], Resource: ["arn:aws:s3:::x/*", "arn:aws:iam::123456789012:role/*"] }) }, { name: "b" }),
+            ]);
+            assert.deepStrictEqual(messages(diags), [
+                PASS("IAM policy", 'statement "Pass" allows "iam:PassRole" on "*"'),
+                PASS("IAM role policy", 'statement 0 allows "iam:passrole" on "arn:aws:iam::123456789012:role/*"'),
+            ]);
+            assert.deepStrictEqual(diags.map((d) => d.enforcementLevel), ["mandatory", "mandatory"]);
+        });
+        it("rejects it with an iam:PassedToService condition too: the condition limits the service, not the role", async () => {
+            const policy = doc(pass("arn:aws:iam::*:role/*", { Condition: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } } }));
+            assert.deepStrictEqual(messages(await run(iamPassRoleScoped, res(aws.iam.UserPolicy, { user: "ci", policy: JSON.stringify(policy) }))), [
+                PASS("IAM user policy", 'statement "Pass" allows "iam:PassRole" on "arn:aws:iam::*:role/*" (limiting the service with iam:PassedToService "lambda.amazonaws.com" does not limit the role)'),
+            ]);
+        });
+        it("rejects iam:* and iam:Pass* on every role, NotResource, and role inline policies; leaves \"*\" to iam-no-wildcard-actions", async () => {
+            const role = res(aws.iam.Role, {
+                assumeRolePolicy: ecsTrust,
+                inlinePolicies: [{ name: "deploy", policy: JSON.stringify(doc({ Effect: "Allow", Action: ["iam:Pass*", "iam:*"], Resource: "arn:*:iam::*:*" }, { Effect: "Allow", Action: "iam:PassRole", NotResource: "arn:aws:iam::123456789012:role/admin" }, { Effect: "Allow", Action: "*", Resource: "*" })) }],
+            });
+            assert.deepStrictEqual(messages(await run(iamPassRoleScoped, role)), [
+                PASS('IAM role inline policy "deploy"', 'statement 0 allows ["iam:Pass*","iam:*"] on "arn:*:iam::*:*"'),
+                PASS('IAM role inline policy "deploy"', 'statement 1 allows "iam:PassRole" on every resource except "arn:aws:iam::123456789012:role/admin"'),
+            ]);
+        });
+        it("reports an unknown document, Resource or Action as unverifiable", async () => {
+            const whole = await run(iamPassRoleScoped, res(aws.iam.Policy, { policy: UNKNOWN }));
+            assert.strictEqual(whole.length, 1);
+            assert.match(whole[0].message, /^Cannot verify during preview that the policy allows iam:PassRole only on named roles: policy is \(unknown until apply\)/);
+            assert.strictEqual(whole[0].enforcementLevel, "advisory");
+            const resource = await run(iamPassRoleScoped, res(aws.iam.RolePolicy, { role: "ci", policy: doc(pass(UNKNOWN)) }));
+            assert.strictEqual(resource.length, 1);
+            assert.match(resource[0].message, /^Cannot verify during preview that the policy allows iam:PassRole only on named roles: policy\.Statement\[0\]\.Resource is \(unknown until apply\)/);
+            assert.deepStrictEqual(passRoleFindings(doc({ Effect: "Allow", Action: UNKNOWN, Resource: "*" }), "policy", "P"), [{ unknown: "policy.Statement[0].Action", value: UNKNOWN }]);
+            assert.deepStrictEqual(passRoleFindings(doc(pass(["arn:aws:iam::123456789012:role/a", UNKNOWN])), "policy", "P"), [{ unknown: "policy.Statement[0].Resource", value: ["arn:aws:iam::123456789012:role/a", UNKNOWN] }]);
+            const inline = await run(iamPassRoleScoped, res(aws.iam.Role, { assumeRolePolicy: ecsTrust, inlinePolicies: UNKNOWN_ARRAY }));
+            assert.match(inline[0].message, /^Cannot verify during preview that inline policies allow iam:PassRole only on named roles: inlinePolicies is/);
+        });
+        it("does not throw on malformed documents and entries", async () => {
+            for (const policy of ["not json", "[1,2]", "null", JSON.stringify({ Statement: [null, 1, "x", { Effect: "Allow" }, { Effect: "Allow", Action: "iam:PassRole" }, { Effect: "Allow", Action: "iam:PassRole", Resource: [null, 3] }] })]) {
+                assert.deepStrictEqual(await run(iamPassRoleScoped, res(aws.iam.Policy, { policy })), []);
+            }
+            assert.deepStrictEqual(await run(iamPassRoleScoped, res(aws.iam.Role, { assumeRolePolicy: ecsTrust, inlinePolicies: [null, {}, { policy: 3 }] })), []);
+        });
+        it("counts a Resource as every role only when it matches any role name", () => {
+            assert.deepStrictEqual(["*", "**", "arn:aws:iam::123456789012:role/*", "arn:aws:iam::123456789012:*", "arn:aws-cn:iam::*:role*"].filter((r) => !coversEveryRole(r)), []);
+            assert.deepStrictEqual(["arn:aws:iam::123456789012:role/shop-*", "arn:aws:iam::*:role/deploy", "arn:aws:iam::123456789012:role/*/x", "arn:aws:s3:::*x", "role/*"].filter(coversEveryRole), []);
+        });
+    });
+
     describe("iam-no-admin-attachments", () => {
         const ADMIN_MESSAGE = (label: string, path: string, arn = ADMIN) =>
             `${label} must not attach AdministratorAccess: ${path} is "${arn}", expected a customer-managed policy with only the permissions needed.`;
@@ -118,6 +179,46 @@ describe("policies: iam", () => {
                 ADMIN_MESSAGE("IAM user policy attachments", "policyArns[1]"),
                 ADMIN_MESSAGE("IAM group policy attachments", "policyArns[0]"),
             ]);
+        });
+        it("denies PowerUserAccess and full access to sensitive services by default, through every attachment type", async () => {
+            const aws_ = (name: string) => `arn:aws:iam::aws:policy/${name}`;
+            const diags = await run(iamNoAdminAttachments, [
+                res(aws.iam.RolePolicyAttachment, { role: "shop", policyArn: aws_("PowerUserAccess") }, { name: "a" }),
+                res(aws.iam.PolicyAttachment, { roles: ["shop"], policyArn: aws_("AmazonS3FullAccess") }, { name: "b" }),
+                res(aws.iam.Role, { assumeRolePolicy: ecsTrust, managedPolicyArns: [aws_("SecretsManagerReadWrite"), aws_("AWSLambda_FullAccess")] }, { name: "c" }),
+                res(aws.iam.GroupPolicyAttachment, { group: "devs", policyArn: aws_("AmazonRDSFullAccess") }, { name: "d" }),
+                res(aws.iam.UserPolicyAttachment, { user: "ci", policyArn: aws_("AWSKeyManagementServicePowerUser") }, { name: "e" }),
+                res(aws.iam.RolePolicyAttachment, { role: "shop", policyArn: "arn:aws-us-gov:iam::aws:policy/AmazonEC2FullAccess" }, { name: "f" }),
+            ]);
+            const msg = (label: string, name: string, path: string, arn = aws_(name)) =>
+                `${label} must not attach ${name}: ${path} is "${arn}", expected a customer-managed policy with only the permissions needed.`;
+            assert.deepStrictEqual(messages(diags), [
+                msg("IAM role policy attachment", "PowerUserAccess", "policyArn"),
+                msg("IAM policy attachment", "AmazonS3FullAccess", "policyArn"),
+                msg("IAM role", "SecretsManagerReadWrite", "managedPolicyArns[0]"),
+                msg("IAM role", "AWSLambda_FullAccess", "managedPolicyArns[1]"),
+                msg("IAM group policy attachment", "AmazonRDSFullAccess", "policyArn"),
+                msg("IAM user policy attachment", "AWSKeyManagementServicePowerUser", "policyArn"),
+                msg("IAM role policy attachment", "AmazonEC2FullAccess", "policyArn", "arn:aws-us-gov:iam::aws:policy/AmazonEC2FullAccess"),
+            ]);
+            assert.ok(diags.every((d) => d.enforcementLevel === "mandatory"));
+            assert.ok(["AdministratorAccess", "IAMFullAccess", "AmazonDynamoDBFullAccess"].every((n) => DEFAULT_DENIED_POLICIES.includes(n)));
+        });
+        it("passes the AWS service-role policies the stack attaches, and read-only policies, by default", async () => {
+            const attached = [
+                "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup", "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
+                "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup", "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore",
+                "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole", "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+            ];
+            assert.deepStrictEqual(await run(iamNoAdminAttachments, attached.map((policyArn, i) => res(aws.iam.RolePolicyAttachment, { role: "backup", policyArn }, { name: `p${i}` }))), []);
+        });
+        it("does not throw on malformed attachments", async () => {
+            const diags = await run(iamNoAdminAttachments, [
+                res(aws.iam.RolePolicyAttachment, { role: "shop", policyArn: 42 }, { name: "a" }),
+                res(aws.iam.Role, { assumeRolePolicy: ecsTrust, managedPolicyArns: [null, {}, "not-an-arn"] }, { name: "b" }),
+                res(aws.iam.RolePolicyAttachmentsExclusive, { roleName: "shop", policyArns: null }, { name: "c" }),
+            ]);
+            assert.deepStrictEqual(diags, []);
         });
         it("denies IAMFullAccess by default, and a configured list instead", async () => {
             const iamFull = res(aws.iam.UserPolicyAttachment, { user: "ci", policyArn: "arn:aws:iam::aws:policy/IAMFullAccess" });
@@ -195,6 +296,50 @@ describe("policies: iam", () => {
             const principal = doc({ Effect: "Allow", Principal: { Federated: UNKNOWN }, Action: "sts:AssumeRoleWithWebIdentity" });
             assert.deepStrictEqual(githubTrustFindings(principal), [{ unknown: "assumeRolePolicy.Statement[0].Principal", value: { Federated: UNKNOWN } }]);
             assert.deepStrictEqual(githubTrustFindings({ Version: "2012-10-17", Statement: UNKNOWN_ARRAY }), [{ unknown: "assumeRolePolicy.Statement", value: UNKNOWN_ARRAY }]);
+        });
+        it("treats an enterprise's unique issuer (token.actions.githubusercontent.com/<enterprise>) as GitHub, with its own condition keys", async () => {
+            const ENT = "token.actions.githubusercontent.com/acme-corp";
+            const entTrust = (Condition: unknown, Federated: unknown = `arn:aws:iam::123456789012:oidc-provider/${ENT}`) =>
+                JSON.stringify(doc({ Sid: "GitHub", Effect: "Allow", Principal: { Federated }, Action: "sts:AssumeRoleWithWebIdentity", Condition }));
+            const pinned = entTrust({ StringEquals: { [`${ENT}:aud`]: "sts.amazonaws.com", [`${ENT}:sub`]: "repo:acme-corp/shop:environment:prod" } });
+            assert.deepStrictEqual(await run(iamGithubOidcTrust, res(aws.iam.Role, { assumeRolePolicy: pinned })), []);
+            const wide = entTrust({ StringEquals: { [`${ENT}:aud`]: "sts.amazonaws.com" }, StringLike: { [`${ENT}:sub`]: "repo:acme-corp/*" } });
+            assert.deepStrictEqual(messages(await run(iamGithubOidcTrust, res(aws.iam.Role, { assumeRolePolicy: wide }))), [
+                `IAM role trusting GitHub OIDC must pin the subject to one repository: statement "GitHub" allows ${ENT}:sub "repo:acme-corp/*", expected StringEquals or StringLike "repo:<owner>/<repo>:<ref or environment>" without wildcards in owner or repo.`,
+            ]);
+            // The github.com keys do not apply to the enterprise issuer's tokens: a sub pinned under the wrong key pins nothing.
+            const wrongKeys = entTrust({ StringEquals: AUD, StringLike: { "token.actions.githubusercontent.com:sub": "repo:acme-corp/shop:*" } });
+            const diags = await run(iamGithubOidcTrust, res(aws.iam.Role, { assumeRolePolicy: wrongKeys }));
+            assert.deepStrictEqual(messages(diags), [
+                `IAM role trusting GitHub OIDC must require the sts.amazonaws.com audience: statement "GitHub" does not check ${ENT}:aud, expected StringEquals "sts.amazonaws.com".`,
+                SUB_MESSAGE(`does not check ${ENT}:sub`),
+            ]);
+            assert.ok(diags.every((d) => d.enforcementLevel === "mandatory"));
+            // Provider ARN unknown during preview: recognised by the enterprise keys.
+            const byKeys = doc({ Sid: "GitHub", Effect: "Allow", Principal: { Federated: UNKNOWN }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { [`${ENT}:aud`]: "sts.amazonaws.com" }, StringLike: { [`${ENT}:sub`]: "*" } } });
+            assert.deepStrictEqual(messages(await run(iamGithubOidcTrust, res(aws.iam.Role, { assumeRolePolicy: byKeys }))), [
+                `IAM role trusting GitHub OIDC must pin the subject to one repository: statement "GitHub" allows ${ENT}:sub "*", expected StringEquals or StringLike "repo:<owner>/<repo>:<ref or environment>" without wildcards in owner or repo.`,
+            ]);
+            const Condition = { StringEquals: { [`${ENT}:aud`]: "sts.amazonaws.com", [`${ENT}:sub`]: UNKNOWN } };
+            const unknownSub = doc({ Effect: "Allow", Principal: { Federated: `arn:aws:iam::123456789012:oidc-provider/${ENT}` }, Action: "sts:AssumeRoleWithWebIdentity", Condition });
+            assert.deepStrictEqual(githubTrustFindings(unknownSub), [{ unknown: "assumeRolePolicy.Statement[0].Condition", value: Condition }]);
+        });
+        it("names the issuer from the provider ARN or the condition keys, and ignores look-alikes", () => {
+            assert.strictEqual(githubIssuer(["arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com"], undefined), "token.actions.githubusercontent.com");
+            assert.strictEqual(githubIssuer(["arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com/Acme"], undefined), "token.actions.githubusercontent.com/Acme");
+            assert.strictEqual(githubIssuer([UNKNOWN], { StringLike: { "Token.Actions.GithubUserContent.com/acme:sub": "x" } }), "Token.Actions.GithubUserContent.com/acme");
+            const none = [
+                githubIssuer(["arn:aws:iam::1:oidc-provider/evil.example/token.actions.githubusercontent.com"], undefined),
+                githubIssuer(["arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com.evil.example"], undefined),
+                githubIssuer([], { StringEquals: null, StringLike: "x", Bool: { "aws:SecureTransport": "true" } }),
+                githubIssuer([null, 3], [1]),
+            ];
+            assert.deepStrictEqual(none, [undefined, undefined, undefined, undefined]);
+        });
+        it("does not throw on malformed trust documents", () => {
+            for (const d of [null, 3, "[]", "{", { Statement: [null, "x", { Effect: "Allow", Action: "sts:AssumeRoleWithWebIdentity", Principal: null, Condition: null }] }, { Statement: { Effect: "Allow", Action: "sts:AssumeRoleWithWebIdentity", Principal: { Federated: "arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com/acme" }, Condition: { StringEquals: null } } }]) {
+                assert.doesNotThrow(() => githubTrustFindings(d));
+            }
         });
         it("pins a subject list only to a single repository", () => {
             assert.strictEqual(pinnedRepository(["repo:Acme/Shop:ref:refs/heads/main", "repo:acme/shop:pull_request"]), "acme/shop");
