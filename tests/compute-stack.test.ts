@@ -121,5 +121,5 @@ describe("compute tier: three services (two public, one worker)", () => {
  */
 const FIRST_PREVIEW_UNVERIFIABLE = [
     ...["api-task", "web-task", "worker-task"].flatMap((t) => [`ecs-container-hardening ${t}`, `ecs-task-logging ${t}`, `ecs-task-no-plaintext-secrets ${t}`]),
-    ...["api-read-secrets", "web-application", "web-read-secrets", "worker-read-secrets"].map((p) => `iam-no-wildcard-actions ${p}`),
+    ...["api-read-secrets", "web-application", "web-read-secrets", "worker-read-secrets"].flatMap((p) => [`iam-no-wildcard-actions ${p}`, `iam-passrole-scoped ${p}`]),
 ].sort();
