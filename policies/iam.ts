@@ -157,7 +157,7 @@ export const iamPassRoleScoped = resourcePolicy({
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps: "Set the statement's Resource to the ARNs of the roles the principal passes (e.g. `arn:aws:iam::123456789012:role/shop-task`, or a prefix the stack owns such as `role/shop-*`), and add `Condition: { StringEquals: { \"iam:PassedToService\": \"ecs-tasks.amazonaws.com\" } }`.",
-    catalogue: [],
+    catalogue: ["iam-06"],
     types: [aws.iam.Policy, aws.iam.RolePolicy, aws.iam.UserPolicy, aws.iam.GroupPolicy, aws.iam.Role],
     check: (props, { type }, report) => {
         const documents = permissionDocuments(props, type, (path, value) => report.unverifiable(path, value, "inline policies allow iam:PassRole only on named roles"));
