@@ -158,6 +158,59 @@ describe("policies: ecs", () => {
             assert.strictEqual(diags.length, 1);
             assert.match(diags[0].message, UNKNOWN_DEFS_MESSAGE);
         });
+
+        const withEnv = (environment: unknown) => res(aws.ecs.TaskDefinition, taskDef([{ ...goodContainer, environment }]));
+        const CONN_MESSAGE = (names: string[]) =>
+            `ECS container must not put credentials in environment values: container "web" sets ${JSON.stringify(names)} to a connection string with a Password, Pwd, AccountKey or SharedAccessKey, expected the credential in a secrets entry with valueFrom (Secrets Manager or SSM).`;
+        it("rejects a .NET connection string with a password, without printing it", async () => {
+            const diags = await run(ecsTaskNoPlaintextSecrets, withEnv([{ name: "ConnectionStrings__Default", value: "Server=db;Database=app;User Id=sa;Password=hunter2;" }]));
+            assert.deepStrictEqual(messages(diags), [CONN_MESSAGE(["ConnectionStrings__Default"])]);
+            assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+            assert.ok(!diags[0].message.includes("hunter2"));
+        });
+        it("passes a connection string without a credential, or with an empty password", async () => {
+            const env = [
+                { name: "ConnectionStrings__Default", value: "Server=db;Database=app;Integrated Security=true;" },
+                { name: "ConnectionStrings__Empty", value: "Server=db;User Id=guest;Password=;" },
+                { name: "ConnectionStrings__Quoted", value: "Server=db;Password = \"\" ;" },
+            ];
+            assert.deepStrictEqual(await run(ecsTaskNoPlaintextSecrets, withEnv(env)), []);
+        });
+        it("passes secret-named settings whose value is plainly not a secret (numbers of seconds, flags, empty)", async () => {
+            const env = [
+                { name: "TOKEN_TTL_SECONDS", value: "3600" }, { name: "SECRET_ROTATION_DAYS", value: "30" }, { name: "PASSWORD_MIN_LENGTH", value: "12" },
+                { name: "TOKEN_AUTH_ENABLED", value: "true" }, { name: "API_KEY_REQUIRED", value: "off" }, { name: "SESSION_TOKEN_TIMEOUT", value: "15m" },
+                { name: "SECRET_CACHE", value: "" },
+            ];
+            assert.deepStrictEqual(await run(ecsTaskNoPlaintextSecrets, withEnv(env)), []);
+        });
+        it("still rejects secret-named variables whose value looks real, naming them only", async () => {
+            const env = [
+                { name: "TOKEN", value: "abc123def456" }, { name: "API_KEY", value: "sk_live_51HxYzAbCdEf" }, { name: "SESSION_SECRET", value: "q8Zr2LmV0pXw7TnK" },
+                { name: "TOKEN_TTL_SECONDS", value: "3600" },
+            ];
+            const diags = await run(ecsTaskNoPlaintextSecrets, withEnv(env));
+            assert.deepStrictEqual(messages(diags), [
+                'ECS container must take secrets from "secrets", not "environment": container "web" sets ["TOKEN","API_KEY","SESSION_SECRET"] in environment, expected secrets entries with valueFrom (Secrets Manager or SSM).',
+            ]);
+            for (const { value } of env) assert.ok(!diags[0].message.includes(value));
+        });
+        it("reports a value unknown until apply as unverifiable, not passed", async () => {
+            const diags = await run(ecsTaskNoPlaintextSecrets, withEnv([{ name: "ConnectionStrings__Default", value: UNKNOWN }, { name: "PORT", value: "8080" }]));
+            assert.deepStrictEqual(messages(diags), [
+                'Cannot verify during preview that no environment value carries a credential: container "web" environment "ConnectionStrings__Default" is (unknown until apply). Re-run the check after apply, or set the value from configuration.',
+            ]);
+            assert.strictEqual(diags[0].enforcementLevel, "advisory");
+        });
+        it("does not throw on malformed environment entries", async () => {
+            for (const environment of [null, "x", 42, [null, 7, "s", { value: "Password=x;" }, { name: 5, value: "Pwd=x" }, { name: "TOKEN_TTL_SECONDS", value: { n: 1 } }, { name: "CS", value: ["Pwd=x"] }]]) {
+                await run(ecsTaskNoPlaintextSecrets, withEnv(environment));
+            }
+            // A value of the wrong type under a secret name is not plainly a setting: reported by name.
+            assert.deepStrictEqual(messages(await run(ecsTaskNoPlaintextSecrets, withEnv([{ name: "TOKEN_TTL_SECONDS", value: { n: 1 } }]))), [
+                'ECS container must take secrets from "secrets", not "environment": container "web" sets ["TOKEN_TTL_SECONDS"] in environment, expected secrets entries with valueFrom (Secrets Manager or SSM).',
+            ]);
+        });
     });
 
     describe("ecs-container-hardening", () => {
