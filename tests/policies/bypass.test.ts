@@ -449,6 +449,43 @@ describe("bypass: ECS", () => {
                 'ECS container must take secrets from "secrets", not "environment": container "app" sets ["DB_PASS","SMTP_PWD"] in environment, expected secrets entries with valueFrom (Secrets Manager or SSM).',
             ]);
         });
+        const connection = (names: string[]) =>
+            `ECS container must not put credentials in environment values: container "app" sets ${JSON.stringify(names)} to a connection string with a Password, Pwd, AccountKey or SharedAccessKey, expected the credential in a secrets entry with valueFrom (Secrets Manager or SSM).`;
+        it("ecs-task-no-plaintext-secrets rejects Key=Value;Password=... connection strings in every spelling, under names that do not look secret", async () => {
+            const values: Record<string, string> = {
+                ConnectionStrings__Default: "Server=db;Database=app;User Id=sa;Password=hunter2;",
+                ODBC: "Driver={MySQL};Server=db;Uid=app;Pwd=hunter2",
+                SQLCMD: "Server=db; User ID=sa; PWD = hunter2 ;",
+                LOWER: "server=db;password=hunter2",
+                FIRST: "Password=hunter2;Server=db",
+                QUOTED: "Server=db;Password=\"a;b\";",
+                JDBC_URL: "jdbc:sqlserver://db:1433;databaseName=app;user=sa;password=hunter2",
+                AZURE_STORAGE: "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=bXlrZXk=;EndpointSuffix=core.windows.net",
+                SERVICE_BUS: "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=c2VjcmV0",
+            };
+            const diags = await run(ecsTaskNoPlaintextSecrets, env(Object.entries(values).map(([name, value]) => ({ name, value }))));
+            assert.deepStrictEqual(messages(diags), [connection(Object.keys(values))]);
+            assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+            assert.ok(!/hunter2|bXlrZXk|c2VjcmV0/.test(diags[0].message));
+        });
+        it("ecs-task-no-plaintext-secrets does not take an empty password, or keys that only contain the word, for a credential", async () => {
+            const diags = await run(ecsTaskNoPlaintextSecrets, env([
+                { name: "A", value: "Server=db;Password=;" }, { name: "B", value: "Server=db;Pwd={};" }, { name: "C", value: "Server=db;PasswordPolicy=strict;MyPwd=x" },
+                { name: "D", value: "Endpoint=sb://ns/;SharedAccessKeyName=send" },
+            ]));
+            assert.deepStrictEqual(diags, []);
+        });
+        it("ecs-task-no-plaintext-secrets weighs the value only for plain settings: a numeric password, a short token and a JSON number are still secrets", async () => {
+            const diags = await run(ecsTaskNoPlaintextSecrets, env([
+                { name: "DB_PASSWORD", value: "123456" }, { name: "ADMIN_PIN_TOKEN", value: "0042" }, { name: "API_KEY", value: 987654321 },
+                { name: "TOKEN", value: "3600x" }, { name: "SECRET_ROTATION", value: "30" }, { name: "DB_PASSWORD_ENABLED", value: "maybe" },
+                { name: "TOKEN_TTL_SECONDS", value: 3600 }, { name: "SECRET_ROTATION_DAYS", value: " 30 " }, { name: "PASSWORD_RESET_ENABLED", value: "FALSE" },
+                { name: "CSRF_TOKEN_EXPIRY", value: "1h30m" }, { name: "VAULT_TOKEN", value: "   " }, { name: "REDIS_PASSWORD" },
+            ]));
+            assert.deepStrictEqual(messages(diags), [
+                'ECS container must take secrets from "secrets", not "environment": container "app" sets ["DB_PASSWORD","ADMIN_PIN_TOKEN","API_KEY","TOKEN","SECRET_ROTATION","DB_PASSWORD_ENABLED"] in environment, expected secrets entries with valueFrom (Secrets Manager or SSM).',
+            ]);
+        });
     });
 });
 
