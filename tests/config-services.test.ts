@@ -54,6 +54,11 @@ describe("services configuration", () => {
         assert.strictEqual(compute.imagesToKeep, 10);
     });
 
+    it("accepts a connection string that carries no password (integrated security, an empty Password=)", () => {
+        const environment = { ConnectionStrings__Default: "Server=db;Database=pos;Integrated Security=true;Password=;" };
+        assert.deepStrictEqual(resolveConfig(raw([{ ...WEB, environment }])).services[0].environment, environment);
+    });
+
     it("has no services when the stack lists none", () => {
         assert.deepStrictEqual(resolveConfig(raw(undefined)).services, []);
     });
@@ -83,6 +88,7 @@ describe("services configuration", () => {
         ["a *_KEY variable", [{ ...WEB, environment: { STRIPE_KEY: "x" } }], "baseline:services[0].environment.STRIPE_KEY looks secret by its name: move it to secrets (a Secrets Manager or SSM reference), or rename it if it only points at one (…_ARN, …_NAME, …_PATH, …_FILE)"],
         ["a token variable", [{ ...WEB, environment: { GITHUB_TOKEN: "x" } }], "baseline:services[0].environment.GITHUB_TOKEN looks secret by its name: move it to secrets (a Secrets Manager or SSM reference), or rename it if it only points at one (…_ARN, …_NAME, …_PATH, …_FILE)"],
         ["a connection string with credentials", [{ ...WEB, environment: { MONGO_URL: "mongodb://app:hunter2@db:27017/pos" } }], "baseline:services[0].environment.MONGO_URL holds a URL with a user name and password (value not shown): put the password in secrets and build the URL in the application"],
+        ["a Key=Value connection string with a password", [{ ...WEB, environment: { ConnectionStrings__Default: "Server=db;Database=pos;User Id=app; Pwd = hunter2;" } }], "baseline:services[0].environment.ConnectionStrings__Default holds a connection string with a password (value not shown): put the password in secrets and build the string in the application"],
         ["a duplicate service name", [WEB, { ...WORKER, name: "web" }], 'baseline:services[1].name = "web" is not allowed: expected a name not already taken by baseline:services[0]'],
         ["a duplicate route", [WEB, { ...WEB, name: "api", routing: { priority: 20 } }], 'baseline:services[1].routing = {"hosts":["shop.example.com"],"paths":["/*"],"priority":20,"healthCheckPath":"/health"} is not allowed: expected a route (hosts and paths) not already taken by baseline:services[0]'],
         ["a duplicate priority", [WEB, { ...WEB, name: "api", routing: { paths: ["/api/*"], priority: 10 } }], "baseline:services[1].routing.priority = 10 is not allowed: expected a priority not already taken by baseline:services[0]"],

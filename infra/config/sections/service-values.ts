@@ -46,6 +46,14 @@ export function secretNameProblem(key: string, name: string): Problem {
         : undefined;
 }
 
+/** `Key=Value;` pairs naming a credential (.NET, ODBC, JDBC, Azure): the pack's ecs-task-no-plaintext-secrets reads them the same way. */
+const CONNECTION_STRING_CREDENTIAL = /(?:^|;)\s*(?:password|pwd|accountkey|sharedaccesskey)\s*=\s*([^;]*)/gi;
+
+/** `Server=db;User Id=app;Password=<something>;`; `Password=;` (or `""`, ODBC's `{}`) carries none. */
+export function hasConnectionStringPassword(value: string): boolean {
+    return [...value.matchAll(CONNECTION_STRING_CREDENTIAL)].some((m) => !/^(""|''|\{\})?$/.test(m[1].trim()));
+}
+
 /** Plain variables: valid names, nothing that looks secret by name or carries a password in a URL. Values are never printed. */
 export function environmentProblems(key: string, environment: Record<string, unknown>): string[] {
     const problems: string[] = [];
@@ -58,6 +66,8 @@ export function environmentProblems(key: string, environment: Record<string, unk
             problems.push(problem(`${key}.${name}`, value, "a string (quote numbers and booleans in YAML)"));
         } else if (URL_WITH_PASSWORD.test(value)) {
             problems.push(`${key}.${name} holds a URL with a user name and password (value not shown): put the password in secrets and build the URL in the application`);
+        } else if (hasConnectionStringPassword(value)) {
+            problems.push(`${key}.${name} holds a connection string with a password (value not shown): put the password in secrets and build the string in the application`);
         }
     }
     return problems;
