@@ -266,13 +266,16 @@ export function isRootUser(user: string): boolean {
     return /^(root|0)(:.*)?$/.test(user.trim());
 }
 
+/** Task definition settings that put a task in the host's namespaces with the value "host". */
+export const HOST_NAMESPACE_MODES = ["networkMode", "pidMode", "ipcMode"] as const;
+
 /** ecs-06: a compromised container gets as little of the host and of itself as possible. */
 export const ecsContainerHardening = resourcePolicy<EcsContainerHardeningConfig>({
     name: "ecs-container-hardening",
-    description: "ECS containers must not be privileged, should have a read-only root filesystem and run as a non-root user.",
+    description: "ECS containers must not be privileged or share the host's network, process or IPC namespaces, should have a read-only root filesystem and run as a non-root user.",
     severity: "medium",
     enforcementLevel: "advisory",
-    remediationSteps: 'In each container definition set `privileged: false` (or leave it unset), `readonlyRootFilesystem: true` (mount a volume for scratch space) and `user: "<uid>:<gid>"` other than root/0.',
+    remediationSteps: 'Use `networkMode: "awsvpc"` and leave `pidMode` and `ipcMode` unset (or `task`); in each container definition set `privileged: false` (or leave it unset), `readonlyRootFilesystem: true` (mount a volume for scratch space) and `user: "<uid>:<gid>"` other than root/0.',
     securityHub: ["ECS.4", "ECS.5", "ECS.1"],
     catalogue: ["ecs-06"],
     config: {
@@ -281,6 +284,13 @@ export const ecsContainerHardening = resourcePolicy<EcsContainerHardeningConfig>
     },
     types: [aws.ecs.TaskDefinition],
     check: (taskDefinition, { config }, report) => {
+        // The host's namespaces: a task in them sees the host's interfaces, processes or shared memory
+        // (Security Hub ECS.1 for networkMode host; pidMode and ipcMode host share the same).
+        for (const mode of HOST_NAMESPACE_MODES) {
+            const value = taskDefinition[mode];
+            if (isUnknown(value)) report.unverifiable(mode, value, "the task does not share the host's namespaces");
+            else if (value === "host") report.violation(`ECS task definition must not share the host's namespaces: ${mode} is "host", expected ${mode === "networkMode" ? '"awsvpc"' : "task or unset"}.`);
+        }
         const containers = containersOf(taskDefinition, report, "containers are unprivileged, read-only and non-root") ?? [];
         containers.forEach((c, i) => {
             const who = containerName(c, i);

@@ -254,6 +254,20 @@ describe("policies: ecs", () => {
         it("recognises root users", () => {
             assert.deepStrictEqual(["root", "0", "0:0", "root:wheel", " 0 ", "1000", "1000:0", "rooted", "nobody"].map(isRootUser), [true, true, true, true, true, false, false, false, false]);
         });
+        it("rejects a task in the host's network, process or IPC namespace (EC2 launch type), and reports an unknown mode as unverifiable", async () => {
+            const host = await run(ecsContainerHardening, res(aws.ecs.TaskDefinition, taskDef([goodContainer], { networkMode: "host", pidMode: "host", ipcMode: "host" })));
+            assert.deepStrictEqual(messages(host), [
+                'ECS task definition must not share the host\'s namespaces: networkMode is "host", expected "awsvpc".',
+                'ECS task definition must not share the host\'s namespaces: pidMode is "host", expected task or unset.',
+                'ECS task definition must not share the host\'s namespaces: ipcMode is "host", expected task or unset.',
+            ]);
+            assert.deepStrictEqual(await run(ecsContainerHardening, res(aws.ecs.TaskDefinition, taskDef([goodContainer], { networkMode: "bridge", pidMode: "task", ipcMode: "none" }))), []);
+            const unknown = await run(ecsContainerHardening, res(aws.ecs.TaskDefinition, taskDef([goodContainer], { networkMode: UNKNOWN })));
+            assert.strictEqual(unknown.length, 1);
+            assert.match(unknown[0].message, /networkMode/);
+            // Malformed values never throw and are not "host".
+            assert.deepStrictEqual(await run(ecsContainerHardening, res(aws.ecs.TaskDefinition, taskDef([goodContainer], { networkMode: null, pidMode: {}, ipcMode: 7 }))), []);
+        });
         it("reports unknown container definitions as unverifiable", async () => {
             const diags = await run(ecsContainerHardening, res(aws.ecs.TaskDefinition, taskDef([], { containerDefinitions: UNKNOWN })));
             assert.strictEqual(diags.length, 1);
