@@ -32,6 +32,14 @@ export function assertSection(component: string, prefix: string, checks: Section
     if (problems.length > 0) throw new Error(`${component} has invalid arguments:\n  - ${problems.join("\n  - ")}`);
 }
 
+/** A YAML mapping (not a list, not null). */
+export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** One problem per key of `value` that is not among `known` (a typo never falls back to a default). */
+export function unknownKeys(key: string, value: Record<string, unknown>, known: readonly string[]): string[] {
+    return Object.keys(value).filter((k) => !known.includes(k)).map((k) => `${key}.${k} is not a setting: allowed keys are ${known.join(", ")}`);
+}
+
 /** Render a value the way the user wrote it in YAML. */
 export function show(value: unknown): string {
     return value === undefined ? "(unset)" : JSON.stringify(value);

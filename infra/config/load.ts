@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { REGION, isBoolean, oneOf, problem, sectionProblems, show } from "./checks";
+import { REGION, isBoolean, isRecord, oneOf, problem, sectionProblems, show } from "./checks";
 import { PROFILES } from "./profiles";
 import { SECTION_CHECKS } from "./sections";
 import { subnetCapacityProblems } from "./sections/network";
@@ -29,7 +29,6 @@ export interface RawConfig {
 
 const TOP_LEVEL_KEYS = ["environment", "protectStatefulResources", "services", "parameters", "appSecrets", ...SECTIONS];
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Merge one section: profile values under the stack's, rejecting keys the section does not have. */
 function mergeSection(section: Section, env: Environment, given: unknown, problems: string[]): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { Problem, problem } from "../checks";
+import { Problem, isRecord, problem, unknownKeys } from "../checks";
 import { AppSecretConfig, ParameterConfig } from "../operations-types";
 import { SECRET_NAME_PATTERNS, URL_WITH_PASSWORD } from "./service-values";
 
@@ -11,11 +11,6 @@ export const APP_SECRET_LENGTH = { min: 32, max: 4096 } as const;
 export const APP_SECRET_VERSION = { min: 1, max: 1_000_000 } as const;
 export const APP_SECRET_DEFAULTS: AppSecretConfig = { length: 64, version: 1 };
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
-function unknownKeys(key: string, value: Record<string, unknown>, allowed: string[]): string[] {
-    return Object.keys(value).filter((k) => !allowed.includes(k)).map((k) => `${key}.${k} is not a setting: allowed keys are ${allowed.join(", ")}`);
-}
 
 function parameterProblems(key: string, p: Record<string, unknown>): string[] {
     const problems = unknownKeys(key, p, ["value", "secure", "description"]);

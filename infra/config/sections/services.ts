@@ -1,4 +1,4 @@
-import { Problem, intIn, isBoolean, oneOf, problem, show } from "../checks";
+import { Problem, intIn, isBoolean, isRecord, oneOf, problem, show, unknownKeys } from "../checks";
 import {
     AssetsAccess, CPU_ARCHITECTURES, SERVICE_DEPENDENCIES, ServiceConfig, ServiceDefaults, ServiceProfile, ServiceScaling,
 } from "../service-types";
@@ -83,12 +83,7 @@ export function ownSettingProblem(key: string, reference: string, env: Environme
     return undefined;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const isStringList = (v: unknown, min = 0): v is string[] => Array.isArray(v) && v.length >= min && v.every((s) => typeof s === "string");
-
-function unknownKeys(key: string, value: Record<string, unknown>, known: readonly string[]): string[] {
-    return Object.keys(value).filter((k) => !known.includes(k)).map((k) => `${key}.${k} is not a setting: allowed keys are ${known.join(", ")}`);
-}
 
 /** The service's image, or why not: a tag or digest, never `latest` in prod; unset only in explicit bootstrap mode. */
 function imageProblem(key: string, s: Record<string, unknown>, env: Environment): Problem {
