@@ -1,0 +1,37 @@
+import { StackResource } from "./define";
+
+/**
+ * The stack's resources grouped by type token, built once per resource list and shared by every stack
+ * policy: a stack policy then costs what its own types hold, not the whole stack, so adding policies
+ * for other services does not slow down the evaluation of a stack that has none of them.
+ */
+const groupsOf = new WeakMap<readonly StackResource[], Map<string, StackResource[]>>();
+
+function groups(resources: readonly StackResource[]): Map<string, StackResource[]> {
+    let byType = groupsOf.get(resources);
+    if (!byType) {
+        byType = new Map();
+        for (const r of resources) {
+            const group = byType.get(r.type);
+            if (group) group.push(r);
+            else byType.set(r.type, [r]);
+        }
+        groupsOf.set(resources, byType);
+    }
+    return byType;
+}
+
+const EMPTY: readonly StackResource[] = Object.freeze([]);
+
+/** The resources of one type token, or of any of several, in stack order within each type. */
+export function ofType(resources: readonly StackResource[], ...tokens: string[]): StackResource[] {
+    const byType = groups(resources);
+    if (tokens.length === 1) return (byType.get(tokens[0]) ?? EMPTY) as StackResource[];
+    return tokens.flatMap((t) => byType.get(t) ?? []);
+}
+
+/** Whether the stack holds any resource of these types (lets a stack policy return at once). */
+export function hasType(resources: readonly StackResource[], ...tokens: string[]): boolean {
+    const byType = groups(resources);
+    return tokens.some((t) => byType.has(t));
+}
