@@ -3,6 +3,7 @@ import {
     ResourceValidationPolicy, Severity, StackValidationArgs, StackValidationPolicy,
 } from "@pulumi/policy";
 import { at, show, unwrap } from "./props";
+import { remediateWire } from "./remediation";
 
 /**
  * One way to write every policy of the pack: metadata that a reader can act on, a config schema
@@ -207,11 +208,21 @@ function unverifiableMessage(path: string, value: unknown, requirement: string):
     return `Cannot verify during preview that ${requirement}: ${path} is ${show(value)}. Re-run the check after apply, or set the value from configuration.`;
 }
 
+/**
+ * A fix the `remediate` enforcement level applies before the provider sees the inputs: given a plain
+ * copy of the inputs, return the whole new inputs, or undefined for no change. Only for fixes that
+ * cannot replace the resource, change its network reachability, cut access or lose data. Never called
+ * for a resource exempted from the policy; a value unknown until apply is never replaced (see
+ * lib/remediation.ts), so leave it to the check, which reports it as unverifiable.
+ */
+export type Remediation<C> = (props: Record<string, any>, ctx: ResourceContext<C>) => Record<string, any> | undefined;
+
 /** A policy over single resources of the given types (one function serves every token, e.g. `lb` and `alb`). */
 export function resourcePolicy<C = {}>(
     meta: PolicyMeta<C> & {
         types: TypeRef[];
         check: (props: Record<string, any>, ctx: ResourceContext<C>, report: ResourceReporter) => void;
+        remediate?: Remediation<C>;
     },
 ): ResourceValidationPolicy {
     const tokens = new Set(meta.types.map(tokenOf));
@@ -232,7 +243,19 @@ export function resourcePolicy<C = {}>(
     if (tokens.size === 1) (validate as any).__pulumiType = [...tokens][0];
     // Not read by the SDK (it calls us and we answer notApplicable); the offline check uses it to skip early.
     else (validate as any).__pulumiTypes = tokens;
-    return { ...metadata(meta), validateResource: validate };
+    if (!meta.remediate) return { ...metadata(meta), validateResource: validate };
+    const fix = meta.remediate;
+    // The SDK runs this only at level "remediate" (server.ts makeRemediateRpcFun), then validates the result at mandatory.
+    const remediateResource = (args: ResourceValidationArgs) => {
+        if (!tokens.has(args.type)) return undefined;
+        const config = configOf(meta, args.getConfig());
+        if (exemptionFor(config.exemptions, args.name, args.urn)) return undefined; // the exemption wins
+        const ctx = { config, stackTags: args.stackTags, type: args.type, name: args.name, urn: args.urn, opts: args.opts };
+        return remediateWire(args.props, (plain) => fix(plain, ctx));
+    };
+    if (tokens.size === 1) (remediateResource as any).__pulumiType = [...tokens][0];
+    else (remediateResource as any).__pulumiTypes = tokens;
+    return { ...metadata(meta), validateResource: validate, remediateResource };
 }
 
 /** Keyed by the list the engine passed: one conversion when a runner shares the list across policies. */
