@@ -3,6 +3,7 @@ import { Policies } from "@pulumi/policy";
 import { ResourceReporter, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
 import { at, isSet, isUnknown, list, parseJson, show } from "./lib/props";
 import { sourcesOf, unresolved } from "./lib/joins";
+import { PLAINTEXT_SECRETS_CONFIG, PlaintextSecretsConfig, findSecrets } from "./lib/secret-values";
 
 /** ecs-01: cluster metrics and task-level telemetry for alarms and incident work. */
 export const ecsClusterContainerInsights = resourcePolicy({
@@ -141,63 +142,8 @@ export const ecsTaskLogging = resourcePolicy({
     },
 });
 
-/** `scheme://user:password@host...`: a URL that carries a password. */
-export function hasUrlPassword(value: unknown): boolean {
-    return typeof value === "string" && /^[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@/i.test(value.trim());
-}
-
-/**
- * Keys of `Key=Value;...` connection strings whose value is a credential: ADO.NET / ODBC `Password` and
- * `Pwd`, Azure Storage `AccountKey`, Azure Service Bus / Event Hubs `SharedAccessKey`. .NET reads
- * `ConnectionStrings__<name>` from the environment (`__` stands for `:`), so these strings do end up in
- * task definitions. Matched case-insensitively, with spaces around the key and `=` allowed.
- */
-const CONNECTION_STRING_SECRET = /(?:^|;)\s*(?:password|pwd|accountkey|sharedaccesskey)\s*=\s*([^;]*)/gi;
-
-/** `Server=db;User Id=sa;Password=<something>;`: a connection string that carries a credential. `Password=;`, `Password="";` or ODBC's `Pwd={};` carries none. */
-export function hasConnectionStringSecret(value: unknown): boolean {
-    if (typeof value !== "string") return false;
-    for (const m of value.matchAll(CONNECTION_STRING_SECRET)) {
-        if (!/^(""|''|\{\})?$/.test(m[1].trim())) return true;
-    }
-    return false;
-}
-
-/** Words in a name that say a number counts or measures something (a setting about a secret, not the secret). */
-const QUANTITY_WORDS = new Set([
-    "TTL", "MS", "MILLIS", "MILLISECONDS", "SEC", "SECS", "SECONDS", "MIN", "MINS", "MINUTES", "HOURS", "DAYS", "WEEKS",
-    "AGE", "TIMEOUT", "INTERVAL", "EXPIRY", "EXPIRES", "EXPIRATION", "LIFETIME", "DURATION", "PERIOD", "DELAY", "WINDOW",
-    "LENGTH", "LEN", "SIZE", "BYTES", "BITS", "COUNT", "MAX", "LIMIT", "RETRIES", "ATTEMPTS", "ROUNDS", "ITERATIONS", "COST",
-    "THRESHOLD", "CAPACITY", "PORT", "VERSION", "ENABLED", "DISABLED", "ENABLE", "DISABLE", "REQUIRED",
-]);
-
-/**
- * True when a variable's value plainly holds no secret, whatever its name says. Exactly:
- * - no value, or an empty or blank string;
- * - a boolean word: true, false, yes, no, on, off (any case);
- * - a duration: digits with a unit, possibly repeated (`30s`, `15m`, `1h30m`, `500ms`, `7d`, `2w`);
- * - an integer (optionally negative), but only when the name says what it measures, with a whole word
- *   such as TTL, SECONDS, DAYS, LENGTH, MIN, MAX, COUNT or ENABLED (`TOKEN_TTL_SECONDS=3600`,
- *   `PASSWORD_MIN_LENGTH=12`): `DB_PASSWORD=123456` is a (weak) password and is still reported.
- * Anything else under a secret-looking name (`abc123`, `sk_live_...`, a random string, a value of the
- * wrong type) counts as a secret. A value unknown until apply is not plainly anything.
- */
-export function isPlainlyNotSecret(name: string, value: unknown): boolean {
-    if (value === undefined || value === null) return true;
-    if (typeof value === "boolean") return true;
-    if (typeof value !== "string" && typeof value !== "number") return false;
-    if (isUnknown(value)) return false;
-    const v = String(value).trim();
-    if (v === "" || /^(true|false|yes|no|on|off)$/i.test(v) || /^(\d+(ms|s|m|h|d|w))+$/i.test(v)) return true;
-    if (!/^-?\d+$/.test(v)) return false;
-    const words = name.split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/).map((w) => w.toUpperCase());
-    return words.some((w) => QUANTITY_WORDS.has(w));
-}
-
-export interface EcsPlaintextSecretsConfig {
-    secretNamePatterns: string[];
-    allowedNamePatterns: string[];
-}
+/** The shared detector's config (policies/lib/secret-values.ts): the same keys as lambda-no-plaintext-secrets. */
+export type EcsPlaintextSecretsConfig = PlaintextSecretsConfig;
 
 /** ecs-05: environment values are readable by anyone who can describe the task definition. */
 export const ecsTaskNoPlaintextSecrets = resourcePolicy<EcsPlaintextSecretsConfig>({
@@ -208,50 +154,29 @@ export const ecsTaskNoPlaintextSecrets = resourcePolicy<EcsPlaintextSecretsConfi
     remediationSteps: "Move the variable from `environment` to `secrets: [{ name, valueFrom: <Secrets Manager or SSM parameter ARN> }]` and grant the execution role read access to that secret only.",
     securityHub: ["ECS.8"],
     catalogue: ["ecs-05"],
-    config: {
-        secretNamePatterns: {
-            type: "array", items: { type: "string", minLength: 1 }, minItems: 1,
-            default: ["PASSWORD", "PASSWD", "PASSPHRASE", "(^|_)PASS($|_)", "(^|_)PWD($|_)", "SECRET", "TOKEN", "API_?KEY", "PRIVATE_?KEY", "ACCESS_?KEY", "SIGNING_?KEY", "CREDENTIAL"],
-            description: "Regular expressions (case-insensitive) that mark an environment variable name as a secret (unless its value is plainly not one: empty, true/false/yes/no/on/off, a duration such as 30s, or an integer under a name that says what it measures such as TOKEN_TTL_SECONDS).",
-        },
-        allowedNamePatterns: {
-            // An empty pattern matches every name, which would allow every secret.
-            type: "array", items: { type: "string", minLength: 1 }, default: ["_(ARN|NAME|PATH|FILE)$"],
-            description: "Regular expressions (case-insensitive) for names that only point at a secret (e.g. DB_SECRET_ARN) and are allowed.",
-        },
-    },
+    config: PLAINTEXT_SECRETS_CONFIG,
     types: [aws.ecs.TaskDefinition],
     check: (taskDefinition, { config }, report) => {
-        const secret = config.secretNamePatterns.map((p) => new RegExp(p, "i"));
-        const allowed = config.allowedNamePatterns.map((p) => new RegExp(p, "i"));
         const containers = containersOf(taskDefinition, report, "no container carries a secret in its environment") ?? [];
         containers.forEach((c, i) => {
             // Task definition environment is readable by every principal allowed ecs:DescribeTaskDefinition
             // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/taskdef-envfiles.html). Never print a value.
             const entries = list(c.environment).filter((e) => typeof e?.name === "string") as { name: string; value?: unknown }[];
-            const leaked = entries
-                .filter((e) => secret.some((re) => re.test(e.name)) && !allowed.some((re) => re.test(e.name)) && !isPlainlyNotSecret(e.name, e.value))
-                .map((e) => e.name);
+            const { named: leaked, inUrls, inConnectionStrings, unknown } = findSecrets(entries, config);
             if (leaked.length > 0) {
                 report.violation(`ECS container must take secrets from "secrets", not "environment": ${containerName(c, i)} sets ${show(leaked)} in environment, expected secrets entries with valueFrom (Secrets Manager or SSM).`);
             }
-            // Whatever the name: DATABASE_URL=postgres://app:<password>@db carries the password.
-            const inUrls = entries.filter((e) => hasUrlPassword(e.value)).map((e) => e.name);
             if (inUrls.length > 0) {
                 report.violation(`ECS container must not put credentials in environment values: ${containerName(c, i)} sets ${show(inUrls)} to a URL with a user name and password, expected the password in a secrets entry with valueFrom (Secrets Manager or SSM).`);
             }
-            // Whatever the name: ConnectionStrings__Default=Server=db;User Id=sa;Password=<password>;
-            const inConnectionStrings = entries.filter((e) => hasConnectionStringSecret(e.value)).map((e) => e.name);
             if (inConnectionStrings.length > 0) {
                 report.violation(`ECS container must not put credentials in environment values: ${containerName(c, i)} sets ${show(inConnectionStrings)} to a connection string with a Password, Pwd, AccountKey or SharedAccessKey, expected the credential in a secrets entry with valueFrom (Secrets Manager or SSM).`);
             }
             // containerDefinitions is one JSON string, so a single unknown value makes all of it unknown (handled
             // above); a value still unknown here cannot be read for a URL or connection string with a credential.
-            entries.forEach((e) => {
-                if (isUnknown(e.value) && !leaked.includes(e.name)) {
-                    report.unverifiable(`${containerName(c, i)} environment ${show(e.name)}`, e.value, "no environment value carries a credential");
-                }
-            });
+            for (const e of unknown) {
+                report.unverifiable(`${containerName(c, i)} environment ${show(e.name)}`, e.value, "no environment value carries a credential");
+            }
         });
     },
 });

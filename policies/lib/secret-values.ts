@@ -1,0 +1,118 @@
+import { ConfigProperty } from "./define";
+import { isUnknown } from "./props";
+
+/**
+ * The plaintext-secret detector shared by every policy that reads environment variables (ECS
+ * container definitions, Lambda functions): secret-looking names whose value is not plainly a
+ * setting, URLs that carry a password and `Key=Value;` connection strings that carry a credential.
+ * One detector, one set of config keys, so a name or value one service rejects the other rejects too.
+ */
+
+/** `scheme://user:password@host...`: a URL that carries a password. */
+export function hasUrlPassword(value: unknown): boolean {
+    return typeof value === "string" && /^[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@/i.test(value.trim());
+}
+
+/**
+ * Keys of `Key=Value;...` connection strings whose value is a credential: ADO.NET / ODBC `Password` and
+ * `Pwd`, Azure Storage `AccountKey`, Azure Service Bus / Event Hubs `SharedAccessKey`. .NET reads
+ * `ConnectionStrings__<name>` from the environment (`__` stands for `:`), so these strings do end up in
+ * task definitions. Matched case-insensitively, with spaces around the key and `=` allowed.
+ */
+const CONNECTION_STRING_SECRET = /(?:^|;)\s*(?:password|pwd|accountkey|sharedaccesskey)\s*=\s*([^;]*)/gi;
+
+/** `Server=db;User Id=sa;Password=<something>;`: a connection string that carries a credential. `Password=;`, `Password="";` or ODBC's `Pwd={};` carries none. */
+export function hasConnectionStringSecret(value: unknown): boolean {
+    if (typeof value !== "string") return false;
+    for (const m of value.matchAll(CONNECTION_STRING_SECRET)) {
+        if (!/^(""|''|\{\})?$/.test(m[1].trim())) return true;
+    }
+    return false;
+}
+
+/** Words in a name that say a number counts or measures something (a setting about a secret, not the secret). */
+export const QUANTITY_WORDS: ReadonlySet<string> = new Set([
+    "TTL", "MS", "MILLIS", "MILLISECONDS", "SEC", "SECS", "SECONDS", "MIN", "MINS", "MINUTES", "HOURS", "DAYS", "WEEKS",
+    "AGE", "TIMEOUT", "INTERVAL", "EXPIRY", "EXPIRES", "EXPIRATION", "LIFETIME", "DURATION", "PERIOD", "DELAY", "WINDOW",
+    "LENGTH", "LEN", "SIZE", "BYTES", "BITS", "COUNT", "MAX", "LIMIT", "RETRIES", "ATTEMPTS", "ROUNDS", "ITERATIONS", "COST",
+    "THRESHOLD", "CAPACITY", "PORT", "VERSION", "ENABLED", "DISABLED", "ENABLE", "DISABLE", "REQUIRED",
+]);
+
+/**
+ * True when a variable's value plainly holds no secret, whatever its name says. Exactly:
+ * - no value, or an empty or blank string;
+ * - a boolean word: true, false, yes, no, on, off (any case);
+ * - a duration: digits with a unit, possibly repeated (`30s`, `15m`, `1h30m`, `500ms`, `7d`, `2w`);
+ * - an integer (optionally negative), but only when the name says what it measures, with a whole word
+ *   such as TTL, SECONDS, DAYS, LENGTH, MIN, MAX, COUNT or ENABLED (`TOKEN_TTL_SECONDS=3600`,
+ *   `PASSWORD_MIN_LENGTH=12`): `DB_PASSWORD=123456` is a (weak) password and is still reported.
+ * Anything else under a secret-looking name (`abc123`, `sk_live_...`, a random string, a value of the
+ * wrong type) counts as a secret. A value unknown until apply is not plainly anything.
+ */
+export function isPlainlyNotSecret(name: string, value: unknown): boolean {
+    if (value === undefined || value === null) return true;
+    if (typeof value === "boolean") return true;
+    if (typeof value !== "string" && typeof value !== "number") return false;
+    if (isUnknown(value)) return false;
+    const v = String(value).trim();
+    if (v === "" || /^(true|false|yes|no|on|off)$/i.test(v) || /^(\d+(ms|s|m|h|d|w))+$/i.test(v)) return true;
+    if (!/^-?\d+$/.test(v)) return false;
+    const words = name.split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/).map((w) => w.toUpperCase());
+    return words.some((w) => QUANTITY_WORDS.has(w));
+}
+
+/** Names that mark a variable as a secret, by default. */
+export const DEFAULT_SECRET_NAME_PATTERNS: readonly string[] = [
+    "PASSWORD", "PASSWD", "PASSPHRASE", "(^|_)PASS($|_)", "(^|_)PWD($|_)", "SECRET", "TOKEN", "API_?KEY", "PRIVATE_?KEY", "ACCESS_?KEY", "SIGNING_?KEY", "CREDENTIAL",
+];
+
+/** Names that only point at a secret (DB_SECRET_ARN), allowed by default. */
+export const DEFAULT_ALLOWED_NAME_PATTERNS: readonly string[] = ["_(ARN|NAME|PATH|FILE)$"];
+
+export interface PlaintextSecretsConfig {
+    secretNamePatterns: string[];
+    allowedNamePatterns: string[];
+}
+
+/** The config keys every plaintext-secret policy takes, with the same schema and defaults. */
+export const PLAINTEXT_SECRETS_CONFIG: { [K in keyof PlaintextSecretsConfig]: ConfigProperty } = {
+    secretNamePatterns: {
+        type: "array", items: { type: "string", minLength: 1 }, minItems: 1,
+        default: [...DEFAULT_SECRET_NAME_PATTERNS],
+        description: "Regular expressions (case-insensitive) that mark an environment variable name as a secret (unless its value is plainly not one: empty, true/false/yes/no/on/off, a duration such as 30s, or an integer under a name that says what it measures such as TOKEN_TTL_SECONDS).",
+    },
+    allowedNamePatterns: {
+        // An empty pattern matches every name, which would allow every secret.
+        type: "array", items: { type: "string", minLength: 1 }, default: [...DEFAULT_ALLOWED_NAME_PATTERNS],
+        description: "Regular expressions (case-insensitive) for names that only point at a secret (e.g. DB_SECRET_ARN) and are allowed.",
+    },
+};
+
+/** What the detector found in a list of variables: names only, never values. */
+export interface SecretFindings {
+    /** Secret-looking names (not allowed) whose value is not plainly a setting. */
+    named: string[];
+    /** Names whose value is a URL with a user name and password. */
+    inUrls: string[];
+    /** Names whose value is a connection string with a credential. */
+    inConnectionStrings: string[];
+    /** Entries whose value is unknown until apply and whose name was not already reported. */
+    unknown: { name: string; value?: unknown }[];
+}
+
+/** Run the detector over `name`/`value` pairs with a policy's config. */
+export function findSecrets(entries: readonly { name: string; value?: unknown }[], config: PlaintextSecretsConfig): SecretFindings {
+    const secret = config.secretNamePatterns.map((p) => new RegExp(p, "i"));
+    const allowed = config.allowedNamePatterns.map((p) => new RegExp(p, "i"));
+    const named = entries
+        .filter((e) => secret.some((re) => re.test(e.name)) && !allowed.some((re) => re.test(e.name)) && !isPlainlyNotSecret(e.name, e.value))
+        .map((e) => e.name);
+    return {
+        named,
+        // Whatever the name: DATABASE_URL=postgres://app:<password>@db carries the password.
+        inUrls: entries.filter((e) => hasUrlPassword(e.value)).map((e) => e.name),
+        // Whatever the name: ConnectionStrings__Default=Server=db;User Id=sa;Password=<password>;
+        inConnectionStrings: entries.filter((e) => hasConnectionStringSecret(e.value)).map((e) => e.name),
+        unknown: entries.filter((e) => isUnknown(e.value) && !named.includes(e.name)),
+    };
+}
