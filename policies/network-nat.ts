@@ -1,4 +1,5 @@
 import { StackReporter, StackResource } from "./lib/define";
+import { referrersOf } from "./lib/by-type";
 import { sourcesOf } from "./lib/joins";
 import { isUnknown, show } from "./lib/props";
 import { attributeToVpcs, describeResource } from "./network-joins";
@@ -37,7 +38,7 @@ const isKnownZone = (z: Zone) => typeof z.value === "string" && z.value !== "" &
 
 /** The subnet's default (internet-wide) route to a NAT gateway, and that gateway when the route names one of the stack's. */
 function natRouteOf(subnet: StackResource, resources: StackResource[]): { route: RouteEntry; path: string; nat?: StackResource } | undefined {
-    const associations = resources.filter((a) => a.type === ASSOCIATION && sourcesOf(a, "subnetId", SUBNET).includes(subnet));
+    const associations = SUBNET.has(subnet.type) ? referrersOf(resources, subnet, ASSOCIATION, "subnetId") : [];
     for (const table of associations.flatMap((a) => sourcesOf(a, "routeTableId", ROUTE_TABLES))) {
         for (const route of routesOf(table, resources)) {
             const exit = route.exits.find((e) => e.input === "natGatewayId");

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { ConfigProperty, StackReporter, StackResource, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
 import { isUnknown, show } from "./lib/props";
+import { ofType, referrersOf } from "./lib/by-type";
 import { sourcesOf } from "./lib/joins";
 import { isWorldCidr } from "./network-rules";
 
@@ -105,7 +106,7 @@ export const subnetNoPublicIp = resourcePolicy<TierConfig>({
 export function tierReason(table: StackResource, resources: StackResource[], config: TierConfig, tiers: string[]): string | undefined {
     const own = tierOf(table.props.tags, config);
     if (isIn(own, tiers)) return `tier "${own!.tier}" from ${own!.from}`;
-    for (const a of resources.filter((r) => r.type === ASSOCIATION && sourcesOf(r, "routeTableId", ROUTE_TABLES).includes(table))) {
+    for (const a of ROUTE_TABLES.has(table.type) ? referrersOf(resources, table, ASSOCIATION, "routeTableId") : []) {
         for (const subnet of sourcesOf(a, "subnetId", SUBNET)) {
             const t = tierOf(subnet.props.tags, config);
             if (isIn(t, tiers)) return `associated subnet "${subnet.name}" is tier "${t!.tier}" from ${t!.from}`;
@@ -156,7 +157,7 @@ export function routesOf(table: StackResource, resources: StackResource[]): Rout
             exits: exitsOf(r, `routes[${i}].`, (_input, type) => sourcesOf(table, "routes", type)),
         }));
     }
-    for (const r of resources.filter((x) => x.type === ROUTE && sourcesOf(x, "routeTableId", ROUTE_TABLES).includes(table))) {
+    for (const r of ROUTE_TABLES.has(table.type) ? referrersOf(resources, table, ROUTE, "routeTableId") : []) {
         out.push({
             owner: r, where: `route "${r.name}"`,
             destinations: [{ value: r.props.destinationCidrBlock, path: "destinationCidrBlock" }, { value: r.props.destinationIpv6CidrBlock, path: "destinationIpv6CidrBlock" }],
@@ -220,7 +221,7 @@ export const privateRoutesNoInternetGateway = stackPolicy<RouteTierConfig>({
     check: (resources, { config }, report) => {
         // Isolated tiers are private too: the internet-gateway rule covers them as well.
         const tiers: TierConfig = { ...config, privateTiers: [...config.privateTiers, ...config.isolatedTiers] };
-        for (const table of resources.filter((r) => ROUTE_TABLES.has(r.type))) {
+        for (const table of ofType(resources, ...ROUTE_TABLES)) {
             const reason = privateReason(table, resources, tiers);
             if (!reason) continue;
             const isolated = tierReason(table, resources, tiers, config.isolatedTiers);

@@ -35,3 +35,30 @@ export function hasType(resources: readonly StackResource[], ...tokens: string[]
     const byType = groups(resources);
     return tokens.some((t) => byType.has(t));
 }
+
+/** Per resource list: for "type|input", each source resource → the resources of that type whose input came from it. */
+const referrersIndex = new WeakMap<readonly StackResource[], Map<string, Map<StackResource, StackResource[]>>>();
+
+/**
+ * The resources of `type` whose `input` came from `target` (the engine's property dependency), e.g. the
+ * route table associations of a subnet. Indexed once per list, type and input, so a join from each of N
+ * subnets costs N lookups rather than N scans of the stack.
+ */
+export function referrersOf(resources: readonly StackResource[], target: StackResource, type: string, input: string): readonly StackResource[] {
+    let perList = referrersIndex.get(resources);
+    if (!perList) referrersIndex.set(resources, (perList = new Map()));
+    const key = `${type}|${input}`;
+    let index = perList.get(key);
+    if (!index) {
+        index = new Map();
+        for (const r of ofType(resources, type)) {
+            for (const source of new Set(r.propertyDependencies[input] ?? [])) {
+                const list = index.get(source);
+                if (list) list.push(r);
+                else index.set(source, [r]);
+            }
+        }
+        perList.set(key, index);
+    }
+    return index.get(target) ?? EMPTY;
+}

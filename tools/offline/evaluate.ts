@@ -193,7 +193,39 @@ export interface Evaluation {
     notApplicable: Map<string, number>;
 }
 
-/** Run every resource policy on every resource, then every stack policy on the whole list. */
+type ActivePolicy = { p: AnyPolicy; level: EnforcementLevel };
+type ResourceEntry = ActivePolicy & { fns: Function[]; order: number };
+
+/** The type tokens a resource policy is limited to (one validate function carrying them), or undefined for any type. */
+function typesOf(p: ResourceValidationPolicy): ReadonlySet<string> | undefined {
+    const fns = Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
+    if (fns.length !== 1) return undefined;
+    const only = pulumiTypeOf(fns[0]);
+    return only ? new Set([only]) : pulumiTypesOf(fns[0]);
+}
+
+function typedPolicies(active: ActivePolicy[]): { p: AnyPolicy; types: ReadonlySet<string> }[] {
+    return active.flatMap(({ p }) => {
+        const types = isResourcePolicy(p) && p.validateResource ? typesOf(p) : undefined;
+        return types ? [{ p, types }] : [];
+    });
+}
+
+/** Resource policies by the type tokens they apply to, in pack order; `untyped` apply to every resource. */
+function resourcePoliciesByType(active: ActivePolicy[]): { byType: Map<string, ResourceEntry[]>; untyped: ResourceEntry[] } {
+    const byType = new Map<string, ResourceEntry[]>();
+    const untyped: ResourceEntry[] = [];
+    for (const [order, { p, level }] of active.entries()) {
+        if (!isResourcePolicy(p) || !p.validateResource) continue;
+        const entry = { p, level, order, fns: Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource] };
+        const types = typesOf(p);
+        if (!types) untyped.push(entry);
+        else for (const t of types) byType.set(t, [...(byType.get(t) ?? []), entry]);
+    }
+    return { byType, untyped };
+}
+
+/** Run each resource policy on the resources of its types (every resource when it declares none), then every stack policy on the whole list. */
 export async function evaluate(resources: EvalResource[], options: EvaluateOptions): Promise<Evaluation> {
     const cfg = options.config ?? resolvePolicyConfig(options.policies);
     const stackTags = options.stackTags ?? new Map<string, string>();
@@ -203,17 +235,14 @@ export async function evaluate(resources: EvalResource[], options: EvaluateOptio
     const getConfigFor = (p: AnyPolicy) => () => ({ ...(cfg.properties.get(p.name) ?? {}) });
 
     const active = options.policies.map((p) => ({ p, level: levelOf(p, cfg) })).filter(({ level }) => level !== "disabled");
+    const { byType, untyped } = resourcePoliciesByType(active);
 
     for (const r of resources) {
-        for (const { p, level } of active) {
-            if (!isResourcePolicy(p) || !p.validateResource) continue;
-            const fns = Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
-            const only = fns.length === 1 ? pulumiTypeOf(fns[0]) : undefined;
-            const several = fns.length === 1 ? pulumiTypesOf(fns[0]) : undefined;
-            if ((only && only !== r.type) || (several && !several.has(r.type))) {
-                skip(p);
-                continue;
-            }
+        // Only the policies for this resource's type (and those that declare none), in pack order: the SDK
+        // calls every policy and lets it answer notApplicable, which comes to the same diagnostics.
+        const typed = byType.get(r.type) ?? [];
+        const applicable = untyped.length === 0 ? typed : [...typed, ...untyped].sort((a, b) => a.order - b.order);
+        for (const { p, level, fns } of applicable) {
             const report = reporter(p, level, diagnostics, r.urn);
             for (const fn of fns) {
                 const props = propsOf(r);
@@ -235,6 +264,14 @@ export async function evaluate(resources: EvalResource[], options: EvaluateOptio
                 }
             }
         }
+    }
+    // Typed policies were not called for other types: count those resources as not applicable, as the SDK would.
+    const perType = new Map<string, number>();
+    for (const r of resources) perType.set(r.type, (perType.get(r.type) ?? 0) + 1);
+    for (const { p, types } of typedPolicies(active)) {
+        let applicable = 0;
+        for (const t of types) applicable += perType.get(t) ?? 0;
+        if (resources.length > applicable) notApplicable.set(p.name, (notApplicable.get(p.name) ?? 0) + resources.length - applicable);
     }
 
     const stackPolicies = active.filter(({ p }) => isStackPolicy(p));
