@@ -1,0 +1,186 @@
+import * as aws from "@pulumi/aws";
+import * as assert from "assert";
+import {
+    cacheServerlessPolicies, cacheStoreCustomerKey, cacheStoreNetworkPlacement, elasticacheServerlessSnapshots, elasticacheServerlessUserGroup,
+    memorydbSnapshots, memorydbTlsAndAcl, memorydbUpgradesAndReplicas,
+} from "../../policies/cache-serverless";
+import { UNKNOWN, UNKNOWN_BOOL, UNKNOWN_NUMBER, messages, res, run } from "./helpers";
+
+const goodServerless = {
+    name: "sessions", engine: "valkey", majorEngineVersion: "8", snapshotRetentionLimit: 7, dailySnapshotTime: "03:00",
+    userGroupId: "sessions-users", securityGroupIds: ["sg-cache"], subnetIds: ["subnet-private-a", "subnet-private-b"],
+};
+const goodMemorydb = {
+    name: "ledger", nodeType: "db.t4g.small", aclName: "ledger-acl", snapshotRetentionLimit: 7, securityGroupIds: ["sg-db"], subnetGroupName: "ledger-subnets",
+};
+const serverless = (props: Record<string, any> = {}) => res(aws.elasticache.ServerlessCache, { ...goodServerless, ...props }, { name: "sessions" });
+const memorydb = (props: Record<string, any> = {}) => res(aws.memorydb.Cluster, { ...goodMemorydb, ...props }, { name: "ledger" });
+const noRerun = (diags: { message: string }[]) => messages(diags as any).map((m) => m.replace(/ Re-run .*$/, ""));
+
+describe("policies: cache-serverless", () => {
+    it("exports its seven policies, and all pass compliant stores", async () => {
+        assert.strictEqual(cacheServerlessPolicies.length, 7);
+        assert.deepStrictEqual(await run(cacheServerlessPolicies, [serverless(), memorydb()]), []);
+    });
+
+    describe("elasticache-serverless-snapshots", () => {
+        it("rejects no or too few snapshot days, as mandatory", async () => {
+            const diags = await run(elasticacheServerlessSnapshots, serverless({ snapshotRetentionLimit: undefined }));
+            assert.deepStrictEqual(messages(diags), ["ElastiCache serverless cache must keep automatic snapshots for at least 1 day: snapshotRetentionLimit is (unset), so no automatic snapshots are kept, expected at least 1."]);
+            assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+            assert.deepStrictEqual(messages(await run(elasticacheServerlessSnapshots, serverless({ snapshotRetentionLimit: 0 }))), [
+                "ElastiCache serverless cache must keep automatic snapshots for at least 1 day: snapshotRetentionLimit is 0, so automatic snapshots are off, expected at least 1.",
+            ]);
+            assert.deepStrictEqual(messages(await run(elasticacheServerlessSnapshots, serverless(), { minimumSnapshotDays: 14 })), [
+                "ElastiCache serverless cache must keep automatic snapshots for at least 14 days: snapshotRetentionLimit is 7, expected at least 14.",
+            ]);
+        });
+        it("leaves Memcached alone, and reports unknown engine or days as unverifiable", async () => {
+            assert.deepStrictEqual(await run(elasticacheServerlessSnapshots, serverless({ engine: "memcached", snapshotRetentionLimit: undefined })), []);
+            const diags = [
+                ...(await run(elasticacheServerlessSnapshots, serverless({ engine: UNKNOWN }))),
+                ...(await run(elasticacheServerlessSnapshots, serverless({ snapshotRetentionLimit: UNKNOWN_NUMBER }))),
+            ];
+            assert.deepStrictEqual(noRerun(diags), [
+                "Cannot verify during preview that automatic snapshots are kept: engine is (unknown until apply).",
+                "Cannot verify during preview that snapshots are kept for at least 1 day: snapshotRetentionLimit is (unknown until apply).",
+            ]);
+            assert.ok(diags.every((d) => d.enforcementLevel === "advisory" && !d.cantRunDuringPreview));
+        });
+        it("never throws on malformed values", async () => {
+            for (const props of [{ engine: null, snapshotRetentionLimit: null }, { engine: 5, snapshotRetentionLimit: "7" }, { snapshotRetentionLimit: {} }]) {
+                assert.strictEqual((await run(elasticacheServerlessSnapshots, serverless(props))).length, 1);
+            }
+        });
+    });
+
+    describe("elasticache-serverless-user-group", () => {
+        it("rejects a Valkey or Redis cache without a user group, as mandatory", async () => {
+            for (const engine of ["valkey", "redis"]) {
+                const diags = await run(elasticacheServerlessUserGroup, serverless({ engine, userGroupId: undefined }));
+                assert.deepStrictEqual(messages(diags), [
+                    "ElastiCache serverless cache must authenticate clients through a user group: userGroupId is (unset), so any client that reaches it is the default user without a password, expected the id of an aws.elasticache.UserGroup.",
+                ]);
+                assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+            }
+        });
+        it("accepts a user group known only at apply, and leaves Memcached alone", async () => {
+            assert.deepStrictEqual(await run(elasticacheServerlessUserGroup, serverless({ userGroupId: UNKNOWN })), []);
+            assert.deepStrictEqual(await run(elasticacheServerlessUserGroup, serverless({ engine: "memcached", userGroupId: undefined })), []);
+        });
+        it("reports an unknown engine as unverifiable and never throws on malformed ids", async () => {
+            const diags = await run(elasticacheServerlessUserGroup, serverless({ engine: UNKNOWN, userGroupId: undefined }));
+            assert.deepStrictEqual(noRerun(diags), ["Cannot verify during preview that clients authenticate through a user group: engine is (unknown until apply)."]);
+            assert.ok(!diags[0].cantRunDuringPreview);
+            assert.deepStrictEqual(messages(await run(elasticacheServerlessUserGroup, serverless({ userGroupId: "" }))), [
+                'ElastiCache serverless cache must authenticate clients through a user group: userGroupId is "", so any client that reaches it is the default user without a password, expected the id of an aws.elasticache.UserGroup.',
+            ]);
+            await run(elasticacheServerlessUserGroup, serverless({ userGroupId: null }));
+        });
+    });
+
+    describe("cache-store-network-placement", () => {
+        it("rejects default security groups and subnets, as advisory", async () => {
+            const diags = await run(cacheStoreNetworkPlacement, [
+                serverless({ securityGroupIds: undefined, subnetIds: [] }),
+                memorydb({ securityGroupIds: [""], subnetGroupName: undefined }),
+            ]);
+            assert.deepStrictEqual(messages(diags), [
+                "ElastiCache serverless cache must name its security groups: securityGroupIds is (unset), so the VPC's default security group applies, expected the ids of security groups that admit only its clients.",
+                "ElastiCache serverless cache must name its subnets: subnetIds is [], so AWS uses the default VPC's subnets, expected the ids of private subnets.",
+                'MemoryDB cluster must name its security groups: securityGroupIds is [""], so the VPC\'s default security group applies, expected the ids of security groups that admit only its clients.',
+                "MemoryDB cluster must use a subnet group of its own: subnetGroupName is (unset), so the default VPC's subnets are used, expected an aws.memorydb.SubnetGroup of private subnets.",
+            ]);
+            assert.ok(diags.every((d) => d.enforcementLevel === "advisory"));
+            assert.deepStrictEqual(messages(await run(cacheStoreNetworkPlacement, memorydb({ subnetGroupName: "default" }))), [
+                'MemoryDB cluster must use a subnet group of its own: subnetGroupName is "default", expected an aws.memorydb.SubnetGroup of private subnets.',
+            ]);
+        });
+        it("accepts values known only at apply (they name something), and never throws on malformed lists", async () => {
+            assert.deepStrictEqual(await run(cacheStoreNetworkPlacement, [serverless({ securityGroupIds: UNKNOWN, subnetIds: [UNKNOWN] }), memorydb({ securityGroupIds: [UNKNOWN], subnetGroupName: UNKNOWN })]), []);
+            await run(cacheStoreNetworkPlacement, [serverless({ securityGroupIds: null, subnetIds: "subnet-a" }), memorydb({ securityGroupIds: [null, 4], subnetGroupName: null })]);
+        });
+    });
+
+    describe("cache-store-customer-key", () => {
+        const config = { requireCustomerKey: true };
+        it("reports nothing unless configured", async () => {
+            assert.deepStrictEqual(await run(cacheStoreCustomerKey, [serverless(), memorydb()]), []);
+        });
+        it("requires a customer key when configured, as mandatory", async () => {
+            const diags = await run(cacheStoreCustomerKey, [serverless(), memorydb({ kmsKeyArn: "alias/aws/memorydb" })], config);
+            assert.deepStrictEqual(messages(diags), [
+                "ElastiCache serverless cache must encrypt data at rest with a customer-managed KMS key: kmsKeyId is (unset), so a key owned by AWS is used, expected a customer key ARN.",
+                'MemoryDB cluster must encrypt data at rest with a customer-managed KMS key: kmsKeyArn is "alias/aws/memorydb", an AWS-managed key, expected a customer key ARN.',
+            ]);
+            assert.ok(diags.every((d) => d.enforcementLevel === "mandatory"));
+            const key = "arn:aws:kms:eu-west-1:123456789012:key/abc";
+            assert.deepStrictEqual(await run(cacheStoreCustomerKey, [serverless({ kmsKeyId: key }), memorydb({ kmsKeyArn: UNKNOWN })], config), []);
+            await run(cacheStoreCustomerKey, [serverless({ kmsKeyId: null }), memorydb({ kmsKeyArn: 42 })], config);
+        });
+    });
+
+    describe("memorydb-tls-and-acl", () => {
+        it("rejects TLS off and the open-access ACL, as mandatory", async () => {
+            const diags = await run(memorydbTlsAndAcl, memorydb({ tlsEnabled: false, aclName: "open-access" }));
+            assert.deepStrictEqual(messages(diags), [
+                "MemoryDB cluster must encrypt data in transit: tlsEnabled is false, expected true or unset.",
+                'MemoryDB cluster must authenticate clients through an access control list: aclName is "open-access", which lets any client in as the default user without a password, expected the name of an aws.memorydb.Acl of users with passwords or IAM authentication.',
+            ]);
+            assert.ok(diags.every((d) => d.enforcementLevel === "mandatory"));
+        });
+        it("passes TLS unset (the default) or true", async () => {
+            assert.deepStrictEqual(await run(memorydbTlsAndAcl, memorydb({ tlsEnabled: true })), []);
+        });
+        it("reports unknown TLS and ACL as unverifiable", async () => {
+            const diags = await run(memorydbTlsAndAcl, memorydb({ tlsEnabled: UNKNOWN_BOOL, aclName: UNKNOWN }));
+            assert.deepStrictEqual(noRerun(diags), [
+                "Cannot verify during preview that the cluster encrypts data in transit: tlsEnabled is (unknown until apply).",
+                "Cannot verify during preview that clients authenticate through an ACL other than open-access: aclName is (unknown until apply).",
+            ]);
+            assert.ok(diags.every((d) => d.enforcementLevel === "advisory" && !d.cantRunDuringPreview));
+        });
+        it("never throws on malformed values", async () => {
+            assert.strictEqual((await run(memorydbTlsAndAcl, memorydb({ tlsEnabled: null, aclName: null }))).length, 1);
+            await run(memorydbTlsAndAcl, memorydb({ tlsEnabled: "yes", aclName: 7 }));
+        });
+    });
+
+    describe("memorydb-snapshots", () => {
+        it("rejects the default of no snapshots, as mandatory", async () => {
+            const diags = await run(memorydbSnapshots, memorydb({ snapshotRetentionLimit: undefined }));
+            assert.deepStrictEqual(messages(diags), ["MemoryDB cluster must keep automatic snapshots for at least 1 day: snapshotRetentionLimit is (unset), so no automatic snapshots are kept, expected at least 1."]);
+            assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+        });
+        it("reports unknown days as unverifiable and never throws on malformed values", async () => {
+            const diags = await run(memorydbSnapshots, memorydb({ snapshotRetentionLimit: UNKNOWN_NUMBER }));
+            assert.deepStrictEqual(noRerun(diags), ["Cannot verify during preview that snapshots are kept for at least 1 day: snapshotRetentionLimit is (unknown until apply)."]);
+            assert.ok(!diags[0].cantRunDuringPreview);
+            await run(memorydbSnapshots, memorydb({ snapshotRetentionLimit: null }));
+        });
+    });
+
+    describe("memorydb-upgrades-and-replicas", () => {
+        it("passes the defaults and explicit replicas", async () => {
+            assert.deepStrictEqual(await run(memorydbUpgradesAndReplicas, memorydb({ numReplicasPerShard: 2, autoMinorVersionUpgrade: true })), []);
+        });
+        it("rejects upgrades off and shards without a replica, as advisory", async () => {
+            const diags = await run(memorydbUpgradesAndReplicas, memorydb({ autoMinorVersionUpgrade: false, numReplicasPerShard: 0 }));
+            assert.deepStrictEqual(messages(diags), [
+                "MemoryDB cluster must apply minor engine upgrades automatically: autoMinorVersionUpgrade is false, expected true or unset.",
+                "MemoryDB cluster must keep a replica of every shard in another availability zone: numReplicasPerShard is 0, expected 1 or more (the default is 1).",
+            ]);
+            assert.ok(diags.every((d) => d.enforcementLevel === "advisory"));
+        });
+        it("reports unknowns as unverifiable and never throws on malformed values", async () => {
+            const diags = await run(memorydbUpgradesAndReplicas, memorydb({ autoMinorVersionUpgrade: UNKNOWN_BOOL, numReplicasPerShard: UNKNOWN_NUMBER }));
+            assert.deepStrictEqual(noRerun(diags), [
+                "Cannot verify during preview that minor upgrades are automatic: autoMinorVersionUpgrade is (unknown until apply).",
+                "Cannot verify during preview that every shard has a replica in another availability zone: numReplicasPerShard is (unknown until apply).",
+            ]);
+            assert.ok(diags.every((d) => !d.cantRunDuringPreview));
+            assert.deepStrictEqual(await run(memorydbUpgradesAndReplicas, memorydb({ numReplicasPerShard: null, autoMinorVersionUpgrade: null })), []);
+            assert.strictEqual((await run(memorydbUpgradesAndReplicas, memorydb({ numReplicasPerShard: "abc" }))).length, 1);
+        });
+    });
+});
