@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { configReference, policyTable } from "../tools/readme-tables";
+import { configReference, policyTable, securityHubCoverage } from "../tools/readme-tables";
 
 describe("README", () => {
     const readme = fs.readFileSync(path.resolve(__dirname, "../README.md"), "utf8");
@@ -15,6 +15,13 @@ describe("README", () => {
 
     it("lists every policy with its default level, catalogue rows and Security Hub controls", () => {
         assert.ok(readme.includes(policyTable()), "README's policy table is stale: regenerate it with `npx ts-node --transpile-only tools/readme-tables.ts --write`");
+    });
+
+    it("shows the Security Hub coverage the pack's metadata gives today, with Pulumi's packs beside it", () => {
+        const section = securityHubCoverage();
+        assert.ok(readme.includes(section), "README's Security Hub coverage is stale: regenerate it with `npx ts-node --transpile-only tools/readme-tables.ts --write`");
+        assert.strictEqual(readme.split(section).length, 2, "the coverage block appears once");
+        assert.match(readme, /\n## Security Hub coverage\n\n[^\n]+[\s\S]*?\n\n<!-- security-hub-coverage:start/);
     });
 
     it("holds exactly two set-up commands: the offline check of a stack, and the tests", () => {

@@ -1,7 +1,7 @@
 /**
  * Prints the README's generated tables from the code that defines them: the configuration reference
- * (JSDoc of infra/config/types.ts, defaults of stacks/profiles.json) and the policy list (the pack's own
- * metadata). tests/readme.test.ts fails when the README drifts from this output, so defaults and
+ * (JSDoc of infra/config/types.ts, defaults of stacks/profiles.json), the policy list (the pack's own
+ * metadata) and the Security Hub coverage (tools/coverage/, from the same metadata). tests/readme.test.ts fails when the README drifts from this output, so defaults and
  * levels cannot be documented one way and coded another.
  * Usage: npx ts-node --transpile-only tools/readme-tables.ts [--write]
  */
@@ -13,6 +13,7 @@ import { SECTIONS, Section } from "../infra/config/types";
 import { ALL_POLICIES } from "../policies/all";
 import { APP_SECRET_DEFAULTS } from "../infra/config/sections/app-settings";
 import { PROFILES } from "../infra/config/profiles";
+import { COVERAGE_END, COVERAGE_START, coverageSection } from "./coverage/generate";
 
 /** Where the config interfaces and their JSDoc live. */
 const TYPE_FILES = ["../infra/config/types.ts", "../infra/config/service-types.ts", "../infra/config/edge-types.ts", "../infra/config/operations-types.ts"].map((f) => path.resolve(__dirname, f));
@@ -111,7 +112,7 @@ export function policyTable(): string {
     return rows.join("\n");
 }
 
-/** The README with both generated tables replaced by the current ones (each table ends at a blank line). */
+/** The README with the generated tables replaced by the current ones (each table ends at a blank line), and the coverage block. */
 export function refreshedReadme(readme: string): string {
     const replaceTable = (text: string, header: string, table: string) => {
         const start = text.indexOf(header);
@@ -119,7 +120,19 @@ export function refreshedReadme(readme: string): string {
         const end = text.indexOf("\n\n", start);
         return text.slice(0, start) + table + (end < 0 ? "\n" : text.slice(end));
     };
-    return replaceTable(replaceTable(readme, "| key | prod | staging | meaning |", configReference()), "| policy | default level |", policyTable());
+    return replaceCoverage(replaceTable(replaceTable(readme, "| key | prod | staging | meaning |", configReference()), "| policy | default level |", policyTable()));
+}
+
+/** The Security Hub coverage (tools/coverage/), between its markers: it holds blank lines, so no table end to look for. */
+export function securityHubCoverage(): string {
+    return coverageSection(ALL_POLICIES);
+}
+
+function replaceCoverage(readme: string): string {
+    const start = readme.indexOf(COVERAGE_START);
+    const end = readme.indexOf(COVERAGE_END);
+    if (start < 0 || end < start) throw new Error("README has no Security Hub coverage block (its start and end markers)");
+    return readme.slice(0, start) + securityHubCoverage() + readme.slice(end + COVERAGE_END.length);
 }
 
 // `--write` refreshes README.md in place; without it the tables are printed.
@@ -128,6 +141,6 @@ if (require.main === module) {
         const file = path.resolve(__dirname, "../README.md");
         fs.writeFileSync(file, refreshedReadme(fs.readFileSync(file, "utf8")));
     } else {
-        console.log(`${configReference()}\n\n${policyTable()}`);
+        console.log(`${configReference()}\n\n${policyTable()}\n\n${securityHubCoverage()}`);
     }
 }
