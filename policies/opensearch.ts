@@ -126,8 +126,8 @@ export const opensearchFineGrainedAccess = resourcePolicy({
         requireTrue(domain, "advancedSecurityOptions.enabled", what, "enable fine-grained access control", "fine-grained access control is enabled", report);
         const anonymous = at(domain, "advancedSecurityOptions.anonymousAuthEnabled");
         if (isUnknown(anonymous)) report.unverifiable("advancedSecurityOptions.anonymousAuthEnabled", anonymous, "anonymous requests are refused");
-        else if (anonymous === true) {
-            report.violation(`${what} must not accept anonymous requests: advancedSecurityOptions.anonymousAuthEnabled is true, expected false or unset.`);
+        else if (anonymous === true || anonymous === "true") {
+            report.violation(`${what} must not accept anonymous requests: advancedSecurityOptions.anonymousAuthEnabled is ${show(anonymous)}, expected false or unset.`);
         }
     },
 });
@@ -177,7 +177,7 @@ function authenticatesRequests(domain: Record<string, any>): boolean | "unknown"
     const enabled = at(domain, "advancedSecurityOptions.enabled");
     const anonymous = at(domain, "advancedSecurityOptions.anonymousAuthEnabled");
     if (isUnknown(enabled) || (enabled === true && isUnknown(anonymous))) return "unknown";
-    return enabled === true && anonymous !== true;
+    return enabled === true && anonymous !== true && anonymous !== "true";
 }
 
 /**

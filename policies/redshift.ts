@@ -17,6 +17,9 @@ const NAMESPACE = tokenOf(aws.redshiftserverless.Namespace);
 const LOGGING = tokenOf(aws.redshift.Logging);
 const PARAMETER_GROUP = tokenOf(aws.redshift.ParameterGroup);
 
+/** `true`, or the provider's string spelling of it (v7 types `encrypted` as a string). */
+const isTrue = (value: unknown) => value === true || (typeof value === "string" && value.trim().toLowerCase() === "true");
+
 const labelOf = (type: string) => (type === WORKGROUP ? "Redshift Serverless workgroup" : "Redshift cluster");
 
 /**
@@ -36,12 +39,10 @@ export const redshiftNotPublic = resourcePolicy({
     check: (warehouse, { type }, report) => {
         const value = warehouse.publiclyAccessible;
         if (isUnknown(value)) report.unverifiable("publiclyAccessible", value, "the warehouse is not publicly accessible");
-        else if (value === true) report.violation(`${labelOf(type)} must not be publicly accessible: publiclyAccessible is true, expected false or unset.`);
+        // "true" as a string reaches the provider as true too.
+        else if (isTrue(value)) report.violation(`${labelOf(type)} must not be publicly accessible: publiclyAccessible is ${show(value)}, expected false or unset.`);
     },
 });
-
-/** `true`, or the provider's string spelling of it (v7 types `encrypted` as a string). */
-const isTrue = (value: unknown) => value === true || (typeof value === "string" && value.trim().toLowerCase() === "true");
 
 /**
  * rs-02: data, backups and snapshots are encrypted at rest. AWS encrypts every new provisioned cluster
