@@ -77,14 +77,17 @@ export const redshiftEncrypted = resourcePolicy<{ requireCustomerKey: boolean }>
 });
 
 /**
- * A parameter's value in a list of `{<key>, <value>}` entries (names compared case-insensitively), and
+ * A parameter's value in a list of `{<key>, <value>}` entries (names compared case-insensitively; listed
+ * twice, the value that is not "true"), and
  * whether it cannot be known during preview: the list, the matching entry's value, or (no entry matching)
  * an entry's name is unknown.
  */
 function parameterValue(parameters: unknown, name: string, keyField: string, valueField: string): { value: unknown; unknown: boolean } {
     if (isUnknown(parameters)) return { value: parameters, unknown: true };
     const entries = list(parameters).filter((p) => p !== null && typeof p === "object");
-    const match = entries.find((p) => typeof p[keyField] === "string" && !isUnknown(p[keyField]) && p[keyField].toLowerCase() === name);
+    const matches = entries.filter((p) => typeof p[keyField] === "string" && !isUnknown(p[keyField]) && p[keyField].toLowerCase() === name);
+    // The same parameter listed twice: the weakest value is the one that may be applied.
+    const match = matches.find((p) => isUnknown(p[valueField]) || !isTrue(p[valueField])) ?? matches[0];
     if (match) return { value: match[valueField], unknown: isUnknown(match[valueField]) };
     return { value: undefined, unknown: entries.some((p) => isUnknown(p[keyField])) };
 }
