@@ -149,7 +149,8 @@ export const elbClassicMultiAz = resourcePolicy({
         const input = lb.subnets !== undefined && lb.subnets !== null ? "subnets" : "availabilityZones";
         const value = lb[input];
         if (isUnknown(value)) report.unverifiable(input, value, "the load balancer spans at least two Availability Zones");
-        else if (new Set(list(value).filter(isSet)).size < 2) {
+        // Distinct known entries, and every unknown one (ids of subnets created in the stack) on its own.
+        else if (new Set(list(value).filter(isSet).map((v, i) => (isUnknown(v) ? `unknown ${i}` : v))).size < 2) {
             report.violation(`${KIND} must span at least two Availability Zones: ${input} is ${show(value ?? undefined)}, expected two or more.`);
         }
     },
