@@ -106,6 +106,10 @@ export const rdsMinorUpgradesAndSnapshotTags = resourcePolicy({
         checkFlag(db, what, { field: "autoMinorVersionUpgrade", expected: true, awsDefault: true, must: "apply minor engine upgrades automatically", holds: "minor upgrades are automatic" }, report);
         checkFlag(db, what, { field: "copyTagsToSnapshot", expected: true, awsDefault: false, must: "copy its tags to snapshots", holds: "tags are copied to snapshots" }, report);
     },
+    // Only copyTagsToSnapshot: it changes what future snapshots carry, nothing of the instance, and ModifyDBInstance
+    // applies it without a reboot (copy_tags_to_snapshot is not ForceNew in terraform-provider-aws aws_db_instance).
+    // autoMinorVersionUpgrade is not remediated: an engine upgrade restarts the database in the maintenance window.
+    remediate: (db) => (db.copyTagsToSnapshot === true || isUnknown(db.copyTagsToSnapshot) ? undefined : { ...db, copyTagsToSnapshot: true }),
 });
 
 /** rds-11: query-level diagnostics, encrypted with a key the account controls (they contain SQL text). */

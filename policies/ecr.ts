@@ -4,6 +4,7 @@ import { resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
 import { at, isUnknown, list, show } from "./lib/props";
 import { refersTo, unresolved } from "./lib/joins";
 import { openToAnyone } from "./lib/iam-documents";
+import { remediationOnly } from "./lib/remediation";
 
 const REPOSITORY = tokenOf(aws.ecr.Repository);
 const REGISTRY_SCANNING = tokenOf(aws.ecr.RegistryScanningConfiguration);
@@ -92,6 +93,34 @@ export const ecrScanOnPush = stackPolicy({
         }
     },
 });
+
+/**
+ * ecr-01, the fix: ecr-scan-on-push is a stack policy, which the SDK cannot remediate, so this resource
+ * policy over the repository carries it and the stack policy stays the one check. It sets the
+ * repository's own scanOnPush (unknown until apply: left alone). PutImageScanningConfiguration updates in
+ * place (image_scanning_configuration is not ForceNew in terraform-provider-aws aws_ecr_repository);
+ * pushes and pulls are unaffected. It cannot see a registry scanning configuration: where one already
+ * covers the repository, AWS uses the registry's rules and the repository flag it sets has no effect.
+ */
+export const ecrScanOnPushRemediation = remediationOnly(
+    resourcePolicy({
+        name: "ecr-scan-on-push-remediation",
+        description: "At the remediate level, sets scanOnPush on every ECR repository that does not (checked by ecr-scan-on-push).",
+        severity: "high",
+        enforcementLevel: "advisory",
+        remediationSteps: "Set this policy to `remediate` in the stack's policy config; the repositories then get `imageScanningConfiguration: { scanOnPush: true }`.",
+        securityHub: ["ECR.1"],
+        catalogue: ["ecr-01"],
+        types: [aws.ecr.Repository],
+        check: () => undefined, // removed by remediationOnly: ecr-scan-on-push is the check
+        remediate: (repo) => {
+            const scanning = repo.imageScanningConfiguration;
+            if (isUnknown(scanning) || scanning?.scanOnPush === true || isUnknown(scanning?.scanOnPush)) return undefined;
+            const rest = scanning !== null && typeof scanning === "object" && !Array.isArray(scanning) ? scanning : {};
+            return { ...repo, imageScanningConfiguration: { ...rest, scanOnPush: true } };
+        },
+    }),
+);
 
 /** ecr-02: a deployed tag always names the image that was scanned and tested. */
 export const ecrImmutableTags = resourcePolicy({

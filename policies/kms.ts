@@ -22,6 +22,15 @@ export const kmsKeyRotation = resourcePolicy({
             report.violation(`KMS key must rotate automatically: enableKeyRotation is ${show(key.enableKeyRotation)}, expected true.`);
         }
     },
+    // Rotation keeps every earlier key version for decryption, so nothing encrypted becomes unreadable; the
+    // provider updates `enable_key_rotation` in place (EnableKeyRotation, not ForceNew in terraform-provider-aws
+    // internal/service/kms/key.go). Only symmetric encryption keys in KMS's own store: AWS rejects rotation for
+    // asymmetric and HMAC keys and for custom key stores, so those (or a spec or store unknown until apply) are left alone.
+    remediate: (key) => {
+        const spec = key.customerMasterKeySpec ?? key.keySpec ?? "SYMMETRIC_DEFAULT";
+        if (spec !== "SYMMETRIC_DEFAULT" || isSet(key.customKeyStoreId) || key.enableKeyRotation === true || isUnknown(key.enableKeyRotation)) return undefined;
+        return { ...key, enableKeyRotation: true };
+    },
 });
 
 /** kms-02: an explicit key policy that names its principals, and a deletion window long enough to notice a mistake. */

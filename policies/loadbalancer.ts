@@ -88,6 +88,13 @@ export const albDropInvalidHeaders = resourcePolicy({
         if (isUnknown(value)) r.unverifiable("dropInvalidHeaderFields", value, "invalid header fields are dropped");
         else if (value !== true) r.violation(`Application load balancer must drop invalid header fields: dropInvalidHeaderFields is ${show(value)}, expected true.`);
     },
+    // Application load balancers only (a kind unknown until apply is left alone): ModifyLoadBalancerAttributes
+    // updates it in place (drop_invalid_header_fields is not ForceNew in terraform-provider-aws aws_lb). Requests
+    // still reach the targets; only header fields whose names are not letters, digits and hyphens are removed.
+    remediate: (lb) => {
+        if (lbKind(lb) !== "application" || lb.dropInvalidHeaderFields === true || isUnknown(lb.dropInvalidHeaderFields)) return undefined;
+        return { ...lb, dropInvalidHeaderFields: true };
+    },
 });
 
 /** alb-06: `monitor` forwards ambiguous requests that enable HTTP desync (request smuggling). */

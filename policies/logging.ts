@@ -4,6 +4,9 @@ import { StackResource, resourcePolicy, stackPolicy, tokenOf } from "./lib/defin
 import { at, firstUnknown, isSet, isUnknown, list, parseJson, show } from "./lib/props";
 import { refersTo } from "./lib/joins";
 
+/** The retention values CloudWatch Logs accepts besides 0 (@pulumi/aws 7 cloudwatch/logGroup.d.ts, `retentionInDays`). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
 /** log-01: log groups expire within known bounds, never "forever" (0 or unset). */
 export const logsRetention = resourcePolicy<{ minimumRetentionDays: number; maximumRetentionDays: number }>({
     name: "logs-retention",
@@ -27,6 +30,19 @@ export const logsRetention = resourcePolicy<{ minimumRetentionDays: number; maxi
         } else if (days < min || days > max) {
             report.violation(`CloudWatch log group retention must be within ${min} to ${max} days: retentionInDays is ${show(days)}.`);
         }
+    },
+    // Only raises a retention below the minimum, to the shortest value CloudWatch Logs accepts at or above it:
+    // logs are kept longer, never deleted sooner. Unset or 0 (kept forever) and a retention above the maximum
+    // would need a shorter retention, which deletes logs: those are left to the program. PutRetentionPolicy
+    // updates in place (retention_in_days is not ForceNew in terraform-provider-aws aws_cloudwatch_log_group).
+    // DELIVERY-class groups are skipped: AWS forces their retention to 2 days and ignores the input.
+    remediate: (group, { config }) => {
+        const days = group.retentionInDays;
+        if (typeof days !== "number" || days <= 0 || days >= config.minimumRetentionDays) return undefined;
+        if (group.logGroupClass === "DELIVERY" || isUnknown(group.logGroupClass)) return undefined;
+        const raised = LOG_RETENTION_DAYS.find((d) => d >= config.minimumRetentionDays);
+        if (raised === undefined || raised > config.maximumRetentionDays) return undefined;
+        return { ...group, retentionInDays: raised };
     },
 });
 

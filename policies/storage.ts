@@ -1,5 +1,7 @@
+import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
-import { ConfigProperty, StackReporter, StackResource, stackPolicy } from "./lib/define";
+import { ConfigProperty, StackReporter, StackResource, resourcePolicy, stackPolicy } from "./lib/define";
+import { remediationOnly } from "./lib/remediation";
 import { at, isSet, isUnknown, parseJson, show } from "./lib/props";
 import { deniesInsecureTransport, publicGrants, publicStatements, statementId, unknownPublicPaths, unknownTlsDenyPath, PUBLIC_CANNED_ACLS } from "./storage-documents";
 import { BucketView, S3Stack, label } from "./storage-join";
@@ -62,6 +64,33 @@ export const s3BlockPublicAccess = stackPolicy({
         }
     },
 });
+
+/**
+ * s3-01, the fix: the SDK cannot remediate a stack policy (server.ts treats "remediate" as mandatory for
+ * them), so this resource policy over the public access block carries it, and s3-block-public-access
+ * stays the one check (it sees the remediated block). It turns the four flags on; a flag unknown until
+ * apply is left alone (the stack policy reports it). PutPublicAccessBlock updates in place: only `bucket`
+ * is ForceNew in terraform-provider-aws internal/service/s3/bucket_public_access_block.go. It can cut
+ * public access to the bucket, which s3-block-public-access already refuses at mandatory unless the
+ * bucket is exempted there: exempt the bucket's public access block here too (by its logical name).
+ */
+export const s3BlockPublicAccessRemediation = remediationOnly(
+    resourcePolicy({
+        name: "s3-block-public-access-remediation",
+        description: "At the remediate level, turns on the four flags of every S3 public access block (checked by s3-block-public-access).",
+        severity: "high",
+        enforcementLevel: "advisory",
+        remediationSteps: "Set this policy to `remediate` in the stack's policy config; exempt the public access block of a bucket exempted from s3-block-public-access.",
+        securityHub: ["S3.8"],
+        catalogue: ["s3-01"],
+        types: [aws.s3.BucketPublicAccessBlock],
+        check: () => undefined, // removed by remediationOnly: s3-block-public-access is the check
+        remediate: (pab) => {
+            const off = PAB_FLAGS.filter((f) => pab[f] !== true && !isUnknown(pab[f]));
+            return off.length === 0 ? undefined : { ...pab, ...Object.fromEntries(off.map((f) => [f, true])) };
+        },
+    }),
+);
 
 /** s3-02: policy statements, ACLs and object ownership. */
 function checkPolicyIsPrivate(s: Source, owner: StackResource, report: StackReporter): void {

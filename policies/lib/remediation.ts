@@ -1,4 +1,4 @@
-import { Secret } from "@pulumi/policy";
+import { ResourceValidationPolicy, Secret } from "@pulumi/policy";
 import { isUnknown } from "./props";
 
 // Marked @internal in the SDK's typings, but exported at run time; the keys its proxies answer to.
@@ -91,4 +91,16 @@ export function remediateWire(props: unknown, fix: (plain: Record<string, any>) 
     if (after === undefined || after === null) return undefined;
     const merged = mergeOnto(wire, before, after) as Record<string, any>;
     return deepEqual(revealed(merged), before) ? undefined : merged;
+}
+
+/**
+ * A policy that only remediates: the SDK skips it in analysis ("Policy does not implement
+ * validateResource", server.ts makeAnalyzeRpcFun) and runs its remediateResource at level "remediate".
+ * For rules that are stack policies (the SDK cannot remediate those): the stack policy stays the one
+ * check and sees the remediated inputs, so a finding is never reported twice.
+ */
+export function remediationOnly(policy: ResourceValidationPolicy): ResourceValidationPolicy {
+    if (!policy.remediateResource) throw new Error(`${policy.name} has no remediation`);
+    const { validateResource: _validation, ...rest } = policy;
+    return rest;
 }
