@@ -1,18 +1,21 @@
 /**
  * Offline policy check of one stack: `npm run check -- --stack prod [--first-preview] [--format text|json|sarif]
- * [--policy-config <file>] [--output <file>]`. Runs the program under Pulumi's mocks with the stack's
+ * [--policy-config <file>] [--output <file>] [--remediate]`. Runs the program under Pulumi's mocks with the stack's
  * Pulumi.<stack>.yaml and the pack with stacks/<stack>.policy.json. Exit 0 pass, 1 blocking violations, 2 bad input.
+ * `--remediate` also shows, as a diff per resource, what every remediation of the pack that is not
+ * disabled would change (as if its level were "remediate"), without applying anything.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { ALL_POLICIES } from "../policies/all";
 import { ConfigError } from "../infra/config/load";
-import { PolicyConfigError } from "./offline/evaluate";
+import { PolicyConfigError, resolvePolicyConfig } from "./offline/evaluate";
+import { remediate, remediationReport } from "./offline/remediate";
 import { StackConfigError, loadStackConfig } from "./offline/run-program";
 import { jsonReport, sarifReport, textReport } from "./offline/report";
-import { ROOT, checkStack, policyConfigPath, readPolicyConfig } from "./offline/stack-check";
+import { ROOT, checkStack, policyConfigPath, readPolicyConfig, toEvalResource } from "./offline/stack-check";
 
-const USAGE = "usage: npm run check -- --stack <name> [--first-preview] [--format text|json|sarif] [--policy-config <file>] [--output <file>]";
+const USAGE = "usage: npm run check -- --stack <name> [--first-preview] [--format text|json|sarif] [--policy-config <file>] [--output <file>] [--remediate]";
 const FORMATS = ["text", "json", "sarif"] as const;
 
 export interface CheckArgs {
@@ -21,6 +24,8 @@ export interface CheckArgs {
     format: (typeof FORMATS)[number];
     policyConfig?: string;
     output?: string;
+    /** Show what the pack's remediations would change (text and json formats). Set only when given. */
+    remediate?: true;
 }
 
 export function parseArgs(argv: string[]): CheckArgs {
@@ -40,22 +45,35 @@ export function parseArgs(argv: string[]): CheckArgs {
             args.format = f as CheckArgs["format"];
         } else if (flag === "--policy-config") args.policyConfig = value();
         else if (flag === "--output") args.output = value();
+        else if (flag === "--remediate") args.remediate = true;
         else throw new UsageError(`unknown argument ${JSON.stringify(flag)}`);
     }
     if (!args.stack) throw new UsageError("--stack is required");
+    if (args.remediate && args.format === "sarif") throw new UsageError("--remediate is not allowed with --format sarif: expected --format text or json");
     return args as CheckArgs;
 }
 
 class UsageError extends Error {}
 
+/** The stack tags checkStack passes to the policies. */
+const STACK_TAGS = new Map([["pulumi:project", "baseline"], ["pulumi:runtime", "nodejs"]]);
+
 async function run(argv: string[]): Promise<number> {
     const args = parseArgs(argv);
     const config = loadStackConfig(args.stack); // first: an unknown stack is the likelier mistake
     const configFile = args.policyConfig ? path.resolve(args.policyConfig) : policyConfigPath(args.stack);
-    const check = await checkStack({ stack: args.stack, config, policies: ALL_POLICIES, policyConfig: readPolicyConfig(configFile), firstPreview: args.firstPreview });
+    const policyConfig = readPolicyConfig(configFile);
+    const check = await checkStack({ stack: args.stack, config, policies: ALL_POLICIES, policyConfig, firstPreview: args.firstPreview });
     const version = JSON.parse(fs.readFileSync(path.join(ROOT, "policies", "package.json"), "utf8")).version;
-    const out =
+    let out =
         args.format === "json" ? jsonReport(check, args.firstPreview) : args.format === "sarif" ? sarifReport(check, ALL_POLICIES, version) : textReport(check, args.firstPreview);
+    if (args.remediate) {
+        const run = await remediate(check.resources.map(toEvalResource), {
+            policies: ALL_POLICIES, config: resolvePolicyConfig(ALL_POLICIES, policyConfig), stackTags: STACK_TAGS, asIfRemediate: true,
+        });
+        if (args.format === "json") out = JSON.stringify({ ...JSON.parse(out), remediations: run.remediations, remediationsCantRun: run.cantRun }, null, 2);
+        else out = `${out}\n\n${remediationReport(run)}`;
+    }
     if (args.output) {
         fs.writeFileSync(args.output, `${out}\n`);
         console.log(`${args.stack}: ${check.blocking.length === 0 ? "PASS" : `FAIL (${check.blocking.length} blocking)`}; report written to ${args.output}`);
