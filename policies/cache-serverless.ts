@@ -195,7 +195,7 @@ export const memorydbUpgradesAndReplicas = resourcePolicy({
         else if (upgrade === false || upgrade === "false") report.violation(`MemoryDB cluster must apply minor engine upgrades automatically: autoMinorVersionUpgrade is ${show(upgrade)}, expected true or unset.`);
         const replicas = cluster.numReplicasPerShard;
         if (isUnknown(replicas)) report.unverifiable("numReplicasPerShard", replicas, "every shard has a replica in another availability zone");
-        else if (replicas !== undefined && !(replicaCount(replicas) >= 1)) {
+        else if (replicas !== undefined && replicas !== null && !(replicaCount(replicas) >= 1)) {
             report.violation(`MemoryDB cluster must keep a replica of every shard in another availability zone: numReplicasPerShard is ${show(replicas)}, expected 1 or more (the default is 1).`);
         }
     },

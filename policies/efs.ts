@@ -61,7 +61,7 @@ function backupPolicyVerdict(policy: StackResource, fs: StackResource): { verdic
 }
 
 /** Selection entries that match an EFS file system's ARN, `arn:aws:elasticfilesystem:<region>:<account>:file-system/fs-...` (the id is AWS's). */
-export const efsArnSelects = (pattern: string) => arnPatternSelects(pattern, "elasticfilesystem", `file-system/${ANY_NAME}`);
+export const efsArnSelects = (pattern: string, loose = false) => arnPatternSelects(pattern, "elasticfilesystem", `file-system/${ANY_NAME}`, loose);
 
 /**
  * efs-02: daily backups outside the file system. Either EFS's own automatic backups (an aws.efs.BackupPolicy

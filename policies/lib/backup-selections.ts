@@ -23,13 +23,16 @@ const glob = (pattern: string, text: string) =>
 /**
  * Whether a selection entry (`*`, or an ARN with `*` wildcards) matches `arn:<partition>:<service>:<region>:<account>:<resource>`.
  * Partition, region and account are the stack's own, so any value there matches; `resource` holds
- * {@link ANY_NAME} where the inputs do not give the name.
+ * {@link ANY_NAME} where the inputs do not give the name. A pattern cut short (`arn:aws:elasticfilesystem:*`)
+ * selects nothing here, but excludes (`loose`, for notResources) whatever its `*` could reach: an exclusion
+ * must not be missed because it is spelt unusually.
  */
-export function arnPatternSelects(pattern: string, service: string, resource: string): boolean {
+export function arnPatternSelects(pattern: string, service: string, resource: string, loose = false): boolean {
     if (pattern === "*") return true;
     const parts = pattern.split(":");
-    if (parts[0] !== "arn" || parts.length < 6) return false;
-    return glob([parts[0], "*", parts[2], "*", "*", ...parts.slice(5)].join(":"), `arn:aws:${service}:region:account:${resource}`);
+    if (parts[0] !== "arn" || (parts.length < 6 && !loose)) return false;
+    const anyWhere = (i: number) => (parts.length > i ? ["*"] : []);
+    return glob([parts[0], "*", ...parts.slice(2, 3), ...anyWhere(3), ...anyWhere(4), ...parts.slice(5)].join(":"), `arn:aws:${service}:region:account:${resource}`);
 }
 
 /** The tag a condition key names (`aws:ResourceTag/backup` → `backup`); undefined for other keys. */
@@ -103,12 +106,12 @@ function selectedByTag(selectionTags: unknown, target: StackResource): Verdict {
 
 /**
  * Whether `selection` selects `target`. `arnMatches` says whether a known literal (an ARN pattern) of
- * `resources`/`notResources` covers the target; a value that came from the target itself (its `arn`
+ * `resources`/`notResources` covers the target (`loose` for notResources, see {@link arnPatternSelects}); a value that came from the target itself (its `arn`
  * output) is joined by dependency. "unknown" when a value deciding it is unknown until apply.
  */
-export function selectionSelects(selection: StackResource, target: StackResource, arnMatches: (pattern: string) => boolean): Verdict {
+export function selectionSelects(selection: StackResource, target: StackResource, arnMatches: (pattern: string, loose: boolean) => boolean): Verdict {
     const p = selection.props;
-    const matches = (field: "resources" | "notResources") => refersTo(selection, field, target, { matches: (literal) => arnMatches(literal) });
+    const matches = (field: "resources" | "notResources") => refersTo(selection, field, target, { matches: (literal) => arnMatches(literal, field === "notResources") });
     if (matches("notResources")) return "no";
     const excludedUnknown = unresolved(selection, "notResources");
     let included: Verdict = matches("resources") ? "yes" : selectedByTag(p.selectionTags, target);

@@ -120,9 +120,11 @@ describe("policies: efs", () => {
         });
         it("matches only EFS file system ARNs", () => {
             assert.deepStrictEqual(
-                ["*", "arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/*", "arn:aws:elasticfilesystem:*:*:*", "arn:aws:elasticfilesystem:*:*:file-system/fs-0abc", "arn:aws:s3:::*", "not-an-arn"].map(efsArnSelects),
+                ["*", "arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/*", "arn:aws:elasticfilesystem:*:*:*", "arn:aws:elasticfilesystem:*:*:file-system/fs-0abc", "arn:aws:s3:::*", "not-an-arn"].map((p) => efsArnSelects(p)),
                 [true, true, true, false, false, false],
             );
+            // Cut short: selects nothing, but excludes what its wildcard reaches.
+            assert.deepStrictEqual([efsArnSelects("arn:aws:elasticfilesystem:*"), efsArnSelects("arn:aws:elasticfilesystem:*", true), efsArnSelects("arn:aws:s3:*", true)], [false, true, false]);
         });
         it("never throws on malformed selections, policies and tags", async () => {
             const malformed = [
