@@ -81,7 +81,7 @@ export const ec2EbsEncrypted = stackPolicy<{ accountEncryptionByDefault: boolean
                 else if (byDefault) continue;
                 else if (byDefaultUnknown) report.unverifiable(r, f.path, "EBS encryption by default (enabled unknown until apply) encrypts the volume");
                 else {
-                    const found = f.path === "blockDeviceMappings" ? "blockDeviceMappings maps no EBS volume (the root volume is encrypted only if the AMI's snapshot is)" : `${f.path} is (unset)`;
+                    const found = f.path === "blockDeviceMappings" ? "blockDeviceMappings maps no EBS volume (the root volume is encrypted only if the AMI's snapshot is)" : `${f.path} is ${show(f.value ?? undefined)}`;
                     report.violation(r, `${kind} must encrypt its EBS volumes: ${found}, expected true (or EBS encryption by default enabled for the account).`);
                 }
             }
