@@ -50,8 +50,8 @@ describe("policies: ec2 images and EBS", () => {
             const diags = await run(ec2EbsEncrypted, [volume({ encrypted: UNKNOWN_BOOL }), template({ blockDeviceMappings: UNKNOWN_ARRAY }), instance({ rootBlockDevice: { encrypted: true }, ebsBlockDevices: [UNKNOWN] })]);
             assert.deepStrictEqual(messages(diags), [
                 `Cannot verify during preview that the EBS volume is encrypted: encrypted is (unknown until apply). ${WHY}`,
-                `Cannot verify during preview that the EBS volume is encrypted: ebsBlockDevices[0] is (unknown until apply). ${WHY}`,
                 `Cannot verify during preview that the EBS volume is encrypted: blockDeviceMappings is (unknown until apply). ${WHY}`,
+                `Cannot verify during preview that the EBS volume is encrypted: ebsBlockDevices[0] is (unknown until apply). ${WHY}`,
             ]);
             unverifiable(diags);
             const viaDefault = await run(ec2EbsEncrypted, [byDefault(UNKNOWN_BOOL), volume({})]);

@@ -43,8 +43,8 @@ describe("policies: ec2 instances", () => {
             const lt = template({ metadataOptions: { httpTokens: "optional" } });
             const diags = await run(ec2Imdsv2Required, [lt, instance({ launchTemplate: { id: UNKNOWN } }, { propertyDependencies: { launchTemplate: [lt.urn] } })]);
             assert.deepStrictEqual(messages(diags), [
-                'EC2 instance must require IMDSv2: metadataOptions.httpTokens is "optional" (inherited from launch template "web-lt"), expected "required" (or httpEndpoint "disabled").',
                 'EC2 launch template must require IMDSv2: metadataOptions.httpTokens is "optional", expected "required" (or httpEndpoint "disabled").',
+                'EC2 instance must require IMDSv2: metadataOptions.httpTokens is "optional" (inherited from launch template "web-lt"), expected "required" (or httpEndpoint "disabled").',
             ]);
         });
         it("reports unknown tokens, and a template outside the stack, as unverifiable", async () => {
