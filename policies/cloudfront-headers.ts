@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { ofType } from "./lib/by-type";
 import { StackReporter, StackResource, stackPolicy, tokenOf } from "./lib/define";
 import { isSet, isUnknown, list, show } from "./lib/props";
 import { linked } from "./lib/joins";
@@ -99,9 +100,9 @@ export const cloudfrontSecurityHeaders = stackPolicy<SecurityHeadersConfig>({
         },
     },
     check: (resources, { config }, report) => {
-        const policies = resources.filter((r) => r.type === RESPONSE_HEADERS_POLICY);
+        const policies = ofType(resources, RESPONSE_HEADERS_POLICY);
         const used = new Set<StackResource>();
-        for (const dist of resources.filter((r) => r.type === DISTRIBUTION)) {
+        for (const dist of ofType(resources, DISTRIBUTION)) {
             const requirement = `every cache behavior of CloudFront distribution ${show(dist.name)} sends security headers`;
             for (const [path, input, behavior] of behaviorsOf(dist, report, requirement)) {
                 const id = isUnknown(behavior) ? behavior : behavior?.responseHeadersPolicyId;

@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { ofType } from "./lib/by-type";
 import { Policies } from "@pulumi/policy";
 import { StackResource, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
 import { isSet, isUnknown, list, show } from "./lib/props";
@@ -204,7 +205,7 @@ export const cloudfrontWaf = resourcePolicy({
 /** "logged", "unlogged", or the log delivery source whose target is unknown until apply. */
 function loggingOf(dist: StackResource, resources: StackResource[]): "logged" | "unlogged" | StackResource {
     if (isSet(dist.props.loggingConfig?.bucket) || isUnknown(dist.props.loggingConfig)) return "logged"; // v1 logging
-    const sources = resources.filter((r) => r.type === tokenOf(aws.cloudwatch.LogDeliverySource)); // v2 logging
+    const sources = ofType(resources, tokenOf(aws.cloudwatch.LogDeliverySource)); // v2 logging
     if (sources.some((s) => refersTo(s, "resourceArn", dist))) return "logged";
     return sources.find((s) => unresolved(s, "resourceArn")) ?? "unlogged";
 }
@@ -219,7 +220,7 @@ export const cloudfrontAccessLogging = stackPolicy({
     securityHub: ["CloudFront.5"],
     catalogue: ["cf-06"],
     check: (resources, _ctx, report) => {
-        for (const dist of resources.filter((r) => r.type === DISTRIBUTION)) {
+        for (const dist of ofType(resources, DISTRIBUTION)) {
             const logs = loggingOf(dist, resources);
             if (logs === "unlogged") {
                 report.violation(dist, "CloudFront distribution should log requests: loggingConfig.bucket is (unset) and no aws.cloudwatch.LogDeliverySource takes its ARN, expected standard logging to S3 or CloudWatch.");

@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { ofType } from "./lib/by-type";
 import { StackResource, stackPolicy, tokenOf } from "./lib/define";
 import { isSet, isUnknown, list, show } from "./lib/props";
 import { DATABASES, DOCDB_CLUSTER, RDS_CLUSTER, RDS_INSTANCE, labelOf } from "./database-types";
@@ -292,7 +293,7 @@ export const rdsInBackupPlan = stackPolicy({
     remediationSteps: "Add the database's `arn` to the `resources` of an aws.backup.Selection (or select it by a tag it carries) of a plan with a vault.",
     catalogue: ["rds-15"],
     check: (resources, _ctx, report) => {
-        const selections = resources.filter((r) => r.type === BACKUP_SELECTION);
+        const selections = ofType(resources, BACKUP_SELECTION);
         for (const db of resources.filter((r) => DATABASE_TOKENS.includes(r.type))) {
             const verdicts = selections.map((s) => selectionCovers(s, db));
             if (verdicts.includes("yes")) continue;

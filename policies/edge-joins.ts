@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { ofType } from "./lib/by-type";
 import { StackResource, tokenOf } from "./lib/define";
 import { isSet, isUnknown, list } from "./lib/props";
 import { isKnownId, linked, sourcesOf, unresolved } from "./lib/joins";
@@ -48,9 +49,9 @@ export interface Fronting {
  * VPC origin on it; or an origin's known domain is the load balancer's DNS name or such a record's name.
  */
 export function frontingOf(lb: StackResource, resources: StackResource[]): Fronting {
-    const dists = resources.filter((r) => r.type === DISTRIBUTION);
-    const records = resources.filter((r) => r.type === RECORD && recordTargets(r, lb));
-    const vpcOrigins = resources.filter((r) => r.type === VPC_ORIGIN && (sourcesOf(r, "vpcOriginEndpointConfig").includes(lb) || (isKnownId(lb.props.arn) && r.props.vpcOriginEndpointConfig?.arn === lb.props.arn)));
+    const dists = ofType(resources, DISTRIBUTION);
+    const records = ofType(resources, RECORD).filter((r) => recordTargets(r, lb));
+    const vpcOrigins = ofType(resources, VPC_ORIGIN).filter((r) => sourcesOf(r, "vpcOriginEndpointConfig").includes(lb) || (isKnownId(lb.props.arn) && r.props.vpcOriginEndpointConfig?.arn === lb.props.arn));
     const by = dists.filter((d) => {
         const sources = sourcesOf(d, "origins");
         if (sources.some((s) => s === lb || records.includes(s) || vpcOrigins.includes(s))) return true;
@@ -76,7 +77,7 @@ export interface ListenerPorts {
 /** The listeners of `lb` in the stack and the ports they answer on (unset: 443 for HTTPS and TLS, else 80). */
 export function listenersOf(lb: StackResource, resources: StackResource[]): ListenerPorts {
     const out: ListenerPorts = { listeners: [], ports: [] };
-    for (const l of resources.filter((r) => LISTENER_TOKENS.has(r.type))) {
+    for (const l of ofType(resources, ...LISTENER_TOKENS)) {
         if (linked(l, "loadBalancerArn", [lb]).length > 0) out.listeners.push(l);
         else if (unresolved(l, "loadBalancerArn")) out.open ??= [l, "loadBalancerArn"];
     }
@@ -104,10 +105,10 @@ export function groupRulesOf(lb: StackResource, resources: StackResource[]): { r
     const keys = new Set(groupKeys(lb, "securityGroups", "securityGroups", GROUP_TYPES));
     const open: Where | undefined = unresolved(lb, "securityGroups", GROUP_TYPES) ? [lb, "securityGroups"] : undefined;
     const rules: GroupRule[] = [];
-    const groups = resources.filter((g) => GROUP_TYPES.has(g.type) && (keys.has(g.urn) || (isSet(g.props.id) && keys.has(g.props.id))));
+    const groups = ofType(resources, ...GROUP_TYPES).filter((g) => keys.has(g.urn) || (isSet(g.props.id) && keys.has(g.props.id)));
     for (const g of groups) for (const rule of securityGroupRules(g.type, g.props)) rules.push({ rule, owner: g, where: `"${g.name}" ${rule.at}` });
     const groupKeysAll = new Set([...keys, ...groups.map((g) => g.urn)]);
-    for (const r of resources.filter((x) => STANDALONE_RULE_TYPES.has(x.type))) {
+    for (const r of ofType(resources, ...STANDALONE_RULE_TYPES)) {
         const on = groupKeys(r, "securityGroupId", "securityGroupId", GROUP_TYPES).find((k) => groupKeysAll.has(k));
         if (on === undefined) {
             if (unresolved(r, "securityGroupId", GROUP_TYPES)) for (const rule of securityGroupRules(r.type, r.props)) rules.push({ rule, owner: r, where: `rule "${r.name}"`, unplaced: true });

@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { ofType } from "./lib/by-type";
 import { Policies } from "@pulumi/policy";
 import { StackReporter, StackResource, stackPolicy, tokenOf } from "./lib/define";
 import { isSet, isUnknown, list, show } from "./lib/props";
@@ -24,7 +25,7 @@ export const edgeNoCloudFrontBypass = stackPolicy({
     remediationSteps: "Replace the world-open ingress on the load balancer's security group with one aws.vpc.SecurityGroupIngressRule on the HTTPS port whose `prefixListId` is the id of the managed prefix list com.amazonaws.global.cloudfront.origin-facing (aws.ec2.getManagedPrefixListOutput), and drop port 80 (CloudFront reaches the origin over HTTPS).",
     catalogue: ["edge-01"],
     check: (resources, _ctx, report) => {
-        for (const lb of resources.filter((r) => LB_TOKENS.has(r.type))) {
+        for (const lb of ofType(resources, ...LB_TOKENS)) {
             if (lb.props.internal === true) continue; // nothing outside the VPC reaches it
             const fronting = frontingOf(lb, resources);
             if (fronting.by.length === 0 && !fronting.open) continue; // the load balancer is the public entry: net-06 applies
@@ -101,8 +102,8 @@ export const edgeOriginHeader = stackPolicy<{ originHeaderName: string; minimumV
     },
     check: (resources, { config }, report) => {
         const wanted = config.originHeaderName.toLowerCase();
-        const rules = resources.filter((r) => RULE_TOKENS.has(r.type));
-        for (const lb of resources.filter((r) => LB_TOKENS.has(r.type))) {
+        const rules = ofType(resources, ...RULE_TOKENS);
+        for (const lb of ofType(resources, ...LB_TOKENS)) {
             if (lb.props.internal === true || frontingOf(lb, resources).by.length === 0) continue;
             const requirement = `listeners of load balancer "${lb.name}", behind CloudFront, forward only requests with the origin header`;
             for (const listener of listenersOf(lb, resources).listeners) {
@@ -157,8 +158,8 @@ export const edgeCloudFrontRequired = stackPolicy<{ requireCloudFront: boolean }
         requireCloudFront: { type: "boolean", description: "true: every internet-facing ALB needs a distribution in front of it. false (default): a WAF association without CloudFront also passes.", default: false },
     },
     check: (resources, { config }, report) => {
-        const associations = resources.filter((r) => r.type === tokenOf(aws.wafv2.WebAclAssociation));
-        for (const lb of resources.filter((r) => LB_TOKENS.has(r.type))) {
+        const associations = ofType(resources, tokenOf(aws.wafv2.WebAclAssociation));
+        for (const lb of ofType(resources, ...LB_TOKENS)) {
             const kind = lbKind(lb.props);
             const internal = lb.props.internal;
             if ((!isUnknown(kind) && kind !== "application") || internal === true) continue;

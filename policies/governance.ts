@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { ofType } from "./lib/by-type";
 import { Policies } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
 import { isSet, isUnknown, list, show } from "./lib/props";
@@ -78,7 +79,7 @@ export const budgetCostAlerts = stackPolicy({
         "Where budgets are managed centrally for the account, disable this policy in the stack's policy config.",
     catalogue: ["bud-01"],
     check: (resources, _ctx, report) => {
-        const budgets = resources.filter((r) => r.type === tokenOf(aws.budgets.Budget));
+        const budgets = ofType(resources, tokenOf(aws.budgets.Budget));
         // An unknown list (a topic ARN from this stack) counts as a subscriber.
         const filled = (v: unknown) => isUnknown(v) || list(v).length > 0;
         const notifies = (b: (typeof budgets)[number]) =>

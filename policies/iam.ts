@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { ofType } from "./lib/by-type";
 import { Policies } from "@pulumi/policy";
 import { StackResource, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
 import { at, isSet, isUnknown, show } from "./lib/props";
@@ -381,7 +382,7 @@ export const iamRolePoliciesOneWay = stackPolicy({
     check: (resources, _ctx, report) => {
         const managersOf = (role: StackResource, managers: Record<string, string>) =>
             resources.filter((r) => managers[r.type] !== undefined && refersTo(r, managers[r.type], role, { ids: ["name"] }));
-        for (const role of resources.filter((r) => r.type === ROLE)) {
+        for (const role of ofType(resources, ROLE)) {
             const kinds = [
                 { prop: "inlinePolicies", what: "inline policies", managers: INLINE_MANAGERS },
                 { prop: "managedPolicyArns", what: "managed policy attachments", managers: ATTACHMENT_MANAGERS },

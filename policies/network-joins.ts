@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { ofType } from "./lib/by-type";
 import { StackResource, tokenOf } from "./lib/define";
 import { at } from "./lib/props";
 import { knownIds, sourcesOf, unresolved } from "./lib/joins";
@@ -32,7 +33,7 @@ export function vpcIdentity(r: StackResource): StackResource {
 
 /** The stack's VPCs, one per network. */
 export function stackVpcs(resources: StackResource[]): StackResource[] {
-    return [...new Set(resources.filter((r) => VPC_TYPES.has(r.type)).map(vpcIdentity))];
+    return [...new Set(ofType(resources, ...VPC_TYPES).map(vpcIdentity))];
 }
 
 /** Resources of `types` grouped by the VPC their `input` (e.g. `vpcId`) came from. */

@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { ofType } from "./lib/by-type";
 import { StackResource, stackPolicy, tokenOf } from "./lib/define";
 import { isUnknown, list } from "./lib/props";
 import { isInternetWide } from "./lib/cidr";
@@ -26,11 +27,11 @@ interface ListContents {
 /** What each list of the stack holds: its inline entries plus standalone entry resources. */
 function listContents(resources: StackResource[]): Map<StackResource, ListContents> {
     const contents = new Map<StackResource, ListContents>();
-    for (const l of resources.filter((r) => r.type === PREFIX_LIST)) {
+    for (const l of ofType(resources, PREFIX_LIST)) {
         const cidrs = list<{ cidr?: unknown }>(l.props.entries).map((e) => (isUnknown(e) ? e : e?.cidr));
         contents.set(l, { world: cidrs.filter(isInternetWide) as string[], unknown: isUnknown(l.props.entries) || cidrs.some(isUnknown) });
     }
-    for (const entry of resources.filter((r) => r.type === PREFIX_LIST_ENTRY)) {
+    for (const entry of ofType(resources, PREFIX_LIST_ENTRY)) {
         for (const l of sourcesOf(entry, "prefixListId").filter((s) => contents.has(s))) {
             const c = contents.get(l)!;
             if (isInternetWide(entry.props.cidr)) c.world.push(entry.props.cidr);

@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { ofType } from "./lib/by-type";
 import { ConfigProperty, StackReporter, StackResource, stackPolicy, tokenOf } from "./lib/define";
 import { isUnknown } from "./lib/props";
 import { sourcesOf } from "./lib/joins";
@@ -46,7 +47,7 @@ export function dataTierGroups(resources: StackResource[], namePattern: RegExp |
         for (const key of groupKeys(r, store.input, store.path, GROUP_TYPES)) if (!tiers.has(key)) tiers.set(key, `used by ${describeResource(r)}`);
     }
     if (namePattern) {
-        for (const g of resources.filter((r) => GROUP_TYPES.has(r.type) && !tiers.has(r.urn))) {
+        for (const g of ofType(resources, ...GROUP_TYPES).filter((r) => !tiers.has(r.urn))) {
             const nameTag = g.props.tags?.Name;
             const matched = [g.name, g.props.name, nameTag].find((n) => typeof n === "string" && !isUnknown(n) && namePattern.test(n));
             if (matched !== undefined) tiers.set(g.urn, `name "${matched}" matches /${namePattern.source}/`);
@@ -156,8 +157,8 @@ export const sgRulesNotMixed = stackPolicy({
     remediationSteps: "Move every rule of the group into rule resources (`aws.vpc.SecurityGroupIngressRule` / `EgressRule`, preferred) and drop `ingress`/`egress` from the group, or the reverse.",
     catalogue: ["net-10"],
     check: (resources, _ctx, report) => {
-        const standalone = resources.filter((r) => STANDALONE_RULE_TYPES.has(r.type));
-        for (const g of resources.filter((r) => GROUP_TYPES.has(r.type))) {
+        const standalone = ofType(resources, ...STANDALONE_RULE_TYPES);
+        for (const g of ofType(resources, ...GROUP_TYPES)) {
             // Setting `ingress` or `egress` at all (even to []) makes the provider own the group's rules.
             const inline = (["ingress", "egress"] as const).filter((k) => g.props[k] !== undefined && g.props[k] !== null);
             if (inline.length === 0) continue;

@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { ofType } from "./lib/by-type";
 import { StackReporter, StackResource, stackPolicy, tokenOf } from "./lib/define";
 import { isUnknown, show } from "./lib/props";
 import { AWSX_VPC, VpcAttribution, attributeToVpcs, describeResource, stackVpcs, vpcIdentity } from "./network-joins";
@@ -136,9 +137,9 @@ export const vpcMultiAzNat = stackPolicy<NatConfig>({
         },
     },
     check: (resources, { config }, report) => {
-        for (const vpc of resources.filter((r) => r.type === AWSX_VPC)) checkAwsxVpc(vpc, config, report);
+        for (const vpc of ofType(resources, AWSX_VPC)) checkAwsxVpc(vpc, config, report);
         // awsx's own aws.ec2.Vpc child (present when awsx runs) is judged through its component above.
-        for (const vpc of resources.filter((r) => r.type === AWS_VPC && vpcIdentity(r) === r)) checkVpcTopology(vpc, resources, config, report);
+        for (const vpc of ofType(resources, AWS_VPC).filter((r) => vpcIdentity(r) === r)) checkVpcTopology(vpc, resources, config, report);
     },
 });
 

@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { ofType } from "./lib/by-type";
 import { Policies } from "@pulumi/policy";
 import { StackResource, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
 import { isSet, isUnknown, show } from "./lib/props";
@@ -87,9 +88,9 @@ export const secretsRotation = stackPolicy<RotationConfig>({
         },
     },
     check: (resources, { config }, report) => {
-        const rotations = resources.filter((r) => r.type === ROTATION);
+        const rotations = ofType(resources, ROTATION);
         const max = config.maximumRotationDays;
-        for (const secret of resources.filter((r) => r.type === SECRET)) {
+        for (const secret of ofType(resources, SECRET)) {
             const found = rotations.filter((r) => refersTo(r, "secretId", secret, { matches: namesSecret }));
             const tags = secret.props.tags;
             if (found.length === 0) {

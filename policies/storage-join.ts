@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { ofType } from "./lib/by-type";
 import { StackResource, TypeRef, tokenOf } from "./lib/define";
 import { isUnknown } from "./lib/props";
 import { linked } from "./lib/joins";
@@ -85,7 +86,7 @@ export class S3Stack {
     private readonly accessLogTargets = new Set<BucketView>();
 
     constructor(resources: StackResource[]) {
-        for (const r of resources.filter((r) => BUCKET_TYPES.has(r.type))) {
+        for (const r of ofType(resources, ...BUCKET_TYPES)) {
             const name = bucketNameIn(r.props.bucket);
             const view: BucketView = { resource: r, name, settings: Object.fromEntries(KINDS.map((k) => [k, []])) as unknown as Record<SettingKind, StackResource[]> };
             this.buckets.push(view);

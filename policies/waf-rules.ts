@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { ofType } from "./lib/by-type";
 import { StackResource, tokenOf } from "./lib/define";
 import { isSet, isUnknown, list, parseJson, show } from "./lib/props";
 import { refersTo, unresolved } from "./lib/joins";
@@ -167,4 +168,4 @@ export function aclRules(acl: StackResource, resources: StackResource[]): AclRul
     return out;
 }
 
-export const acls = (resources: StackResource[]) => resources.filter((r) => r.type === ACL);
+export const acls = (resources: StackResource[]) => ofType(resources, ACL);

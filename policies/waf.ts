@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { ofType } from "./lib/by-type";
 import { Policies } from "@pulumi/policy";
 import { ResourceReporter, StackResource, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
 import { at, isUnknown, list, parseJson, show } from "./lib/props";
@@ -65,7 +66,7 @@ export const wafLogging = stackPolicy({
     securityHub: ["WAF.11"],
     catalogue: ["waf-02"],
     check: (resources, _ctx, report) => {
-        const configs = resources.filter((r) => r.type === LOGGING);
+        const configs = ofType(resources, LOGGING);
         for (const acl of acls(resources)) {
             const verdicts = configs.filter((c) => refersTo(c, "resourceArn", acl)).map((c) => ({ c, keeps: keepsRequests(c.props.loggingFilter) }));
             if (verdicts.some((v) => v.keeps === true)) continue;

@@ -23,11 +23,26 @@ function groups(resources: readonly StackResource[]): Map<string, StackResource[
 
 const EMPTY: readonly StackResource[] = Object.freeze([]);
 
-/** The resources of one type token, or of any of several, in stack order within each type. */
+/** Where each resource sits in its list, to merge several types back into stack order. */
+const positionsOf = new WeakMap<readonly StackResource[], Map<StackResource, number>>();
+
+function positions(resources: readonly StackResource[]): Map<StackResource, number> {
+    let at = positionsOf.get(resources);
+    if (!at) {
+        at = new Map(resources.map((r, i) => [r, i]));
+        positionsOf.set(resources, at);
+    }
+    return at;
+}
+
+/** The resources of one type token, or of any of several, in stack order (as `resources.filter` would give). Read-only. */
 export function ofType(resources: readonly StackResource[], ...tokens: string[]): StackResource[] {
     const byType = groups(resources);
-    if (tokens.length === 1) return (byType.get(tokens[0]) ?? EMPTY) as StackResource[];
-    return tokens.flatMap((t) => byType.get(t) ?? []);
+    const found = tokens.map((t) => byType.get(t)).filter((g): g is StackResource[] => g !== undefined);
+    if (found.length === 0) return EMPTY as StackResource[];
+    if (found.length === 1) return found[0];
+    const at = positions(resources);
+    return found.flat().sort((a, b) => at.get(a)! - at.get(b)!);
 }
 
 /** Whether the stack holds any resource of these types (lets a stack policy return at once). */

@@ -56,9 +56,18 @@ export function serviceWideAction(action: string): string | undefined {
 
 /** Whether an Action pattern (IAM wildcards `*` and `?`, case-insensitive) covers the action, e.g. `sts:AssumeRole*`. */
 export function actionCovers(pattern: string, action: string): boolean {
-    const re = pattern.split("").map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("");
-    return new RegExp(`^${re}$`, "i").test(action);
+    let re = actionPatterns.get(pattern);
+    if (!re) {
+        const source = pattern.split("").map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("");
+        re = new RegExp(`^${source}$`, "i");
+        if (actionPatterns.size >= 4096) actionPatterns.clear();
+        actionPatterns.set(pattern, re);
+    }
+    return re.test(action);
 }
+
+/** Compiled action patterns: a stack's documents repeat a few hundred actions, each tested against many. */
+const actionPatterns = new Map<string, RegExp>();
 
 /** `arn:<partition>:iam::aws:policy/[path/]Name` → `Name`; undefined for customer-managed policies. */
 export function awsManagedPolicyName(arn: string): string | undefined {

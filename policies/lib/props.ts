@@ -69,15 +69,28 @@ export function list<T = any>(value: unknown): T[] {
     return Array.isArray(value) ? (value as T[]) : [];
 }
 
+/**
+ * Documents parsed recently, by their text: several policies read the same policy document or container
+ * definitions, and a stack repeats them. Bounded, so a pack run over a huge stack does not hold them all.
+ * Callers only read what they get (a parsed document is shared between policies).
+ */
+const parsed = new Map<string, unknown>();
+const PARSED_LIMIT = 2048;
+
 /** Parse a JSON document input (policies, container definitions); unknown or malformed → undefined. */
 export function parseJson(value: unknown): any {
     if (typeof value !== "string") return typeof value === "object" ? value : undefined;
     if (isUnknown(value)) return undefined;
+    if (parsed.has(value)) return parsed.get(value);
+    let doc: unknown;
     try {
-        return JSON.parse(value);
+        doc = JSON.parse(value);
     } catch {
-        return undefined;
+        doc = undefined;
     }
+    if (parsed.size >= PARSED_LIMIT) parsed.clear();
+    parsed.set(value, doc);
+    return doc;
 }
 
 /** Render a value for a violation message. */
