@@ -45,7 +45,7 @@ const key = (props: Record<string, any>) => res(aws.kms.Key, props, { name: "key
 const group = (props: Record<string, any>) => res(aws.cloudwatch.LogGroup, props, { name: "logs" });
 const instance = (props: Record<string, any>) => res(aws.rds.Instance, { ...goodInstance, ...props }, { name: "db" });
 const goodLb = { loadBalancerType: "application", internal: false, subnets: ["subnet-a", "subnet-b"], accessLogs: { enabled: true, bucket: "logs" }, enableDeletionProtection: true, dropInvalidHeaderFields: true };
-const bucket = res(aws.s3.BucketV2, { bucket: "assets-bkt" }, { name: "assets" });
+const bucket = res(aws.s3.Bucket, { bucket: "assets-bkt" }, { name: "assets" });
 const pab = (props: Record<string, any>) => res(aws.s3.BucketPublicAccessBlock, { bucket: "assets-bkt", ...props }, { name: "assets-pab", propertyDependencies: { bucket: [bucket.urn] } });
 const PAB_ON = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
 const repo = (props: Record<string, any>) => res(aws.ecr.Repository, { name: "shop", ...props }, { name: "shop-repo" });
@@ -55,7 +55,7 @@ describe("remediation", () => {
         it("becomes remediateResource, type-filtered like the validation; policies without it have none", () => {
             assert.strictEqual((kmsKeyRotation.remediateResource as any).__pulumiType, "aws:kms/key:Key");
             assert.deepStrictEqual([...(albDropInvalidHeaders.remediateResource as any).__pulumiTypes].sort(), ["aws:alb/loadBalancer:LoadBalancer", "aws:lb/loadBalancer:LoadBalancer"]);
-            assert.strictEqual(direct(kmsKeyRotation, res(aws.s3.BucketV2, { enableKeyRotation: false })), undefined);
+            assert.strictEqual(direct(kmsKeyRotation, res(aws.s3.Bucket, { enableKeyRotation: false })), undefined);
             const plain = resourcePolicy({ name: "p", description: "d", severity: "low", enforcementLevel: "advisory", remediationSteps: "r", catalogue: [], types: [aws.kms.Key], check: () => undefined });
             assert.strictEqual(plain.remediateResource, undefined);
         });

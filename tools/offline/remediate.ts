@@ -151,10 +151,10 @@ export function diffLines(before: unknown, after: unknown, path = "", secret = f
     return lines;
 }
 
-/** The remediations as text: per resource URN, the policy and its diff. */
+/** The remediations as text: per resource URN (sorted, so the output is stable), the policy and its diff. */
 export function remediationReport(run: RemediationRun): string {
     const lines = [run.remediations.length === 0 ? "No remediations: the pack would change nothing." : `Remediations the pack would make (${run.remediations.length}; nothing applied):`];
-    for (const r of run.remediations) {
+    for (const r of [...run.remediations].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0))) {
         lines.push("", `  ${r.urn}`, `    ${r.policyName}`, ...r.diff.map((l) => `      ${l}`));
     }
     for (const c of run.cantRun) lines.push("", `  ${c.urn}`, `    ${c.message}`);
