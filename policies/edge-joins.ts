@@ -100,6 +100,29 @@ export interface GroupRule {
     unplaced?: boolean;
 }
 
+interface RuleIndex {
+    keysOf: Map<StackResource, string[]>;
+    byGroupKey: Map<string, StackResource[]>;
+    /** Rule resources whose group is unknown until apply. */
+    unplaced: Set<StackResource>;
+}
+const ruleIndexes = new WeakMap<readonly StackResource[], RuleIndex>();
+
+/** The standalone rules by the group keys they name, once per stack: each load balancer then looks up its own. */
+function standaloneRuleIndex(resources: readonly StackResource[]): RuleIndex {
+    let index = ruleIndexes.get(resources);
+    if (index) return index;
+    index = { keysOf: new Map(), byGroupKey: new Map(), unplaced: new Set() };
+    for (const r of ofType(resources, ...STANDALONE_RULE_TYPES)) {
+        const keys = groupKeys(r, "securityGroupId", "securityGroupId", GROUP_TYPES);
+        index.keysOf.set(r, keys);
+        for (const k of keys) index.byGroupKey.set(k, [...(index.byGroupKey.get(k) ?? []), r]);
+        if (unresolved(r, "securityGroupId", GROUP_TYPES)) index.unplaced.add(r);
+    }
+    ruleIndexes.set(resources, index);
+    return index;
+}
+
 /** Every rule on the load balancer's security groups (inline, `ec2.SecurityGroupRule`, `vpc.SecurityGroupIngressRule`), or where the groups are unknown. */
 export function groupRulesOf(lb: StackResource, resources: StackResource[]): { rules: GroupRule[]; open?: Where } {
     const keys = new Set(groupKeys(lb, "securityGroups", "securityGroups", GROUP_TYPES));
@@ -108,10 +131,12 @@ export function groupRulesOf(lb: StackResource, resources: StackResource[]): { r
     const groups = ofType(resources, ...GROUP_TYPES).filter((g) => keys.has(g.urn) || (isSet(g.props.id) && keys.has(g.props.id)));
     for (const g of groups) for (const rule of securityGroupRules(g.type, g.props)) rules.push({ rule, owner: g, where: `"${g.name}" ${rule.at}` });
     const groupKeysAll = new Set([...keys, ...groups.map((g) => g.urn)]);
+    const index = standaloneRuleIndex(resources);
+    const candidates = new Set([...groupKeysAll].flatMap((k) => index.byGroupKey.get(k) ?? []));
     for (const r of ofType(resources, ...STANDALONE_RULE_TYPES)) {
-        const on = groupKeys(r, "securityGroupId", "securityGroupId", GROUP_TYPES).find((k) => groupKeysAll.has(k));
+        const on = candidates.has(r) ? index.keysOf.get(r)!.find((k) => groupKeysAll.has(k)) : undefined;
         if (on === undefined) {
-            if (unresolved(r, "securityGroupId", GROUP_TYPES)) for (const rule of securityGroupRules(r.type, r.props)) rules.push({ rule, owner: r, where: `rule "${r.name}"`, unplaced: true });
+            if (index.unplaced.has(r)) for (const rule of securityGroupRules(r.type, r.props)) rules.push({ rule, owner: r, where: `rule "${r.name}"`, unplaced: true });
             continue;
         }
         const group = groups.find((g) => g.urn === on || g.props.id === on);
