@@ -179,4 +179,9 @@ export const GAPS: Readonly<Record<string, string>> = {
     "Redshift.10": "aws.redshift.Cluster encrypted is not read.",
     "Redshift.15": "security groups in front of Redshift clusters are not joined to the cluster port.",
     "Redshift.18": "multiAz is not read.",
+    "RedshiftServerless.1": "aws.redshiftserverless.Workgroup enhancedVpcRouting is not read.",
+    "RedshiftServerless.2": "the workgroup's require_ssl config parameter is not read.",
+    "RedshiftServerless.3": "aws.redshiftserverless.Workgroup publiclyAccessible is not read.",
+    "RedshiftServerless.5": "aws.redshiftserverless.Namespace adminUsername is not read.",
+    "RedshiftServerless.6": "aws.redshiftserverless.Namespace logExports is not read.",
 };

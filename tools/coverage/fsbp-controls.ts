@@ -52,7 +52,7 @@ export const SERVICES: ReadonlyArray<{ name: string; prefixes: string[] }> = [
     { name: "EKS", prefixes: ["EKS"] },
     { name: "OpenSearch / Elasticsearch", prefixes: ["Opensearch", "ES"] },
     { name: "EFS", prefixes: ["EFS"] },
-    { name: "Redshift", prefixes: ["Redshift"] },
+    { name: "Redshift", prefixes: ["Redshift", "RedshiftServerless"] },
 ];
 
 /** `[id, title]` of every FSBP control of the services above, in AWS's order. */
@@ -260,6 +260,11 @@ export const FSBP_CONTROLS: ReadonlyArray<readonly [string, string]> = [
     ["Redshift.10", "Redshift clusters should be encrypted at rest"],
     ["Redshift.15", "Redshift security groups should allow ingress on the cluster port only from restricted origins"],
     ["Redshift.18", "Redshift clusters should have Multi-AZ deployments enabled"],
+    ["RedshiftServerless.1", "Amazon Redshift Serverless workgroups should use enhanced VPC routing"],
+    ["RedshiftServerless.2", "Connections to Redshift Serverless workgroups should be required to use SSL"],
+    ["RedshiftServerless.3", "Redshift Serverless workgroups should prohibit public access"],
+    ["RedshiftServerless.5", "Redshift Serverless namespaces should not use the default admin username"],
+    ["RedshiftServerless.6", "Redshift Serverless namespaces should export logs to CloudWatch Logs"],
     ["S3.1", "S3 general purpose buckets should have block public access settings enabled"],
     ["S3.2", "S3 general purpose buckets should block public read access"],
     ["S3.3", "S3 general purpose buckets should block public write access"],
