@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { eksControlPlaneLogging, eksEndpointRestricted, eksSecretsEncrypted, eksSupportedVersion } from "../../policies/eks";
-import { opensearchAccessPolicyNotPublic, opensearchFineGrainedAccess, opensearchHttpsTls12, opensearchInVpc } from "../../policies/opensearch";
-import { redshiftAuditLogging, redshiftEncrypted, redshiftNotPublic, redshiftRequireSsl } from "../../policies/redshift";
-import { messages, res, run } from "./helpers";
+import { eksControlPlaneLogging, eksEndpointRestricted, eksPolicies, eksSecretsEncrypted, eksSupportedVersion } from "../../policies/eks";
+import { opensearchAccessPolicyNotPublic, opensearchFineGrainedAccess, opensearchHttpsTls12, opensearchInVpc, opensearchPolicies } from "../../policies/opensearch";
+import { redshiftAuditLogging, redshiftEncrypted, redshiftNotPublic, redshiftPolicies, redshiftRequireSsl } from "../../policies/redshift";
+import { UNKNOWN, messages, res, run } from "./helpers";
 
 /**
  * Ways around the platform policies (EKS, OpenSearch/Elasticsearch, Redshift): other spellings of the
@@ -127,5 +127,20 @@ describe("bypass: platforms", () => {
             const other = res(aws.redshift.Logging, { clusterIdentifier: "another", logDestinationType: "cloudwatch", logExports: ["userlog"] });
             assert.strictEqual((await run(redshiftAuditLogging, [cluster({}), other])).length, 1);
         });
+    });
+
+    it("never falls back to \"can't run during preview\" when every input of every platform resource is unknown, and never passes such a stack silently", async () => {
+        const inputs = ["vpcConfig", "encryptionConfig", "enabledClusterLogTypes", "version", "encryptAtRest", "nodeToNodeEncryption", "domainEndpointOptions", "vpcOptions",
+            "advancedSecurityOptions", "logPublishingOptions", "accessPolicies", "domainName", "publiclyAccessible", "encrypted", "clusterParameterGroupName", "clusterIdentifier",
+            "parameters", "configParameters", "logExports", "logDestinationType", "bucketName", "name"];
+        const unknown = Object.fromEntries(inputs.map((k) => [k, UNKNOWN]));
+        const types = [aws.eks.Cluster, aws.opensearch.Domain, aws.elasticsearch.Domain, aws.opensearch.DomainPolicy, aws.elasticsearch.DomainPolicy, aws.redshift.Cluster,
+            aws.redshift.ParameterGroup, aws.redshift.Logging, aws.redshiftserverless.Workgroup, aws.redshiftserverless.Namespace];
+        const policies = [...eksPolicies, ...opensearchPolicies, ...redshiftPolicies];
+        const diags = await run(policies, types.map((t, i) => res(t, unknown, { name: `r${i}` })));
+        // Every policy says what it could not verify.
+        assert.deepStrictEqual([...new Set(diags.map((d) => d.policyName))].sort(), policies.map((p) => p.name).sort());
+        assert.deepStrictEqual(diags.filter((d) => d.cantRunDuringPreview).map((d) => d.policyName), []);
+        assert.deepStrictEqual(diags.filter((d) => d.enforcementLevel !== "advisory").map((d) => d.message), []);
     });
 });
