@@ -106,7 +106,7 @@ export const opensearchInVpc = resourcePolicy({
         const placement = vpcPlacement(domain);
         if (placement === "unknown") report.unverifiable("vpcOptions.subnetIds", at(domain, "vpcOptions.subnetIds"), "the domain is placed in a VPC");
         else if (placement === "public") {
-            report.violation(`${labelOf(type)} should be in a VPC: vpcOptions.subnetIds is ${show(at(domain, "vpcOptions.subnetIds") ?? undefined)}, so the endpoint is public, expected private subnet ids.`);
+            report.violation(`${labelOf(type)} must be in a VPC: vpcOptions.subnetIds is ${show(at(domain, "vpcOptions.subnetIds") ?? undefined)}, so the endpoint is public, expected private subnet ids.`);
         }
     },
 });
@@ -159,7 +159,7 @@ export const opensearchLogging = resourcePolicy<{ requiredLogTypes: string[] }>(
             if (entries.some((o) => isUnknown(o.logType) || (o.logType === logType && isUnknown(o.enabled)))) {
                 report.unverifiable("logPublishingOptions", options, `the domain publishes ${logType}`);
             } else {
-                report.violation(`${labelOf(type)} should publish ${logType} to CloudWatch Logs: logPublishingOptions has no enabled ${show(logType)} entry, expected one with a cloudwatchLogGroupArn.`);
+                report.violation(`${labelOf(type)} must publish ${logType} to CloudWatch Logs: logPublishingOptions has no enabled ${show(logType)} entry, expected one with a cloudwatchLogGroupArn.`);
             }
         }
     },

@@ -169,16 +169,16 @@ export const redshiftAuditLogging = stackPolicy({
             const mine = loggings.filter((l) => linked(l, "clusterIdentifier", [cluster], { ids: ["clusterIdentifier"] }).length > 0);
             if (mine.some((l) => loggingGap(l) === undefined)) continue;
             if (mine.length > 0) {
-                report.violation(cluster, `Redshift cluster should have audit logging: aws.redshift.Logging ${show(mine[0].name)} has ${loggingGap(mine[0])}, expected log exports to CloudWatch Logs (${CLUSTER_LOG_EXPORTS.join(", ")}) or an S3 bucketName.`);
+                report.violation(cluster, `Redshift cluster must have audit logging: aws.redshift.Logging ${show(mine[0].name)} has ${loggingGap(mine[0])}, expected log exports to CloudWatch Logs (${CLUSTER_LOG_EXPORTS.join(", ")}) or an S3 bucketName.`);
             } else if (untraceable) report.unverifiable(cluster, "clusterIdentifier", "an aws.redshift.Logging resource enables audit logging for the cluster");
-            else report.violation(cluster, `Redshift cluster should have audit logging: no aws.redshift.Logging refers to cluster ${show(cluster.props.clusterIdentifier)}, expected one with logExports to CloudWatch Logs or an S3 bucketName.`);
+            else report.violation(cluster, `Redshift cluster must have audit logging: no aws.redshift.Logging refers to cluster ${show(cluster.props.clusterIdentifier)}, expected one with logExports to CloudWatch Logs or an S3 bucketName.`);
         }
         for (const namespace of ofType(resources, NAMESPACE)) {
             const exports = namespace.props.logExports;
             if (isUnknown(exports) || list(exports).some(isUnknown)) { report.unverifiable(namespace, "logExports", "the namespace exports connection and user logs"); continue; }
             const missing = NAMESPACE_LOG_EXPORTS.filter((t) => !list(exports).includes(t));
             if (missing.length > 0) {
-                report.violation(namespace, `Redshift Serverless namespace should export its logs: logExports is ${show(exports ?? undefined)}, missing ${missing.map((t) => show(t)).join(", ")}, expected ${show(NAMESPACE_LOG_EXPORTS)} at least.`);
+                report.violation(namespace, `Redshift Serverless namespace must export its logs: logExports is ${show(exports ?? undefined)}, missing ${missing.map((t) => show(t)).join(", ")}, expected ${show(NAMESPACE_LOG_EXPORTS)} at least.`);
             }
         }
     },

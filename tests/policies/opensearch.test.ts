@@ -101,10 +101,10 @@ describe("policies: opensearch", () => {
         });
         it("rejects a public domain, as advisory", async () => {
             const diags = await run(opensearchInVpc, domain({ vpcOptions: undefined }));
-            assert.deepStrictEqual(messages(diags), ["OpenSearch domain should be in a VPC: vpcOptions.subnetIds is (unset), so the endpoint is public, expected private subnet ids."]);
+            assert.deepStrictEqual(messages(diags), ["OpenSearch domain must be in a VPC: vpcOptions.subnetIds is (unset), so the endpoint is public, expected private subnet ids."]);
             assert.strictEqual(diags[0].enforcementLevel, "advisory");
             assert.deepStrictEqual(messages(await run(opensearchInVpc, legacy({ vpcOptions: { subnetIds: [] } }))), [
-                "Elasticsearch domain should be in a VPC: vpcOptions.subnetIds is [], so the endpoint is public, expected private subnet ids.",
+                "Elasticsearch domain must be in a VPC: vpcOptions.subnetIds is [], so the endpoint is public, expected private subnet ids.",
             ]);
         });
         it("reports an unknown subnet list as unverifiable", async () => {
@@ -136,8 +136,8 @@ describe("policies: opensearch", () => {
         it("rejects a domain publishing no logs, or with the audit entry disabled, as advisory", async () => {
             const diags = await run(opensearchLogging, domain({ logPublishingOptions: undefined }));
             assert.deepStrictEqual(messages(diags), [
-                'OpenSearch domain should publish ES_APPLICATION_LOGS to CloudWatch Logs: logPublishingOptions has no enabled "ES_APPLICATION_LOGS" entry, expected one with a cloudwatchLogGroupArn.',
-                'OpenSearch domain should publish AUDIT_LOGS to CloudWatch Logs: logPublishingOptions has no enabled "AUDIT_LOGS" entry, expected one with a cloudwatchLogGroupArn.',
+                'OpenSearch domain must publish ES_APPLICATION_LOGS to CloudWatch Logs: logPublishingOptions has no enabled "ES_APPLICATION_LOGS" entry, expected one with a cloudwatchLogGroupArn.',
+                'OpenSearch domain must publish AUDIT_LOGS to CloudWatch Logs: logPublishingOptions has no enabled "AUDIT_LOGS" entry, expected one with a cloudwatchLogGroupArn.',
             ]);
             assert.deepStrictEqual(diags.map((d) => d.enforcementLevel), ["advisory", "advisory"]);
             const disabled = [{ logType: "ES_APPLICATION_LOGS", cloudwatchLogGroupArn: GROUP_ARN }, { logType: "AUDIT_LOGS", cloudwatchLogGroupArn: GROUP_ARN, enabled: false }];

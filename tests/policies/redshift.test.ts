@@ -121,18 +121,18 @@ describe("policies: redshift", () => {
         });
         it("rejects a cluster without Logging, or with a Logging that sends nothing, as advisory", async () => {
             const diags = await run(redshiftAuditLogging, cluster());
-            assert.deepStrictEqual(messages(diags), ['Redshift cluster should have audit logging: no aws.redshift.Logging refers to cluster "warehouse", expected one with logExports to CloudWatch Logs or an S3 bucketName.']);
+            assert.deepStrictEqual(messages(diags), ['Redshift cluster must have audit logging: no aws.redshift.Logging refers to cluster "warehouse", expected one with logExports to CloudWatch Logs or an S3 bucketName.']);
             assert.strictEqual(diags[0].enforcementLevel, "advisory");
             assert.deepStrictEqual(messages(await run(redshiftAuditLogging, [cluster(), logging({ logExports: [] })])), [
-                'Redshift cluster should have audit logging: aws.redshift.Logging "warehouse-logging" has logDestinationType "cloudwatch" and logExports [], expected log exports to CloudWatch Logs (connectionlog, userlog, useractivitylog) or an S3 bucketName.',
+                'Redshift cluster must have audit logging: aws.redshift.Logging "warehouse-logging" has logDestinationType "cloudwatch" and logExports [], expected log exports to CloudWatch Logs (connectionlog, userlog, useractivitylog) or an S3 bucketName.',
             ]);
             assert.deepStrictEqual(messages(await run(redshiftAuditLogging, [cluster(), logging({ logDestinationType: undefined, logExports: undefined })])), [
-                'Redshift cluster should have audit logging: aws.redshift.Logging "warehouse-logging" has logDestinationType (unset) and bucketName (unset), expected log exports to CloudWatch Logs (connectionlog, userlog, useractivitylog) or an S3 bucketName.',
+                'Redshift cluster must have audit logging: aws.redshift.Logging "warehouse-logging" has logDestinationType (unset) and bucketName (unset), expected log exports to CloudWatch Logs (connectionlog, userlog, useractivitylog) or an S3 bucketName.',
             ]);
         });
         it("rejects a namespace that does not export connection and user logs", async () => {
             assert.deepStrictEqual(messages(await run(redshiftAuditLogging, namespace({ logExports: ["useractivitylog"] }))), [
-                'Redshift Serverless namespace should export its logs: logExports is ["useractivitylog"], missing "connectionlog", "userlog", expected ["connectionlog","userlog"] at least.',
+                'Redshift Serverless namespace must export its logs: logExports is ["useractivitylog"], missing "connectionlog", "userlog", expected ["connectionlog","userlog"] at least.',
             ]);
         });
         it("reports an untraceable Logging and unknown exports as unverifiable", async () => {
