@@ -91,6 +91,11 @@ describe("policies: efs", () => {
             assert.deepStrictEqual(messages(await run(efsInBackupPlan, [fs(), backupPolicy("DISABLED")])), [
                 NOT_BACKED_UP('aws.efs.BackupPolicy "shared-backup" has status "DISABLED"', "the stack has no aws.backup.Selection"),
             ]);
+            for (const status of [null, "", "ENABLING", "disabled"]) {
+                assert.deepStrictEqual(messages(await run(efsInBackupPlan, [fs(), backupPolicy(status)])), [
+                    NOT_BACKED_UP(`aws.efs.BackupPolicy "shared-backup" has status ${JSON.stringify(status)}`, "the stack has no aws.backup.Selection"),
+                ], String(status));
+            }
             const tagged = fs({ tags: { backup: "weekly" } });
             const selections = [
                 selection({ resources: ["arn:aws:rds:*:*:db:*"] }, {}, "rds"),
