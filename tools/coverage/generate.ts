@@ -134,7 +134,8 @@ export function coverageSummary(rows: ControlRow[]): string {
 function detailCell(r: ControlRow): string {
     if (r.status === "covered") return `covered by ${code(r.detail)}${r.fsbp ? "" : " (not in FSBP)"}`;
     if (r.status === "undecidable") return `cannot be decided from a preview: ${md(r.detail[0])}`;
-    return `gap: ${md(r.detail[0])}`;
+    const uncited = /^Uncited: (.*)$/.exec(r.detail[0]);
+    return uncited ? `gap, checked but not cited: ${md(uncited[1])}` : `gap: ${md(r.detail[0])}`;
 }
 
 /** Per service, a collapsed table of its controls and what the pack does about each. */
@@ -143,9 +144,12 @@ export function coverageDetails(rows: ControlRow[]): string {
     for (const { name } of SERVICES) {
         const mine = rows.filter((r) => r.service === name);
         const c = countsOf(mine);
+        const others = c.other ? `, ${c.other} of other standards covered` : "";
         const summary = c.fsbp === 0 && c.other === 0
             ? `${name}: no Security Hub control in the stored AWS documentation`
-            : `${name}: ${c.covered} of ${c.fsbp} FSBP controls covered, ${c.undecidable} undecidable, ${c.gaps} gaps${c.other ? `, ${c.other} of other standards covered` : ""}`;
+            : c.fsbp === 0
+              ? `${name}: no FSBP control${others}`
+              : `${name}: ${c.covered} of ${c.fsbp} FSBP controls covered, ${c.undecidable} undecidable, ${c.gaps} gaps${others}`;
         if (mine.length === 0) {
             blocks.push(`<details><summary>${summary}</summary>\n\nNo control to list.\n\n</details>`);
             continue;
