@@ -42,7 +42,7 @@ export const UNDECIDABLE: Readonly<Record<string, string>> = {
 export const GAPS: Readonly<Record<string, string>> = {
     "S3.6": "bucket policies granting other accounts blocked actions (the pack checks public principals, not cross-account grants).",
     "S3.19": "aws.s3.AccessPoint publicAccessBlockConfiguration is not read.",
-    "S3.24": "aws.s3control.MultiRegionAccessPoint publicAccessBlock is not read.",
+    "S3.24": "aws.s3control.MultiRegionAccessPoint details.publicAccessBlock is not read.",
     "S3.25": "directory buckets (aws.s3.DirectoryBucket) and their lifecycle are not read.",
     "RDS.1": "aws.rds.Snapshot / ClusterSnapshot sharedAccounts containing \"all\" is not read.",
     "RDS.4": "manual snapshots (aws.rds.Snapshot, ClusterSnapshot, SnapshotCopy) encryption is not read.",
@@ -76,7 +76,7 @@ export const GAPS: Readonly<Record<string, string>> = {
     "ECS.3": "Uncited: ecs-container-hardening refuses pidMode host but cites ECS.1/4/5, not ECS.3.",
     "ECS.10": "platformVersion of Fargate services (unset or LATEST) is not read.",
     "ECS.16": "aws.ecs.TaskSet networkConfiguration.assignPublicIp is not read.",
-    "EC2.1": "aws.ebs.SnapshotCreateVolumePermission / public snapshots are not read.",
+    "EC2.1": "aws.ec2.SnapshotCreateVolumePermission and aws.ebs.SnapshotBlockPublicAccess are not read.",
     "EC2.3": "encryption of aws.ebs.Volume and instance block devices is not read.",
     "EC2.8": "metadataOptions.httpTokens on aws.ec2.Instance is not read.",
     "EC2.9": "associatePublicIpAddress on aws.ec2.Instance is not read.",
