@@ -176,12 +176,15 @@ export const lambdaVpcMultiAz = stackPolicy({
     },
 });
 
-/** How a destination or function name refers to a function of the stack: its name, its ARN, or an ARN ending in `:function:<name>`. */
+/** How a function name input refers to a function of the stack: its name, its ARN, or a (partial, possibly qualified) ARN naming it. */
 function namesFunction(literal: string, fn: StackResource): boolean {
     const { name, arn } = fn.props;
     if (typeof arn === "string" && !isUnknown(arn) && literal === arn) return true;
     if (typeof name !== "string" || isUnknown(name)) return false;
-    return literal === name || literal.endsWith(`:function:${name}`);
+    // `arn:aws:lambda:<region>:<account>:function:<name>[:<alias or version>]`, or the partial `<account>:function:<name>`.
+    const parts = literal.split(":");
+    const i = parts.lastIndexOf("function");
+    return literal === name || (i >= 0 && parts[i + 1] === name && parts.length <= i + 3);
 }
 
 /**

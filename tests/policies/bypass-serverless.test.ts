@@ -1,0 +1,131 @@
+import * as aws from "@pulumi/aws";
+import * as assert from "assert";
+import { apigatewayDomainTls12 } from "../../policies/apigateway";
+import { apigatewayMethodAuthorization, apigatewayRouteAuthorization } from "../../policies/apigateway-auth";
+import { apigatewayExecutionLogging, apigatewayRestWaf } from "../../policies/apigateway-rest";
+import {
+    lambdaFailureDestination, lambdaFunctionUrlAuth, lambdaInVpc, lambdaNoPlaintextSecrets, lambdaPermissionNotPublic, lambdaSupportedRuntime,
+} from "../../policies/lambda";
+import { stepFunctionsLogging } from "../../policies/stepfunctions";
+import { UNKNOWN, messages, res, run, secret } from "./helpers";
+
+/** Ways around the serverless policies: other spellings, other resources, wrappers, conditions that do not narrow. */
+
+const fn = (props: Record<string, any>, name = "fn") => res(aws.lambda.Function, { role: "arn:aws:iam::123456789012:role/fn", runtime: "nodejs22.x", ...props }, { name });
+const env = (variables: Record<string, unknown>) => fn({ environment: { variables } });
+const count = async (p: Parameters<typeof run>[0], r: Parameters<typeof run>[1], config: Record<string, unknown> = {}) => (await run(p, r, config)).length;
+
+describe("bypass: Lambda", () => {
+    it("a Pulumi secret is still plain text in the function's configuration, and is reported without its value", async () => {
+        const diags = await run(lambdaNoPlaintextSecrets, env({ DB_PASSWORD: secret("hunter2-value"), UPSTREAM: secret("https://svc:pa55@api.example.com") }));
+        assert.strictEqual(diags.length, 2);
+        assert.ok(messages(diags).every((m) => !/hunter2|pa55/.test(m)));
+    });
+    it("catches secret names in any case and style, and credentials under innocent names", async () => {
+        for (const variables of [{ db_password: "x1y2z3" }, { dbPassword: "x1y2z3" }, { stripeApiKey: "sk_live" }, { PWD: "x1y2z3" }, { DB_PASSWORD: "123456" }]) {
+            assert.strictEqual(await count(lambdaNoPlaintextSecrets, env(variables)), 1, JSON.stringify(variables));
+        }
+        for (const value of ["redis://:pa55@cache:6379", "Data Source=db;pwd=pa55", "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=abc==", "Endpoint=sb://ns/;SharedAccessKeyName=k;SharedAccessKey=abc="]) {
+            assert.strictEqual(await count(lambdaNoPlaintextSecrets, env({ UPSTREAM: value })), 1, value);
+        }
+    });
+    it("refuses deprecated runtimes whatever their case or padding", async () => {
+        for (const runtime of ["Python3.9", " nodejs18.x ", "NODEJS16.X"]) assert.strictEqual(await count(lambdaSupportedRuntime, fn({ runtime })), 1, runtime);
+    });
+    it("does not count empty subnet ids as a VPC", async () => {
+        assert.strictEqual(await count(lambdaInVpc, fn({ vpcConfig: { subnetIds: ["", null], securityGroupIds: [] } })), 1);
+    });
+    it("joins an event invoke configuration by qualified ARN, but not another function's whose name only starts the same", async () => {
+        const onFailure = { destinationConfig: { onFailure: { destination: "arn:aws:sqs:eu-west-1:123456789012:failed" } } };
+        const f = fn({ name: "orders" });
+        const config = (functionName: string) => res(aws.lambda.FunctionEventInvokeConfig, { functionName, ...onFailure }, { name: "cfg" });
+        assert.strictEqual(await count(lambdaFailureDestination, [f, config("arn:aws:lambda:eu-west-1:123456789012:function:orders:live")]), 0);
+        assert.strictEqual(await count(lambdaFailureDestination, [f, config("123456789012:function:orders")]), 0);
+        assert.strictEqual(await count(lambdaFailureDestination, [f, config("arn:aws:lambda:eu-west-1:123456789012:function:orders-v2")]), 1);
+        assert.strictEqual(await count(lambdaFailureDestination, [f, config("orders-v2")]), 1);
+    });
+    it("refuses a function URL whose type is anything but AWS_IAM, in any spelling", async () => {
+        for (const authorizationType of ["none", "None", "", "AWS_IAM "]) {
+            assert.strictEqual(await count(lambdaFunctionUrlAuth, res(aws.lambda.FunctionUrl, { functionName: "f", authorizationType })), 1, authorizationType);
+        }
+    });
+    it("does not take a wildcard account, a bare *, an S3 ARN or an empty organization as narrowing a * principal", async () => {
+        const permission = (props: Record<string, any>) => res(aws.lambda.Permission, { action: "lambda:InvokeFunction", function: "f", principal: "*", ...props });
+        for (const props of [
+            { sourceArn: "arn:aws:execute-api:eu-west-1:*:abc123/*/GET/orders" },
+            { sourceArn: "*" },
+            { sourceArn: "arn:aws:s3:::uploads" },
+            { principalOrgId: "", sourceAccount: "" },
+            { action: "lambda:*", functionUrlAuthType: "NONE", principalOrgId: "o-abc" },
+            { action: "*", functionUrlAuthType: "none", sourceAccount: "123456789012" },
+        ]) assert.strictEqual(await count(lambdaPermissionNotPublic, permission(props)), 1, JSON.stringify(props));
+    });
+    it("requires sourceAccount for S3 in any case or partition, and a named account for other services", async () => {
+        const permission = (principal: string, props: Record<string, any> = {}) => res(aws.lambda.Permission, { action: "lambda:InvokeFunction", function: "f", principal, ...props });
+        assert.strictEqual(await count(lambdaPermissionNotPublic, permission("S3.AmazonAWS.com", { sourceArn: "arn:aws:s3:::uploads" })), 1);
+        assert.strictEqual(await count(lambdaPermissionNotPublic, permission("s3.amazonaws.com.cn", { sourceArn: "arn:aws-cn:s3:::uploads" })), 1);
+        assert.strictEqual(await count(lambdaPermissionNotPublic, permission("sns.amazonaws.com", { sourceArn: "arn:aws:sns:eu-west-1:*:alerts" })), 1);
+    });
+});
+
+describe("bypass: Step Functions", () => {
+    it("refuses OFF in any case, and an unknown level is never taken as logging", async () => {
+        assert.strictEqual(await count(stepFunctionsLogging, res(aws.sfn.StateMachine, { definition: "{}", roleArn: "r", loggingConfiguration: { level: "off", logDestination: "arn:x:*" } })), 1);
+        const diags = await run(stepFunctionsLogging, res(aws.sfn.StateMachine, { definition: "{}", roleArn: "r", loggingConfiguration: { level: UNKNOWN } }));
+        assert.strictEqual(diags[0].enforcementLevel, "advisory");
+    });
+});
+
+describe("bypass: API Gateway", () => {
+    const api = (props: Record<string, any> = {}, name = "api") => res(aws.apigateway.RestApi, { name: "shop", ...props }, { name });
+    const stage = (a: { urn: string }, name = "prod", stageName = "prod") =>
+        res(aws.apigateway.Stage, { restApi: UNKNOWN, deployment: UNKNOWN, stageName }, { name, propertyDependencies: { restApi: [a.urn] } });
+
+    it("refuses lower-case and made-up TLS policy names", async () => {
+        for (const securityPolicy of ["tls_1_2", "TLS_1_1", "SecurityPolicy_TLS10_2025", "SecurityPolicy_TLS11_X", " TLS_1_2"]) {
+            assert.strictEqual(await count(apigatewayDomainTls12, res(aws.apigateway.DomainName, { domainName: "d", securityPolicy })), 1, securityPolicy);
+        }
+    });
+    it("reads a list of endpoint types (older programs, the wire), and only PRIVATE exempts from WAF", async () => {
+        const regional = api({ endpointConfiguration: { types: ["REGIONAL"] } });
+        assert.strictEqual(await count(apigatewayRestWaf, [regional, stage(regional)]), 1);
+        const priv = api({ endpointConfiguration: { types: ["PRIVATE"] } });
+        assert.strictEqual(await count(apigatewayRestWaf, [priv, stage(priv)]), 0);
+    });
+    it("does not count a WAF association of another stage, and counts WAF Classic regional", async () => {
+        const a = api();
+        const [prod, dev] = [stage(a, "prod"), stage(a, "dev", "dev")];
+        const other = res(aws.wafv2.WebAclAssociation, { resourceArn: UNKNOWN, webAclArn: "w" }, { name: "waf", propertyDependencies: { resourceArn: [dev.urn] } });
+        assert.deepStrictEqual((await run(apigatewayRestWaf, [a, prod, dev, other])).map((d) => d.urn), [prod.urn]);
+        const classic = res(aws.wafregional.WebAclAssociation, { resourceArn: UNKNOWN, webAclId: "w" }, { name: "classic", propertyDependencies: { resourceArn: [prod.urn] } });
+        assert.strictEqual(await count(apigatewayRestWaf, [a, prod, classic]), 0);
+    });
+    it("does not count another stage's or one method's settings as a stage's execution logging", async () => {
+        const a = api();
+        const [prod, dev] = [stage(a, "prod"), stage(a, "dev", "dev")];
+        const settings = (s: { urn: string }, methodPath: string) => res(aws.apigateway.MethodSettings, { restApi: UNKNOWN, stageName: UNKNOWN, methodPath, settings: { loggingLevel: "INFO" } }, { name: `${methodPath}-settings`, propertyDependencies: { restApi: [a.urn], stageName: [s.urn] } });
+        assert.deepStrictEqual((await run(apigatewayExecutionLogging, [a, prod, dev, settings(dev, "*/*")])).map((d) => d.urn), [prod.urn]);
+        assert.strictEqual(await count(apigatewayExecutionLogging, [a, prod, settings(prod, "orders/GET")]), 1);
+    });
+    it("refuses NONE in any case and an empty authorization on REST methods", async () => {
+        const a = api();
+        for (const authorization of ["none", "", " NONE "]) {
+            const m = res(aws.apigateway.Method, { restApi: UNKNOWN, resourceId: UNKNOWN, httpMethod: "GET", authorization }, { name: "m", propertyDependencies: { resourceId: [a.urn] } });
+            assert.strictEqual(await count(apigatewayMethodAuthorization, [a, m]), 1, JSON.stringify(authorization));
+        }
+    });
+    it("allows exactly the listed route: not another method, a longer path or a trailing slash", async () => {
+        const http = res(aws.apigatewayv2.Api, { protocolType: "HTTP" }, { name: "http" });
+        const route = (routeKey: string, authorizationType: unknown = "NONE") => res(aws.apigatewayv2.Route, { apiId: UNKNOWN, routeKey, authorizationType }, { name: "r", propertyDependencies: { apiId: [http.urn] } });
+        const config = { openRoutes: [{ route: "GET /health", reason: "health check" }] };
+        assert.strictEqual(await count(apigatewayRouteAuthorization, [http, route("get /health")], config), 0);
+        for (const key of ["POST /health", "GET /healthz", "GET /health/", "ANY /{proxy+}", "$default"]) {
+            assert.strictEqual(await count(apigatewayRouteAuthorization, [http, route(key)], config), 1, key);
+        }
+        assert.strictEqual(await count(apigatewayRouteAuthorization, [http, route("GET /x", "none")]), 1);
+    });
+    it("refuses a quick-created HTTP API whatever route key it names", async () => {
+        const quick = res(aws.apigatewayv2.Api, { protocolType: "HTTP", target: "arn:aws:lambda:eu-west-1:123456789012:function:f", routeKey: "ANY /{proxy+}" }, { name: "quick" });
+        assert.match(messages(await run(apigatewayRouteAuthorization, [quick]))[0], /creates route "ANY \/\{proxy\+\}" without authorization/);
+    });
+});
