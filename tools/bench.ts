@@ -1,12 +1,14 @@
 /**
  * Benchmark (`npm run bench`): prints figures, asserts nothing.
  * 1. Wall time of the offline check per stack (program under mocks + pack), after compilation.
- * 2. The pack's evaluation rate over a synthetic stack of at least 10,000 resources: the prod
- *    stack's real registrations, copied with renamed URNs until the count is reached.
+ * 2. The pack's evaluation rate over a synthetic stack of at least 10,000 resources of mixed types:
+ *    the prod stack's real registrations, copied with renamed URNs, and units of the services other
+ *    teams' stacks use (tools/bench-services.ts), about a third of the resources.
  */
 import { ALL_POLICIES } from "../policies/all";
 import { EvalResource, evaluate, resolvePolicyConfig } from "./offline/evaluate";
 import { checkStack, policyConfigPath, readPolicyConfig, toEvalResource } from "./offline/stack-check";
+import { SERVICE_UNIT_SIZE, serviceUnit } from "./bench-services";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SYNTHETIC = Number(process.env.BENCH_RESOURCES ?? 10_000);
@@ -50,9 +52,15 @@ async function main() {
         }
     }
 
+    // About two thirds copies of prod, one third other services, interleaved as a stack's registrations would be.
     const synthetic: EvalResource[] = [];
-    for (let n = 0; synthetic.length < SYNTHETIC; n++) synthetic.push(...copyOf(prodResources, n));
+    for (let n = 0; synthetic.length < SYNTHETIC; n++) {
+        synthetic.push(...copyOf(prodResources, n));
+        for (let u = 0; u < Math.round((prodResources.length * 0.5) / SERVICE_UNIT_SIZE); u++) synthetic.push(...serviceUnit(n * 100 + u));
+    }
     const config = resolvePolicyConfig(ALL_POLICIES, readPolicyConfig(policyConfigPath("prod")));
+    const types = new Set(synthetic.map((r) => r.type)).size;
+    const others = synthetic.filter((r) => r.urn.startsWith("urn:pulumi:bench::others::")).length;
     const times: number[] = [];
     let diagnostics = 0;
     for (let i = 0; i < RUNS; i++) {
@@ -62,7 +70,7 @@ async function main() {
         diagnostics = result.diagnostics.length;
     }
     const m = median(times);
-    console.log(`\nPack over a synthetic stack of ${synthetic.length} resources (copies of prod):`);
+    console.log(`\nPack over a synthetic stack of ${synthetic.length} resources of ${types} types (${synthetic.length - others} copies of prod, ${others} of other services):`);
     console.log(`  evaluate ${fmt(m)} (min ${fmt(Math.min(...times))})  ${Math.round(synthetic.length / m)} resources/s  ${diagnostics} diagnostics`);
 }
 
