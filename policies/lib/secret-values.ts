@@ -8,9 +8,12 @@ import { isUnknown } from "./props";
  * One detector, one set of config keys, so a name or value one service rejects the other rejects too.
  */
 
-/** `scheme://user:password@host...`: a URL that carries a password. */
+/**
+ * `scheme://user:password@host...`: a URL that carries a password. The user may be empty: Redis AUTH
+ * URLs are written `redis://:password@host:6379` (found by the serverless bypass tests).
+ */
 export function hasUrlPassword(value: unknown): boolean {
-    return typeof value === "string" && /^[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@/i.test(value.trim());
+    return typeof value === "string" && /^[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:[^\s/@]+@/i.test(value.trim());
 }
 
 /**
