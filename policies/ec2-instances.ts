@@ -149,19 +149,48 @@ function addressFlags(r: StackResource): AddressFlag[] | "unknown" {
     return [{ path: "associatePublicIpAddress", value: r.props.associatePublicIpAddress, subnet }];
 }
 
+/** Whether a subnet is of a public tier, and how messages say where the launcher sits. */
+function placement(subnet: StackResource | undefined, config: TierConfig): { isPublic: boolean; where: string } {
+    const tier = subnet ? tierOf(subnet.props.tags, config) : undefined;
+    const isPublic = tier !== undefined && config.publicTiers.some((t) => t.toLowerCase() === tier.tier);
+    const where = subnet
+        ? tier ? `subnet "${subnet.name}" is tier "${tier.tier}" (${tier.from})` : `the tier of subnet "${subnet.name}" cannot be told`
+        : "its subnet's tier cannot be told";
+    return { isPublic, where };
+}
+
+const ELASTIC_IPS = [{ type: tokenOf(aws.ec2.Eip), input: "instance" }, { type: tokenOf(aws.ec2.EipAssociation), input: "instanceId" }];
+
+/** An Elastic IP attached to an instance of the stack is a public address too, whatever associatePublicIpAddress says. */
+function checkElasticIps(resources: StackResource[], config: TierConfig, report: StackReporter): void {
+    for (const { type, input } of ELASTIC_IPS) {
+        for (const eip of ofType(resources, type)) {
+            const target = sourcesOf(eip, input, INSTANCE)[0];
+            if (!target) {
+                if (unresolved(eip, input)) report.unverifiable(eip, input, "the Elastic IP is attached to no instance outside the public tier");
+                continue;
+            }
+            const { isPublic, where } = placement(sourcesOf(target, "subnetId", SUBNET)[0], config);
+            if (!isPublic) {
+                report.violation(eip, `Elastic IP must not give an instance a public address outside the public tier: ${input} is instance "${target.name}" and ${where}, expected no Elastic IP on it (or the instance in a public-tier subnet).`);
+            }
+        }
+    }
+}
+
 /** ec2-03: instances are reached through load balancers and Session Manager, never by a public address in a private tier. */
 export const ec2NoPublicIpInPrivateTier = stackPolicy<TierConfig>({
     name: "ec2-no-public-ip-private-tier",
-    description: "EC2 instances, launch templates and launch configurations must not assign public IPv4 addresses, except in subnets of a public tier.",
+    description: "EC2 instances, launch templates and launch configurations must not assign public IPv4 addresses (nor Elastic IPs be attached to instances), except in subnets of a public tier.",
     severity: "high",
     enforcementLevel: "mandatory",
-    remediationSteps: "Set `associatePublicIpAddress: false` (on a launch template, in each `networkInterfaces` entry) and launch into a private subnet; reach the host through a load balancer or SSM Session Manager. A host that must face the internet goes in a subnet tagged `tier: public`.",
+    remediationSteps: "Set `associatePublicIpAddress: false` (on a launch template, in each `networkInterfaces` entry), attach no aws.ec2.Eip / EipAssociation, and launch into a private subnet; reach the host through a load balancer or SSM Session Manager. A host that must face the internet goes in a subnet tagged `tier: public`.",
     securityHub: ["EC2.9", "EC2.25", "AutoScaling.5"],
     catalogue: ["ec2-03"],
     config: TIER_CONFIG,
     check: (resources, { config }, report) => {
-        if (!hasType(resources, ...LAUNCHERS)) return;
-        const publicTiers = config.publicTiers.map((t) => t.toLowerCase());
+        if (!hasType(resources, INSTANCE, LAUNCH_TEMPLATE, LAUNCH_CONFIGURATION)) return;
+        checkElasticIps(resources, config, report);
         for (const r of ofType(resources, ...LAUNCHERS)) {
             const flags = addressFlags(r);
             if (flags === "unknown") {
@@ -169,11 +198,8 @@ export const ec2NoPublicIpInPrivateTier = stackPolicy<TierConfig>({
                 continue;
             }
             for (const f of flags) {
-                const tier = f.subnet ? tierOf(f.subnet.props.tags, config) : undefined;
-                if (tier && publicTiers.includes(tier.tier)) continue;
-                const where = f.subnet
-                    ? tier ? `subnet "${f.subnet.name}" is tier "${tier.tier}" (${tier.from})` : `the tier of subnet "${f.subnet.name}" cannot be told`
-                    : "its subnet's tier cannot be told";
+                const { isPublic, where } = placement(f.subnet, config);
+                if (isPublic) continue;
                 const kind = kindOf(r.type);
                 if (isUnknown(f.value)) report.unverifiable(r, f.path, `no public IP is assigned outside the public tier (${where})`);
                 else if (isTrue(f.value)) {

@@ -48,6 +48,11 @@ describe("bypass: compute", () => {
             const inst = instance({ associatePublicIpAddress: true, subnetId: UNKNOWN }, { subnetId: [subnet.urn] });
             assert.strictEqual(await count(ec2NoPublicIpInPrivateTier, [subnet, inst]), 1);
         });
+        it("an Elastic IP association gives a public address whatever associatePublicIpAddress says", async () => {
+            const inst = instance({ associatePublicIpAddress: false });
+            const assoc = res(aws.ec2.EipAssociation, { instanceId: UNKNOWN, allocationId: "eipalloc-1" }, { name: "assoc", propertyDependencies: { instanceId: [inst.urn] } });
+            assert.strictEqual(await count(ec2NoPublicIpInPrivateTier, [inst, assoc]), 1);
+        });
         it("an upper-case public tier tag is still the public tier", async () => {
             const subnet = res(aws.ec2.Subnet, { vpcId: UNKNOWN, cidrBlock: "10.0.1.0/24", tags: { Tier: "PUBLIC" } }, { name: "pub" });
             assert.strictEqual(await count(ec2NoPublicIpInPrivateTier, [subnet, instance({ associatePublicIpAddress: true, subnetId: UNKNOWN }, { subnetId: [subnet.urn] })]), 0);

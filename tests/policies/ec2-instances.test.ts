@@ -123,6 +123,26 @@ describe("policies: ec2 instances", () => {
             ]);
             unverifiable(diags);
         });
+        it("rejects an Elastic IP on an instance outside the public tier, passes one in it, and reports an untraceable one", async () => {
+            const priv = subnet({ tier: "private" }, "private-a");
+            const pub = subnet({ tier: "public" }, "public-a");
+            const app = instance({ associatePublicIpAddress: false, subnetId: UNKNOWN }, { name: "app", propertyDependencies: { subnetId: [priv.urn] } });
+            const bastion = instance({ subnetId: UNKNOWN }, { name: "bastion", propertyDependencies: { subnetId: [pub.urn] } });
+            const eip = res(aws.ec2.Eip, { domain: "vpc", instance: UNKNOWN }, { name: "app-eip", propertyDependencies: { instance: [app.urn] } });
+            const ok = res(aws.ec2.EipAssociation, { instanceId: UNKNOWN, allocationId: "eipalloc-1" }, { name: "bastion-eip", propertyDependencies: { instanceId: [bastion.urn] } });
+            const nat = res(aws.ec2.Eip, { domain: "vpc" }, { name: "nat-eip" });
+            const diags = await run(ec2NoPublicIpInPrivateTier, [priv, pub, app, bastion, eip, ok, nat]);
+            assert.deepStrictEqual(messages(diags), [
+                'Elastic IP must not give an instance a public address outside the public tier: instance is instance "app" and subnet "private-a" is tier "private" (tags.tier), expected no Elastic IP on it (or the instance in a public-tier subnet).',
+            ]);
+            assert.strictEqual(diags[0].urn, "urn:pulumi:test::baseline::aws:ec2/eip:Eip::app-eip");
+            assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+            const untraceable = await run(ec2NoPublicIpInPrivateTier, [app, res(aws.ec2.EipAssociation, { instanceId: UNKNOWN }, { name: "assoc" })]);
+            assert.deepStrictEqual(messages(untraceable), [
+                "Cannot verify during preview that the Elastic IP is attached to no instance outside the public tier: instanceId is (unknown until apply). Re-run the check after apply, or set the value from configuration.",
+            ]);
+            unverifiable(untraceable);
+        });
         it("never throws on malformed inputs", async () => {
             for (const networkInterfaces of [null, [null], [42], [{}], "x", {}]) await run(ec2NoPublicIpInPrivateTier, [template({ networkInterfaces }), subnet(null as any)]);
             await run(ec2NoPublicIpInPrivateTier, [instance({ associatePublicIpAddress: null, subnetId: 42 })]);
