@@ -1,10 +1,12 @@
 import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
-import { ResourceReporter, resourcePolicy, tokenOf } from "./lib/define";
-import { isSet, isUnknown, list, show } from "./lib/props";
+import { ResourceReporter, StackResource, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
+import { at, isSet, isUnknown, list, show } from "./lib/props";
+import { ofType } from "./lib/by-type";
+import { hasUnknown, knownIds, refersTo, sourcesOf, unresolved } from "./lib/joins";
 
 /**
- * ElastiCache Serverless (catalogue ecsv-01..04) and MemoryDB (mdb-01..04). No Security Hub control
+ * ElastiCache Serverless and user groups (catalogue ecsv-01..05) and MemoryDB (mdb-01..04). No Security Hub control
  * applies: ElastiCache.1..7 evaluate AWS::ElastiCache::CacheCluster and ReplicationGroup only
  * (docs.aws.amazon.com/securityhub/latest/userguide/elasticache-controls.html), and the FSBP control
  * list has no MemoryDB control. What a preview cannot decide, because AWS does it whatever the inputs say:
@@ -15,6 +17,9 @@ import { isSet, isUnknown, list, show } from "./lib/props";
 
 const SERVERLESS = tokenOf(aws.elasticache.ServerlessCache);
 const MEMORYDB = tokenOf(aws.memorydb.Cluster);
+const USER = tokenOf(aws.elasticache.User);
+const USER_GROUP = tokenOf(aws.elasticache.UserGroup);
+const USER_GROUP_ASSOCIATION = tokenOf(aws.elasticache.UserGroupAssociation);
 
 const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"}`;
 const labelOf = (type: string) => (type === SERVERLESS ? "ElastiCache serverless cache" : "MemoryDB cluster");
@@ -81,6 +86,67 @@ export const elasticacheServerlessUserGroup = resourcePolicy({
         if (redisLike(cache, report, "clients authenticate through a user group") !== true) return;
         if (!isSet(cache.userGroupId)) {
             report.violation(`ElastiCache serverless cache must authenticate clients through a user group: userGroupId is ${show(cache.userGroupId ?? undefined)}, so any client that reaches it is the default user without a password, expected the id of an aws.elasticache.UserGroup.`);
+        }
+    },
+});
+
+/** Whether an access string lets the user in: the last of `on`/`off` wins, and neither means off (ElastiCache RBAC). */
+export function accessOn(accessString: string): boolean {
+    const switches = accessString.trim().split(/\s+/).filter((t) => /^(on|off)$/i.test(t));
+    return switches.length > 0 && switches[switches.length - 1].toLowerCase() === "on";
+}
+
+/** Why a user of the stack admits clients without a password ("" when it does not), or the path of an unknown value. */
+function openUser(user: StackResource): { why?: string; unknown?: string } {
+    const p = user.props;
+    const type = at(p, "authenticationMode.type");
+    if (isUnknown(p.noPasswordRequired) || isUnknown(type)) return { unknown: isUnknown(type) ? "authenticationMode.type" : "noPasswordRequired" };
+    const nopass = p.noPasswordRequired === true || p.noPasswordRequired === "true" || (typeof type === "string" && type.toLowerCase() === "no-password-required");
+    if (!nopass) return {};
+    if (isUnknown(p.accessString)) return { unknown: "accessString" };
+    if (typeof p.accessString === "string" && !accessOn(p.accessString)) return {};
+    return { why: `aws.elasticache.User "${user.name}" needs no password and has access string ${show(p.accessString)}` };
+}
+
+/**
+ * ecsv-05: a user group is only as strong as its weakest member. The built-in `default` user (userId
+ * "default") has no password and access "on ~* +@all"; a user with noPasswordRequired and an access
+ * string that is on is the same. Applies to the groups of serverless caches and replication groups alike.
+ */
+export const elasticacheUserGroupNoOpenUser = stackPolicy({
+    name: "elasticache-user-group-no-open-user",
+    description: "ElastiCache user groups must not hold a user that connects without a password: the built-in default user, or a user with noPasswordRequired whose access string is on.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+        'Replace "default" in the aws.elasticache.UserGroup\'s `userIds` with an aws.elasticache.User named "default" (`userName: "default"`, its own `userId`) whose ' +
+        '`accessString` is "off -@all" or which has a password; give every other user `authenticationMode: { type: "password", passwords: [...] }` or `{ type: "iam" }`.',
+    catalogue: ["ecsv-05"],
+    check: (resources, _ctx, report) => {
+        const groups = ofType(resources, USER_GROUP);
+        if (groups.length === 0) return;
+        const users = ofType(resources, USER);
+        const associations = ofType(resources, USER_GROUP_ASSOCIATION);
+        for (const group of groups) {
+            const requirement = `no member of user group "${group.name}" connects without a password`;
+            const mine = associations.filter((a) => refersTo(a, "userGroupId", group, { ids: ["userGroupId"] }));
+            const members = new Set<StackResource>([
+                ...sourcesOf(group, "userIds", USER),
+                ...users.filter((u) => knownIds(group.props.userIds).includes(u.props.userId)),
+                ...mine.flatMap((a) => [...sourcesOf(a, "userId", USER), ...users.filter((u) => knownIds(a.props.userId).includes(u.props.userId))]),
+            ]);
+            const literals = [...knownIds(group.props.userIds), ...mine.flatMap((a) => knownIds(a.props.userId))];
+            if (literals.includes("default") && ![...members].some((u) => u.props.userId === "default")) {
+                report.violation(group, 'ElastiCache user group must not admit clients without a password: it holds "default", the built-in default user with no password and access "on ~* +@all", expected an aws.elasticache.User named "default" with a password or an access string that is off.');
+            }
+            for (const user of members) {
+                const { why, unknown } = openUser(user);
+                if (why) report.violation(group, `ElastiCache user group must not admit clients without a password: ${why}, expected a password or IAM authentication, or an access string that is off.`);
+                else if (unknown) report.unverifiable(user, unknown, requirement);
+            }
+            const untraced = hasUnknown(group.props.userIds) && sourcesOf(group, "userIds", USER).length === 0 ? { r: group, path: "userIds" }
+                : mine.filter((a) => unresolved(a, "userId", USER)).map((a) => ({ r: a, path: "userId" }))[0];
+            if (untraced) report.unverifiable(untraced.r, untraced.path, requirement);
         }
     },
 });
@@ -204,6 +270,7 @@ export const memorydbUpgradesAndReplicas = resourcePolicy({
 export const cacheServerlessPolicies: Policies = [
     elasticacheServerlessSnapshots, // ecsv-01
     elasticacheServerlessUserGroup, // ecsv-02
+    elasticacheUserGroupNoOpenUser, // ecsv-05
     cacheStoreNetworkPlacement, // ecsv-03, mdb-03
     cacheStoreCustomerKey, // ecsv-04, mdb-04
     memorydbTlsAndAcl, // mdb-01

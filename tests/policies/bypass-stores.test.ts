@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { cacheStoreCustomerKey, elasticacheServerlessSnapshots, elasticacheServerlessUserGroup, memorydbSnapshots, memorydbTlsAndAcl, memorydbUpgradesAndReplicas } from "../../policies/cache-serverless";
+import { cacheStoreCustomerKey, elasticacheUserGroupNoOpenUser, elasticacheServerlessSnapshots, elasticacheServerlessUserGroup, memorydbSnapshots, memorydbTlsAndAcl, memorydbUpgradesAndReplicas } from "../../policies/cache-serverless";
 import { efsAccessPointConfined, efsEncryptedAtRest, efsInBackupPlan, efsMountTargetPrivateSubnet, efsPolicyNotPublic, efsPolicyRequiresTls } from "../../policies/efs";
 import { UNKNOWN, messages, res, run } from "./helpers";
 
@@ -119,6 +119,19 @@ describe("bypass: file and cache stores", () => {
                 assert.deepStrictEqual(policyNames(await run([elasticacheServerlessSnapshots, elasticacheServerlessUserGroup], serverless({ engine, snapshotRetentionLimit: 0, userGroupId: undefined }))), [
                     "elasticache-serverless-snapshots", "elasticache-serverless-user-group",
                 ], engine);
+            }
+        });
+        it("find open users added through an association, or spelt another way", async () => {
+            const group = res(aws.elasticache.UserGroup, { userGroupId: "app-users", engine: "valkey", userIds: ["app"] }, { name: "app-users" });
+            const association = (userId: unknown, deps: Record<string, string[]> = {}) => res(aws.elasticache.UserGroupAssociation, { userGroupId: "app-users", userId }, { name: "assoc", propertyDependencies: deps });
+            assert.strictEqual((await run(elasticacheUserGroupNoOpenUser, [group, association("default")])).length, 1);
+            for (const props of [
+                { authenticationMode: { type: "No-Password-Required" } },
+                { noPasswordRequired: "true", authenticationMode: undefined },
+                { noPasswordRequired: true, authenticationMode: undefined, accessString: "off on ~* +@all" },
+            ]) {
+                const guest = res(aws.elasticache.User, { userId: "guest", userName: "guest", engine: "valkey", accessString: "on ~* +@all", ...props }, { name: "guest" });
+                assert.strictEqual((await run(elasticacheUserGroupNoOpenUser, [group, guest, association(UNKNOWN, { userId: [urn(aws.elasticache.User, "guest")] })])).length, 1, JSON.stringify(props));
             }
         });
         it("refuse open-access in any case or padding, and TLS off written as a string", async () => {

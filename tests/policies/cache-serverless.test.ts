@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
 import {
-    cacheServerlessPolicies, cacheStoreCustomerKey, cacheStoreNetworkPlacement, elasticacheServerlessSnapshots, elasticacheServerlessUserGroup,
+    accessOn, cacheServerlessPolicies, cacheStoreCustomerKey, elasticacheUserGroupNoOpenUser, cacheStoreNetworkPlacement, elasticacheServerlessSnapshots, elasticacheServerlessUserGroup,
     memorydbSnapshots, memorydbTlsAndAcl, memorydbUpgradesAndReplicas,
 } from "../../policies/cache-serverless";
 import { UNKNOWN, UNKNOWN_BOOL, UNKNOWN_NUMBER, messages, res, run } from "./helpers";
@@ -18,8 +18,8 @@ const memorydb = (props: Record<string, any> = {}) => res(aws.memorydb.Cluster, 
 const noRerun = (diags: { message: string }[]) => messages(diags as any).map((m) => m.replace(/ Re-run .*$/, ""));
 
 describe("policies: cache-serverless", () => {
-    it("exports its seven policies, and all pass compliant stores", async () => {
-        assert.strictEqual(cacheServerlessPolicies.length, 7);
+    it("exports its eight policies, and all pass compliant stores", async () => {
+        assert.strictEqual(cacheServerlessPolicies.length, 8);
         assert.deepStrictEqual(await run(cacheServerlessPolicies, [serverless(), memorydb()]), []);
     });
 
@@ -76,6 +76,41 @@ describe("policies: cache-serverless", () => {
                 'ElastiCache serverless cache must authenticate clients through a user group: userGroupId is "", so any client that reaches it is the default user without a password, expected the id of an aws.elasticache.UserGroup.',
             ]);
             await run(elasticacheServerlessUserGroup, serverless({ userGroupId: null }));
+        });
+    });
+
+    describe("elasticache-user-group-no-open-user", () => {
+        const urn = (cls: Function, name: string) => `urn:pulumi:test::baseline::${(cls as any).__pulumiType}::${name}`;
+        const user = (name: string, props: Record<string, any>) =>
+            res(aws.elasticache.User, { userId: name, userName: name, engine: "valkey", accessString: "on ~* +@all", authenticationMode: { type: "password", passwords: ["x".repeat(16)] }, ...props }, { name });
+        const group = (userIds: unknown, deps: string[] = []) =>
+            res(aws.elasticache.UserGroup, { userGroupId: "app-users", engine: "valkey", userIds }, { name: "app-users", propertyDependencies: deps.length ? { userIds: deps } : {} });
+        const GROUP_DEFAULT = 'ElastiCache user group must not admit clients without a password: it holds "default", the built-in default user with no password and access "on ~* +@all", expected an aws.elasticache.User named "default" with a password or an access string that is off.';
+        const OPEN = (name: string, access: string) =>
+            `ElastiCache user group must not admit clients without a password: aws.elasticache.User "${name}" needs no password and has access string ${JSON.stringify(access)}, expected a password or IAM authentication, or an access string that is off.`;
+        it("passes users with passwords, IAM, or a replacement default user that is off", async () => {
+            const app = user("app", {});
+            const iam = user("worker", { authenticationMode: { type: "iam" } });
+            const off = user("app-default", { userName: "default", noPasswordRequired: true, authenticationMode: undefined, accessString: "off -@all" });
+            assert.deepStrictEqual(await run(elasticacheUserGroupNoOpenUser, [app, iam, off, group([UNKNOWN, UNKNOWN, UNKNOWN], ["app", "worker", "app-default"].map((n) => urn(aws.elasticache.User, n)))]), []);
+            assert.deepStrictEqual(await run(elasticacheUserGroupNoOpenUser, [app, group(["app"])]), []);
+        });
+        it("rejects the built-in default user and a user without a password, as mandatory, on the group", async () => {
+            const diags = await run(elasticacheUserGroupNoOpenUser, [user("guest", { noPasswordRequired: true, authenticationMode: undefined, accessString: "on ~cache:* +get" }), group(["default", "guest"])]);
+            assert.deepStrictEqual(messages(diags), [GROUP_DEFAULT, OPEN("guest", "on ~cache:* +get")]);
+            assert.ok(diags.every((d) => d.enforcementLevel === "mandatory" && d.urn === urn(aws.elasticache.UserGroup, "app-users")));
+        });
+        it("reports unknown authentication or untraceable members as unverifiable", async () => {
+            const diags = await run(elasticacheUserGroupNoOpenUser, [user("app", { authenticationMode: { type: UNKNOWN } }), group([UNKNOWN], [urn(aws.elasticache.User, "app")])]);
+            assert.deepStrictEqual(noRerun(diags), ['Cannot verify during preview that no member of user group "app-users" connects without a password: authenticationMode.type is (unknown until apply).']);
+            const untraced = await run(elasticacheUserGroupNoOpenUser, group(UNKNOWN));
+            assert.deepStrictEqual(noRerun(untraced), ['Cannot verify during preview that no member of user group "app-users" connects without a password: userIds is (unknown until apply).']);
+            assert.ok([...diags, ...untraced].every((d) => d.enforcementLevel === "advisory" && !d.cantRunDuringPreview));
+        });
+        it("reads access strings as ElastiCache does, and never throws on malformed users and groups", async () => {
+            assert.deepStrictEqual(["on ~* +@all", "off ~* +@all", "~* +@all", "on off", "off on", " ON  ~*"].map(accessOn), [true, false, false, false, true, true]);
+            await run(elasticacheUserGroupNoOpenUser, [user("bad", { noPasswordRequired: true, accessString: null, authenticationMode: null }), group([null, 3, "bad"])]);
+            await run(elasticacheUserGroupNoOpenUser, [group(null), res(aws.elasticache.UserGroupAssociation, { userGroupId: null, userId: null })]);
         });
     });
 
