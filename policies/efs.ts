@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
 import { StackResource, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
-import { at, firstUnknown, isSet, isUnknown, parseJson, show } from "./lib/props";
+import { at, firstUnknown, isSet, isUnknown, list, parseJson, show } from "./lib/props";
 import { actionCovers, conditionValues, confinesCaller, isAnyonePrincipal, parseDocument, statementName, values } from "./lib/iam-documents";
 import { ofType } from "./lib/by-type";
 import { refersTo, sourcesOf, unresolved } from "./lib/joins";
@@ -211,7 +211,10 @@ export const efsPolicyNotPublic = resourcePolicy({
         const requirement = "the file system policy is not open to every AWS account";
         if (parsed.kind === "unknown") return report.unverifiable("policy", p.policy, requirement);
         if (parsed.kind !== "ok") return;
-        if (parsed.statementsUnknown) report.unverifiable("policy.Statement", undefined, requirement);
+        if (parsed.statementsUnknown) {
+            const statements = parseJson(p.policy)?.Statement;
+            report.unverifiable(firstUnknown(statements, "policy.Statement") ?? "policy.Statement", isUnknown(statements) ? statements : list(statements).find(isUnknown), requirement);
+        }
         parsed.statements.forEach((s, i) => {
             const where = `policy.Statement[${i}]`;
             if (isUnknown(s.Effect)) return report.unverifiable(`${where}.Effect`, s.Effect, requirement);

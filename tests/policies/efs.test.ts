@@ -236,7 +236,11 @@ describe("policies: efs", () => {
             assert.deepStrictEqual(messages(cond).map((m) => m.replace(/ Re-run .*$/, "")), [
                 "Cannot verify during preview that the file system policy is not open to every AWS account: policy.Statement[0].Condition.StringEquals is (unknown until apply).",
             ]);
-            assert.ok([...whole, ...cond].every((d) => d.enforcementLevel === "advisory" && !d.cantRunDuringPreview));
+            const statement = await run(efsPolicyNotPublic, res(aws.efs.FileSystemPolicy, { fileSystemId: "fs-1", policy: { Version: "2012-10-17", Statement: [TLS_DENY, UNKNOWN] } }));
+            assert.deepStrictEqual(messages(statement).map((m) => m.replace(/ Re-run .*$/, "")), [
+                "Cannot verify during preview that the file system policy is not open to every AWS account: policy.Statement[1] is (unknown until apply).",
+            ]);
+            assert.ok([...whole, ...cond, ...statement].every((d) => d.enforcementLevel === "advisory" && !d.cantRunDuringPreview));
         });
         it("never throws on documents that are not objects or statements missing fields", async () => {
             for (const d of ["[]", "42", "null", "not json", JSON.stringify({ Statement: [null, 1, {}, { Effect: "Allow" }, { Effect: "Allow", Principal: null, Condition: null }] })]) {
