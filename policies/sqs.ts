@@ -1,13 +1,15 @@
 import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
 import { StackResource, resourcePolicy, stackPolicy, tokenOf } from "./lib/define";
-import { isSet, isUnknown } from "./lib/props";
+import { at, isSet, isUnknown, parseJson } from "./lib/props";
 import { ofType } from "./lib/by-type";
 import { linked, unresolved } from "./lib/joins";
 import { Finding, actionCovers, isAnyonePrincipal, parseDocument, statementName, values } from "./lib/iam-documents";
 
 const QUEUE = tokenOf(aws.sqs.Queue);
 const QUEUE_POLICY = tokenOf(aws.sqs.QueuePolicy);
+const REDRIVE_POLICY = tokenOf(aws.sqs.RedrivePolicy);
+const REDRIVE_ALLOW_POLICY = tokenOf(aws.sqs.RedriveAllowPolicy);
 
 /**
  * Keys that, pinned to exact values, confine a `*` principal of a queue or topic policy: the caller's
@@ -29,7 +31,7 @@ const EQUALITY = /^(ForAnyValue:|ForAllValues:)?(StringEquals|StringEqualsIgnore
 const isFixed = (v: unknown) => typeof v === "string" && v !== "" && !/[*?]|\$\{/.test(v);
 
 /** True when a condition pins the caller (or the sending resource) to exact values. */
-export function confinesCaller(condition: unknown): boolean {
+export function confinesCallerOrSource(condition: unknown): boolean {
     if (condition === null || typeof condition !== "object" || Array.isArray(condition)) return false;
     return Object.entries(condition as Record<string, unknown>).some(([operator, block]) =>
         EQUALITY.test(operator) && block !== null && typeof block === "object" && !Array.isArray(block) &&
@@ -57,7 +59,7 @@ export function publicStatements(document: unknown, path: string): Finding[] {
         }
         if (!isAnyonePrincipal(principal)) return;
         if (isUnknown(s.Condition)) return findings.push({ unknown: `${where}.Condition`, value: s.Condition });
-        if (!confinesCaller(s.Condition)) findings.push({ violation: statementName(s, i) });
+        if (!confinesCallerOrSource(s.Condition)) findings.push({ violation: statementName(s, i) });
     });
     return findings;
 }
@@ -206,4 +208,58 @@ export const sqsTlsOnly = stackPolicy({
     },
 });
 
-export const sqsPolicies: Policies = [sqsEncryption, sqsEncryptionExplicit, sqsQueueNotPublic, sqsTlsOnly];
+const deadLetterTarget = (p: Record<string, any>) => parseJson(p.redrivePolicy)?.deadLetterTargetArn;
+
+/**
+ * Where resources name a dead-letter target: the type, the top-level input (dependencies are recorded per
+ * input) and the ARN inside it. A queue any of them names is a dead-letter queue and needs none of its own.
+ */
+const DLQ_REFERENCES: [string, string, (p: Record<string, any>) => unknown][] = [
+    [QUEUE, "redrivePolicy", deadLetterTarget],
+    [REDRIVE_POLICY, "redrivePolicy", deadLetterTarget],
+    [tokenOf(aws.sns.TopicSubscription), "redrivePolicy", deadLetterTarget],
+    [tokenOf(aws.lambda.Function), "deadLetterConfig", (p) => at(p, "deadLetterConfig.targetArn")],
+    [tokenOf(aws.lambda.FunctionEventInvokeConfig), "destinationConfig", (p) => at(p, "destinationConfig.onFailure.destination")],
+    [tokenOf(aws.cloudwatch.EventTarget), "deadLetterConfig", (p) => at(p, "deadLetterConfig.arn")],
+];
+
+/**
+ * sqs-05: a message that keeps failing is retried until it expires, and then lost without a trace; a
+ * dead-letter queue keeps it for inspection and redrive. Advisory: some queues (best-effort events) do
+ * not want one.
+ */
+export const sqsDeadLetterQueue = stackPolicy({
+    name: "sqs-dead-letter-queue",
+    description: "SQS queues should send repeatedly failing messages to a dead-letter queue (redrivePolicy), unless they are one.",
+    severity: "low",
+    enforcementLevel: "advisory",
+    remediationSteps:
+        "Create a second aws.sqs.Queue for failed messages and set `redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 5 })` " +
+        "on the aws.sqs.Queue (or an aws.sqs.RedrivePolicy for it); give the dead-letter queue a longer messageRetentionSeconds.",
+    catalogue: ["sqs-05"],
+    check: (resources, _ctx, report) => {
+        const queues = ofType(resources, QUEUE);
+        if (queues.length === 0) return;
+        const redrives = ofType(resources, REDRIVE_POLICY);
+        const allows = ofType(resources, REDRIVE_ALLOW_POLICY);
+        const deadLetterQueues = new Set<StackResource>();
+        let untraceable = [...redrives, ...allows].some((p) => unresolved(p, "queueUrl", QUEUE));
+        for (const [type, input, target] of DLQ_REFERENCES) {
+            for (const r of ofType(resources, type)) {
+                const arn = target(r.props);
+                const found = linked(r, input, queues, { value: arn, matches: namesQueue });
+                found.forEach((q) => deadLetterQueues.add(q));
+                if (found.length === 0 && (isUnknown(r.props[input]) || isUnknown(arn))) untraceable = true;
+            }
+        }
+        for (const a of allows) linked(a, "queueUrl", queues, { matches: namesQueue }).forEach((q) => deadLetterQueues.add(q));
+        for (const queue of queues) {
+            if (isSet(queue.props.redrivePolicy) || isSet(queue.props.redriveAllowPolicy) || deadLetterQueues.has(queue)) continue;
+            if (redrives.some((p) => linked(p, "queueUrl", [queue], { matches: namesQueue }).length > 0)) continue;
+            if (untraceable) report.unverifiable(queue, "redrivePolicy", "the queue has a dead-letter queue or is one (a redrive reference is unknown until apply)");
+            else report.violation(queue, "SQS queue must have a dead-letter queue: redrivePolicy is (unset), no aws.sqs.RedrivePolicy is for it and nothing uses it as a dead-letter target, expected a redrivePolicy with deadLetterTargetArn.");
+        }
+    },
+});
+
+export const sqsPolicies: Policies = [sqsEncryption, sqsEncryptionExplicit, sqsQueueNotPublic, sqsTlsOnly, sqsDeadLetterQueue];

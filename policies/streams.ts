@@ -118,4 +118,30 @@ export const firehoseEncryption = stackPolicy<{ requireCustomerManagedKey: boole
     },
 });
 
-export const streamPolicies: Policies = [kinesisStreamEncryption, firehoseEncryption];
+/**
+ * kin-03 (Kinesis.3, "Kinesis streams should have an adequate data retention period": Security Hub's
+ * default minimum is 168 hours): consumers that fall behind, or a bug found late, can still replay the
+ * records. The provider's default is 24 hours. Advisory: longer retention costs money.
+ */
+export const kinesisStreamRetention = resourcePolicy<{ minimumRetentionHours: number }>({
+    name: "kinesis-stream-retention",
+    description: "Kinesis data streams should keep records for at least the configured number of hours (Security Hub's default: 168).",
+    severity: "low",
+    enforcementLevel: "advisory",
+    remediationSteps: "Set `retentionPeriod` (hours, 24 to 8760) on the aws.kinesis.Stream to at least the configured minimum.",
+    securityHub: ["Kinesis.3"],
+    catalogue: ["kin-03"],
+    config: { minimumRetentionHours: { type: "integer", minimum: 24, maximum: 8760, default: 168, description: "Shortest retention allowed, in hours." } },
+    types: [aws.kinesis.Stream],
+    check: (stream, { config }, report) => {
+        const hours = stream.retentionPeriod;
+        const min = config.minimumRetentionHours;
+        if (isUnknown(hours)) report.unverifiable("retentionPeriod", hours, `records are kept for at least ${min} hours`);
+        // Unset is the provider's (and AWS's) default of 24 hours.
+        else if (typeof (hours ?? 24) !== "number" || (hours ?? 24) < min) {
+            report.violation(`Kinesis stream must keep records for at least ${min} hours: retentionPeriod is ${show(hours ?? undefined)}${hours === undefined || hours === null ? " (24 hours)" : ""}, expected ${min} or more.`);
+        }
+    },
+});
+
+export const streamPolicies: Policies = [kinesisStreamEncryption, kinesisStreamRetention, firehoseEncryption];

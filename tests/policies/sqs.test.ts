@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { confinesCaller, deniesWithoutTls, enableManagedSse, sqsEncryption, sqsEncryptionExplicit, sqsQueueNotPublic, sqsTlsOnly } from "../../policies/sqs";
+import { confinesCallerOrSource, deniesWithoutTls, enableManagedSse, sqsDeadLetterQueue, sqsEncryption, sqsEncryptionExplicit, sqsQueueNotPublic, sqsTlsOnly } from "../../policies/sqs";
 import { Diagnostic } from "../../tools/offline/evaluate";
 import { UNKNOWN, UNKNOWN_BOOL, messages, res, run } from "./helpers";
 
@@ -124,9 +124,9 @@ describe("policies: sqs", () => {
                 await run(sqsQueueNotPublic, res(aws.sqs.QueuePolicy, { queueUrl: QUEUE_URL, policy }));
                 await run(sqsQueueNotPublic, res(aws.sqs.Queue, { policy }));
             }
-            assert.strictEqual(confinesCaller({ StringEquals: null }), false);
-            assert.strictEqual(confinesCaller({ StringEquals: { "aws:SourceAccount": [] } }), false);
-            assert.strictEqual(confinesCaller([{ StringEquals: { "aws:SourceAccount": "1" } }]), false);
+            assert.strictEqual(confinesCallerOrSource({ StringEquals: null }), false);
+            assert.strictEqual(confinesCallerOrSource({ StringEquals: { "aws:SourceAccount": [] } }), false);
+            assert.strictEqual(confinesCallerOrSource([{ StringEquals: { "aws:SourceAccount": "1" } }]), false);
         });
     });
 
@@ -173,6 +173,45 @@ describe("policies: sqs", () => {
             for (const policy of ["[]", "42", "null", "{", { Statement: [null, { Effect: "Deny", Principal: "*", Condition: null }, { Effect: "Deny", Principal: "*", Action: [1], Condition: { Bool: null } }] }]) {
                 await run(sqsTlsOnly, [queue, res(aws.sqs.QueuePolicy, { queueUrl: QUEUE_URL, policy })]);
                 await run(sqsTlsOnly, res(aws.sqs.Queue, { policy }));
+            }
+        });
+    });
+
+    describe("sqs-dead-letter-queue", () => {
+        const dlq = res(aws.sqs.Queue, { name: "orders-dlq", sqsManagedSseEnabled: true }, { name: "orders-dlq" });
+        const NO_DLQ = "SQS queue must have a dead-letter queue: redrivePolicy is (unset), no aws.sqs.RedrivePolicy is for it and nothing uses it as a dead-letter target, expected a redrivePolicy with deadLetterTargetArn.";
+        it("passes a queue with a redrive policy, and its dead-letter queue, joined by dependency or by ARN", async () => {
+            const main = res(aws.sqs.Queue, { name: "orders", redrivePolicy: UNKNOWN }, { name: "orders", propertyDependencies: { redrivePolicy: [dlq.urn] } });
+            assert.deepStrictEqual(await run(sqsDeadLetterQueue, [main, dlq]), []);
+            const literal = res(aws.sqs.Queue, { name: "orders", redrivePolicy: JSON.stringify({ deadLetterTargetArn: "arn:aws:sqs:eu-west-1:123456789012:orders-dlq", maxReceiveCount: 5 }) }, { name: "orders" });
+            assert.deepStrictEqual(await run(sqsDeadLetterQueue, [literal, dlq]), []);
+        });
+        it("passes queues given a DLQ by aws.sqs.RedrivePolicy, allowed as one, or used as a Lambda's dead-letter target", async () => {
+            const main = res(aws.sqs.Queue, { name: "orders" }, { name: "orders" });
+            const redrive = res(aws.sqs.RedrivePolicy, { queueUrl: QUEUE_URL, redrivePolicy: JSON.stringify({ deadLetterTargetArn: "arn:aws:sqs:eu-west-1:123456789012:orders-dlq" }) });
+            assert.deepStrictEqual(await run(sqsDeadLetterQueue, [main, dlq, redrive]), []);
+            assert.deepStrictEqual(await run(sqsDeadLetterQueue, res(aws.sqs.Queue, { name: "x-dlq", redriveAllowPolicy: JSON.stringify({ redrivePermission: "allowAll" }) })), []);
+            const fn = res(aws.lambda.Function, { deadLetterConfig: { targetArn: UNKNOWN } }, { name: "fn", propertyDependencies: { deadLetterConfig: [dlq.urn] } });
+            assert.deepStrictEqual(await run(sqsDeadLetterQueue, [dlq, fn]), []);
+        });
+        it("reports a queue with no dead-letter queue, as advisory, on the queue", async () => {
+            const diags = await run(sqsDeadLetterQueue, dlq);
+            assert.deepStrictEqual(messages(diags), [NO_DLQ]);
+            assert.strictEqual(diags[0].enforcementLevel, "advisory");
+            assert.strictEqual(diags[0].urn, dlq.urn);
+            // A redrive policy naming another queue does not make this one a dead-letter queue.
+            const other = res(aws.sqs.Queue, { name: "billing", redrivePolicy: JSON.stringify({ deadLetterTargetArn: "arn:aws:sqs:eu-west-1:123456789012:billing-dlq" }) }, { name: "billing" });
+            assert.deepStrictEqual(messages(await run(sqsDeadLetterQueue, [other, dlq])), [NO_DLQ]);
+        });
+        it("reports a queue as unverifiable when a redrive reference is unknown and untraceable", async () => {
+            const fn = res(aws.lambda.Function, { deadLetterConfig: { targetArn: UNKNOWN } }, { name: "fn" });
+            const diags = await run(sqsDeadLetterQueue, [dlq, fn]);
+            assert.deepStrictEqual(messages(diags), [unverifiable("the queue has a dead-letter queue or is one (a redrive reference is unknown until apply)", "redrivePolicy", "(unset)")]);
+            allAdvisory(diags);
+        });
+        it("never throws on malformed redrive policies", async () => {
+            for (const redrivePolicy of ["[]", "42", "null", "{", JSON.stringify({ deadLetterTargetArn: 5 })]) {
+                await run(sqsDeadLetterQueue, [dlq, res(aws.sqs.Queue, { name: "m", redrivePolicy }), res(aws.sns.TopicSubscription, { redrivePolicy }), res(aws.lambda.Function, { deadLetterConfig: null })]);
             }
         });
     });

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { firehoseEncryption, kinesisStreamEncryption } from "../../policies/streams";
-import { UNKNOWN, UNKNOWN_BOOL, messages, res, run } from "./helpers";
+import { firehoseEncryption, kinesisStreamEncryption, kinesisStreamRetention } from "../../policies/streams";
+import { UNKNOWN, UNKNOWN_BOOL, UNKNOWN_NUMBER, messages, res, run } from "./helpers";
 
 const KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const STREAM_ARN = "arn:aws:kinesis:eu-west-1:123456789012:stream/clicks";
@@ -106,6 +106,27 @@ describe("policies: streams", () => {
             for (const props of [{ serverSideEncryption: null }, { serverSideEncryption: [] }, { serverSideEncryption: { enabled: true, keyType: 5 } }, { kinesisSourceConfiguration: {} }, { kinesisSourceConfiguration: "x" }, { kinesisSourceConfiguration: { kinesisStreamArn: [null, 3] } }]) {
                 await run(firehoseEncryption, [stream({ encryptionType: null }), directPut(props)], { requireCustomerManagedKey: true });
             }
+        });
+    });
+
+    describe("kinesis-stream-retention", () => {
+        it("passes a week or more", async () => {
+            assert.deepStrictEqual(await run(kinesisStreamRetention, stream({ retentionPeriod: 168 })), []);
+            assert.deepStrictEqual(await run(kinesisStreamRetention, stream({ retentionPeriod: 48 }), { minimumRetentionHours: 48 }), []);
+        });
+        it("reports the 24-hour default and short retention, as advisory", async () => {
+            const diags = await run(kinesisStreamRetention, stream({}));
+            assert.deepStrictEqual(messages(diags), ["Kinesis stream must keep records for at least 168 hours: retentionPeriod is (unset) (24 hours), expected 168 or more."]);
+            assert.strictEqual(diags[0].enforcementLevel, "advisory");
+            assert.deepStrictEqual(messages(await run(kinesisStreamRetention, stream({ retentionPeriod: 72 }))), ["Kinesis stream must keep records for at least 168 hours: retentionPeriod is 72, expected 168 or more."]);
+        });
+        it("reports an unknown retention as unverifiable", async () => {
+            const diags = await run(kinesisStreamRetention, stream({ retentionPeriod: UNKNOWN_NUMBER }));
+            assert.deepStrictEqual(messages(diags), [unverifiable("records are kept for at least 168 hours", "retentionPeriod")]);
+            assert.strictEqual(diags[0].cantRunDuringPreview, undefined);
+        });
+        it("never throws on malformed inputs", async () => {
+            for (const retentionPeriod of [null, "168", [], {}]) await run(kinesisStreamRetention, stream({ retentionPeriod }));
         });
     });
 });
