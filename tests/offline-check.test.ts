@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import * as assert from "assert";
 import { execFile } from "child_process";
 import * as path from "path";
@@ -256,5 +257,26 @@ describe("offline check (issue 3 end to end)", () => {
             const nat = c.evaluation.diagnostics.filter((d) => d.policyName === "vpc-multi-az-nat");
             assert.deepStrictEqual(nat.map((d) => [d.enforcementLevel, c.resources.find((r) => r.urn === d.urn)?.name]), [["advisory", "network-private-2"]]);
         });
+    });
+});
+
+describe("offline check with a policy at the remediate level", () => {
+    /** A load balancer that keeps invalid headers: alb-drop-invalid-headers (mandatory) blocks it unless remediated. */
+    const program = () => {
+        new aws.lb.LoadBalancer("web", { loadBalancerType: "application", subnets: ["subnet-a", "subnet-b"], dropInvalidHeaderFields: false });
+        return {};
+    };
+    const blockingOn = async (level: string) => {
+        const policyConfig = { ...readPolicyConfig(policyConfigPath("prod")), "alb-drop-invalid-headers": level };
+        const c = await checkStack({ stack: "prod", policies: ALL_POLICIES, policyConfig, config: stackConfig("prod"), program });
+        return c.blocking.filter((d) => d.policyName === "alb-drop-invalid-headers").map((d) => d.urn?.split("::").pop());
+    };
+
+    it("judges the remediated inputs, as the engine does: the fix is applied first and nothing blocks", async () => {
+        assert.deepStrictEqual(await blockingOn("remediate"), []);
+    });
+
+    it("blocks the same resource at mandatory, where nothing is remediated", async () => {
+        assert.deepStrictEqual(await blockingOn("mandatory"), ["web"]);
     });
 });

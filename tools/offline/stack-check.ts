@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Policies } from "@pulumi/policy";
 import { main } from "../../infra/main";
+import { remediate } from "./remediate";
 import { Diagnostic, EvalResource, Evaluation, PolicyConfigError, evaluate, levelOf, resolvePolicyConfig } from "./evaluate";
 import { RecordedResource, loadStackConfig, runProgram } from "./run-program";
 
@@ -67,17 +68,19 @@ export async function checkStack(opts: {
     policyConfig: Record<string, unknown>;
     firstPreview?: boolean;
     config?: Record<string, string>;
+    /** The program to run; the project's own by default. */
+    program?: () => unknown;
 }): Promise<StackCheck> {
     const resolved = resolvePolicyConfig(opts.policies, opts.policyConfig);
     const t0 = process.hrtime.bigint();
-    const run = await runProgram(main, { stack: opts.stack, config: opts.config ?? loadStackConfig(opts.stack), firstPreview: opts.firstPreview });
+    const run = await runProgram(opts.program ?? main, { stack: opts.stack, config: opts.config ?? loadStackConfig(opts.stack), firstPreview: opts.firstPreview });
     if (run.error) throw run.error;
     const t1 = process.hrtime.bigint();
-    const evaluation = await evaluate(run.resources.map(toEvalResource), {
-        policies: opts.policies,
-        config: resolved,
-        stackTags: new Map([["pulumi:project", "baseline"], ["pulumi:runtime", "nodejs"]]),
-    });
+    const stackTags = new Map([["pulumi:project", "baseline"], ["pulumi:runtime", "nodejs"]]);
+    // The engine applies the remediations of policies set to `remediate` before analysis, which then
+    // judges the remediated inputs (the SDK runs those policies' validations at mandatory).
+    const remediated = await remediate(run.resources.map(toEvalResource), { policies: opts.policies, config: resolved, stackTags });
+    const evaluation = await evaluate(remediated.resources, { policies: opts.policies, config: resolved, stackTags });
     const t2 = process.hrtime.bigint();
     const mandatory = new Set(opts.policies.filter((p) => levelOf(p, resolved) === "mandatory").map((p) => p.name));
     return {
