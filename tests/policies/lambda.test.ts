@@ -230,6 +230,10 @@ describe("policies: lambda", () => {
             assert.deepStrictEqual(messages(await run(lambdaPermissionNotPublic, permission({ principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::uploads" }))), [
                 `Lambda permission must not let any account's s3.amazonaws.com invoke the function: sourceArn is "arn:aws:s3:::uploads" and sourceAccount is unset, expected sourceAccount set to the bucket owner's account (with sourceArn the bucket).`,
             ]);
+            // Even a bucket of the stack (ARN unknown until apply): the bucket name alone does not pin the owner.
+            assert.deepStrictEqual(messages(await run(lambdaPermissionNotPublic, permission({ principal: "s3.amazonaws.com", sourceArn: UNKNOWN }))), [
+                "Lambda permission must not let any account's s3.amazonaws.com invoke the function: sourceArn is (unknown until apply) and sourceAccount is unset, expected sourceAccount set to the bucket owner's account (with sourceArn the bucket).",
+            ]);
         });
         it("rejects the public function URL grant", async () => {
             assert.deepStrictEqual(messages(await run(lambdaPermissionNotPublic, permission({ principal: "*", action: "lambda:InvokeFunctionUrl", functionUrlAuthType: "NONE", sourceAccount: "123456789012" }))), [
