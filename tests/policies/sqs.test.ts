@@ -2,8 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as assert from "assert";
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { confinesCallerOrSource, deniesWithoutTls, enableManagedSse, sqsDeadLetterQueue, sqsEncryption, sqsEncryptionExplicit, sqsQueueNotPublic, sqsTlsOnly } from "../../policies/sqs";
-import { Diagnostic } from "../../tools/offline/evaluate";
-import { UNKNOWN, UNKNOWN_BOOL, messages, res, run } from "./helpers";
+import { Diagnostic, resolvePolicyConfig } from "../../tools/offline/evaluate";
+import { remediate as remediateOffline } from "../../tools/offline/remediate";
+import { UNKNOWN, UNKNOWN_BOOL, messages, res, run, secret } from "./helpers";
 
 const KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const QUEUE_ARN = "arn:aws:sqs:eu-west-1:123456789012:orders";
@@ -70,6 +71,19 @@ describe("policies: sqs", () => {
                     assert.deepStrictEqual(await run([sqsEncryption, sqsEncryptionExplicit], res(aws.sqs.Queue, fixed!)), []);
                 }
             }
+        });
+        it("goes through the engine's remediate path: secrets stay secret, unknowns stay, exemptions win, and the result passes", async () => {
+            const queue = res(aws.sqs.Queue, { name: "orders", tags: { owner: secret("payments") } }, { name: "orders" });
+            const unknown = res(aws.sqs.Queue, { name: "jobs", sqsManagedSseEnabled: UNKNOWN_BOOL }, { name: "jobs" });
+            const exempt = res(aws.sqs.Queue, { name: "legacy", sqsManagedSseEnabled: false }, { name: "legacy" });
+            const config = resolvePolicyConfig([sqsEncryption], { "sqs-encryption": { enforcementLevel: "remediate", exemptions: [{ resource: "legacy", reason: "read by a client that cannot use SigV4" }] } });
+            const result = await remediateOffline([queue, unknown, exempt], { policies: [sqsEncryption], config });
+            assert.deepStrictEqual(result.remediations.map((r) => [r.name, r.policyName]), [["orders", "sqs-encryption"]]);
+            assert.deepStrictEqual(result.cantRun, []);
+            assert.deepStrictEqual(result.resources[0].props.tags, queue.props.tags);
+            assert.strictEqual(result.resources[0].props.sqsManagedSseEnabled, true);
+            assert.deepStrictEqual(result.resources.slice(1), [unknown, exempt]);
+            assert.deepStrictEqual(await run([sqsEncryption, sqsEncryptionExplicit], result.resources[0]), []);
         });
         it("leaves a queue with a key (the provider refuses both), an unknown setting, or SSE-SQS already on", () => {
             for (const props of [{ kmsMasterKeyId: KEY_ARN }, { kmsMasterKeyId: UNKNOWN }, { sqsManagedSseEnabled: UNKNOWN_BOOL }, { sqsManagedSseEnabled: true }]) {
