@@ -48,7 +48,9 @@ describe("policies: lambda", () => {
         it("reports unknown environment, variables or values as unverifiable", async () => {
             assertUnverifiable(await run(lambdaNoPlaintextSecrets, fn({ environment: UNKNOWN })), /^Cannot verify during preview that no environment variable carries a secret: environment is \(unknown until apply\)/);
             assertUnverifiable(await run(lambdaNoPlaintextSecrets, env(UNKNOWN)), /^Cannot verify during preview that no environment variable carries a secret: environment\.variables is \(unknown until apply\)/);
-            assertUnverifiable(await run(lambdaNoPlaintextSecrets, env({ DATABASE_URL: UNKNOWN })), /^Cannot verify during preview that no environment value carries a credential: environment\.variables\.DATABASE_URL is \(unknown until apply\)/);
+            assertUnverifiable(await run(lambdaNoPlaintextSecrets, env({ DATABASE_URL: UNKNOWN, UPSTREAM: UNKNOWN, TABLE_NAME: UNKNOWN, QUEUE_ARN: UNKNOWN, PORT: "80" })),
+                /^Cannot verify during preview that no environment value carries a credential: environment\.variables \["DATABASE_URL","UPSTREAM"\] is \(unknown until apply\)/);
+            assert.deepStrictEqual(await run(lambdaNoPlaintextSecrets, env({ TABLE_NAME: UNKNOWN, QUEUE_ARN: UNKNOWN })), []);
             // An unknown value under a secret name is a secret whatever it turns out to be: reported once, by name.
             assert.deepStrictEqual(messages(await run(lambdaNoPlaintextSecrets, env({ DB_PASSWORD: UNKNOWN }))), [
                 'Lambda function must not keep secrets in its environment: environment.variables sets ["DB_PASSWORD"], expected the secret in Secrets Manager or SSM with only its ARN or name in the environment.',
