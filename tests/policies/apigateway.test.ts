@@ -242,6 +242,10 @@ describe("policies: apigateway", () => {
             const elsewhere = res(aws.apigatewayv2.Route, { apiId: "a1", routeKey: "$default" });
             assertUnverifiable(await run(apigatewayRouteAuthorization, [elsewhere]), /that the route is a WebSocket route other than \$connect, or requires authorization: apiId is "a1"/);
         });
+        it("refuses an open route without a reason, and a minimum level that is not one, through the config schema", async () => {
+            await assert.rejects(run(apigatewayRouteAuthorization, [httpApi], { openRoutes: [{ route: "GET /health" }] }), /openRoutes/);
+            await assert.rejects(run(apigatewayMethodAuthorization, [], { openRoutes: [{ route: "", reason: "x" }] }), /openRoutes/);
+        });
         it("never throws on malformed routes and APIs", async () => {
             for (const [key, t] of [[null, null], [42, "NONE"], [[], {}], ["GET /x", 3]] as const) await run(apigatewayRouteAuthorization, [httpApi, route(key, t)]);
             await run(apigatewayRouteAuthorization, [res(aws.apigatewayv2.Api, { protocolType: null, target: 42, routeKey: {} }, { name: "odd" })]);

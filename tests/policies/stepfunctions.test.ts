@@ -32,6 +32,9 @@ describe("policies: stepfunctions", () => {
                 'Step Functions state machine must log at ALL or more: loggingConfiguration.level is "ERROR", expected "ALL" with a logDestination.',
             ]);
         });
+        it("refuses a minimum level other than FATAL, ERROR or ALL", async () => {
+            await assert.rejects(run(stepFunctionsLogging, machine(undefined), { minimumLevel: "OFF" }), /minimumLevel/);
+        });
         it("reports unknown configuration or level as unverifiable", async () => {
             for (const [logging, path] of [[UNKNOWN, "loggingConfiguration"], [{ level: UNKNOWN, logDestination: LOG_GROUP }, "loggingConfiguration\\.level"]] as const) {
                 const diags = await run(stepFunctionsLogging, machine(logging));
