@@ -79,12 +79,12 @@ function keyProblem(key: unknown): string | undefined {
 }
 
 /**
- * ddb-03: where the organization requires it (`requireCustomerManagedKey`), tables are encrypted with a
+ * ddb-03: where the organization requires it (`requireCustomerKey`), tables are encrypted with a
  * key whose policy the account controls. DynamoDB always encrypts at rest (an AWS-owned key when
  * `serverSideEncryption` is off, the AWS-managed alias/aws/dynamodb when on without a key), so without the
  * flag there is nothing to refuse. A replica in another region needs its own key (replicas[].kmsKeyArn).
  */
-export const dynamodbCustomerManagedKey = resourcePolicy<{ requireCustomerManagedKey: boolean }>({
+export const dynamodbCustomerManagedKey = resourcePolicy<{ requireCustomerKey: boolean }>({
     name: "dynamodb-customer-managed-key",
     description: "Where configured, DynamoDB tables and their replicas must be encrypted with a customer-managed KMS key.",
     severity: "medium",
@@ -92,11 +92,11 @@ export const dynamodbCustomerManagedKey = resourcePolicy<{ requireCustomerManage
     remediationSteps: "Set `serverSideEncryption: { enabled: true, kmsKeyArn: key.arn }` on the aws.dynamodb.Table, `kmsKeyArn` (a key in the replica's region) on each entry of `replicas` and on each aws.dynamodb.TableReplica.",
     catalogue: ["ddb-03"],
     config: {
-        requireCustomerManagedKey: { type: "boolean", default: false, description: "Require a customer-managed KMS key on every table and replica (DynamoDB otherwise encrypts with an AWS-owned or AWS-managed key)." },
+        requireCustomerKey: { type: "boolean", default: false, description: "Require a customer-managed KMS key on every table and replica (DynamoDB otherwise encrypts with an AWS-owned or AWS-managed key)." },
     },
     types: [aws.dynamodb.Table, aws.dynamodb.TableReplica],
     check: (props, { type, config }, report) => {
-        if (!config.requireCustomerManagedKey) return;
+        if (!config.requireCustomerKey) return;
         const rule = "be encrypted with a customer-managed KMS key";
         if (type !== TABLE) {
             const problem = keyProblem(props.kmsKeyArn);

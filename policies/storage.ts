@@ -188,7 +188,7 @@ export const s3RequireTls = stackPolicy({
 /** s3-04 */
 interface EncryptionConfig {
     requireKmsForDataBuckets: boolean;
-    requireCustomerManagedKey: boolean;
+    requireCustomerKey: boolean;
     logBuckets: string[];
 }
 
@@ -231,7 +231,7 @@ function checkEncryption(s: Source, kind: BucketKind, config: EncryptionConfig, 
             }
             const key = value(rule, "applyServerSideEncryptionByDefault.kmsMasterKeyId");
             // The AWS managed key by alias or alias ARN (`arn:aws:kms:<region>:<account>:alias/aws/s3`).
-            if (config.requireCustomerManagedKey && (!isSet(key) || (typeof key === "string" && /(^|:)alias\/aws\/s3$/.test(key)))) {
+            if (config.requireCustomerKey && (!isSet(key) || (typeof key === "string" && /(^|:)alias\/aws\/s3$/.test(key)))) {
                 report.violation(owner, `S3 data bucket must use a customer-managed KMS key: ${s.label} has kmsMasterKeyId ${show(key)}, so S3 uses the AWS managed aws/s3 key, expected a customer-managed key ARN.`);
             }
             // DSSE-KMS does not support bucket keys.
@@ -255,7 +255,7 @@ export const s3DefaultEncryption = stackPolicy<EncryptionConfig>({
     catalogue: ["s3-04"],
     config: {
         requireKmsForDataBuckets: { type: "boolean", default: true, description: "Data (non-log) buckets must use SSE-KMS with the bucket key; false accepts SSE-S3 everywhere." },
-        requireCustomerManagedKey: { type: "boolean", default: true, description: "SSE-KMS data buckets must name a customer-managed key (kmsMasterKeyId), not the AWS managed aws/s3 key." },
+        requireCustomerKey: { type: "boolean", default: true, description: "SSE-KMS data buckets must name a customer-managed key (kmsMasterKeyId), not the AWS managed aws/s3 key." },
         logBuckets: LOG_BUCKETS,
     },
     check: (resources, { config }, report) => {

@@ -11,13 +11,13 @@ const FIREHOSE = tokenOf(aws.kinesis.FirehoseDeliveryStream);
 /** AWS-managed keys: encryption, but under a key policy the account does not control. */
 const AWS_MANAGED_KINESIS_KEY = /^(alias\/aws\/kinesis|arn:aws[\w-]*:kms:[^:]*:[^:]*:alias\/aws\/kinesis)$/i;
 
-const requireCustomerManagedKey = {
+const requireCustomerKey = {
     type: "boolean" as const, default: false,
     description: "Also require a customer-managed KMS key (not the AWS-managed alias/aws/kinesis or the AWS-owned key), so the key policy and its audit trail are the account's.",
 };
 
 /** kin-01 (Kinesis.1): stream records sit on disk for the retention period (24 hours to a year). */
-export const kinesisStreamEncryption = resourcePolicy<{ requireCustomerManagedKey: boolean }>({
+export const kinesisStreamEncryption = resourcePolicy<{ requireCustomerKey: boolean }>({
     name: "kinesis-stream-encryption",
     description: "Kinesis data streams must be encrypted at rest with KMS (encryptionType \"KMS\"), with a customer-managed key where configured.",
     severity: "high",
@@ -25,7 +25,7 @@ export const kinesisStreamEncryption = resourcePolicy<{ requireCustomerManagedKe
     remediationSteps: 'On the aws.kinesis.Stream set `encryptionType: "KMS"` and `kmsKeyId` (a customer key ARN, or "alias/aws/kinesis" unless the config requires a customer key).',
     securityHub: ["Kinesis.1"],
     catalogue: ["kin-01"],
-    config: { requireCustomerManagedKey },
+    config: { requireCustomerKey },
     types: [aws.kinesis.Stream],
     check: (stream, { config }, report) => {
         const type = stream.encryptionType;
@@ -34,7 +34,7 @@ export const kinesisStreamEncryption = resourcePolicy<{ requireCustomerManagedKe
         if (typeof type !== "string" || type.toUpperCase() !== "KMS") {
             return report.violation(`Kinesis stream must be encrypted at rest: encryptionType is ${show(type ?? undefined)}, expected "KMS".`);
         }
-        if (!config.requireCustomerManagedKey) return;
+        if (!config.requireCustomerKey) return;
         const key = stream.kmsKeyId;
         if (!isSet(key)) report.violation('Kinesis stream must be encrypted with a customer-managed KMS key: kmsKeyId is (unset), expected a customer key ARN.');
         else if (typeof key === "string" && AWS_MANAGED_KINESIS_KEY.test(key)) {
@@ -76,7 +76,7 @@ function checkDirectPut(fh: StackResource, requireCmk: boolean, report: StackRep
  * is checked through its source stream when the stack declares it; one reading a stream declared elsewhere is
  * left to that stack's kinesis-stream-encryption. MSK sources are out of this check (MSK's own encryption).
  */
-export const firehoseEncryption = stackPolicy<{ requireCustomerManagedKey: boolean }>({
+export const firehoseEncryption = stackPolicy<{ requireCustomerKey: boolean }>({
     name: "firehose-encryption",
     description: "Firehose delivery streams must be encrypted at rest: direct-put streams with server-side encryption, Kinesis-sourced streams through an encrypted source stream.",
     severity: "high",
@@ -86,7 +86,7 @@ export const firehoseEncryption = stackPolicy<{ requireCustomerManagedKey: boole
         'for one with `kinesisSourceConfiguration`, set `encryptionType: "KMS"` on the source aws.kinesis.Stream.',
     securityHub: ["DataFirehose.1"],
     catalogue: ["kin-02"],
-    config: { requireCustomerManagedKey: { ...requireCustomerManagedKey, description: "Also require direct-put streams to use a customer-managed KMS key (keyType CUSTOMER_MANAGED_CMK)." } },
+    config: { requireCustomerKey: { ...requireCustomerKey, description: "Also require direct-put streams to use a customer-managed KMS key (keyType CUSTOMER_MANAGED_CMK)." } },
     check: (resources, { config }, report) => {
         const hoses = ofType(resources, FIREHOSE);
         if (hoses.length === 0) return;
@@ -95,7 +95,7 @@ export const firehoseEncryption = stackPolicy<{ requireCustomerManagedKey: boole
             const kinesisSource = fh.props.kinesisSourceConfiguration;
             if (isPresent(fh.props.mskSourceConfiguration)) continue;
             if (!isPresent(kinesisSource)) {
-                checkDirectPut(fh, config.requireCustomerManagedKey, report);
+                checkDirectPut(fh, config.requireCustomerKey, report);
                 continue;
             }
             const arn = at(kinesisSource, "kinesisStreamArn");

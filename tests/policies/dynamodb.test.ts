@@ -18,7 +18,7 @@ const good = {
 };
 const table = (props: Record<string, any>) => res(aws.dynamodb.Table, props, { name: "orders" });
 const replica = (props: Record<string, any>) => res(aws.dynamodb.TableReplica, { globalTableArn: GLOBAL_ARN, ...props }, { name: "orders-eu-central-1" });
-const cmk = { requireCustomerManagedKey: true };
+const cmk = { requireCustomerKey: true };
 
 describe("policies: dynamodb", () => {
     describe("dynamodb-point-in-time-recovery", () => {

@@ -309,7 +309,7 @@ describe("policies: storage", () => {
                 'S3 data bucket must enable the S3 bucket key: BucketServerSideEncryptionConfiguration "assets-sse" has bucketKeyEnabled false, expected true.',
             ]);
             assert.deepStrictEqual(
-                messages(await run(s3DefaultEncryption, patch(goodStack(), "assets-sse", { rules: [{ ...rule, bucketKeyEnabled: true }] }), { requireCustomerManagedKey: false })),
+                messages(await run(s3DefaultEncryption, patch(goodStack(), "assets-sse", { rules: [{ ...rule, bucketKeyEnabled: true }] }), { requireCustomerKey: false })),
                 [],
             );
         });

@@ -21,7 +21,7 @@ describe("policies: streams", () => {
     describe("kinesis-stream-encryption", () => {
         it("passes KMS with the AWS-managed or a customer key", async () => {
             assert.deepStrictEqual(await run(kinesisStreamEncryption, stream({ encryptionType: "KMS", kmsKeyId: "alias/aws/kinesis" })), []);
-            assert.deepStrictEqual(await run(kinesisStreamEncryption, stream({ encryptionType: "KMS", kmsKeyId: UNKNOWN }), { requireCustomerManagedKey: true }), []);
+            assert.deepStrictEqual(await run(kinesisStreamEncryption, stream({ encryptionType: "KMS", kmsKeyId: UNKNOWN }), { requireCustomerKey: true }), []);
         });
         it("rejects an unencrypted stream (unset or NONE), as mandatory", async () => {
             const diags = await run(kinesisStreamEncryption, stream({}));
@@ -30,7 +30,7 @@ describe("policies: streams", () => {
             assert.deepStrictEqual(messages(await run(kinesisStreamEncryption, stream({ encryptionType: "NONE" }))), ['Kinesis stream must be encrypted at rest: encryptionType is "NONE", expected "KMS".']);
         });
         it("requires a customer key where configured", async () => {
-            const cfg = { requireCustomerManagedKey: true };
+            const cfg = { requireCustomerKey: true };
             assert.deepStrictEqual(messages(await run(kinesisStreamEncryption, stream({ encryptionType: "KMS", kmsKeyId: "alias/aws/kinesis" }), cfg)), [
                 'Kinesis stream must be encrypted with a customer-managed KMS key: kmsKeyId is "alias/aws/kinesis", the AWS-managed key, expected a customer key ARN.',
             ]);
@@ -47,7 +47,7 @@ describe("policies: streams", () => {
         });
         it("never throws on malformed inputs", async () => {
             for (const props of [{ encryptionType: null }, { encryptionType: 7 }, { encryptionType: "KMS", kmsKeyId: [] }]) {
-                await run(kinesisStreamEncryption, stream(props), { requireCustomerManagedKey: true });
+                await run(kinesisStreamEncryption, stream(props), { requireCustomerKey: true });
             }
         });
     });
@@ -55,7 +55,7 @@ describe("policies: streams", () => {
     describe("firehose-encryption", () => {
         it("passes a direct-put stream with server-side encryption", async () => {
             assert.deepStrictEqual(await run(firehoseEncryption, directPut({ serverSideEncryption: { enabled: true } })), []);
-            assert.deepStrictEqual(await run(firehoseEncryption, directPut({ serverSideEncryption: { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: KEY_ARN } }), { requireCustomerManagedKey: true }), []);
+            assert.deepStrictEqual(await run(firehoseEncryption, directPut({ serverSideEncryption: { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: KEY_ARN } }), { requireCustomerKey: true }), []);
         });
         it("rejects a direct-put stream without server-side encryption, as mandatory", async () => {
             const diags = await run(firehoseEncryption, directPut({}));
@@ -68,7 +68,7 @@ describe("policies: streams", () => {
             ]);
         });
         it("requires a customer key on direct-put streams where configured", async () => {
-            assert.deepStrictEqual(messages(await run(firehoseEncryption, directPut({ serverSideEncryption: { enabled: true } }), { requireCustomerManagedKey: true })), [
+            assert.deepStrictEqual(messages(await run(firehoseEncryption, directPut({ serverSideEncryption: { enabled: true } }), { requireCustomerKey: true })), [
                 'Firehose delivery stream must be encrypted with a customer-managed KMS key: serverSideEncryption.keyType is (unset), which means the AWS-owned key, expected "CUSTOMER_MANAGED_CMK" with keyArn.',
             ]);
         });
@@ -104,7 +104,7 @@ describe("policies: streams", () => {
         });
         it("never throws on malformed inputs", async () => {
             for (const props of [{ serverSideEncryption: null }, { serverSideEncryption: [] }, { serverSideEncryption: { enabled: true, keyType: 5 } }, { kinesisSourceConfiguration: {} }, { kinesisSourceConfiguration: "x" }, { kinesisSourceConfiguration: { kinesisStreamArn: [null, 3] } }]) {
-                await run(firehoseEncryption, [stream({ encryptionType: null }), directPut(props)], { requireCustomerManagedKey: true });
+                await run(firehoseEncryption, [stream({ encryptionType: null }), directPut(props)], { requireCustomerKey: true });
             }
         });
     });
