@@ -59,7 +59,7 @@ export const rdsLogExports = resourcePolicy<{ requiredLogExports: Record<string,
     severity: "medium",
     enforcementLevel: "advisory",
     remediationSteps: "Add the missing log types to `enabledCloudwatchLogsExports` on the aws.rds.Instance, and create the /aws/rds/instance/<id>/<type> log groups with a retention.",
-    securityHub: ["RDS.9"],
+    securityHub: ["RDS.9", "RDS.36"],
     catalogue: ["rds-08"],
     config: {
         requiredLogExports: {

@@ -16,7 +16,7 @@ export const rdsStorageEncrypted = resourcePolicy<{ requireCustomerKey: boolean 
     remediationSteps:
         "Set `storageEncrypted: true` and `kmsKeyId` (a customer-managed aws.kms.Key ARN) on the aws.rds.Instance, aws.rds.Cluster or aws.docdb.Cluster. " +
         "Existing storage cannot be encrypted in place: restore an encrypted copy of a snapshot.",
-    securityHub: ["RDS.3"],
+    securityHub: ["RDS.3", "RDS.27", "DocumentDB.1"],
     catalogue: ["rds-02"],
     config: {
         requireCustomerKey: { type: "boolean", default: false, description: "Also require `kmsKeyId`: a customer-managed key rather than the AWS-managed aws/rds key." },
@@ -44,7 +44,7 @@ export const rdsBackupRetention = resourcePolicy<{ minimumDays: number }>({
     severity: "medium",
     enforcementLevel: "mandatory",
     remediationSteps: "Set `backupRetentionPeriod` (1..35 days) to at least the configured minimum on the aws.rds.Instance, aws.rds.Cluster or aws.docdb.Cluster.",
-    securityHub: ["RDS.11"],
+    securityHub: ["RDS.11", "DocumentDB.2"],
     catalogue: ["rds-03"],
     config: {
         minimumDays: { type: "integer", minimum: 1, maximum: 35, default: 7, description: "Fewest days of automated backups allowed (prod's policy config sets 30)." },
@@ -72,7 +72,7 @@ export const rdsDeletionProtection = resourcePolicy({
     severity: "medium",
     enforcementLevel: "mandatory",
     remediationSteps: "Set `deletionProtection: true` on the aws.rds.Instance, aws.rds.Cluster or aws.docdb.Cluster; turn it off in a separate change when a deletion is intended.",
-    securityHub: ["RDS.8"],
+    securityHub: ["RDS.8", "RDS.7", "DocumentDB.5"],
     catalogue: ["rds-05"],
     types: DATABASES,
     check: (db, { type }, report) => {

@@ -80,7 +80,7 @@ export const rdsPrivateSubnetGroup = stackPolicy<{ publicSubnetPatterns: string[
     remediationSteps:
         "Create an aws.rds.SubnetGroup (aws.docdb.SubnetGroup for DocumentDB) from the VPC's isolated or private subnet ids and pass its name as `dbSubnetGroupName`. " +
         "On AWS, list the ids of public subnets created outside the stack in `publicSubnetPatterns`.",
-    securityHub: ["RDS.18"],
+    securityHub: ["RDS.18", "RDS.46"],
     catalogue: ["rds-12"],
     config: {
         publicSubnetPatterns: {

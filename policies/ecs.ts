@@ -201,7 +201,7 @@ export const ecsContainerHardening = resourcePolicy<EcsContainerHardeningConfig>
     severity: "medium",
     enforcementLevel: "advisory",
     remediationSteps: 'Use `networkMode: "awsvpc"` and leave `pidMode` and `ipcMode` unset (or `task`); in each container definition set `privileged: false` (or leave it unset), `readonlyRootFilesystem: true` (mount a volume for scratch space) and `user: "<uid>:<gid>"` other than root/0.',
-    securityHub: ["ECS.4", "ECS.5", "ECS.1"],
+    securityHub: ["ECS.4", "ECS.5", "ECS.1", "ECS.3"],
     catalogue: ["ecs-06"],
     config: {
         requireReadonlyRootFilesystem: { type: "boolean", default: true, description: "Require readonlyRootFilesystem: true on every container." },

@@ -40,6 +40,7 @@ export const kmsKeyPolicy = resourcePolicy<{ minimumDeletionWindowDays: number }
     severity: "medium",
     enforcementLevel: "advisory",
     remediationSteps: "Pass `policy` with statements naming the account root and service principals, and set `deletionWindowInDays` (30 recommended).",
+    securityHub: ["KMS.5"],
     catalogue: ["kms-02"],
     config: {
         minimumDeletionWindowDays: { type: "integer", minimum: 7, maximum: 30, default: 30, description: "Shortest deletion window allowed." },

@@ -31,6 +31,18 @@ describe("policy pack configuration", () => {
         assert.deepStrictEqual(guardrails.map((n) => level(staging, n)), ["advisory", "advisory", "advisory"]);
     });
 
+    it("makes prod require deletion protection on tables and customer-managed keys on every store that takes one, as it does for databases", () => {
+        const prod = resolvePolicyConfig(ALL_POLICIES, readPolicyConfig(policyConfigPath("prod")));
+        const staging = resolvePolicyConfig(ALL_POLICIES, readPolicyConfig(policyConfigPath("staging")));
+        const level = (cfg: typeof prod, name: string) => levelOf(ALL_POLICIES.find((p) => p.name === name)!, cfg);
+        assert.deepStrictEqual([level(prod, "dynamodb-deletion-protection"), level(staging, "dynamodb-deletion-protection")], ["mandatory", "advisory"]);
+        const keyed = ["rds-storage-encrypted", "elasticache-encryption-at-rest", "dynamodb-customer-managed-key", "kinesis-stream-encryption", "firehose-encryption", "efs-encrypted-at-rest", "cache-store-customer-key", "redshift-encrypted"];
+        assert.deepStrictEqual(keyed.filter((n) => prod.properties.get(n)?.requireCustomerKey !== true), []);
+        // One name for the setting across the pack: a stack's config reads the same everywhere.
+        const others = ALL_POLICIES.filter((p) => Object.keys(p.configSchema?.properties ?? {}).some((k) => /customer.*key/i.test(k) && k !== "requireCustomerKey"));
+        assert.deepStrictEqual(others.map((p) => p.name), []);
+    });
+
     it("fills schema defaults in, as the CLI does before a preview", () => {
         const resolved = resolvePolicyConfig(ALL_POLICIES, {});
         assert.deepStrictEqual(resolved.properties.get("kms-key-policy"), { minimumDeletionWindowDays: 30, exemptions: [] });
