@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { durationSeconds } from "../tools/offline/run-program";
+import { durationSeconds, runProgram } from "../tools/offline/run-program";
 import { runUnderMocks } from "./harness";
 
 describe("offline recorder", () => {
@@ -23,5 +23,23 @@ describe("offline recorder", () => {
             { parent: "a", description: "under a", protect: true, retain: false, ignore: [], timeouts: { createSeconds: 0.5, updateSeconds: 0, deleteSeconds: 3600 } },
             { parent: "b", description: "under b", protect: false, retain: true, ignore: ["description"], timeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } },
         ]);
+    });
+
+    it("formats stacks without the source-map hook during the run, and reports the program's error through it afterwards", async () => {
+        const original = Error.prepareStackTrace;
+        const hook = (e: Error) => `mapped: ${e.message}`;
+        Error.prepareStackTrace = hook;
+        try {
+            let during: string | undefined;
+            const run = await runProgram(() => {
+                during = new Error("inside").stack; // what the SDK's promise and source-position stacks cost
+                throw new Error("bad config");
+            }, { stack: "test", config: {} });
+            assert.notStrictEqual(during, "mapped: inside");
+            assert.strictEqual((run.error as Error).stack, "mapped: bad config"); // formatted when first read, with the hook back
+            assert.strictEqual(Error.prepareStackTrace, hook);
+        } finally {
+            Error.prepareStackTrace = original;
+        }
     });
 });

@@ -147,13 +147,22 @@ export async function runProgram<T>(program: () => T | Promise<T>, opts: RunOpti
 
     let outputs: T | undefined;
     let error: unknown;
+    // The SDK takes a stack trace for every promise it makes (debuggable.ts) and every resource's source
+    // position; ts-node's source-map-support maps each of them, which was half the run. V8 formats a
+    // stack when it is first read, so the error we report is still mapped once the hook is back.
+    const mapStackTrace = Error.prepareStackTrace;
+    delete (Error as { prepareStackTrace?: unknown }).prepareStackTrace;
     try {
-        outputs = await program();
-    } catch (e) {
-        error = e;
+        try {
+            outputs = await program();
+        } catch (e) {
+            error = e;
+        }
+        // Registrations made inside apply callbacks finish later: drain the queue before reporting.
+        await (settings as any).waitForRPCs();
+    } finally {
+        if (mapStackTrace) Error.prepareStackTrace = mapStackTrace;
     }
-    // Registrations made inside apply callbacks finish later: drain the queue before reporting.
-    await (settings as any).waitForRPCs();
     return { resources, outputs, error };
 }
 
