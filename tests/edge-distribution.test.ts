@@ -5,7 +5,7 @@ import { DistributionArgs, distributionProblems } from "../infra/edge/distributi
 import { DistributionLogs } from "../infra/edge/distribution-logs";
 import { MANAGED_CACHE_POLICY, MANAGED_ORIGIN_REQUEST_POLICY, MAX_EDGE_NAME_PREFIX, assetsPathPattern } from "../infra/edge/distribution-settings";
 import { ALL_POLICIES } from "../policies/all";
-import { cloudfrontPolicies } from "../policies/cloudfront";
+import { cloudfrontPolicies } from "../policies/edge/cloudfront";
 import { evaluate, resolvePolicyConfig } from "../tools/offline/evaluate";
 import { MOCK_ACCOUNT_ID, MOCK_HOSTED_ZONE_ID, mockValidationRecord } from "../tools/offline/mock-outputs";
 import { runProgram } from "../tools/offline/run-program";

@@ -4,7 +4,7 @@ import { WebFirewall, WebFirewallArgs, webFirewallProblems } from "../infra/edge
 import { WCU_BUDGET, capacityOf, firewallRules, ipSetSpecs } from "../infra/edge/firewall-rules";
 import { LogsKey } from "../infra/security/logs-key";
 import { ALL_POLICIES } from "../policies/all";
-import { wafPolicies } from "../policies/waf";
+import { wafPolicies } from "../policies/edge/waf";
 import { evaluate, resolvePolicyConfig } from "../tools/offline/evaluate";
 import { MOCK_ACCOUNT_ID } from "../tools/offline/mock-outputs";
 import { runProgram } from "../tools/offline/run-program";

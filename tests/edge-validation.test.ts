@@ -6,7 +6,7 @@ import { LoadBalancer } from "../infra/edge/load-balancer";
 import { MAX_LOAD_BALANCER_NAME, MAX_LOAD_BALANCER_NAME_PREFIX, isInZone, loadBalancerName, publicUrl, validationNames } from "../infra/edge/naming";
 import { NOT_FOUND, REDIRECT_TO_HTTPS } from "../infra/edge/settings";
 import { loadBalancerProblems, validateLoadBalancerArgs } from "../infra/edge/validate";
-import { albListenerTls } from "../policies/loadbalancer";
+import { albListenerTls } from "../policies/edge/loadbalancer";
 import { runProgram } from "../tools/offline/run-program";
 import { stackConfig } from "./harness";
 

@@ -5,7 +5,8 @@ import {
 } from "../infra/operations/deploy-policies";
 import { DEPLOY_POLICY_AREAS, deployPolicyDocuments } from "../infra/operations/deploy-policy-statements";
 import { PREVIEW_POLICY_AREAS, READ_ONLY_NAMED, READ_ONLY_VERBS, SECRET_READING_ACTIONS, previewPolicyDocuments } from "../infra/operations/preview-policy-statements";
-import { githubTrustFindings, wildcardFindings } from "../policies/iam";
+import { wildcardFindings } from "../policies/security/iam";
+import { githubTrustFindings } from "../policies/security/iam-trust";
 import { RecordedResource, Run, runStack } from "./harness";
 
 const ACCOUNT = "123456789012";

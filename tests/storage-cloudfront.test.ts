@@ -1,9 +1,9 @@
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { kmsPolicies } from "../policies/kms";
+import { kmsPolicies } from "../policies/security/kms";
 import { firstUnknown } from "../policies/lib/props";
-import { storagePolicies } from "../policies/storage";
+import { storagePolicies } from "../policies/storage/buckets";
 import { loadConfig } from "../infra/config/load";
 import { CLOUDFRONT_ACCESS_LOG_PREFIX, cloudFrontDeliverySourceName } from "../infra/edge/settings";
 import { Keys } from "../infra/security/keys";

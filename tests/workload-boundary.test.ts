@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { WORKLOAD_CEILING, WORKLOAD_DENIED, WorkloadBoundary, workloadBoundaryArn, workloadBoundaryDocument } from "../infra/security/workload-boundary";
-import { wildcardFindings } from "../policies/iam";
+import { wildcardFindings } from "../policies/security/iam";
 import { runUnderMocks } from "./harness";
 
 const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { apigatewayAccessLogging, apigatewayDomainTls12, apigatewayPolicies } from "../../policies/apigateway";
-import { apigatewayMethodAuthorization, apigatewayRouteAuthorization, resourcePath } from "../../policies/apigateway-auth";
-import { apigatewayCacheEncrypted, apigatewayExecutionLogging, apigatewayRestWaf, isPrivateApi } from "../../policies/apigateway-rest";
+import { apigatewayAccessLogging, apigatewayDomainTls12, apigatewayPolicies } from "../../policies/serverless/apigateway";
+import { apigatewayMethodAuthorization, apigatewayRouteAuthorization, resourcePath } from "../../policies/serverless/apigateway-auth";
+import { apigatewayCacheEncrypted, apigatewayExecutionLogging, apigatewayRestWaf, isPrivateApi } from "../../policies/serverless/apigateway-rest";
 import { Diagnostic } from "../../tools/offline/evaluate";
 import { UNKNOWN, linked, messages, res, run } from "./helpers";
 

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { ebsSnapshotNotPublic, ec2AmiNotPublic, ec2BlockPublicSharing, ec2EbsEncrypted } from "../../policies/ec2-images";
-import { ec2Imdsv2Required, ec2NoPublicAdminPorts, ec2NoPublicIpInPrivateTier } from "../../policies/ec2-instances";
-import { elbClassicAccessLogs, elbClassicDesyncMitigation, elbClassicTlsListeners, elbClassicTlsPolicy } from "../../policies/elb-classic";
+import { ebsSnapshotNotPublic, ec2AmiNotPublic, ec2BlockPublicSharing, ec2EbsEncrypted } from "../../policies/compute/ec2-images";
+import { ec2Imdsv2Required, ec2NoPublicAdminPorts, ec2NoPublicIpInPrivateTier } from "../../policies/compute/ec2-instances";
+import { elbClassicAccessLogs, elbClassicDesyncMitigation, elbClassicTlsListeners, elbClassicTlsPolicy } from "../../policies/edge/elb-classic";
 import { EvalResource } from "../../tools/offline/evaluate";
 import { UNKNOWN, messages, res, run } from "./helpers";
 

@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { daxEncryption, dynamodbDeletionProtection, dynamodbPointInTimeRecovery } from "../../policies/dynamodb";
-import { snsSubscriptionTls, snsTopicNotPublic } from "../../policies/sns-access";
-import { sqsEncryption, sqsQueueNotPublic, sqsTlsOnly } from "../../policies/sqs";
-import { firehoseEncryption, kinesisStreamEncryption } from "../../policies/streams";
+import { daxEncryption, dynamodbDeletionProtection, dynamodbPointInTimeRecovery } from "../../policies/data/dynamodb";
+import { snsSubscriptionTls, snsTopicNotPublic } from "../../policies/messaging/sns-access";
+import { sqsEncryption, sqsQueueNotPublic, sqsTlsOnly } from "../../policies/messaging/sqs";
+import { firehoseEncryption, kinesisStreamEncryption } from "../../policies/messaging/streams";
 import { messages, res, run } from "./helpers";
 
 /**

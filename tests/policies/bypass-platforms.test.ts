@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { eksControlPlaneLogging, eksEndpointRestricted, eksPolicies, eksSecretsEncrypted, eksSupportedVersion } from "../../policies/eks";
-import { opensearchAccessPolicyNotPublic, opensearchFineGrainedAccess, opensearchHttpsTls12, opensearchInVpc, opensearchPolicies } from "../../policies/opensearch";
-import { redshiftAuditLogging, redshiftEncrypted, redshiftNotPublic, redshiftPolicies, redshiftRequireSsl } from "../../policies/redshift";
+import { eksControlPlaneLogging, eksEndpointRestricted, eksPolicies, eksSecretsEncrypted, eksSupportedVersion } from "../../policies/compute/eks";
+import { opensearchAccessPolicyNotPublic, opensearchFineGrainedAccess, opensearchHttpsTls12, opensearchInVpc, opensearchPolicies } from "../../policies/data/opensearch";
+import { redshiftAuditLogging, redshiftEncrypted, redshiftNotPublic, redshiftPolicies, redshiftRequireSsl } from "../../policies/data/redshift";
 import { UNKNOWN, messages, res, run } from "./helpers";
 
 /**

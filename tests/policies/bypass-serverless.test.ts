@@ -1,12 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { apigatewayDomainTls12 } from "../../policies/apigateway";
-import { apigatewayMethodAuthorization, apigatewayRouteAuthorization } from "../../policies/apigateway-auth";
-import { apigatewayExecutionLogging, apigatewayRestWaf } from "../../policies/apigateway-rest";
+import { apigatewayDomainTls12 } from "../../policies/serverless/apigateway";
+import { apigatewayMethodAuthorization, apigatewayRouteAuthorization } from "../../policies/serverless/apigateway-auth";
+import { apigatewayExecutionLogging, apigatewayRestWaf } from "../../policies/serverless/apigateway-rest";
 import {
     lambdaFailureDestination, lambdaFunctionUrlAuth, lambdaInVpc, lambdaNoPlaintextSecrets, lambdaPermissionNotPublic, lambdaSupportedRuntime,
-} from "../../policies/lambda";
-import { stepFunctionsLogging } from "../../policies/stepfunctions";
+} from "../../policies/serverless/lambda";
+import { stepFunctionsLogging } from "../../policies/serverless/stepfunctions";
 import { UNKNOWN, messages, res, run, secret } from "./helpers";
 
 /** Ways around the serverless policies: other spellings, other resources, wrappers, conditions that do not narrow. */

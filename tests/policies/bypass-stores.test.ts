@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { cacheStoreCustomerKey, elasticacheUserGroupNoOpenUser, elasticacheServerlessSnapshots, elasticacheServerlessUserGroup, memorydbSnapshots, memorydbTlsAndAcl, memorydbUpgradesAndReplicas } from "../../policies/cache-serverless";
-import { efsAccessPointConfined, efsEncryptedAtRest, efsInBackupPlan, efsMountTargetPrivateSubnet, efsPolicyNotPublic, efsPolicyRequiresTls } from "../../policies/efs";
+import { cacheStoreCustomerKey, elasticacheUserGroupNoOpenUser, elasticacheServerlessSnapshots, elasticacheServerlessUserGroup, memorydbSnapshots, memorydbTlsAndAcl, memorydbUpgradesAndReplicas } from "../../policies/data/cache-serverless";
+import { efsAccessPointConfined, efsEncryptedAtRest, efsInBackupPlan, efsMountTargetPrivateSubnet, efsPolicyNotPublic, efsPolicyRequiresTls } from "../../policies/data/efs";
 import { UNKNOWN, messages, res, run } from "./helpers";
 
 /** Ways around the file and cache store policies: other spellings, conditions that do not narrow, joins to the wrong resource. */

@@ -3,7 +3,7 @@ import * as assert from "assert";
 import {
     accessOn, cacheServerlessPolicies, cacheStoreCustomerKey, elasticacheUserGroupNoOpenUser, cacheStoreNetworkPlacement, elasticacheServerlessSnapshots, elasticacheServerlessUserGroup,
     memorydbSnapshots, memorydbTlsAndAcl, memorydbUpgradesAndReplicas,
-} from "../../policies/cache-serverless";
+} from "../../policies/data/cache-serverless";
 import { UNKNOWN, UNKNOWN_BOOL, UNKNOWN_NUMBER, messages, res, run } from "./helpers";
 
 const goodServerless = {

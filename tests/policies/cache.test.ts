@@ -3,7 +3,7 @@ import * as assert from "assert";
 import {
     cachePolicies, elasticacheBackupsAndUpgrades, elasticacheEncryptionAtRest, elasticacheMultiAzFailover, elasticacheSubnetGroup,
     elasticacheTransitEncryptionAndAuth,
-} from "../../policies/cache";
+} from "../../policies/data/cache";
 import { evaluate, resolvePolicyConfig } from "../../tools/offline/evaluate";
 import { UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_BOOL, UNKNOWN_NUMBER, messages, res, run, secret } from "./helpers";
 

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { MANAGED_SECURITY_HEADERS_POLICIES, cloudfrontSecurityHeaders } from "../../policies/cloudfront";
+import { MANAGED_SECURITY_HEADERS_POLICIES, cloudfrontSecurityHeaders } from "../../policies/edge/cloudfront";
 import { tokenOf } from "../../policies/lib/define";
 import { UNKNOWN, UNKNOWN_ARRAY, messages, res, run } from "./helpers";
 

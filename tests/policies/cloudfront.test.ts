@@ -3,7 +3,7 @@ import * as assert from "assert";
 import {
     cloudfrontAccessLogging, cloudfrontOriginHttps, cloudfrontPolicies, cloudfrontS3OriginAccessControl, cloudfrontViewerHttps,
     cloudfrontViewerTls, cloudfrontWaf, isS3Origin,
-} from "../../policies/cloudfront";
+} from "../../policies/edge/cloudfront";
 import { tokenOf } from "../../policies/lib/define";
 import { UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_BOOL, messages, res, run } from "./helpers";
 

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { cloudtrailConfiguration } from "../../policies/logging";
+import { cloudtrailConfiguration } from "../../policies/operations/logging";
 import { UNKNOWN, messages, res, run } from "./helpers";
 
 /**

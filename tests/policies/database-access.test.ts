@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { rdsCustomMasterUsername, rdsIamAuthentication, rdsManagedMasterPassword, rdsNoPublicAccess } from "../../policies/database-access";
+import { rdsCustomMasterUsername, rdsIamAuthentication, rdsManagedMasterPassword, rdsNoPublicAccess } from "../../policies/data/database-access";
 import { goodDatabases, goodDocdbCluster, goodInstance } from "./database-fixtures";
 import { UNKNOWN, UNKNOWN_BOOL, messages, res, run, secret } from "./helpers";
 

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as assert from "assert";
 import {
     rdsEnhancedMonitoring, rdsLogExports, rdsMinorUpgradesAndSnapshotTags, rdsMultiAz, rdsPerformanceInsights,
-} from "../../policies/database-operations";
+} from "../../policies/data/database-operations";
 import { goodInstance } from "./database-fixtures";
 import { UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_BOOL, UNKNOWN_NUMBER, messages, res, run } from "./helpers";
 

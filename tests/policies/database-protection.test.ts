@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { rdsBackupRetention, rdsDeletionProtection, rdsFinalSnapshot, rdsStorageEncrypted } from "../../policies/database-protection";
+import { rdsBackupRetention, rdsDeletionProtection, rdsFinalSnapshot, rdsStorageEncrypted } from "../../policies/data/database-protection";
 import { resolvePolicyConfig } from "../../tools/offline/evaluate";
 import { goodAuroraCluster, goodDatabases, goodInstance } from "./database-fixtures";
 import { UNKNOWN, UNKNOWN_BOOL, UNKNOWN_NUMBER, messages, res, run } from "./helpers";

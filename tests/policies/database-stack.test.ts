@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { arnSelects, forceSslOf, postgresMajorOf, rdsInBackupPlan, rdsPostgresForceSsl, rdsPrivateSubnetGroup } from "../../policies/database-stack";
+import { arnSelects, forceSslOf, postgresMajorOf, rdsInBackupPlan, rdsPostgresForceSsl, rdsPrivateSubnetGroup } from "../../policies/data/database-stack";
 import { tokenOf } from "../../policies/lib/define";
 import { EvalResource } from "../../tools/offline/evaluate";
 import { goodAuroraCluster, goodDocdbCluster, goodInstance, supportingResources } from "./database-fixtures";

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { databasePolicies } from "../../policies/database";
+import { databasePolicies } from "../../policies/data/database";
 import { evaluate, resolvePolicyConfig } from "../../tools/offline/evaluate";
 import { goodAuroraCluster, goodDocdbCluster, goodInstance, supportingResources } from "./database-fixtures";
 import { res } from "./helpers";

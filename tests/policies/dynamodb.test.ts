@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { daxEncryption, dynamodbCustomerManagedKey, dynamodbDeletionProtection, dynamodbPointInTimeRecovery } from "../../policies/dynamodb";
+import { daxEncryption, dynamodbCustomerManagedKey, dynamodbDeletionProtection, dynamodbPointInTimeRecovery } from "../../policies/data/dynamodb";
 import { Diagnostic } from "../../tools/offline/evaluate";
 import { UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_BOOL, messages, res, run } from "./helpers";
 

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { ebsEncryptionByDefault, ebsSnapshotNotPublic, ec2AmiNotPublic, ec2BlockPublicSharing, ec2EbsEncrypted } from "../../policies/ec2-images";
+import { ebsEncryptionByDefault, ebsSnapshotNotPublic, ec2AmiNotPublic, ec2BlockPublicSharing, ec2EbsEncrypted } from "../../policies/compute/ec2-images";
 import { Diagnostic } from "../../tools/offline/evaluate";
 import { UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_BOOL, messages, res, run } from "./helpers";
 

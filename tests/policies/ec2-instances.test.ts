@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { ec2ImdsHopLimit, ec2Imdsv2Required, ec2NoPublicAdminPorts, ec2NoPublicIpInPrivateTier, imdsOf } from "../../policies/ec2-instances";
+import { ec2ImdsHopLimit, ec2Imdsv2Required, ec2NoPublicAdminPorts, ec2NoPublicIpInPrivateTier, imdsOf } from "../../policies/compute/ec2-instances";
 import { Diagnostic } from "../../tools/offline/evaluate";
 import { UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_BOOL, UNKNOWN_NUMBER, messages, res, run } from "./helpers";
 

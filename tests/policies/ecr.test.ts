@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { ecrImmutableTags, ecrLifecyclePolicy, ecrScanOnPush, registryCoverage, replacesRepositorySetting, wildcardMatches } from "../../policies/ecr";
+import { ecrImmutableTags, ecrLifecyclePolicy, ecrScanOnPush, registryCoverage, replacesRepositorySetting, wildcardMatches } from "../../policies/compute/ecr";
 import { UNKNOWN, UNKNOWN_BOOL, messages, res, run } from "./helpers";
 
 const goodRepo = { name: "shop", imageScanningConfiguration: { scanOnPush: true }, imageTagMutability: "IMMUTABLE" };

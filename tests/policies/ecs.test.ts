@@ -3,7 +3,7 @@ import * as assert from "assert";
 import {
     ecsClusterContainerInsights, ecsContainerHardening, ecsServiceCircuitBreaker, ecsServiceNoPublicIp, ecsTaskLogging,
     ecsTaskNoPlaintextSecrets, ecsTaskSeparateRoles, isRootUser,
-} from "../../policies/ecs";
+} from "../../policies/compute/ecs";
 import { UNKNOWN, UNKNOWN_BOOL, messages, res, run } from "./helpers";
 
 const goodContainer = {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { edgeCloudFrontRequired, edgeNoCloudFrontBypass, edgeOriginHeader, edgePolicies } from "../../policies/edge";
+import { edgeCloudFrontRequired, edgeNoCloudFrontBypass, edgeOriginHeader, edgePolicies } from "../../policies/edge/fronting";
 import { UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_NUMBER, messages, res, run } from "./helpers";
 
 /**

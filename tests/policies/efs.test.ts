@@ -3,7 +3,7 @@ import * as assert from "assert";
 import {
     deniesInsecureTransport, efsAccessPointConfined, efsArnSelects, efsEncryptedAtRest, efsInBackupPlan, efsMountTargetPrivateSubnet,
     efsPolicies, efsPolicyNotPublic, efsPolicyRequiresTls, normalizedPath,
-} from "../../policies/efs";
+} from "../../policies/data/efs";
 import { UNKNOWN, UNKNOWN_BOOL, UNKNOWN_NUMBER, messages, res, run } from "./helpers";
 
 const urn = (cls: Function, name: string) => `urn:pulumi:test::baseline::${(cls as any).__pulumiType}::${name}`;

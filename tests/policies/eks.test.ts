@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { eksControlPlaneLogging, eksEndpointRestricted, eksPolicies, eksSecretsEncrypted, eksSupportedVersion, kubernetesVersion } from "../../policies/eks";
+import { eksControlPlaneLogging, eksEndpointRestricted, eksPolicies, eksSecretsEncrypted, eksSupportedVersion, kubernetesVersion } from "../../policies/compute/eks";
 import { UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_BOOL, messages, res, run } from "./helpers";
 
 const KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";

@@ -3,7 +3,7 @@ import * as assert from "assert";
 import {
     elbClassicAccessLogs, elbClassicAcmCertificate, elbClassicConnectionDraining, elbClassicCrossZone, elbClassicDesyncMitigation,
     elbClassicMigrate, elbClassicMultiAz, elbClassicTlsListeners, elbClassicTlsPolicy,
-} from "../../policies/elb-classic";
+} from "../../policies/edge/elb-classic";
 import { Diagnostic } from "../../tools/offline/evaluate";
 import { UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_BOOL, messages, res, run } from "./helpers";
 

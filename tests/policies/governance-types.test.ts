@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { statefulProtect, tagsRequired } from "../../policies/governance";
+import { statefulProtect, tagsRequired } from "../../policies/operations/governance";
 import { TypeRef, tokenOf } from "../../policies/lib/define";
 import { messages, res, run } from "./helpers";
 

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import {
     REQUIRED_TAGS, STATEFUL_TYPES, TAGGABLE_TYPES, backupPlanRetention, backupVaultEncryption, budgetCostAlerts, statefulProtect, tagsRequired,
-} from "../../policies/governance";
+} from "../../policies/operations/governance";
 import { tokenOf } from "../../policies/lib/define";
 import { REQUIRED_TAGS as CONFIG_REQUIRED_TAGS } from "../../infra/config/types";
 import { UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_NUMBER, messages, res, run } from "./helpers";

@@ -1,9 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import {
-    DEFAULT_DENIED_POLICIES, coversEveryRole, deniedEntry, githubIssuer, githubTrustFindings, iamGithubOidcTrust, iamNoAdminAttachments, iamNoUsers, iamNoWildcardActions,
-    iamPassRoleScoped, iamRolePoliciesOneWay, passRoleFindings, pinnedRepository, wildcardFindings,
-} from "../../policies/iam";
+import { DEFAULT_DENIED_POLICIES, coversEveryRole, deniedEntry, iamNoAdminAttachments, iamNoUsers, iamNoWildcardActions, iamPassRoleScoped, iamRolePoliciesOneWay, passRoleFindings, wildcardFindings } from "../../policies/security/iam";
+import { githubIssuer, githubTrustFindings, iamGithubOidcTrust, pinnedRepository } from "../../policies/security/iam-trust";
 import { awsManagedPolicyName, conditionValues, parseDocument } from "../../policies/lib/iam-documents";
 import { UNKNOWN, UNKNOWN_ARRAY, messages, res, run } from "./helpers";
 

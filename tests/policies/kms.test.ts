@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { kmsKeyPolicy, kmsKeyRotation } from "../../policies/kms";
+import { kmsKeyPolicy, kmsKeyRotation } from "../../policies/security/kms";
 import { UNKNOWN, UNKNOWN_BOOL, messages, res, run } from "./helpers";
 
 const keyPolicy = JSON.stringify({

@@ -3,7 +3,7 @@ import * as assert from "assert";
 import {
     DEPRECATED_RUNTIMES, lambdaFailureDestination, lambdaFunctionUrlAuth, lambdaInVpc, lambdaNoPlaintextSecrets, lambdaPermissionNotPublic,
     lambdaSupportedRuntime, lambdaVpcMultiAz,
-} from "../../policies/lambda";
+} from "../../policies/serverless/lambda";
 import { Diagnostic } from "../../tools/offline/evaluate";
 import { UNKNOWN, UNKNOWN_ARRAY, messages, res, run } from "./helpers";
 

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { albAccessLogs, albDesyncMitigation, albDropInvalidHeaders, albHttpRedirectsToHttps, albListenerTls, albMultiSubnet, albWafAttached } from "../../policies/loadbalancer";
+import { albAccessLogs, albDesyncMitigation, albDropInvalidHeaders, albHttpRedirectsToHttps, albListenerTls, albMultiSubnet, albWafAttached } from "../../policies/edge/loadbalancer";
 import { UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_BOOL, res, run } from "./helpers";
 
 /**

@@ -3,7 +3,7 @@ import * as assert from "assert";
 import {
     albAccessLogs, albDeletionProtection, albDesyncMitigation, albDropInvalidHeaders, albHttpRedirectsToHttps,
     albListenerTls, albMultiSubnet, albWafAttached, lbKind, loadBalancerPolicies,
-} from "../../policies/loadbalancer";
+} from "../../policies/edge/loadbalancer";
 import { UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_BOOL, messages, res, run } from "./helpers";
 
 const goodLb = {

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as assert from "assert";
 import {
     alarmActions, cloudtrailConfiguration, deniesPublishWithoutTls, logsEncryption, logsRetention, snsEncryption, snsTlsOnly,
-} from "../../policies/logging";
+} from "../../policies/operations/logging";
 import { UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_BOOL, UNKNOWN_NUMBER, messages, res, run } from "./helpers";
 
 const KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { naclNoPublicAdminPorts } from "../../policies/network-acl";
+import { naclNoPublicAdminPorts } from "../../policies/network/acl";
 import { UNKNOWN, messages, res, run } from "./helpers";
 
 const entry = (props: Record<string, any>) => ({ ruleNo: 100, action: "allow", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlock: "0.0.0.0/0", ...props });

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { vpcMultiAzNat } from "../../policies/network-vpc";
+import { vpcMultiAzNat } from "../../policies/network/vpc";
 import { EvalResource } from "../../tools/offline/evaluate";
 import { UNKNOWN, messages, res, run } from "./helpers";
 

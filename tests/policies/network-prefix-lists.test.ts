@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { sgPrefixListNotPublic } from "../../policies/network-prefix-lists";
+import { sgPrefixListNotPublic } from "../../policies/network/prefix-lists";
 import { networkPolicies } from "../../policies/network";
 import { UNKNOWN, messages, res, run } from "./helpers";
 

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { privateRoutesNoInternetGateway } from "../../policies/network-tiers";
+import { privateRoutesNoInternetGateway } from "../../policies/network/tiers";
 import { EvalResource } from "../../tools/offline/evaluate";
 import { UNKNOWN, messages, res, run } from "./helpers";
 

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import {
     DEFAULT_NETWORK_ACL, NETWORK_ACL_RULE, SECURITY_GROUP, SECURITY_GROUP_RULE, VPC_EGRESS_RULE, VPC_INGRESS_RULE,
     describePorts, describeTraffic, isWorldCidr, networkAclIngress, normaliseProtocol, portSpan, portsWithin, securityGroupRules, spanWithin,
-} from "../../policies/network-rules";
+} from "../../policies/network/rules";
 import { UNKNOWN, UNKNOWN_NUMBER } from "./helpers";
 
 /** The fields of a normalised rule most checks read, without the input paths. */

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { dataTierGroups, sgDataTierEgressRestricted, sgDataTierIngressFromGroups, sgRulesNotMixed } from "../../policies/network-sg-stack";
+import { dataTierGroups, sgDataTierEgressRestricted, sgDataTierIngressFromGroups, sgRulesNotMixed } from "../../policies/network/sg-stack";
 import { EvalResource } from "../../tools/offline/evaluate";
 import { UNKNOWN, UNKNOWN_ARRAY, linked, messages, res, run } from "./helpers";
 

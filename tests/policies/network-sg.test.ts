@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { sgDefaultClosed, sgDescriptions, sgNoPublicSensitivePorts, sgPublicIngressAllowList } from "../../policies/network-sg";
+import { sgDefaultClosed, sgDescriptions, sgNoPublicSensitivePorts, sgPublicIngressAllowList } from "../../policies/network/sg";
 import { UNKNOWN, UNKNOWN_NUMBER, messages, res, run } from "./helpers";
 
 const https = { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"], description: "HTTPS from the internet" };

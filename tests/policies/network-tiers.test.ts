@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { privateRoutesNoInternetGateway, subnetNoPublicIp, tierOf } from "../../policies/network-tiers";
+import { privateRoutesNoInternetGateway, subnetNoPublicIp, tierOf } from "../../policies/network/tiers";
 import { EvalResource } from "../../tools/offline/evaluate";
 import { UNKNOWN, UNKNOWN_BOOL, messages, res, run } from "./helpers";
 

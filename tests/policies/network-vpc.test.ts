@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as assert from "assert";
 import {
     effectiveNatStrategy, endpointService, hasPrivateSubnets, vpcDefaultSecurityGroupManaged, vpcEndpoints, vpcFlowLogs, vpcMultiAzNat,
-} from "../../policies/network-vpc";
+} from "../../policies/network/vpc";
 import { EvalResource } from "../../tools/offline/evaluate";
 import { UNKNOWN, UNKNOWN_NUMBER, messages, res, run } from "./helpers";
 

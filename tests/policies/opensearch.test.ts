@@ -3,7 +3,7 @@ import * as assert from "assert";
 import {
     narrowsCaller, opensearchAccessPolicyNotPublic, opensearchEncryptionAtRest, opensearchFineGrainedAccess, opensearchHttpsTls12,
     opensearchInVpc, opensearchLogging, opensearchNodeToNodeEncryption, opensearchPolicies,
-} from "../../policies/opensearch";
+} from "../../policies/data/opensearch";
 import { UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_BOOL, messages, res, run } from "./helpers";
 
 const GROUP_ARN = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/opensearch/search";

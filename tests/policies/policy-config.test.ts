@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
 import { ALL_POLICIES } from "../../policies/all";
-import { kmsKeyPolicy, kmsKeyRotation } from "../../policies/kms";
+import { kmsKeyPolicy, kmsKeyRotation } from "../../policies/security/kms";
 import { PolicyConfigError, evaluate, levelOf, resolvePolicyConfig } from "../../tools/offline/evaluate";
 import { policyConfigPath, readPolicyConfig } from "../../tools/offline/stack-check";
 import { res } from "./helpers";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { ecrRepositoryNotPublic } from "../../policies/ecr";
-import { iamTrustNotPublic } from "../../policies/iam";
+import { ecrRepositoryNotPublic } from "../../policies/compute/ecr";
+import { iamTrustNotPublic } from "../../policies/security/iam-trust";
 import { UNKNOWN, messages, res, run } from "./helpers";
 
 const trust = (statement: Record<string, unknown>) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", ...statement }] });

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { snsSubscriptionTls, snsTopicNotPublic } from "../../policies/sns-access";
+import { snsSubscriptionTls, snsTopicNotPublic } from "../../policies/messaging/sns-access";
 import { UNKNOWN, messages, res, run } from "./helpers";
 
 const TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:events";

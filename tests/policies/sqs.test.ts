@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { confinesCallerOrSource, deniesWithoutTls, enableManagedSse, sqsDeadLetterQueue, sqsEncryption, sqsEncryptionExplicit, sqsQueueNotPublic, sqsTlsOnly } from "../../policies/sqs";
+import { confinesCallerOrSource, deniesWithoutTls, enableManagedSse, sqsDeadLetterQueue, sqsEncryption, sqsEncryptionExplicit, sqsQueueNotPublic, sqsTlsOnly } from "../../policies/messaging/sqs";
 import { Diagnostic, resolvePolicyConfig } from "../../tools/offline/evaluate";
 import { remediate as remediateOffline } from "../../tools/offline/remediate";
 import { UNKNOWN, UNKNOWN_BOOL, messages, res, run, secret } from "./helpers";

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { stepFunctionsLogging } from "../../policies/stepfunctions";
+import { stepFunctionsLogging } from "../../policies/serverless/stepfunctions";
 import { UNKNOWN, messages, res, run } from "./helpers";
 
 const LOG_GROUP = "arn:aws:logs:eu-west-1:123456789012:log-group:/sfn/orders:*";

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { deniesInsecureTransport, publicStatements, unknownPublicPaths, unknownTlsDenyPath } from "../../policies/storage-documents";
+import { deniesInsecureTransport, publicStatements, unknownPublicPaths, unknownTlsDenyPath } from "../../policies/storage/documents";
 import { UNKNOWN } from "./helpers";
 
 /**

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { s3DefaultEncryption } from "../../policies/storage";
+import { s3DefaultEncryption } from "../../policies/storage/buckets";
 import { UNKNOWN, messages, res, run } from "./helpers";
 
 /**

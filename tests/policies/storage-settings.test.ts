@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { s3AccessLogging, s3BlockPublicAccess, s3DefaultEncryption, s3NoPublicGrants, s3VersioningLifecycle } from "../../policies/storage";
+import { s3AccessLogging, s3DefaultEncryption, s3VersioningLifecycle } from "../../policies/storage/buckets";
+import { s3BlockPublicAccess, s3NoPublicGrants } from "../../policies/storage/access";
 import { UNKNOWN, messages, res, run } from "./helpers";
 
 /**

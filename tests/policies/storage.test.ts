@@ -2,11 +2,10 @@ import * as aws from "@pulumi/aws";
 import * as assert from "assert";
 import { loadConfig } from "../../infra/config/load";
 import { Buckets } from "../../infra/storage/buckets";
-import {
-    s3AccessLogging, s3BlockPublicAccess, s3DefaultEncryption, s3NoPublicGrants, s3RequireTls, s3VersioningLifecycle, storagePolicies,
-} from "../../policies/storage";
-import { coversBucketAndObjects, deniesInsecureTransport, isRestrictingCondition, publicGrants, publicStatements } from "../../policies/storage-documents";
-import { bucketNameIn } from "../../policies/storage-join";
+import { s3AccessLogging, s3DefaultEncryption, s3VersioningLifecycle, storagePolicies } from "../../policies/storage/buckets";
+import { s3BlockPublicAccess, s3NoPublicGrants, s3RequireTls } from "../../policies/storage/access";
+import { coversBucketAndObjects, deniesInsecureTransport, isRestrictingCondition, publicGrants, publicStatements } from "../../policies/storage/documents";
+import { bucketNameIn } from "../../policies/storage/join";
 import { EvalResource, evaluate } from "../../tools/offline/evaluate";
 import { toEvalResource } from "../../tools/offline/stack-check";
 import { runUnderMocks } from "../harness";

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { firehoseEncryption, kinesisStreamEncryption, kinesisStreamRetention } from "../../policies/streams";
+import { firehoseEncryption, kinesisStreamEncryption, kinesisStreamRetention } from "../../policies/messaging/streams";
 import { UNKNOWN, UNKNOWN_BOOL, UNKNOWN_NUMBER, messages, res, run } from "./helpers";
 
 const KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { wafManagedRules } from "../../policies/waf";
-import { wafNoAllowBeforeManaged } from "../../policies/waf-order";
+import { wafManagedRules } from "../../policies/edge/waf";
+import { wafNoAllowBeforeManaged } from "../../policies/edge/waf-order";
 import { UNKNOWN, UNKNOWN_NUMBER, messages, res, run } from "./helpers";
 
 /**

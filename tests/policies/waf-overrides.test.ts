@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { wafManagedRules, wafRateLimit } from "../../policies/waf";
+import { wafManagedRules, wafRateLimit } from "../../policies/edge/waf";
 import { tokenOf } from "../../policies/lib/define";
 import { UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_NUMBER, messages, res, run } from "./helpers";
 

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { aclRules, wafHasRules, wafLogging, wafManagedRules, wafMetrics, wafPolicies } from "../../policies/waf";
+import { aclRules, wafHasRules, wafLogging, wafManagedRules, wafMetrics, wafPolicies } from "../../policies/edge/waf";
 import { StackResource, tokenOf } from "../../policies/lib/define";
 import { UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_BOOL, messages, res, run } from "./helpers";
 
