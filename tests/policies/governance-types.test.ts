@@ -24,6 +24,11 @@ const TAGGABLE: TypeRef[] = [
     aws.cloudwatch.LogGroup, aws.cloudwatch.MetricAlarm, aws.cloudwatch.CompositeAlarm, aws.sns.Topic, aws.cloudtrail.Trail,
     aws.backup.Vault, aws.backup.Plan, aws.budgets.Budget, aws.iam.Role, aws.iam.Policy,
     aws.wafv2.WebAcl, aws.cloudfront.Distribution, aws.acm.Certificate, aws.route53.Zone,
+    // Services of other teams' stacks.
+    aws.lambda.Function, aws.sfn.StateMachine, aws.apigateway.RestApi, aws.apigateway.Stage, aws.apigatewayv2.Api, aws.apigatewayv2.Stage,
+    aws.sqs.Queue, aws.dynamodb.Table, aws.kinesis.Stream, aws.kinesis.FirehoseDeliveryStream,
+    aws.ec2.Instance, aws.ec2.LaunchTemplate, aws.ebs.Volume, aws.elb.LoadBalancer, aws.eks.Cluster,
+    aws.opensearch.Domain, aws.efs.FileSystem, aws.elasticache.ServerlessCache, aws.memorydb.Cluster, aws.redshift.Cluster,
 ];
 
 const STATEFUL: TypeRef[] = [
@@ -31,7 +36,8 @@ const STATEFUL: TypeRef[] = [
     aws.elasticache.ReplicationGroup, aws.elasticache.ServerlessCache, aws.memorydb.Cluster, aws.opensearch.Domain,
     aws.s3.Bucket, aws.s3.BucketV2, aws.s3.DirectoryBucket,
     aws.kms.Key, aws.kms.ExternalKey, aws.kms.ReplicaKey, aws.kms.ReplicaExternalKey,
-    aws.dynamodb.Table, aws.efs.FileSystem, aws.ecr.Repository,
+    aws.dynamodb.Table, aws.dynamodb.TableReplica, aws.efs.FileSystem, aws.elasticsearch.Domain, aws.ecr.Repository,
+    aws.redshift.Cluster, aws.redshiftserverless.Namespace, aws.ebs.Volume, aws.ebs.Snapshot, aws.sqs.Queue, aws.kinesis.Stream,
 ];
 
 describe("policies: governance, every type enumerated", () => {
