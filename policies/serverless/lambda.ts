@@ -62,15 +62,18 @@ export const lambdaNoPlaintextSecrets = resourcePolicy<PlaintextSecretsConfig>({
 /**
  * Runtimes AWS has deprecated (no more security patches) by the pack's release, from the deprecation
  * tables of https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html ("Lambda runtimes",
- * checked 2026-11, dates as mirrored in tflint-ruleset-aws rules/aws_lambda_function_deprecated_runtime.go):
- * nodejs20.x 2026-04-30; python3.10, python3.11, java8.al2, java11, java17 and provided.al2 2026-06-30
- * (Amazon Linux 2 end of support); ruby3.2 2026-03-31; dotnet8 2026-11-10; python3.9 2025-12-15;
- * nodejs18.x 2025-09-01; the rest earlier. Stacks replace the list through config as AWS publishes dates.
+ * checked 2026-11, dates as generated from that page into tflint-ruleset-aws
+ * rules/lambda_deprecated_runtime/deprecated_runtimes.json, updated 2026-07-31): dotnet8 2026-11-10;
+ * python3.10 2026-10-31; provided.al2 2026-07-31; nodejs20.x 2026-04-30; ruby3.2 2026-03-31;
+ * python3.9 2025-12-15; nodejs18.x 2025-09-01; the rest earlier. Not listed, because still supported:
+ * java8.al2, java11, java17 and python3.11 run on Amazon Linux 2 but AWS keeps patching them after its
+ * end of life (2026-06-30) until their deprecation on 2027-06-30; ruby3.3 (2027-03-31) and nodejs22.x
+ * (2027-04-30). Stacks replace the list through config as AWS publishes dates.
  */
 export const DEPRECATED_RUNTIMES = [
     "nodejs", "nodejs4.3", "nodejs4.3-edge", "nodejs6.10", "nodejs8.10", "nodejs10.x", "nodejs12.x", "nodejs14.x", "nodejs16.x", "nodejs18.x", "nodejs20.x",
-    "python2.7", "python3.6", "python3.7", "python3.8", "python3.9", "python3.10", "python3.11",
-    "java8", "java8.al2", "java11", "java17",
+    "python2.7", "python3.6", "python3.7", "python3.8", "python3.9", "python3.10",
+    "java8",
     "dotnetcore1.0", "dotnetcore2.0", "dotnetcore2.1", "dotnetcore3.1", "dotnet5.0", "dotnet6", "dotnet7", "dotnet8",
     "ruby2.5", "ruby2.7", "ruby3.2", "go1.x", "provided", "provided.al2",
 ];

@@ -66,13 +66,18 @@ describe("policies: lambda", () => {
     describe("lambda-supported-runtime", () => {
         it("passes supported runtimes and container images", async () => {
             for (const runtime of ["nodejs22.x", "python3.13", "java21", "provided.al2023"]) assert.deepStrictEqual(await run(lambdaSupportedRuntime, fn({ runtime })), []);
+            // Still supported in 2026-11 (AWS's table): the Amazon Linux 2 runtimes java8.al2, java11, java17 and python3.11
+            // are patched past AL2's end of life until 2027-06-30, so a pack refusing them blocks compliant functions.
+            for (const runtime of ["java8.al2", "java11", "java17", "python3.11", "ruby3.3", "nodejs24.x", "python3.14", "java25", "dotnet10"]) {
+                assert.deepStrictEqual(await run(lambdaSupportedRuntime, fn({ runtime })), [], runtime);
+            }
             assert.deepStrictEqual(await run(lambdaSupportedRuntime, fn({ runtime: undefined, packageType: "Image", imageUri: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/fn:1" })), []);
         });
         it("rejects deprecated runtimes, as mandatory", async () => {
             const diags = await run(lambdaSupportedRuntime, fn({ runtime: "python3.9" }));
             assert.deepStrictEqual(messages(diags), ['Lambda function must use a supported runtime: runtime is "python3.9", which AWS has deprecated, expected a supported runtime such as nodejs22.x, python3.13 or java21.']);
             assert.strictEqual(diags[0].enforcementLevel, "mandatory");
-            for (const runtime of ["nodejs18.x", "nodejs20.x", "go1.x", "java8", "dotnet6", "provided"]) assert.strictEqual((await run(lambdaSupportedRuntime, fn({ runtime }))).length, 1, runtime);
+            for (const runtime of ["nodejs18.x", "nodejs20.x", "python3.10", "provided.al2", "dotnet8", "ruby3.2", "go1.x", "java8", "dotnet6", "provided"]) assert.strictEqual((await run(lambdaSupportedRuntime, fn({ runtime }))).length, 1, runtime);
             assert.ok(DEPRECATED_RUNTIMES.includes("nodejs20.x") && !DEPRECATED_RUNTIMES.includes("nodejs22.x"));
         });
         it("rejects a .zip function without a runtime", async () => {
