@@ -24,8 +24,13 @@ const CONFINING_KEYS = new Set([
     "aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:sourceorgid", "aws:sourcevpce", "aws:sourcevpc",
 ]);
 
-/** Operators that test equality; the `Like` ones only when the value has no wildcard. IfExists never confines (an absent key passes). */
-const EQUALITY = /^(ForAnyValue:|ForAllValues:)?(StringEquals|StringEqualsIgnoreCase|ArnEquals|StringLike|ArnLike)$/;
+/**
+ * Operators that test equality; the `Like` ones only when the value has no wildcard. IfExists never confines
+ * (an absent key passes), and neither does ForAllValues: it is true when the request has no such key
+ * ("returns true if there are no context keys in the request", IAM User Guide, multivalued context keys), so a
+ * direct call from any account, which carries no aws:SourceArn or aws:SourceAccount, passes it.
+ */
+const EQUALITY = /^(ForAnyValue:)?(StringEquals|StringEqualsIgnoreCase|ArnEquals|StringLike|ArnLike)$/;
 
 /** A fixed value: a non-empty string without wildcards or policy variables (an unknown value, an ARN or id from an output, is fixed). */
 const isFixed = (v: unknown) => typeof v === "string" && v !== "" && !/[*?]|\$\{/.test(v);

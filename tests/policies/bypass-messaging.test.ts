@@ -65,6 +65,9 @@ describe("bypass: messaging", () => {
             { StringEquals: { "aws:SourceAccount": ["123456789012", "*"] } },
             { Bool: { "aws:SecureTransport": "true" } },
             { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": "o-abc/*" } },
+            // True when the request carries no such key: any account calling directly has no aws:SourceAccount.
+            { "ForAllValues:StringEquals": { "aws:SourceAccount": "123456789012" } },
+            { "ForAllValues:StringEquals": { "aws:PrincipalOrgID": "o-abc123" } },
             { stringequals: { "aws:SourceAccount": "123456789012" } },
             {},
         ];
