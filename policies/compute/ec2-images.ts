@@ -3,7 +3,7 @@ import { Policies } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy, tokenOf } from "../lib/define";
 import { isUnknown, list, show } from "../lib/props";
 import { hasType, ofType } from "../lib/by-type";
-import { INSTANCE, LAUNCH_CONFIGURATION, LAUNCH_TEMPLATE, isTrue, kindOf } from "./ec2-instances";
+import { INSTANCE, LAUNCH_CONFIGURATION, LAUNCH_TEMPLATE, SPOT_INSTANCE_REQUEST, isTrue, kindOf } from "./ec2-instances";
 
 /**
  * EBS and machine images: volumes and the block devices instances launch with are encrypted, the
@@ -12,7 +12,7 @@ import { INSTANCE, LAUNCH_CONFIGURATION, LAUNCH_TEMPLATE, isTrue, kindOf } from 
 
 const VOLUME = tokenOf(aws.ebs.Volume);
 const ENCRYPTION_BY_DEFAULT = tokenOf(aws.ebs.EncryptionByDefault);
-const STORAGE_TYPES = [VOLUME, INSTANCE, LAUNCH_TEMPLATE, LAUNCH_CONFIGURATION];
+const STORAGE_TYPES = [VOLUME, INSTANCE, SPOT_INSTANCE_REQUEST, LAUNCH_TEMPLATE, LAUNCH_CONFIGURATION];
 
 /** One EBS volume a resource declares: where its `encrypted` flag sits and what it holds. */
 export interface VolumeFlag {

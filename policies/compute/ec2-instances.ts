@@ -18,10 +18,15 @@ import {
 export const INSTANCE = tokenOf(aws.ec2.Instance);
 export const LAUNCH_TEMPLATE = tokenOf(aws.ec2.LaunchTemplate);
 export const LAUNCH_CONFIGURATION = tokenOf(aws.ec2.LaunchConfiguration);
-export const LAUNCHERS = [INSTANCE, LAUNCH_TEMPLATE, LAUNCH_CONFIGURATION];
+/** A spot instance request launches an instance from the same inputs as aws.ec2.Instance (metadataOptions, subnetId, groups, block devices). */
+export const SPOT_INSTANCE_REQUEST = tokenOf(aws.ec2.SpotInstanceRequest);
+export const LAUNCHERS = [INSTANCE, SPOT_INSTANCE_REQUEST, LAUNCH_TEMPLATE, LAUNCH_CONFIGURATION];
+/** Types whose inputs are an instance's own (not a template's or a launch configuration's). */
+export const isInstanceLike = (type: string) => type === INSTANCE || type === SPOT_INSTANCE_REQUEST;
 
 const KIND: Record<string, string> = {
     [INSTANCE]: "EC2 instance",
+    [SPOT_INSTANCE_REQUEST]: "EC2 spot instance request",
     [LAUNCH_TEMPLATE]: "EC2 launch template",
     [LAUNCH_CONFIGURATION]: "Launch configuration",
 };
@@ -71,7 +76,7 @@ export const ec2Imdsv2Required = stackPolicy({
     description: "EC2 instances, launch templates and launch configurations must require IMDSv2 (httpTokens \"required\") or disable the metadata endpoint.",
     severity: "high",
     enforcementLevel: "mandatory",
-    remediationSteps: 'Set `metadataOptions: { httpTokens: "required" }` on the aws.ec2.Instance, aws.ec2.LaunchTemplate or aws.ec2.LaunchConfiguration (or `httpEndpoint: "disabled"` where nothing reads instance metadata); an instance launched from a template may instead inherit it from the template.',
+    remediationSteps: 'Set `metadataOptions: { httpTokens: "required" }` on the aws.ec2.Instance (or aws.ec2.SpotInstanceRequest), aws.ec2.LaunchTemplate or aws.ec2.LaunchConfiguration (or `httpEndpoint: "disabled"` where nothing reads instance metadata); an instance launched from a template may instead inherit it from the template.',
     securityHub: ["EC2.8", "EC2.170", "AutoScaling.3"],
     catalogue: ["ec2-01"],
     check: (resources, _ctx, report) => {
@@ -81,7 +86,7 @@ export const ec2Imdsv2Required = stackPolicy({
             let imds = imdsOf(r.props);
             let via = "";
             const lt = r.props.launchTemplate;
-            if (r.type === INSTANCE && imds.state === "unset" && (isUnknown(lt) || (lt !== null && typeof lt === "object"))) {
+            if (isInstanceLike(r.type) && imds.state === "unset" && (isUnknown(lt) || (lt !== null && typeof lt === "object"))) {
                 // metadataOptions left out of an instance come from its launch template.
                 const template = templateOf(r, templates);
                 if (!template) {
@@ -116,7 +121,7 @@ export const ec2ImdsHopLimit = resourcePolicy<{ maximumHopLimit: number }>({
     config: {
         maximumHopLimit: { type: "integer", minimum: 1, maximum: 64, default: 1, description: "Highest IMDS response hop limit allowed (2 lets bridged containers read the instance role)." },
     },
-    types: [aws.ec2.Instance, aws.ec2.LaunchTemplate, aws.ec2.LaunchConfiguration],
+    types: [aws.ec2.Instance, aws.ec2.SpotInstanceRequest, aws.ec2.LaunchTemplate, aws.ec2.LaunchConfiguration],
     check: (props, { type, config }, report) => {
         const hop = at(props, "metadataOptions.httpPutResponseHopLimit");
         if (isUnknown(hop)) report.unverifiable("metadataOptions.httpPutResponseHopLimit", hop, `the IMDS response hop limit is at most ${config.maximumHopLimit}`);
@@ -145,7 +150,7 @@ function addressFlags(r: StackResource): AddressFlag[] | "unknown" {
             subnet: subnets.length === 1 ? subnets[0] : undefined,
         }));
     }
-    const subnet = r.type === INSTANCE ? sourcesOf(r, "subnetId", SUBNET)[0] : undefined;
+    const subnet = isInstanceLike(r.type) ? sourcesOf(r, "subnetId", SUBNET)[0] : undefined;
     return [{ path: "associatePublicIpAddress", value: r.props.associatePublicIpAddress, subnet }];
 }
 
@@ -189,7 +194,7 @@ export const ec2NoPublicIpInPrivateTier = stackPolicy<TierConfig>({
     catalogue: ["ec2-03"],
     config: TIER_CONFIG,
     check: (resources, { config }, report) => {
-        if (!hasType(resources, INSTANCE, LAUNCH_TEMPLATE, LAUNCH_CONFIGURATION)) return;
+        if (!hasType(resources, ...LAUNCHERS)) return;
         checkElasticIps(resources, config, report);
         for (const r of ofType(resources, ...LAUNCHERS)) {
             const flags = addressFlags(r);
@@ -220,7 +225,7 @@ export const ec2NoPublicIpInPrivateTier = stackPolicy<TierConfig>({
 /** Where a launcher names its security groups: the input (dependencies are per input) and its values. */
 function groupRefs(r: StackResource): { input: string; values: unknown[]; unknownPath?: string }[] {
     const refs = (input: string) => ({ input, values: Array.isArray(r.props[input]) ? r.props[input] : [r.props[input]] });
-    if (r.type === INSTANCE) return [refs("vpcSecurityGroupIds"), refs("securityGroups")];
+    if (isInstanceLike(r.type)) return [refs("vpcSecurityGroupIds"), refs("securityGroups")];
     if (r.type === LAUNCH_CONFIGURATION) return [refs("securityGroups")];
     const nis = r.props.networkInterfaces;
     const fromInterfaces = isUnknown(nis) ? [nis] : list(nis).flatMap((ni) => (ni !== null && typeof ni === "object" ? (Array.isArray(ni.securityGroups) ? ni.securityGroups : [ni.securityGroups]) : []));

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
 import { ebsSnapshotNotPublic, ec2AmiNotPublic, ec2BlockPublicSharing, ec2EbsEncrypted } from "../../policies/compute/ec2-images";
-import { ec2Imdsv2Required, ec2NoPublicAdminPorts, ec2NoPublicIpInPrivateTier } from "../../policies/compute/ec2-instances";
+import { ec2ImdsHopLimit, ec2Imdsv2Required, ec2NoPublicAdminPorts, ec2NoPublicIpInPrivateTier } from "../../policies/compute/ec2-instances";
 import { elbClassicAccessLogs, elbClassicDesyncMitigation, elbClassicTlsListeners, elbClassicTlsPolicy } from "../../policies/edge/elb-classic";
 import { EvalResource } from "../../tools/offline/evaluate";
 import { UNKNOWN, messages, res, run } from "./helpers";
@@ -17,6 +17,27 @@ const template = (props: Record<string, any>, deps: Record<string, string[]> = {
 const count = async (policy: Parameters<typeof run>[0], resources: EvalResource[]) => (await run(policy, resources)).filter((d) => d.enforcementLevel === "mandatory").length;
 
 describe("bypass: compute", () => {
+    describe("spot instance requests launch instances too", () => {
+        const spot = (props: Record<string, any>, deps: Record<string, string[]> = {}) =>
+            res(aws.ec2.SpotInstanceRequest, { ami: "ami-1", instanceType: "t3.micro", spotPrice: "0.01", ...props }, { name: "spot", propertyDependencies: deps });
+        it("IMDSv1, a public IP, an unencrypted root and a world-open SSH group on an aws.ec2.SpotInstanceRequest are caught as on an instance", async () => {
+            assert.deepStrictEqual(messages(await run(ec2Imdsv2Required, [spot({})])), [
+                'EC2 spot instance request must require IMDSv2: metadataOptions.httpTokens is (unset), which AWS reads as "optional", expected "required" (or httpEndpoint "disabled").',
+            ]);
+            assert.deepStrictEqual(messages(await run(ec2ImdsHopLimit, [spot({ metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 3 } })])), [
+                "EC2 spot instance request must keep the IMDS response hop limit at most 1: metadataOptions.httpPutResponseHopLimit is 3, expected 1 or less.",
+            ]);
+            assert.strictEqual(await count(ec2NoPublicIpInPrivateTier, [spot({ metadataOptions: { httpTokens: "required" }, associatePublicIpAddress: true })]), 1);
+            assert.strictEqual(await count(ec2EbsEncrypted, [spot({ rootBlockDevice: { encrypted: false } })]), 1);
+            const sg = res(aws.ec2.SecurityGroup, { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }] }, { name: "ssh" });
+            assert.strictEqual(await count(ec2NoPublicAdminPorts, [sg, spot({ vpcSecurityGroupIds: [UNKNOWN] }, { vpcSecurityGroupIds: [sg.urn] })]), 1);
+        });
+        it("a compliant spot instance request passes", async () => {
+            const ok = spot({ metadataOptions: { httpTokens: "required" }, associatePublicIpAddress: false, rootBlockDevice: { encrypted: true } });
+            for (const policy of [ec2Imdsv2Required, ec2ImdsHopLimit, ec2NoPublicIpInPrivateTier, ec2EbsEncrypted, ec2NoPublicAdminPorts]) assert.deepStrictEqual(await run(policy, [ok]), []);
+        });
+    });
+
     describe("IMDSv2", () => {
         it("an instance overriding a compliant template with optional tokens is still caught", async () => {
             const lt = template({ metadataOptions: { httpTokens: "required" } });
