@@ -10,19 +10,23 @@ import { isUnknown } from "./props";
 
 /**
  * `scheme://user:password@host...`: a URL that carries a password. The user may be empty: Redis AUTH
- * URLs are written `redis://:password@host:6379` (found by the serverless bypass tests).
+ * URLs are written `redis://:password@host:6379` (found by the serverless bypass tests). The URL need not
+ * start the value: JDBC URLs put `jdbc:` before the scheme (`jdbc:mysql://app:<password>@db/shop`), and a
+ * JSON or command-line value holds the URL inside (`{"db":"postgres://app:<password>@db"}`).
  */
 export function hasUrlPassword(value: unknown): boolean {
-    return typeof value === "string" && /^[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:[^\s/@]+@/i.test(value.trim());
+    return typeof value === "string" && /(?:^|[^a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:[^\s/@]+@/i.test(value);
 }
 
 /**
  * Keys of `Key=Value;...` connection strings whose value is a credential: ADO.NET / ODBC `Password` and
  * `Pwd`, Azure Storage `AccountKey`, Azure Service Bus / Event Hubs `SharedAccessKey`. .NET reads
  * `ConnectionStrings__<name>` from the environment (`__` stands for `:`), so these strings do end up in
- * task definitions. Matched case-insensitively, with spaces around the key and `=` allowed.
+ * task definitions. Matched case-insensitively, with spaces around the key and `=` allowed. The same keys as
+ * URL query parameters too: JDBC and libpq URLs take the password there
+ * (`jdbc:postgresql://db/shop?user=app&password=<password>`), where `&` ends the value.
  */
-const CONNECTION_STRING_SECRET = /(?:^|;)\s*(?:password|pwd|accountkey|sharedaccesskey)\s*=\s*([^;]*)/gi;
+const CONNECTION_STRING_SECRET = /(?:^|[;?&])\s*(?:password|pwd|accountkey|sharedaccesskey)\s*=\s*([^;&]*)/gi;
 
 /** `Server=db;User Id=sa;Password=<something>;`: a connection string that carries a credential. `Password=;`, `Password="";` or ODBC's `Pwd={};` carries none. */
 export function hasConnectionStringSecret(value: unknown): boolean {

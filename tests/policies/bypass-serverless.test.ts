@@ -29,6 +29,24 @@ describe("bypass: Lambda", () => {
             assert.strictEqual(await count(lambdaNoPlaintextSecrets, env({ UPSTREAM: value })), 1, value);
         }
     });
+    it("catches credentials in JDBC URLs, URL query parameters and URLs inside a larger value, never printing them", async () => {
+        const urls = (names: string[]) => `Lambda function must not put credentials in environment values: environment.variables sets ${JSON.stringify(names)} to a URL with a user name and password, expected the secret in Secrets Manager or SSM with only its ARN or name in the environment.`;
+        const strings = (names: string[]) => `Lambda function must not put credentials in environment values: environment.variables sets ${JSON.stringify(names)} to a connection string with a Password, Pwd, AccountKey or SharedAccessKey, expected the secret in Secrets Manager or SSM with only its ARN or name in the environment.`;
+        const diags = await run(lambdaNoPlaintextSecrets, env({
+            JDBC_URL: "jdbc:mysql://app:pa55@db:3306/shop",
+            APP_CONFIG: '{"db":{"url":"postgres://app:pa55@db:5432/shop"}}',
+            ARGS: "--db=mongodb+srv://app:pa55@cluster0.example.net/shop",
+            PG_URL: "jdbc:postgresql://db:5432/shop?user=app&password=pa55",
+            LIBPQ: "postgresql://db/shop?sslmode=require&PASSWORD=pa55&connect_timeout=5",
+        }));
+        assert.deepStrictEqual(messages(diags), [urls(["JDBC_URL", "APP_CONFIG", "ARGS"]), strings(["PG_URL", "LIBPQ"])]);
+        assert.ok(messages(diags).every((m) => !/pa55/.test(m)));
+        // Ports, users without passwords, empty passwords and keys that only contain the word are not credentials.
+        assert.deepStrictEqual(await run(lambdaNoPlaintextSecrets, env({
+            A: "https://api.example.com:8443/v1?page=2", B: "http://user@proxy:3128", C: "postgresql://db/shop?password=&sslmode=require",
+            D: "https://login.example.com/?passwordless=true&pwdReset=1", E: "see https://docs.example.com:443/x for help",
+        })), []);
+    });
     it("refuses deprecated runtimes whatever their case or padding", async () => {
         for (const runtime of ["Python3.9", " nodejs18.x ", "NODEJS16.X"]) assert.strictEqual(await count(lambdaSupportedRuntime, fn({ runtime })), 1, runtime);
     });
