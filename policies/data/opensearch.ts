@@ -82,7 +82,12 @@ export const opensearchHttpsTls12 = resourcePolicy<{ allowedTlsPolicies: string[
     types: DOMAINS,
     check: (domain, { type, config }, report) => {
         const what = labelOf(type);
-        requireTrue(domain, "domainEndpointOptions.enforceHttps", what, "enforce HTTPS", "only HTTPS is accepted", report);
+        const options = domain.domainEndpointOptions;
+        // Inside a domainEndpointOptions block the provider defaults enforceHttps to true; without the block AWS leaves HTTP on.
+        const blockSet = options !== null && typeof options === "object" && !Array.isArray(options);
+        if (!(blockSet && (options.enforceHttps === undefined || options.enforceHttps === null))) {
+            requireTrue(domain, "domainEndpointOptions.enforceHttps", what, "enforce HTTPS", "only HTTPS is accepted", report);
+        }
         const policy = at(domain, "domainEndpointOptions.tlsSecurityPolicy");
         if (isUnknown(policy)) report.unverifiable("domainEndpointOptions.tlsSecurityPolicy", policy, "connections use TLS 1.2 or later");
         else if (!config.allowedTlsPolicies.includes(policy as string)) {

@@ -81,6 +81,13 @@ describe("policies: opensearch", () => {
                 'Elasticsearch domain must require TLS 1.2 or later: domainEndpointOptions.tlsSecurityPolicy is (unset), so the AWS default applies, expected one of "Policy-Min-TLS-1-2-2019-07", "Policy-Min-TLS-1-2-PFS-2023-10".',
             ]);
         });
+        it("passes enforceHttps left unset inside a domainEndpointOptions block (the provider defaults it to true there), not a block left out", async () => {
+            assert.deepStrictEqual(await run(opensearchHttpsTls12, domain({ domainEndpointOptions: { tlsSecurityPolicy: "Policy-Min-TLS-1-2-2019-07" } })), []);
+            assert.deepStrictEqual(await run(opensearchHttpsTls12, legacy({ domainEndpointOptions: { enforceHttps: null, tlsSecurityPolicy: "Policy-Min-TLS-1-2-PFS-2023-10" } })), []);
+            assert.deepStrictEqual(messages(await run(opensearchHttpsTls12, domain({ domainEndpointOptions: { enforceHttps: "false", tlsSecurityPolicy: "Policy-Min-TLS-1-2-2019-07" } }))), [
+                'OpenSearch domain must enforce HTTPS: domainEndpointOptions.enforceHttps is "false", expected true.',
+            ]);
+        });
         it("takes the accepted policies from config", async () => {
             const diags = await run(opensearchHttpsTls12, domain({ domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: "Policy-Min-TLS-1-2-2019-07" } }), { allowedTlsPolicies: ["Policy-Min-TLS-1-2-PFS-2023-10"] });
             assert.deepStrictEqual(messages(diags), [
