@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
 import { ResourceReporter, StackResource, resourcePolicy, stackPolicy, tokenOf } from "../lib/define";
-import { at, isUnknown, list, show } from "../lib/props";
+import { at, firstUnknown, isUnknown, list, show } from "../lib/props";
 import { hasType, ofType } from "../lib/by-type";
 import { linked, unresolved } from "../lib/joins";
 import { isInternetWide } from "../lib/cidr";
@@ -218,7 +218,10 @@ export function openStatements(document: unknown, path: string): Finding[] {
         }
         if (!isAnyonePrincipal(principal)) return;
         if (isUnknown(s.Condition)) return findings.push({ unknown: `${where}.Condition`, value: s.Condition });
-        if (!narrowsCaller(s.Condition)) findings.push({ violation: statementName(s, i) });
+        if (narrowsCaller(s.Condition)) return;
+        // A narrowing value (a source IP, a VPC endpoint, an organization id) unknown until apply may well narrow it.
+        const unknownCondition = firstUnknown(s.Condition, `${where}.Condition`);
+        findings.push(unknownCondition ? { unknown: unknownCondition, value: undefined } : { violation: statementName(s, i) });
     });
     return findings;
 }

@@ -210,6 +210,14 @@ describe("policies: opensearch", () => {
                 cantRun(d);
             }
         });
+        it("reports a narrowing condition whose value is unknown until apply as unverifiable, not as open", async () => {
+            const policy = { Version: "2012-10-17", Statement: [allowAll({ Condition: { IpAddress: { "aws:SourceIp": [UNKNOWN] } } })] };
+            const diags = await run(opensearchAccessPolicyNotPublic, domain({ vpcOptions: undefined, accessPolicies: policy }));
+            assert.deepStrictEqual(diags.map((d) => d.enforcementLevel), ["advisory"]);
+            assert.match(diags[0].message, /^Cannot verify during preview that the domain is not open to everyone: accessPolicies\.Statement\[0\]\.Condition\.IpAddress\.aws:SourceIp\[0\] is \(unknown until apply\)/);
+            const known = { Version: "2012-10-17", Statement: [allowAll({ Condition: { IpAddress: { "aws:SourceIp": ["0.0.0.0/0"] } } })] };
+            assert.deepStrictEqual((await run(opensearchAccessPolicyNotPublic, domain({ vpcOptions: undefined, accessPolicies: known }))).map((d) => d.enforcementLevel), ["mandatory"]);
+        });
         it("narrowsCaller: source IPs narrower than the internet, VPCs, endpoints or known accounts; not IfExists or negations", () => {
             assert.deepStrictEqual([
                 { IpAddress: { "aws:SourceIp": "198.51.100.7/32" } },
