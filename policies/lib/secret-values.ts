@@ -97,7 +97,7 @@ export const PLAINTEXT_SECRETS_CONFIG: { [K in keyof PlaintextSecretsConfig]: Co
 
 /** What the detector found in a list of variables: names only, never values. */
 export interface SecretFindings {
-    /** Secret-looking names (not allowed) whose value is not plainly a setting. */
+    /** Secret-looking names (not allowed) whose value is not plainly a setting, and names whose JSON value holds such a key. */
     named: string[];
     /** Names whose value is a URL with a user name and password. */
     inUrls: string[];
@@ -107,12 +107,39 @@ export interface SecretFindings {
     unknown: { name: string; value?: unknown }[];
 }
 
+/** `dbSecretArn` → `db_Secret_Arn`: JSON keys are mostly camelCase, the name patterns are written for variable names. */
+const snakeCase = (key: string) => key.replace(/(?<=[a-z0-9])(?=[A-Z])/g, "_");
+
+/**
+ * A value that is a JSON document (`APP_CONFIG={"db":{"password":"..."}}`) holding, at any depth, a key the
+ * name patterns mark as secret (and do not allow), read in snake case, whose value is not plainly a setting:
+ * the same rule as for the variables themselves, one level down. Not JSON, or JSON without such a key: false.
+ */
+function hasJsonSecret(value: unknown, isSecretName: (name: string) => boolean): boolean {
+    if (typeof value !== "string" || !/^\s*[[{]/.test(value)) return false;
+    let doc: unknown;
+    try {
+        doc = JSON.parse(value);
+    } catch {
+        return false;
+    }
+    const walk = (node: unknown, depth: number): boolean => {
+        if (depth > 20 || node === null || typeof node !== "object") return false;
+        if (Array.isArray(node)) return node.some((n) => walk(n, depth + 1));
+        return Object.entries(node as Record<string, unknown>).some(([k, v]) =>
+            v !== null && typeof v === "object" ? walk(v, depth + 1) : isSecretName(snakeCase(k)) && !isPlainlyNotSecret(k, v));
+    };
+    return walk(doc, 0);
+}
+
 /** Run the detector over `name`/`value` pairs with a policy's config. */
 export function findSecrets(entries: readonly { name: string; value?: unknown }[], config: PlaintextSecretsConfig): SecretFindings {
     const secret = config.secretNamePatterns.map((p) => new RegExp(p, "i"));
     const allowed = config.allowedNamePatterns.map((p) => new RegExp(p, "i"));
+    const isSecretName = (name: string) => secret.some((re) => re.test(name)) && !allowed.some((re) => re.test(name));
+    // A variable is named as a secret by its own name, or by a secret-named key inside its JSON value.
     const named = entries
-        .filter((e) => secret.some((re) => re.test(e.name)) && !allowed.some((re) => re.test(e.name)) && !isPlainlyNotSecret(e.name, e.value))
+        .filter((e) => (isSecretName(e.name) && !isPlainlyNotSecret(e.name, e.value)) || hasJsonSecret(e.value, isSecretName))
         .map((e) => e.name);
     return {
         named,

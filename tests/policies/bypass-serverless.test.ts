@@ -47,6 +47,16 @@ describe("bypass: Lambda", () => {
             D: "https://login.example.com/?passwordless=true&pwdReset=1", E: "see https://docs.example.com:443/x for help",
         })), []);
     });
+    it("catches a secret-named key inside a JSON value, at any depth, and leaves JSON settings alone", async () => {
+        const diags = await run(lambdaNoPlaintextSecrets, env({
+            APP_CONFIG: '{"db":{"host":"db","password":"pa55"}}', CLIENTS: '[{"id":"web","clientSecret":"pa55"}]', FLAGS: '{"featureX":true,"tokenTtlSeconds":3600}',
+            POINTERS: '{"dbSecretArn":"arn:aws:secretsmanager:eu-west-1:123456789012:secret:db"}', NOT_JSON: "{not json",
+        }));
+        assert.deepStrictEqual(messages(diags), [
+            'Lambda function must not keep secrets in its environment: environment.variables sets ["APP_CONFIG","CLIENTS"], expected the secret in Secrets Manager or SSM with only its ARN or name in the environment.',
+        ]);
+        assert.ok(!/pa55/.test(messages(diags)[0]));
+    });
     it("refuses deprecated runtimes whatever their case or padding", async () => {
         for (const runtime of ["Python3.9", " nodejs18.x ", "NODEJS16.X"]) assert.strictEqual(await count(lambdaSupportedRuntime, fn({ runtime })), 1, runtime);
     });
