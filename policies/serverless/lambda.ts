@@ -282,7 +282,7 @@ function arnNarrows(arn: unknown): boolean {
  */
 export const lambdaPermissionNotPublic = resourcePolicy({
     name: "lambda-permission-not-public",
-    description: "Lambda permissions must not let anyone invoke the function: principal * needs sourceAccount, sourceArn (of a named account) or principalOrgId; a service principal needs sourceAccount or such a sourceArn (S3: sourceAccount); no public function URL grant.",
+    description: "Lambda permissions must not let anyone invoke the function: principal * needs sourceAccount, sourceArn (of a named account) or principalOrgId; a service principal needs sourceAccount or such a sourceArn (S3: sourceAccount); an Alexa principal needs eventSourceToken; no public function URL grant.",
     severity: "critical",
     enforcementLevel: "mandatory",
     remediationSteps:
@@ -292,24 +292,34 @@ export const lambdaPermissionNotPublic = resourcePolicy({
     catalogue: ["lambda-07"],
     types: [aws.lambda.Permission],
     check: (permission, _ctx, report) => {
-        const { principal, sourceAccount, sourceArn, principalOrgId, action, functionUrlAuthType } = permission;
+        const { principal, sourceAccount, sourceArn, principalOrgId, action, functionUrlAuthType, eventSourceToken } = permission;
         const requirement = "the permission does not let anyone invoke the function";
         if (isUnknown(principal)) return report.unverifiable("principal", principal, requirement);
         if (typeof principal !== "string") return;
         const p = principal.trim();
         if (p === "*") {
-            if (isUnknown(functionUrlAuthType)) return report.unverifiable("functionUrlAuthType", functionUrlAuthType, requirement);
-            if (typeof action === "string" && /^(lambda:)?(invokefunctionurl|\*)$/i.test(action.trim()) && typeof functionUrlAuthType === "string" && functionUrlAuthType.toUpperCase() === "NONE") {
+            // functionUrlAuthType only applies to lambda:InvokeFunctionUrl (or a wildcard action): an unknown type must
+            // not hide a `*` grant of lambda:InvokeFunction that nothing narrows.
+            const urlAction = isUnknown(action) || (typeof action === "string" && /^(lambda:)?(invokefunctionurl|\*)$/i.test(action.trim()));
+            if (urlAction && !isUnknown(action) && typeof functionUrlAuthType === "string" && !isUnknown(functionUrlAuthType) && functionUrlAuthType.toUpperCase() === "NONE") {
                 report.violation(`Lambda permission must not make the function URL public: principal is "*" with action ${show(action)} and functionUrlAuthType "NONE", expected functionUrlAuthType "AWS_IAM" and a named principal.`);
                 return;
             }
-            if (isSet(sourceAccount) || isSet(principalOrgId) || arnNarrows(sourceArn)) return;
-            report.violation(`Lambda permission must not let anyone invoke the function: principal is "*" with sourceArn ${show(sourceArn)}, no sourceAccount and no principalOrgId, expected a named principal, or sourceAccount, principalOrgId or the sourceArn of a named account.`);
+            if (!isSet(sourceAccount) && !isSet(principalOrgId) && !arnNarrows(sourceArn)) {
+                report.violation(`Lambda permission must not let anyone invoke the function: principal is "*" with sourceArn ${show(sourceArn)}, no sourceAccount and no principalOrgId, expected a named principal, or sourceAccount, principalOrgId or the sourceArn of a named account.`);
+                return;
+            }
+            if (urlAction && isUnknown(functionUrlAuthType)) return report.unverifiable("functionUrlAuthType", functionUrlAuthType, requirement);
+            if (isUnknown(action) && typeof functionUrlAuthType === "string" && functionUrlAuthType.toUpperCase() === "NONE") return report.unverifiable("action", action, requirement);
         } else if (isServicePrincipal(p)) {
             const s3 = /^s3\.amazonaws\.com(\.cn)?$/i.test(p);
             if (isSet(sourceAccount) || (!s3 && arnNarrows(sourceArn))) return;
             const expected = s3 ? "expected sourceAccount set to the bucket owner's account (with sourceArn the bucket)" : "expected sourceArn (of a named account) or sourceAccount";
             report.violation(`Lambda permission must not let any account's ${p} invoke the function: sourceArn is ${show(sourceArn)} and sourceAccount is unset, ${expected}.`);
+        } else if (/^alexa-(appkit|connectedhome)\.amazon\.com$/i.test(p)) {
+            // Alexa's principals are not *.amazonaws.com: without the skill's ID as eventSourceToken, any Alexa skill may invoke the function.
+            if (isSet(eventSourceToken)) return;
+            report.violation(`Lambda permission must not let any Alexa skill invoke the function: principal is ${show(p)} and eventSourceToken is unset, expected eventSourceToken set to the skill's ID.`);
         }
     },
 });

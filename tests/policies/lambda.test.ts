@@ -250,7 +250,22 @@ describe("policies: lambda", () => {
         });
         it("reports an unknown principal or URL auth type as unverifiable", async () => {
             assertUnverifiable(await run(lambdaPermissionNotPublic, permission({ principal: UNKNOWN })), /^Cannot verify during preview that the permission does not let anyone invoke the function: principal is \(unknown until apply\)/);
-            assertUnverifiable(await run(lambdaPermissionNotPublic, permission({ principal: "*", functionUrlAuthType: UNKNOWN })), /functionUrlAuthType is \(unknown until apply\)/);
+            assertUnverifiable(await run(lambdaPermissionNotPublic, permission({ principal: "*", action: "lambda:InvokeFunctionUrl", functionUrlAuthType: UNKNOWN, sourceAccount: "123456789012" })), /functionUrlAuthType is \(unknown until apply\)/);
+            assertUnverifiable(await run(lambdaPermissionNotPublic, permission({ principal: "*", action: UNKNOWN, functionUrlAuthType: "NONE", principalOrgId: "o-abc123" })), /action is \(unknown until apply\)/);
+        });
+        it("does not let an unknown URL auth type hide a * grant of lambda:InvokeFunction that nothing narrows", async () => {
+            for (const action of ["lambda:InvokeFunction", "lambda:InvokeFunctionUrl"]) {
+                const diags = await run(lambdaPermissionNotPublic, permission({ principal: "*", action, functionUrlAuthType: UNKNOWN }));
+                assert.deepStrictEqual(messages(diags), ['Lambda permission must not let anyone invoke the function: principal is "*" with sourceArn (unset), no sourceAccount and no principalOrgId, expected a named principal, or sourceAccount, principalOrgId or the sourceArn of a named account.'], action);
+                assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+            }
+        });
+        it("rejects an Alexa principal without the skill's eventSourceToken (any skill could invoke)", async () => {
+            assert.deepStrictEqual(messages(await run(lambdaPermissionNotPublic, permission({ principal: "alexa-appkit.amazon.com" }))), [
+                'Lambda permission must not let any Alexa skill invoke the function: principal is "alexa-appkit.amazon.com" and eventSourceToken is unset, expected eventSourceToken set to the skill\'s ID.',
+            ]);
+            assert.strictEqual((await run(lambdaPermissionNotPublic, permission({ principal: "Alexa-ConnectedHome.amazon.com", eventSourceToken: "" }))).length, 1);
+            assert.deepStrictEqual(await run(lambdaPermissionNotPublic, permission({ principal: "alexa-appkit.amazon.com", eventSourceToken: "amzn1.ask.skill.0123" })), []);
         });
         it("never throws on malformed inputs", async () => {
             for (const props of [{ principal: null }, { principal: 42 }, { principal: ["*"] }, { principal: "*", action: null, sourceArn: 42 }, { principal: "*", sourceArn: {} }]) {
