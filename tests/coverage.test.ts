@@ -8,6 +8,7 @@ import { GAPS, UNDECIDABLE } from "../tools/coverage/classification";
 import { AWSGUARD, COMPLIANCE_READY, OTHER_PACKS } from "../tools/coverage/other-packs";
 import { citations, classify, coverageDetails, coverageProblems, coverageSummary } from "../tools/coverage/generate";
 import { prunedSource } from "../tools/coverage/prune";
+import { CDK_NAG_RULES, CHECKOV_CHECKS, NOT_ANCHORS } from "../tools/coverage/anchor-rules";
 
 /**
  * The README's Security Hub coverage must stay true as policies are added: every control a policy
@@ -170,3 +171,58 @@ function coveredId(): string {
     const single = [...citations(ALL_POLICIES)].find(([key, names]) => names.length === 1 && FSBP_CONTROLS.some(([id]) => controlKey(id) === key))!;
     return FSBP_CONTROLS.find(([id]) => controlKey(id) === single[0])![0];
 }
+
+/**
+ * The catalogue's CN (cdk-nag) and CK (Checkov) columns name rules of other tools; tools/coverage/anchor-rules.ts
+ * holds those rules as their sources define them. A cited id must be there (an id written from memory, or
+ * mistyped, is not), and a row must not cite a rule recorded as checking something else than the row.
+ */
+describe("The catalogue's cdk-nag and Checkov anchors", () => {
+    const CATALOGUE = path.resolve(__dirname, "../docs/policy-catalogue.md");
+
+    /** Row id → the ids its CN and CK cells cite, abbreviations expanded ("AS-AEC3/AEC6", "CKV_AWS_43/185", "N:CloudTrail*"). */
+    function anchors(text: string): Map<string, { cn: string[]; ck: string[] }> {
+        const rows = new Map<string, { cn: string[]; ck: string[] }>();
+        for (const line of text.split("\n")) {
+            const cells = line.split("|").map((c) => c.trim());
+            if (cells.length !== 10 || !/^[a-z][a-z0-9]*-\d+$/.test(cells[1])) continue;
+            const expand = (cell: string, prefixOf: (first: string) => string) =>
+                cell === "—" ? [] : cell.split(/,\s*/).flatMap((group) => {
+                    const [first, ...rest] = group.split("/");
+                    return [first, ...rest.map((r) => prefixOf(first) + r)];
+                });
+            rows.set(cells[1], {
+                cn: expand(cells[6], (first) => (first.startsWith("AS-") ? "AS-" : "N:")),
+                ck: expand(cells[8], (first) => first.replace(/\d+$/, "")),
+            });
+        }
+        return rows;
+    }
+
+    const knownCn = (id: string) => (id.endsWith("*") ? Object.keys(CDK_NAG_RULES).some((k) => k.startsWith(id.slice(0, -1))) : id in CDK_NAG_RULES);
+
+    it("cites only rules their sources define, and the data holds no rule the catalogue does not cite", () => {
+        const rows = anchors(fs.readFileSync(CATALOGUE, "utf8"));
+        assert.ok(rows.size > 100);
+        const unknown = [...rows].flatMap(([id, { cn, ck }]) => [...cn.filter((a) => !knownCn(a)), ...ck.filter((a) => !(a in CHECKOV_CHECKS))].map((a) => `${id}: ${a}`));
+        assert.deepStrictEqual(unknown, []);
+        const cited = [...rows.values()].flatMap(({ cn, ck }) => [...cn, ...ck]);
+        const citedBy = (k: string) => cited.some((a) => a === k || (a.endsWith("*") && k.startsWith(a.slice(0, -1))));
+        assert.deepStrictEqual([...Object.keys(CDK_NAG_RULES), ...Object.keys(CHECKOV_CHECKS)].filter((k) => !citedBy(k)), []);
+    });
+
+    it("never cites, for a row, a rule recorded as checking something else", () => {
+        const rows = anchors(fs.readFileSync(CATALOGUE, "utf8"));
+        const misread = Object.entries(NOT_ANCHORS).flatMap(([row, rules]) => {
+            assert.ok(rows.has(row), `NOT_ANCHORS names ${row}, which is not a catalogue row`);
+            const { cn, ck } = rows.get(row)!;
+            return Object.keys(rules).filter((r) => cn.includes(r) || ck.includes(r)).map((r) => `${row} cites ${r}: ${rules[r]}`);
+        });
+        assert.deepStrictEqual(misread, []);
+    });
+
+    it("expands the abbreviations the catalogue uses", () => {
+        const rows = anchors("| x-01 | t | c | M | — | AS-AEC3/AEC6, N:CloudTrail* | — | CKV_AWS_43/185, CKV2_AWS_4 |");
+        assert.deepStrictEqual(rows.get("x-01"), { cn: ["AS-AEC3", "AS-AEC6", "N:CloudTrail*"], ck: ["CKV_AWS_43", "CKV_AWS_185", "CKV2_AWS_4"] });
+    });
+});
