@@ -78,7 +78,10 @@ const CONFINE_HINT = "expected named principals or a condition pinning aws:Sourc
  */
 export function enableManagedSse(queue: Record<string, any>): Record<string, any> | undefined {
     if (isSet(queue.kmsMasterKeyId) || isUnknown(queue.sqsManagedSseEnabled) || queue.sqsManagedSseEnabled === true) return undefined;
-    return { ...queue, sqsManagedSseEnabled: true };
+    // An empty or null key is no key, but written next to sqsManagedSseEnabled it may still trip the provider's
+    // conflict between the two: the fix leaves it out.
+    const { kmsMasterKeyId: _none, ...rest } = queue;
+    return { ...rest, sqsManagedSseEnabled: true };
 }
 
 /** sqs-01 (SQS.1): a queue that says it is not encrypted (sqsManagedSseEnabled false and no KMS key) stores messages in the clear. */

@@ -85,6 +85,13 @@ describe("policies: sqs", () => {
             assert.deepStrictEqual(result.resources.slice(1), [unknown, exempt]);
             assert.deepStrictEqual(await run([sqsEncryption, sqsEncryptionExplicit], result.resources[0]), []);
         });
+        it("never writes sqsManagedSseEnabled next to a kmsMasterKeyId, even an empty one", async () => {
+            for (const kmsMasterKeyId of ["", null]) {
+                const fixed = remediate(sqsEncryption, { name: "orders", kmsMasterKeyId, sqsManagedSseEnabled: false });
+                assert.deepStrictEqual(fixed, { name: "orders", sqsManagedSseEnabled: true }, JSON.stringify(kmsMasterKeyId));
+                assert.deepStrictEqual(await run([sqsEncryption, sqsEncryptionExplicit], res(aws.sqs.Queue, fixed!)), []);
+            }
+        });
         it("leaves a queue with a key (the provider refuses both), an unknown setting, or SSE-SQS already on", () => {
             for (const props of [{ kmsMasterKeyId: KEY_ARN }, { kmsMasterKeyId: UNKNOWN }, { sqsManagedSseEnabled: UNKNOWN_BOOL }, { sqsManagedSseEnabled: true }]) {
                 assert.strictEqual(enableManagedSse(props), undefined, JSON.stringify(props));
