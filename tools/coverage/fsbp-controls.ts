@@ -16,6 +16,7 @@
  *   these services that the FSBP list above no longer (or never) holds. The archive's tooling wrote
  *   "configuration" as "AWS Configuration" and doubled "Amazon" in a few titles; those are undone.
  *   ELB.16 postdates the archive: its title is from the current elb-controls page.
+ *   ELB.8's "strong AWS Configuration" is not that artifact: the current elb-controls page writes it so.
  * - MemoryDB and ElastiCache Serverless: the stored documentation shows no Security Hub control for
  *   them (FSBP has none), so none is listed rather than guessed.
  */
