@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
 import { ofType } from "../lib/by-type";
-import { StackResource, listWithReasons, stackPolicy, tokenOf } from "../lib/define";
-import { isUnknown, show } from "../lib/props";
+import { StackReporter, StackResource, listWithReasons, stackPolicy, tokenOf } from "../lib/define";
+import { isUnknown, parseJson, show } from "../lib/props";
 import { linked, sourcesOf } from "../lib/joins";
 
 /**
@@ -62,10 +62,71 @@ function methodPath(method: StackResource, resources: readonly StackResource[]):
     return sources.some((s) => s.type === REST_API) ? "/" : undefined;
 }
 
+const OPENAPI_METHODS: Record<string, string> = {
+    get: "GET", put: "PUT", post: "POST", delete: "DELETE", options: "OPTIONS", head: "HEAD", patch: "PATCH", "x-amazon-apigateway-any-method": "ANY",
+};
+
+const isObject = (v: unknown): v is Record<string, any> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/**
+ * A security scheme that is authorization: an API Gateway authorizer (`x-amazon-apigateway-authorizer`: Lambda,
+ * Cognito or JWT), an API Gateway auth type (`x-amazon-apigateway-authtype`: awsSigv4, cognito_user_pools,
+ * custom), or OAuth 2 / OpenID Connect. A plain `apiKey` scheme is an API key requirement, not authorization.
+ */
+function authorizes(scheme: unknown): boolean {
+    if (!isObject(scheme)) return false;
+    if (isObject(scheme["x-amazon-apigateway-authorizer"])) return true;
+    const authType = scheme["x-amazon-apigateway-authtype"];
+    if (typeof authType === "string" && authType.trim() !== "" && authType.trim().toLowerCase() !== "none") return true;
+    return typeof scheme.type === "string" && ["oauth2", "openidconnect"].includes(scheme.type.toLowerCase());
+}
+
+/**
+ * The operations (`GET /orders`) of an OpenAPI (3) or Swagger (2) document, as an API's `body` defines them
+ * instead of aws.apigateway.Method or aws.apigatewayv2.Route resources, that anyone may call: no
+ * `x-amazon-apigateway-auth` type other than NONE, and an effective `security` (the operation's, else the
+ * document's) that is empty or has a requirement (`{}` is "no authentication") naming no authorizing scheme.
+ * Undefined when the body is not a JSON object.
+ */
+export function openOperations(body: unknown): string[] | undefined {
+    const doc = parseJson(body);
+    if (!isObject(doc)) return undefined;
+    const schemes = { ...(isObject(doc.securityDefinitions) ? doc.securityDefinitions : {}), ...(isObject(doc.components?.securitySchemes) ? doc.components.securitySchemes : {}) };
+    const open: string[] = [];
+    for (const [path, item] of Object.entries(isObject(doc.paths) ? doc.paths : {})) {
+        if (!isObject(item)) continue;
+        for (const [method, op] of Object.entries(item)) {
+            const verb = OPENAPI_METHODS[method.toLowerCase()];
+            if (!verb || !isObject(op)) continue;
+            const auth = op["x-amazon-apigateway-auth"] ?? doc["x-amazon-apigateway-auth"];
+            if (isObject(auth) && typeof auth.type === "string" && auth.type.trim() !== "" && auth.type.trim().toUpperCase() !== "NONE") continue;
+            const security = op.security !== undefined ? op.security : doc.security;
+            const requirements = Array.isArray(security) ? security : [];
+            const authorized = requirements.length > 0 && requirements.every((r) => isObject(r) && Object.keys(r).some((name) => authorizes(schemes[name])));
+            if (!authorized) open.push(`${verb} ${path}`);
+        }
+    }
+    return open;
+}
+
+/**
+ * The body of an API: operations anyone may call that the config does not list, reported on the API; an unknown
+ * body is unverifiable. A body that is not JSON (YAML) is not read here.
+ */
+function checkBody(api: StackResource, kind: string, config: OpenRoutesConfig, report: StackReporter) {
+    const body = api.props.body;
+    if (body === undefined || body === null || body === "") return;
+    if (isUnknown(body)) return report.unverifiable(api, "body", "the OpenAPI operations of the body require authorization");
+    const open = openOperations(body)?.filter((key) => !isOpenRoute(key, config));
+    if (open && open.length > 0) {
+        report.violation(api, `${kind} must require authorization on every operation of its OpenAPI body: ${show(open)} have no security requirement naming an authorizer, IAM (x-amazon-apigateway-auth) or OAuth scheme, expected one on each, or the route listed in openRoutes with a reason.`);
+    }
+}
+
 /** apigw-06: REST methods with authorization NONE answer anyone who can reach the API. */
 export const apigatewayMethodAuthorization = stackPolicy<OpenRoutesConfig>({
     name: "apigateway-method-authorization",
-    description: 'API Gateway REST methods must require authorization (IAM, a Cognito user pool or a Lambda authorizer), except routes the config lists in openRoutes with a reason.',
+    description: 'API Gateway REST methods (aws.apigateway.Method, or operations of the API\'s OpenAPI body) must require authorization (IAM, a Cognito user pool or a Lambda authorizer), except routes the config lists in openRoutes with a reason.',
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
@@ -74,6 +135,8 @@ export const apigatewayMethodAuthorization = stackPolicy<OpenRoutesConfig>({
     catalogue: ["apigw-06"],
     config: { openRoutes: OPEN_ROUTES },
     check: (resources, { config }, report) => {
+        // Methods come from aws.apigateway.Method resources, or from the OpenAPI body of the API.
+        for (const api of ofType(resources, REST_API)) checkBody(api, "API Gateway REST API", config, report);
         const methods = ofType(resources, METHOD);
         if (methods.length === 0) return;
         const restResources = ofType(resources, REST_RESOURCE);
@@ -104,7 +167,7 @@ const websocketOnlyKey = (key: string) => key.startsWith("$") ? key !== "$connec
  */
 export const apigatewayRouteAuthorization = stackPolicy<OpenRoutesConfig>({
     name: "apigateway-route-authorization",
-    description: "API Gateway HTTP routes and WebSocket $connect routes must have an authorization type (AWS_IAM, JWT or CUSTOM), except route keys the config lists in openRoutes with a reason.",
+    description: "API Gateway HTTP routes (aws.apigatewayv2.Route, or operations of the API's OpenAPI body) and WebSocket $connect routes must have an authorization type (AWS_IAM, JWT or CUSTOM), except route keys the config lists in openRoutes with a reason.",
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
@@ -118,6 +181,7 @@ export const apigatewayRouteAuthorization = stackPolicy<OpenRoutesConfig>({
         const apis = ofType(resources, V2_API);
         if (routes.length === 0 && apis.length === 0) return;
         for (const api of apis) {
+            if (api.props.protocolType !== "WEBSOCKET") checkBody(api, "API Gateway HTTP API", config, report);
             const { target, routeKey, protocolType } = api.props;
             if (target === undefined || target === null || target === "" || protocolType === "WEBSOCKET") continue;
             const key = typeof routeKey === "string" && !isUnknown(routeKey) ? routeKey : "$default";

@@ -152,6 +152,51 @@ describe("bypass: API Gateway", () => {
         }
         assert.strictEqual(await count(apigatewayRouteAuthorization, [http, route("GET /x", "none")]), 1);
     });
+    describe("methods and routes defined in an OpenAPI body instead of Method and Route resources", () => {
+        const LAMBDA = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:orders/invocations";
+        const integration = { type: "aws_proxy", httpMethod: "POST", uri: LAMBDA };
+        const authorizer = { type: "apiKey", name: "Authorization", in: "header", "x-amazon-apigateway-authtype": "cognito_user_pools", "x-amazon-apigateway-authorizer": { type: "cognito_user_pools", providerARNs: ["arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_abc"] } };
+        const spec = (paths: Record<string, unknown>, extra: Record<string, unknown> = {}) => JSON.stringify({
+            openapi: "3.0.1", info: { title: "shop", version: "1" }, paths,
+            components: { securitySchemes: { cognito: authorizer, apiKey: { type: "apiKey", name: "x-api-key", in: "header" } } }, ...extra,
+        });
+        const op = (extra: Record<string, unknown> = {}) => ({ "x-amazon-apigateway-integration": integration, ...extra });
+        const rest = (body: unknown) => res(aws.apigateway.RestApi, { name: "shop", body }, { name: "api" });
+        const http = (body: unknown) => res(aws.apigatewayv2.Api, { protocolType: "HTTP", body }, { name: "http" });
+
+        it("refuses operations without authorization, or with only an API key or an optional {} requirement, naming them", async () => {
+            const body = spec({
+                "/orders": { get: op(), post: op({ security: [{ apiKey: [] }] }) },
+                "/orders/{id}": { "x-amazon-apigateway-any-method": op({ security: [{ cognito: [] }, {}] }), delete: op({ security: [{ cognito: [] }] }) },
+            });
+            const diags = await run(apigatewayMethodAuthorization, [rest(body)]);
+            assert.deepStrictEqual(messages(diags), [
+                'API Gateway REST API must require authorization on every operation of its OpenAPI body: ["GET /orders","POST /orders","ANY /orders/{id}"] have no security requirement naming an authorizer, IAM (x-amazon-apigateway-auth) or OAuth scheme, expected one on each, or the route listed in openRoutes with a reason.',
+            ]);
+            assert.strictEqual(diags[0].enforcementLevel, "mandatory");
+            assert.strictEqual(await count(apigatewayRouteAuthorization, [http(body)]), 1);
+        });
+        it("passes document-wide security, IAM through x-amazon-apigateway-auth, JWT, and open routes listed with a reason", async () => {
+            assert.deepStrictEqual(await run(apigatewayMethodAuthorization, [rest(spec({ "/orders": { get: op() } }, { security: [{ cognito: [] }] }))]), []);
+            assert.deepStrictEqual(await run(apigatewayMethodAuthorization, [rest(spec({ "/orders": { get: op({ "x-amazon-apigateway-auth": { type: "AWS_IAM" } }) } }))]), []);
+            const jwt = JSON.stringify({ openapi: "3.0.1", paths: { "/orders": { get: op({ security: [{ jwt: [] }] }) } }, components: { securitySchemes: { jwt: { type: "oauth2", flows: {}, "x-amazon-apigateway-authorizer": { type: "jwt" } } } } });
+            assert.deepStrictEqual(await run(apigatewayRouteAuthorization, [http(jwt)]), []);
+            const config = { openRoutes: [{ route: "GET /health", reason: "load balancer health check" }] };
+            assert.deepStrictEqual(await run(apigatewayMethodAuthorization, [rest(spec({ "/health": { get: op() } }))], config), []);
+            // A document-wide requirement that an operation clears with security: [] is no authorization.
+            assert.strictEqual(await count(apigatewayMethodAuthorization, [rest(spec({ "/orders": { get: op({ security: [] }) } }, { security: [{ cognito: [] }] }))]), 1);
+        });
+        it("reports a body unknown until apply as unverifiable, and never throws on malformed bodies", async () => {
+            const diags = await run(apigatewayMethodAuthorization, [rest(UNKNOWN)]);
+            assert.strictEqual(diags.length, 1);
+            assert.match(messages(diags)[0], /^Cannot verify during preview that the OpenAPI operations of the body require authorization: body is \(unknown until apply\)/);
+            assert.strictEqual(diags[0].enforcementLevel, "advisory");
+            for (const body of ["[]", "null", "{", '{"paths":null}', '{"paths":{"/x":null,"/y":{"get":null,"post":42}}}', '{"paths":{"/x":{"get":{"security":{}}}},"components":null}']) {
+                await run(apigatewayMethodAuthorization, [rest(body)]);
+                await run(apigatewayRouteAuthorization, [http(body)]);
+            }
+        });
+    });
     it("refuses a quick-created HTTP API whatever route key it names", async () => {
         const quick = res(aws.apigatewayv2.Api, { protocolType: "HTTP", target: "arn:aws:lambda:eu-west-1:123456789012:function:f", routeKey: "ANY /{proxy+}" }, { name: "quick" });
         assert.match(messages(await run(apigatewayRouteAuthorization, [quick]))[0], /creates route "ANY \/\{proxy\+\}" without authorization/);
