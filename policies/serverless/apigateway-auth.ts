@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
-import { ofType } from "../lib/by-type";
+import { ofType, referrersOf } from "../lib/by-type";
 import { StackReporter, StackResource, listWithReasons, stackPolicy, tokenOf } from "../lib/define";
 import { isUnknown, parseJson, show } from "../lib/props";
 import { linked, sourcesOf } from "../lib/joins";
@@ -17,6 +17,7 @@ const REST_RESOURCE = tokenOf(aws.apigateway.Resource);
 const METHOD = tokenOf(aws.apigateway.Method);
 const V2_API = tokenOf(aws.apigatewayv2.Api);
 const V2_ROUTE = tokenOf(aws.apigatewayv2.Route);
+const INTEGRATION = tokenOf(aws.apigateway.Integration);
 
 interface OpenRoutesConfig {
     openRoutes: { route: string; reason: string }[];
@@ -67,6 +68,24 @@ const OPENAPI_METHODS: Record<string, string> = {
 };
 
 const isObject = (v: unknown): v is Record<string, any> => v !== null && typeof v === "object" && !Array.isArray(v);
+const isMock = (type: unknown) => typeof type === "string" && type.trim().toUpperCase() === "MOCK";
+
+/**
+ * A CORS preflight method: OPTIONS answered by a MOCK integration, which runs no code and reaches no backend.
+ * Browsers send preflight requests without credentials, so such a method cannot require authorization and
+ * CORS needs it open. Its integration is the aws.apigateway.Integration whose httpMethod came from the method,
+ * or one on the same resource (by dependency) with httpMethod "OPTIONS".
+ */
+function isCorsPreflight(method: StackResource, resources: readonly StackResource[]): boolean {
+    if (typeof method.props.httpMethod !== "string" || method.props.httpMethod.toUpperCase() !== "OPTIONS") return false;
+    const integrations = new Set(referrersOf(resources, method, INTEGRATION, "httpMethod"));
+    for (const resource of sourcesOf(method, "resourceId")) {
+        for (const i of referrersOf(resources, resource, INTEGRATION, "resourceId")) {
+            if (typeof i.props.httpMethod === "string" && i.props.httpMethod.toUpperCase() === "OPTIONS") integrations.add(i);
+        }
+    }
+    return integrations.size > 0 && [...integrations].every((i) => isMock(i.props.type));
+}
 
 /**
  * A security scheme that is authorization: an API Gateway authorizer (`x-amazon-apigateway-authorizer`: Lambda,
@@ -98,6 +117,7 @@ export function openOperations(body: unknown): string[] | undefined {
         for (const [method, op] of Object.entries(item)) {
             const verb = OPENAPI_METHODS[method.toLowerCase()];
             if (!verb || !isObject(op)) continue;
+            if (verb === "OPTIONS" && isMock(op["x-amazon-apigateway-integration"]?.type)) continue; // CORS preflight
             const auth = op["x-amazon-apigateway-auth"] ?? doc["x-amazon-apigateway-auth"];
             if (isObject(auth) && typeof auth.type === "string" && auth.type.trim() !== "" && auth.type.trim().toUpperCase() !== "NONE") continue;
             const security = op.security !== undefined ? op.security : doc.security;
@@ -126,7 +146,7 @@ function checkBody(api: StackResource, kind: string, config: OpenRoutesConfig, r
 /** apigw-06: REST methods with authorization NONE answer anyone who can reach the API. */
 export const apigatewayMethodAuthorization = stackPolicy<OpenRoutesConfig>({
     name: "apigateway-method-authorization",
-    description: 'API Gateway REST methods (aws.apigateway.Method, or operations of the API\'s OpenAPI body) must require authorization (IAM, a Cognito user pool or a Lambda authorizer), except routes the config lists in openRoutes with a reason.',
+    description: 'API Gateway REST methods (aws.apigateway.Method, or operations of the API\'s OpenAPI body) must require authorization (IAM, a Cognito user pool or a Lambda authorizer), except CORS preflight methods (OPTIONS with a MOCK integration) and routes the config lists in openRoutes with a reason.',
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
@@ -147,6 +167,7 @@ export const apigatewayMethodAuthorization = stackPolicy<OpenRoutesConfig>({
                 continue;
             }
             if (typeof authorization === "string" && authorization.trim().toUpperCase() !== "NONE" && authorization.trim() !== "") continue;
+            if (isCorsPreflight(method, resources)) continue;
             const path = methodPath(method, restResources);
             const verb = typeof httpMethod === "string" && !isUnknown(httpMethod) ? httpMethod.toUpperCase() : undefined;
             const key = verb !== undefined && path !== undefined ? `${verb} ${path}` : undefined;

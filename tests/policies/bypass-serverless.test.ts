@@ -197,6 +197,33 @@ describe("bypass: API Gateway", () => {
             }
         });
     });
+    describe("CORS preflight methods (OPTIONS answered by a MOCK integration) need no authorization", () => {
+        const a = res(aws.apigateway.RestApi, { name: "shop" }, { name: "api" });
+        const orders = res(aws.apigateway.Resource, { restApi: UNKNOWN, parentId: UNKNOWN, pathPart: "orders" }, { name: "orders", propertyDependencies: { parentId: [a.urn] } });
+        const method = (httpMethod: string, name = "options") => res(aws.apigateway.Method, { restApi: UNKNOWN, resourceId: UNKNOWN, httpMethod, authorization: "NONE" }, { name, propertyDependencies: { resourceId: [orders.urn] } });
+        const integration = (type: string, m: { urn: string } | undefined, httpMethod = UNKNOWN, name = "integration") =>
+            res(aws.apigateway.Integration, { restApi: UNKNOWN, resourceId: UNKNOWN, httpMethod, type }, { name, propertyDependencies: { resourceId: [orders.urn], ...(m ? { httpMethod: [m.urn] } : {}) } });
+        it("passes OPTIONS with a MOCK integration, joined by its method or by resource and verb", async () => {
+            const options = method("OPTIONS");
+            assert.deepStrictEqual(await run(apigatewayMethodAuthorization, [a, orders, options, integration("MOCK", options)]), []);
+            assert.deepStrictEqual(await run(apigatewayMethodAuthorization, [a, orders, options, integration("mock", undefined, "OPTIONS")]), []);
+        });
+        it("refuses OPTIONS that reaches a backend or has no integration in the stack, and other verbs with a MOCK integration", async () => {
+            const options = method("OPTIONS");
+            assert.strictEqual(await count(apigatewayMethodAuthorization, [a, orders, options, integration("AWS_PROXY", options)]), 1);
+            assert.strictEqual(await count(apigatewayMethodAuthorization, [a, orders, options]), 1);
+            const get = method("GET", "get");
+            assert.strictEqual(await count(apigatewayMethodAuthorization, [a, orders, get, integration("MOCK", get)]), 1);
+            // A MOCK integration on the resource for OPTIONS does not cover GET, nor a second OPTIONS integration that proxies.
+            assert.strictEqual(await count(apigatewayMethodAuthorization, [a, orders, get, integration("MOCK", undefined, "OPTIONS")]), 1);
+            assert.strictEqual(await count(apigatewayMethodAuthorization, [a, orders, options, integration("MOCK", options), integration("HTTP_PROXY", undefined, "OPTIONS", "other")]), 1);
+        });
+        it("passes an OpenAPI options operation with a mock integration, not one that proxies", async () => {
+            const body = (type: string) => JSON.stringify({ openapi: "3.0.1", paths: { "/orders": { options: { "x-amazon-apigateway-integration": { type } } } } });
+            assert.deepStrictEqual(await run(apigatewayMethodAuthorization, [res(aws.apigateway.RestApi, { name: "shop", body: body("mock") }, { name: "api" })]), []);
+            assert.strictEqual(await count(apigatewayMethodAuthorization, [res(aws.apigateway.RestApi, { name: "shop", body: body("aws_proxy") }, { name: "api" })]), 1);
+        });
+    });
     it("refuses a quick-created HTTP API whatever route key it names", async () => {
         const quick = res(aws.apigatewayv2.Api, { protocolType: "HTTP", target: "arn:aws:lambda:eu-west-1:123456789012:function:f", routeKey: "ANY /{proxy+}" }, { name: "quick" });
         assert.match(messages(await run(apigatewayRouteAuthorization, [quick]))[0], /creates route "ANY \/\{proxy\+\}" without authorization/);
