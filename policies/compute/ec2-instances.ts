@@ -154,6 +154,16 @@ function addressFlags(r: StackResource): AddressFlag[] | "unknown" {
     return [{ path: "associatePublicIpAddress", value: r.props.associatePublicIpAddress, subnet }];
 }
 
+/**
+ * An instance that names no subnet, network interface or launch template launches into a default subnet
+ * of the region's default VPC, and default subnets map a public IPv4 address on launch (AWS, "Default
+ * subnets"). A value unknown until apply counts as set.
+ */
+function launchesIntoDefaultSubnet(props: Record<string, any>): boolean {
+    const unset = (v: unknown) => v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0);
+    return ["subnetId", "networkInterfaces", "primaryNetworkInterface", "launchTemplate"].every((k) => unset(props[k]));
+}
+
 /** Whether a subnet is of a public tier, and how messages say where the launcher sits. */
 function placement(subnet: StackResource | undefined, config: TierConfig): { isPublic: boolean; where: string } {
     const tier = subnet ? tierOf(subnet.props.tags, config) : undefined;
@@ -216,6 +226,8 @@ export const ec2NoPublicIpInPrivateTier = stackPolicy<TierConfig>({
                     else if (map === true) {
                         report.violation(r, `${kind} must not have a public IP outside the public tier: ${f.path} is (unset), so it takes mapPublicIpOnLaunch true from subnet "${f.subnet.name}", and ${where}, expected false.`);
                     }
+                } else if ((f.value === undefined || f.value === null) && isInstanceLike(r.type) && launchesIntoDefaultSubnet(r.props)) {
+                    report.violation(r, `${kind} must not have a public IP outside the public tier: ${f.path} and subnetId are (unset), so it launches into a default subnet of the default VPC, which assigns a public IP on launch, expected subnetId of a private subnet (or associatePublicIpAddress false).`);
                 }
             }
         }

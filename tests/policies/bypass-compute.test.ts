@@ -74,6 +74,16 @@ describe("bypass: compute", () => {
             const assoc = res(aws.ec2.EipAssociation, { instanceId: UNKNOWN, allocationId: "eipalloc-1" }, { name: "assoc", propertyDependencies: { instanceId: [inst.urn] } });
             assert.strictEqual(await count(ec2NoPublicIpInPrivateTier, [inst, assoc]), 1);
         });
+        it("an instance naming no subnet launches into a default subnet, which maps a public IP: caught unless the flag says false or a subnet, interface or template decides", async () => {
+            assert.deepStrictEqual(messages(await run(ec2NoPublicIpInPrivateTier, [instance({})])), [
+                "EC2 instance must not have a public IP outside the public tier: associatePublicIpAddress and subnetId are (unset), so it launches into a default subnet of the default VPC, which assigns a public IP on launch, expected subnetId of a private subnet (or associatePublicIpAddress false).",
+            ]);
+            assert.strictEqual(await count(ec2NoPublicIpInPrivateTier, [instance({ associatePublicIpAddress: false })]), 0);
+            assert.strictEqual(await count(ec2NoPublicIpInPrivateTier, [instance({ subnetId: "subnet-0abc" })]), 0);
+            assert.strictEqual(await count(ec2NoPublicIpInPrivateTier, [instance({ subnetId: UNKNOWN })]), 0);
+            assert.strictEqual(await count(ec2NoPublicIpInPrivateTier, [instance({ primaryNetworkInterface: { networkInterfaceId: UNKNOWN } })]), 0);
+            assert.strictEqual(await count(ec2NoPublicIpInPrivateTier, [instance({ launchTemplate: { name: "web-lt" } })]), 0);
+        });
         it("an upper-case public tier tag is still the public tier", async () => {
             const subnet = res(aws.ec2.Subnet, { vpcId: UNKNOWN, cidrBlock: "10.0.1.0/24", tags: { Tier: "PUBLIC" } }, { name: "pub" });
             assert.strictEqual(await count(ec2NoPublicIpInPrivateTier, [subnet, instance({ associatePublicIpAddress: true, subnetId: UNKNOWN }, { subnetId: [subnet.urn] })]), 0);
