@@ -3,9 +3,11 @@ import * as assert from "assert";
 import { Policies } from "@pulumi/policy";
 import { ALL_POLICIES } from "../../policies/all";
 import { Diagnostic, EvalResource, evaluate, resolvePolicyConfig } from "../../tools/offline/evaluate";
+import { remediate } from "../../tools/offline/remediate";
 import { toEvalResource } from "../../tools/offline/stack-check";
+import { serviceUnit } from "../../tools/bench-services";
 import { runStack } from "../harness";
-import { UNKNOWN, UNKNOWN_BOOL, res } from "./helpers";
+import { UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_BOOL, UNKNOWN_NUMBER, res, secret } from "./helpers";
 
 /**
  * The offline evaluator must report exactly what @pulumi/policy's own analyzer server reports.
@@ -16,6 +18,7 @@ import { UNKNOWN, UNKNOWN_BOOL, res } from "./helpers";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const server = require("@pulumi/policy/server");
 const LEVELS = ["advisory", "mandatory", "disabled", "remediate"];
+const SEVERITIES = ["", "low", "medium", "high", "critical"];
 
 function options(r: EvalResource) {
     return {
@@ -43,43 +46,126 @@ function request(r: EvalResource) {
     };
 }
 
-const key = (d: { policyName: string; urn?: string; enforcementLevel: string; message: string }) => `${d.policyName} | ${d.urn ?? ""} | ${d.enforcementLevel} | ${d.message}`;
+const key = (d: { policyName: string; urn?: string; enforcementLevel: string; severity?: string; message: string }) =>
+    `${d.policyName} | ${d.urn ?? ""} | ${d.enforcementLevel} | ${d.severity ?? ""} | ${d.message}`;
 
 /** `analyzedUrn`: the engine attaches a resource analysis's diagnostics to the resource analyzed. */
 function fromResponse(resp: any, analyzedUrn?: string): string[] {
     return resp.getDiagnosticsList().map((d: any) =>
-        key({ policyName: d.getPolicyname(), urn: d.getUrn() || analyzedUrn, enforcementLevel: LEVELS[d.getEnforcementlevel()], message: d.getMessage() }),
+        key({ policyName: d.getPolicyname(), urn: d.getUrn() || analyzedUrn, enforcementLevel: LEVELS[d.getEnforcementlevel()], severity: SEVERITIES[d.getSeverity()], message: d.getMessage() }),
     );
 }
 
+interface Answer {
+    /** In the order reported: per resource in stack order, each resource's policies in pack order, then the stack policies. */
+    diagnostics: string[];
+    /** policy name → how many times it answered "not applicable". */
+    notApplicable: Record<string, number>;
+}
+
+const counted = (names: string[]) => names.reduce<Record<string, number>>((n, k) => ({ ...n, [k]: (n[k] ?? 0) + 1 }), {});
+
 /** What the SDK's analyzer server reports for these resources (policy config defaults only). */
-async function sdkDiagnostics(policies: Policies, resources: EvalResource[]): Promise<string[]> {
+async function sdkAnswer(policies: Policies, resources: EvalResource[]): Promise<Answer> {
     const analyze = server.makeAnalyzeRpcFun("baseline-guardrails", "0.1.0", "advisory", policies);
     const analyzeStack = server.makeAnalyzeStackRpcFun("baseline-guardrails", "0.1.0", "advisory", policies);
+    const notApplicable: string[] = [];
     const call = (fn: any, req: unknown, urn?: string) =>
-        new Promise<string[]>((resolve, reject) => fn({ request: req }, (err: unknown, resp: unknown) => (err ? reject(err) : resolve(fromResponse(resp, urn)))));
-    const out: string[] = [];
-    for (const r of resources) out.push(...(await call(analyze, request(r), r.urn)));
-    out.push(...(await call(analyzeStack, { getResourcesList: () => resources.map(request) })));
-    return out.sort();
+        new Promise<string[]>((resolve, reject) =>
+            fn({ request: req }, (err: unknown, resp: any) => {
+                if (err) return reject(err);
+                notApplicable.push(...resp.getNotApplicableList().map((n: any) => n.getPolicyName()));
+                resolve(fromResponse(resp, urn));
+            }),
+        );
+    const diagnostics: string[] = [];
+    for (const r of resources) diagnostics.push(...(await call(analyze, request(r), r.urn)));
+    diagnostics.push(...(await call(analyzeStack, { getResourcesList: () => resources.map(request) })));
+    return { diagnostics, notApplicable: counted(notApplicable) };
+}
+
+async function ourAnswer(policies: Policies, resources: EvalResource[]): Promise<Answer> {
+    const { diagnostics, notApplicable } = await evaluate(resources, { policies, config: resolvePolicyConfig(policies, {}) });
+    return { diagnostics: diagnostics.map((d: Diagnostic) => key(d)), notApplicable: Object.fromEntries(notApplicable) };
+}
+
+async function sdkDiagnostics(policies: Policies, resources: EvalResource[]): Promise<string[]> {
+    return (await sdkAnswer(policies, resources)).diagnostics;
 }
 
 async function ourDiagnostics(policies: Policies, resources: EvalResource[]): Promise<string[]> {
-    const { diagnostics } = await evaluate(resources, { policies, config: resolvePolicyConfig(policies, {}) });
-    return diagnostics.map((d: Diagnostic) => key(d)).sort();
+    return (await ourAnswer(policies, resources)).diagnostics;
+}
+
+/** Same diagnostics in the same order, and the same policies not applicable as often. */
+async function assertConforms(policies: Policies, resources: EvalResource[]): Promise<Answer> {
+    const sdk = await sdkAnswer(policies, resources);
+    const ours = await ourAnswer(policies, resources);
+    assert.deepStrictEqual(ours.diagnostics, sdk.diagnostics);
+    const sorted = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
+    assert.deepStrictEqual(sorted(ours.notApplicable), sorted(sdk.notApplicable));
+    return sdk;
+}
+
+/** The SDK's Remediate call (makeRemediateRpcFun) on one resource: each remediation's policy and properties, in order. */
+async function sdkRemediations(policies: Policies, r: EvalResource): Promise<{ policyName: string; properties?: unknown; diagnostic: string }[]> {
+    const fn = server.makeRemediateRpcFun("baseline-guardrails", "0.1.0", "advisory", policies);
+    const resp: any = await new Promise((resolve, reject) => fn({ request: request(r) }, (err: unknown, x: unknown) => (err ? reject(err) : resolve(x))));
+    return resp.getRemediationsList().map((x: any) => ({ policyName: x.getPolicyname(), properties: x.getProperties()?.toJavaScript(), diagnostic: x.getDiagnostic() }));
+}
+
+/**
+ * Resources of the services the pack covers beyond this topology: the benchmark's unit (compliant and
+ * careless variants, linked), every input unknown, and malformed inputs, so each new module's types are
+ * compared with the SDK, including the policies that read a value the SDK's proxy refuses.
+ */
+function otherServices(): EvalResource[] {
+    const unit = serviceUnit(0);
+    const unknowns = unit.map((r) => ({
+        ...r, urn: `${r.urn}-unknown`, name: `${r.name}-unknown`,
+        props: Object.fromEntries(Object.keys(r.props).map((k) => [k, typeof r.props[k] === "boolean" ? UNKNOWN_BOOL : typeof r.props[k] === "number" ? UNKNOWN_NUMBER : Array.isArray(r.props[k]) ? UNKNOWN_ARRAY : UNKNOWN])),
+        dependencies: [], propertyDependencies: {},
+    }));
+    const malformed = unit.map((r) => ({
+        ...r, urn: `${r.urn}-malformed`, name: `${r.name}-malformed`,
+        props: Object.fromEntries(Object.keys(r.props).map((k, i) => [k, [null, "[]", 7, { x: null }, [null]][i % 5]])),
+        dependencies: [], propertyDependencies: {},
+    }));
+    const bare = unit.map((r) => ({ ...r, urn: `${r.urn}-bare`, name: `${r.name}-bare`, props: {}, dependencies: [], propertyDependencies: {} }));
+    return [...unit, ...unknowns, ...malformed, ...bare];
 }
 
 describe("offline evaluator matches the SDK's analyzer server", () => {
-    it("on hand-made violations, unknown values and exemption-free defaults", async () => {
+    it("on hand-made violations, unknown values and exemption-free defaults, in the SDK's order", async () => {
         const resources = [
             res(aws.kms.Key, { enableKeyRotation: false, deletionWindowInDays: 7 }, { name: "bad-key" }),
             res(aws.kms.Key, { enableKeyRotation: UNKNOWN_BOOL, policy: UNKNOWN }, { name: "unknown-key" }),
             res(aws.s3.Bucket, {}, { name: "bare-bucket" }),
             res(aws.rds.Instance, { publiclyAccessible: true, storageEncrypted: false }, { name: "open-db" }),
         ];
-        const sdk = await sdkDiagnostics(ALL_POLICIES, resources);
-        assert.ok(sdk.length > 0, "the fixture must produce diagnostics");
-        assert.deepStrictEqual(await ourDiagnostics(ALL_POLICIES, resources), sdk);
+        const sdk = await assertConforms(ALL_POLICIES, resources);
+        assert.ok(sdk.diagnostics.length > 0, "the fixture must produce diagnostics");
+    });
+
+    it("on the services other teams use (every new module's types): compliant, careless, unknown, malformed and bare inputs", async () => {
+        const resources = otherServices();
+        const sdk = await assertConforms(ALL_POLICIES, resources);
+        // Every type of the unit is judged by some policy: the fixture exercises the new modules, not only the type filter.
+        const judged = new Set(sdk.diagnostics.map((d) => d.split(" | ")[1].split("::")[2]));
+        const untouched = [...new Set(serviceUnit(0).map((r) => r.type))].filter((t) => !judged.has(t));
+        assert.deepStrictEqual(untouched, []);
+    });
+
+    it("reports a remediation-only policy not applicable to every resource, and runs no validation for it", async () => {
+        const remediationOnly = ALL_POLICIES.filter((p) => !("validateResource" in p) && "remediateResource" in p);
+        assert.deepStrictEqual(remediationOnly.map((p) => p.name).sort(), ["ecr-scan-on-push-remediation", "s3-block-public-access-remediation"]);
+        const resources = [
+            res(aws.ecr.Repository, { name: "shop", imageScanningConfiguration: { scanOnPush: false } }, { name: "shop" }),
+            res(aws.s3.BucketPublicAccessBlock, { bucket: "b", blockPublicAcls: false }, { name: "pab" }),
+            res(aws.kms.Key, { enableKeyRotation: true }, { name: "key" }),
+        ];
+        const sdk = await assertConforms(ALL_POLICIES, resources);
+        assert.strictEqual(sdk.notApplicable["ecr-scan-on-push-remediation"], resources.length);
     });
 
     it("honours a per-violation advisory level reported through the object form", async () => {
@@ -93,7 +179,7 @@ describe("offline evaluator matches the SDK's analyzer server", () => {
         ];
         const resources = [res(aws.kms.Key, {}, { name: "k" })];
         const sdk = await sdkDiagnostics(policies, resources);
-        assert.deepStrictEqual(sdk, [`probe | ${resources[0].urn} | advisory | downgraded`]);
+        assert.deepStrictEqual(sdk, [`probe | ${resources[0].urn} | advisory |  | downgraded`]);
         assert.deepStrictEqual(await ourDiagnostics(policies, resources), sdk);
     });
 
@@ -101,9 +187,53 @@ describe("offline evaluator matches the SDK's analyzer server", () => {
         for (const firstPreview of [false, true]) {
             it(`on the ${stack} stack${firstPreview ? " at first preview" : ""}`, async () => {
                 const run = await runStack(stack, {}, { firstPreview });
-                const resources = run.resources.map(toEvalResource);
-                assert.deepStrictEqual(await ourDiagnostics(ALL_POLICIES, resources), await sdkDiagnostics(ALL_POLICIES, resources));
+                await assertConforms(ALL_POLICIES, run.resources.map(toEvalResource));
             });
         }
     }
+});
+
+describe("offline Remediate call matches the SDK's (makeRemediateRpcFun)", () => {
+    /** Every policy with a remediation, at level remediate, in pack order. */
+    const AT_REMEDIATE: Policies = ALL_POLICIES.map((p) => ("remediateResource" in p && p.remediateResource ? { ...p, enforcementLevel: "remediate" as const } : p));
+    const fixable = [
+        res(aws.kms.Key, { enableKeyRotation: false, description: secret("payroll"), tags: { owner: secret("ops") } }, { name: "key" }),
+        res(aws.kms.Key, { enableKeyRotation: false, policy: UNKNOWN }, { name: "key-unknown-policy" }),
+        res(aws.kms.Key, { enableKeyRotation: UNKNOWN_BOOL }, { name: "key-unknown" }),
+        res(aws.cloudwatch.LogGroup, { retentionInDays: 3, kmsKeyId: UNKNOWN }, { name: "logs" }),
+        res(aws.rds.Instance, { copyTagsToSnapshot: false, password: secret("hunter2hunter2"), engine: "postgres" }, { name: "db" }),
+        res(aws.lb.LoadBalancer, { loadBalancerType: "application", dropInvalidHeaderFields: false, subnets: [UNKNOWN, "subnet-b"] }, { name: "web" }),
+        res(aws.alb.LoadBalancer, { dropInvalidHeaderFields: null }, { name: "web-alb" }),
+        res(aws.s3.BucketPublicAccessBlock, { bucket: UNKNOWN, blockPublicAcls: false, ignorePublicAcls: UNKNOWN_BOOL }, { name: "pab" }),
+        res(aws.ecr.Repository, { name: "shop", imageScanningConfiguration: null }, { name: "shop" }),
+        res(aws.sqs.Queue, { sqsManagedSseEnabled: false, policy: secret("{}") }, { name: "queue" }),
+        res(aws.sqs.Queue, {}, { name: "bare-queue" }),
+        ...serviceUnit(0),
+    ];
+    it("the same remediations in the same order, the same can't-run notes, and the same final inputs on the wire", async () => {
+        // Plain SDK remediations after the pack's: one reads an unknown value through the proxy, one answers notApplicable.
+        const probes: Policies = [
+            { name: "probe-unknown", description: "probe", enforcementLevel: "remediate", remediateResource: (args) => (args.props.policy === "x" ? undefined : undefined) },
+            { name: "probe-not-applicable", description: "probe", enforcementLevel: "remediate", remediateResource: (args) => args.notApplicable("no") },
+        ];
+        const pack = [...AT_REMEDIATE, ...probes];
+        const config = resolvePolicyConfig(pack, {});
+        for (const r of fixable) {
+            const sdk = await sdkRemediations(pack, r);
+            const ours = await remediate([r], { policies: pack, config });
+            const what = `${r.type} ${r.name}`;
+            assert.deepStrictEqual(ours.remediations.map((x) => x.policyName), sdk.filter((x) => x.properties).map((x) => x.policyName), what);
+            assert.deepStrictEqual(ours.cantRun.map((x) => x.message), sdk.filter((x) => x.diagnostic).map((x) => x.diagnostic.replace(" from policy pack 'baseline-guardrails@v0.1.0'", "")), what);
+            const last = sdk.filter((x) => x.properties).at(-1)?.properties ?? JSON.parse(JSON.stringify(r.props));
+            assert.deepStrictEqual(JSON.parse(JSON.stringify(ours.resources[0].props)), last, what);
+        }
+    });
+    it("the fixture gives every remediation something to change, each policy alone at remediate", async () => {
+        const unused = [];
+        for (const p of AT_REMEDIATE.filter((x) => "remediateResource" in x && x.remediateResource)) {
+            const run = await remediate(fixable, { policies: [p], config: resolvePolicyConfig([p], {}) });
+            if (run.remediations.length === 0) unused.push(p.name);
+        }
+        assert.deepStrictEqual(unused, []);
+    });
 });

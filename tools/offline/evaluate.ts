@@ -130,6 +130,11 @@ function patternReason(e: { keyword: string; parentSchema?: unknown }): string |
 
 const isResourcePolicy = (p: AnyPolicy): p is ResourceValidationPolicy => "validateResource" in p;
 const isStackPolicy = (p: AnyPolicy): p is StackValidationPolicy => "validateStack" in p;
+/** What the SDK's analyze answers "Policy does not implement validateResource" for (a remediation without a validation). */
+const isRemediationOnly = (p: AnyPolicy) => {
+    const { validateResource, remediateResource } = p as Partial<ResourceValidationPolicy>;
+    return !validateResource && !isStackPolicy(p) && typeof remediateResource === "function";
+};
 
 class NotApplicable extends Error {
     constructor(readonly reason?: string) {
@@ -272,6 +277,12 @@ export async function evaluate(resources: EvalResource[], options: EvaluateOptio
         let applicable = 0;
         for (const t of types) applicable += perType.get(t) ?? 0;
         if (resources.length > applicable) notApplicable.set(p.name, (notApplicable.get(p.name) ?? 0) + resources.length - applicable);
+    }
+    // A remediation-only policy (policies/lib/remediation.ts remediationOnly) is a resource policy to the SDK,
+    // which answers "Policy does not implement validateResource" for every resource it analyzes.
+    for (const { p } of active) {
+        if (!isRemediationOnly(p) || resources.length === 0) continue;
+        notApplicable.set(p.name, (notApplicable.get(p.name) ?? 0) + resources.length);
     }
 
     const stackPolicies = active.filter(({ p }) => isStackPolicy(p));
