@@ -3,7 +3,7 @@ import { Policies } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy, tokenOf } from "../lib/define";
 import { isUnknown, list, show } from "../lib/props";
 import { hasType, ofType } from "../lib/by-type";
-import { INSTANCE, LAUNCH_CONFIGURATION, LAUNCH_TEMPLATE, SPOT_INSTANCE_REQUEST, isTrue, kindOf } from "./ec2-instances";
+import { INSTANCE, LAUNCH_CONFIGURATION, LAUNCH_TEMPLATE, SPOT_INSTANCE_REQUEST, isInstanceLike, isTrue, kindOf, templateOf } from "./ec2-instances";
 
 /**
  * EBS and machine images: volumes and the block devices instances launch with are encrypted, the
@@ -72,13 +72,20 @@ export const ec2EbsEncrypted = stackPolicy<{ accountEncryptionByDefault: boolean
         // An aws.ebs.EncryptionByDefault in the stack whose `enabled` is unset (its default is true) or true.
         const byDefault = config.accountEncryptionByDefault || defaults.some((d) => d.props.enabled === undefined || d.props.enabled === null || d.props.enabled === true);
         const byDefaultUnknown = !byDefault && defaults.some((d) => isUnknown(d.props.enabled));
+        const templates = ofType(resources, LAUNCH_TEMPLATE);
         for (const r of ofType(resources, ...STORAGE_TYPES)) {
             const kind = r.type === VOLUME ? "EBS volume" : kindOf(r.type);
+            const lt = isInstanceLike(r.type) ? r.props.launchTemplate : undefined;
+            const fromTemplate = isUnknown(lt) || (lt !== null && typeof lt === "object" && !Array.isArray(lt));
             for (const f of volumeFlags(r.type, r.props)) {
                 if (isTrue(f.value)) continue;
                 if (isUnknown(f.value)) report.unverifiable(r, f.path, "the EBS volume is encrypted");
                 else if (isFalse(f.value)) report.violation(r, `${kind} must encrypt its EBS volumes: ${f.path} is ${show(f.value)}, expected true.`);
                 else if (byDefault) continue;
+                else if (fromTemplate && f.path === "rootBlockDevice.encrypted") {
+                    // Left out of the instance, the root volume is the launch template's mapping: the template is judged on its own.
+                    if (!templateOf(r, templates)) report.unverifiable(r, "launchTemplate", "the launch template the instance takes its root volume from encrypts it");
+                }
                 else if (byDefaultUnknown) report.unverifiable(r, f.path, "EBS encryption by default (enabled unknown until apply) encrypts the volume");
                 else {
                     const found = f.path === "blockDeviceMappings" ? "blockDeviceMappings maps no EBS volume (the root volume is encrypted only if the AMI's snapshot is)" : `${f.path} is ${show(f.value ?? undefined)}`;

@@ -64,7 +64,7 @@ export function imdsOf(props: Record<string, any>): Imds {
 const IMDS_EXPECTED = 'expected "required" (or httpEndpoint "disabled")';
 
 /** The stack's launch template an instance's `launchTemplate` names: by dependency, else by a known name. */
-function templateOf(instance: StackResource, templates: StackResource[]): StackResource | undefined {
+export function templateOf(instance: StackResource, templates: StackResource[]): StackResource | undefined {
     const lt = instance.props.launchTemplate;
     const literal = lt && typeof lt === "object" ? (lt.name ?? lt.id) : undefined;
     return linked(instance, "launchTemplate", templates, { value: literal, ids: ["name"] })[0];

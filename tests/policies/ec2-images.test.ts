@@ -65,6 +65,28 @@ describe("policies: ec2 images and EBS", () => {
         });
     });
 
+    describe("ec2-ebs-encrypted: instances launched from a template", () => {
+        const encryptedTemplate = () => template({ name: "web-lt", blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true" } }] });
+        it("leaves an instance without rootBlockDevice to its launch template, which is judged on its own", async () => {
+            const lt = encryptedTemplate();
+            const byDependency = res(aws.ec2.Instance, { launchTemplate: { id: UNKNOWN } }, { name: "web", propertyDependencies: { launchTemplate: [lt.urn] } });
+            assert.deepStrictEqual(await run(ec2EbsEncrypted, [lt, byDependency]), []);
+            assert.deepStrictEqual(await run(ec2EbsEncrypted, [lt, instance({ launchTemplate: { name: "web-lt" } })]), []);
+            const bare = template({ name: "web-lt" });
+            assert.deepStrictEqual(messages(await run(ec2EbsEncrypted, [bare, instance({ launchTemplate: { name: "web-lt" } })])), [
+                "EC2 launch template must encrypt its EBS volumes: blockDeviceMappings maps no EBS volume (the root volume is encrypted only if the AMI's snapshot is), expected true (or EBS encryption by default enabled for the account).",
+            ]);
+        });
+        it("reports a template outside the stack as unverifiable, and still refuses an explicit false or an unencrypted extra volume", async () => {
+            const diags = await run(ec2EbsEncrypted, [instance({ launchTemplate: { id: "lt-0abc" } })]);
+            unverifiable(diags);
+            assert.match(diags[0].message, /^Cannot verify during preview that the launch template the instance takes its root volume from encrypts it: launchTemplate is/);
+            const lt = encryptedTemplate();
+            assert.strictEqual((await run(ec2EbsEncrypted, [lt, instance({ launchTemplate: { name: "web-lt" }, rootBlockDevice: { encrypted: false } })])).length, 1);
+            assert.strictEqual((await run(ec2EbsEncrypted, [lt, instance({ launchTemplate: { name: "web-lt" }, ebsBlockDevices: [{ deviceName: "/dev/sdf" }] })])).length, 1);
+        });
+    });
+
     describe("ebs-encryption-by-default", () => {
         it("passes enabled or unset, rejects false as mandatory, reports unknown", async () => {
             assert.deepStrictEqual(await run(ebsEncryptionByDefault, [byDefault(), byDefault(true)]), []);
