@@ -26,9 +26,13 @@ export const kmsKeyRotation = resourcePolicy({
     // provider updates `enable_key_rotation` in place (EnableKeyRotation, not ForceNew in terraform-provider-aws
     // internal/service/kms/key.go). Only symmetric encryption keys in KMS's own store: AWS rejects rotation for
     // asymmetric and HMAC keys and for custom key stores, so those (or a spec or store unknown until apply) are left alone.
+    // A disabled key too (isEnabled false, or unknown): KMS refuses EnableKeyRotation on it (DisabledException), and the
+    // provider only disables a key after its other updates because "we cannot modify disabled keys" (resourceKeyUpdate),
+    // so rotation added to an existing disabled key would fail the update.
     remediate: (key) => {
         const spec = key.customerMasterKeySpec ?? key.keySpec ?? "SYMMETRIC_DEFAULT";
         if (spec !== "SYMMETRIC_DEFAULT" || isSet(key.customKeyStoreId) || key.enableKeyRotation === true || isUnknown(key.enableKeyRotation)) return undefined;
+        if (key.isEnabled === false || isUnknown(key.isEnabled)) return undefined;
         return { ...key, enableKeyRotation: true };
     },
 });

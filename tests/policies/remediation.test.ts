@@ -122,6 +122,12 @@ describe("remediation", () => {
             await unchanged(kmsKeyRotation, key({ customKeyStoreId: "cks-1", enableKeyRotation: false }));
             await unchanged(kmsKeyRotation, key({ customKeyStoreId: UNKNOWN, enableKeyRotation: false }));
         });
+        it("leaves alone a disabled key, or one whose state is unknown until apply: KMS refuses EnableKeyRotation on a disabled key", async () => {
+            await unchanged(kmsKeyRotation, key({ isEnabled: false, enableKeyRotation: false }));
+            await unchanged(kmsKeyRotation, key({ isEnabled: UNKNOWN_BOOL }));
+            const { after } = await fix(kmsKeyRotation, key({ isEnabled: true, enableKeyRotation: false }));
+            assert.strictEqual(after.props.enableKeyRotation, true);
+        });
     });
 
     describe("logs-retention", () => {
