@@ -98,7 +98,8 @@ export const sqsEncryption = resourcePolicy({
         if (isSet(queue.kmsMasterKeyId)) return; // SSE-KMS (an unknown key ARN from this stack is a key)
         const sse = queue.sqsManagedSseEnabled;
         if (isUnknown(sse)) report.unverifiable("sqsManagedSseEnabled", sse, "the queue is encrypted at rest");
-        else if (sse === false) {
+        // The provider reads the string "false" (a value from stack config) as false.
+        else if (sse === false || (typeof sse === "string" && sse.trim().toLowerCase() === "false")) {
             report.violation("SQS queue must be encrypted at rest: sqsManagedSseEnabled is false and kmsMasterKeyId is unset, which turns off the encryption AWS gives new queues, expected sqsManagedSseEnabled true or a KMS key.");
         }
     },

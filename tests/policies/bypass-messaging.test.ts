@@ -118,6 +118,11 @@ describe("bypass: messaging", () => {
         it("refuses SSE-SQS off with an empty key", async () => {
             assert.strictEqual((await run(sqsEncryption, res(aws.sqs.Queue, { kmsMasterKeyId: "", sqsManagedSseEnabled: false }))).length, 1);
         });
+        it("refuses SSE-SQS off as the string \"false\" (a stack config value), which the provider reads as false", async () => {
+            for (const sqsManagedSseEnabled of ["false", "FALSE", " False "]) {
+                assert.strictEqual((await run(sqsEncryption, res(aws.sqs.Queue, { sqsManagedSseEnabled }))).length, 1, sqsManagedSseEnabled);
+            }
+        });
         it("refuses Kinesis NONE in any case, and accepts KMS in any case", async () => {
             for (const encryptionType of ["none", "None", "", "SSE"]) assert.strictEqual((await run(kinesisStreamEncryption, res(aws.kinesis.Stream, { encryptionType }))).length, 1, encryptionType);
             assert.deepStrictEqual(await run(kinesisStreamEncryption, res(aws.kinesis.Stream, { encryptionType: "kms" })), []);
