@@ -22,6 +22,25 @@ const lower = (value: unknown) => (typeof value === "string" && !isUnknown(value
 const TLS_PROTOCOLS = ["https", "ssl"];
 const isTlsListener = (l: any) => l !== null && typeof l === "object" && TLS_PROTOCOLS.includes(lower(l.lbProtocol) ?? "");
 
+/**
+ * The TLS listeners of a load balancer, for the checks that judge TLS listeners only. The list, an entry
+ * or an entry's protocol unknown until apply may hide one: reported as unverifiable instead of skipped.
+ */
+function tlsListeners(lb: StackResource, requirement: string, report: StackReporter): { listener: any; index: number }[] {
+    const listeners = lb.props.listeners;
+    if (isUnknown(listeners)) {
+        report.unverifiable(lb, "listeners", requirement);
+        return [];
+    }
+    const found: { listener: any; index: number }[] = [];
+    list(listeners).forEach((l, i) => {
+        if (isUnknown(l)) report.unverifiable(lb, `listeners[${i}]`, requirement);
+        else if (l !== null && typeof l === "object" && isUnknown(l.lbProtocol)) report.unverifiable(lb, `listeners[${i}].lbProtocol`, requirement);
+        else if (isTlsListener(l)) found.push({ listener: l, index: i });
+    });
+    return found;
+}
+
 /** elb-01: clients reach a classic load balancer over TLS only. */
 export const elbClassicTlsListeners = resourcePolicy({
     name: "elb-classic-tls-listeners",
@@ -60,8 +79,7 @@ export const elbClassicAcmCertificate = stackPolicy({
     check: (resources, _ctx, report) => {
         if (!hasType(resources, CLB)) return;
         for (const lb of ofType(resources, CLB)) {
-            list(lb.props.listeners).forEach((l, i) => {
-                if (!isTlsListener(l)) return;
+            tlsListeners(lb, "every HTTPS/SSL listener's certificate comes from ACM", report).forEach(({ listener: l, index: i }) => {
                 const cert = l.sslCertificateId;
                 if (typeof cert === "string" && !isUnknown(cert) && /^arn:[^:]+:acm:/.test(cert)) return;
                 if (isUnknown(cert)) {
@@ -237,9 +255,9 @@ export const elbClassicTlsPolicy = stackPolicy<{ allowedPolicies: string[] }>({
     check: (resources, { config }, report) => {
         if (!hasType(resources, CLB)) return;
         for (const lb of ofType(resources, CLB)) {
-            list(lb.props.listeners).forEach((l, i) => {
-                if (isTlsListener(l)) checkListenerTls(lb, i, l.lbPort, resources, config.allowedPolicies, report);
-            });
+            for (const { listener, index } of tlsListeners(lb, "every HTTPS/SSL listener uses a predefined TLS 1.2 security policy", report)) {
+                checkListenerTls(lb, index, listener.lbPort, resources, config.allowedPolicies, report);
+            }
         }
     },
 });

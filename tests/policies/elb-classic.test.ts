@@ -162,6 +162,21 @@ describe("policies: classic ELB", () => {
         });
     });
 
+    describe("TLS listener checks with listeners unknown until apply", () => {
+        it("the ACM and TLS-policy checks report an unknown listener list, entry or protocol as unverifiable instead of skipping it", async () => {
+            for (const policy of [elbClassicAcmCertificate, elbClassicTlsPolicy]) {
+                for (const [listeners, path] of [[UNKNOWN_ARRAY, "listeners"], [[UNKNOWN], "listeners[0]"], [[{ ...HTTPS, lbProtocol: UNKNOWN }], "listeners[0].lbProtocol"]] as const) {
+                    const diags = await run(policy, clb({ ...GOOD, listeners }));
+                    unverifiable(diags);
+                    assert.strictEqual(diags.length, 1, `${policy.name} ${path}`);
+                    assert.ok(diags[0].message.includes(`: ${path} is `), diags[0].message);
+                }
+                // A plain HTTP listener is elb-classic-tls-listeners' to refuse: these checks have nothing to judge.
+                assert.deepStrictEqual(await run(policy, clb({ ...GOOD, listeners: [{ ...HTTPS, lbProtocol: "http", sslCertificateId: undefined }] })), []);
+            }
+        });
+    });
+
     describe("elb-classic-migrate", () => {
         it("recommends an ALB or NLB for every classic load balancer, as advisory", async () => {
             const diags = await run(elbClassicMigrate, clb(GOOD));
