@@ -174,13 +174,18 @@ function placement(subnet: StackResource | undefined, config: TierConfig): { isP
     return { isPublic, where };
 }
 
-const ELASTIC_IPS = [{ type: tokenOf(aws.ec2.Eip), input: "instance" }, { type: tokenOf(aws.ec2.EipAssociation), input: "instanceId" }];
+/** Where an Elastic IP names what it attaches to: the instance, or its network interface (`instance.primaryNetworkInterfaceId`). */
+const ELASTIC_IPS = [
+    { type: tokenOf(aws.ec2.Eip), input: "instance" }, { type: tokenOf(aws.ec2.Eip), input: "networkInterface" },
+    { type: tokenOf(aws.ec2.EipAssociation), input: "instanceId" }, { type: tokenOf(aws.ec2.EipAssociation), input: "networkInterfaceId" },
+];
+const INSTANCE_TYPES = new Set([INSTANCE, SPOT_INSTANCE_REQUEST]);
 
 /** An Elastic IP attached to an instance of the stack is a public address too, whatever associatePublicIpAddress says. */
 function checkElasticIps(resources: StackResource[], config: TierConfig, report: StackReporter): void {
     for (const { type, input } of ELASTIC_IPS) {
         for (const eip of ofType(resources, type)) {
-            const target = sourcesOf(eip, input, INSTANCE)[0];
+            const target = sourcesOf(eip, input, INSTANCE_TYPES)[0];
             if (!target) {
                 if (unresolved(eip, input)) report.unverifiable(eip, input, "the Elastic IP is attached to no instance outside the public tier");
                 continue;

@@ -84,6 +84,20 @@ describe("bypass: compute", () => {
             assert.strictEqual(await count(ec2NoPublicIpInPrivateTier, [instance({ primaryNetworkInterface: { networkInterfaceId: UNKNOWN } })]), 0);
             assert.strictEqual(await count(ec2NoPublicIpInPrivateTier, [instance({ launchTemplate: { name: "web-lt" } })]), 0);
         });
+        it("an Elastic IP attached through the instance's network interface, or to a spot request, is a public address too", async () => {
+            const inst = instance({ associatePublicIpAddress: false });
+            const eip = res(aws.ec2.Eip, { domain: "vpc", networkInterface: UNKNOWN }, { name: "eip", propertyDependencies: { networkInterface: [inst.urn] } });
+            const assoc = res(aws.ec2.EipAssociation, { networkInterfaceId: UNKNOWN, allocationId: "eipalloc-1" }, { name: "assoc", propertyDependencies: { networkInterfaceId: [inst.urn] } });
+            assert.deepStrictEqual(messages(await run(ec2NoPublicIpInPrivateTier, [inst, eip, assoc])).map((m) => m.split(" and ")[0]), [
+                'Elastic IP must not give an instance a public address outside the public tier: networkInterface is instance "web"',
+                'Elastic IP must not give an instance a public address outside the public tier: networkInterfaceId is instance "web"',
+            ]);
+            const spot = res(aws.ec2.SpotInstanceRequest, { ami: "ami-1", instanceType: "t3.micro", associatePublicIpAddress: false }, { name: "spot" });
+            const onSpot = res(aws.ec2.Eip, { domain: "vpc", instance: UNKNOWN }, { name: "eip", propertyDependencies: { instance: [spot.urn] } });
+            assert.strictEqual(await count(ec2NoPublicIpInPrivateTier, [spot, onSpot]), 1);
+            const natEip = res(aws.ec2.Eip, { domain: "vpc" }, { name: "nat-eip" });
+            assert.deepStrictEqual(await run(ec2NoPublicIpInPrivateTier, [inst, natEip]), []);
+        });
         it("an upper-case public tier tag is still the public tier", async () => {
             const subnet = res(aws.ec2.Subnet, { vpcId: UNKNOWN, cidrBlock: "10.0.1.0/24", tags: { Tier: "PUBLIC" } }, { name: "pub" });
             assert.strictEqual(await count(ec2NoPublicIpInPrivateTier, [subnet, instance({ associatePublicIpAddress: true, subnetId: UNKNOWN }, { subnetId: [subnet.urn] })]), 0);
