@@ -26,7 +26,10 @@ function fixableProgram() {
     new aws.cloudwatch.LogGroup("audit-logs", {});
     new aws.ecr.Repository("shop", { name: "shop", imageScanningConfiguration: { scanOnPush: false } });
     const bucket = new aws.s3.Bucket("assets", { bucket: "assets-bkt" });
-    new aws.s3.BucketPublicAccessBlock("assets-pab", { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: false, ignorePublicAcls: true });
+    new aws.s3.BucketPublicAccessBlock("assets-pab", { bucket: bucket.id, blockPublicAcls: true, ignorePublicAcls: true });
+    // A website's block, opened on purpose: the remediation leaves it to the program (s3-block-public-access still refuses it).
+    const site = new aws.s3.Bucket("site", { bucket: "site-bkt" });
+    new aws.s3.BucketPublicAccessBlock("site-pab", { bucket: site.id, blockPublicPolicy: false, restrictPublicBuckets: false });
     new aws.lb.LoadBalancer("web", { loadBalancerType: "application", subnets: ["subnet-a", "subnet-b"], dropInvalidHeaderFields: false });
     new aws.lb.LoadBalancer("nlb", { loadBalancerType: "network", subnets: ["subnet-a", "subnet-b"] });
     new aws.rds.Instance("db", {
@@ -57,7 +60,7 @@ describe("check --remediate", () => {
             "", `  ${urn("aws:lb/loadBalancer:LoadBalancer", "web")}`, "    alb-drop-invalid-headers", "      - dropInvalidHeaderFields: false", "      + dropInvalidHeaderFields: true",
             "", `  ${urn("aws:rds/instance:Instance", "db")}`, "    rds-minor-upgrades-and-snapshot-tags", "      - copyTagsToSnapshot: false", "      + copyTagsToSnapshot: true",
             "", `  ${urn("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "assets-pab")}`, "    s3-block-public-access-remediation",
-            "      - blockPublicPolicy: false", "      + blockPublicPolicy: true", "      + restrictPublicBuckets: true",
+            "      + blockPublicPolicy: true", "      + restrictPublicBuckets: true",
         ].join("\n"));
         assert.ok(!remediationReport(run).includes("hunter2"), "a diff must never print a secret");
     });
@@ -69,16 +72,16 @@ describe("check --remediate", () => {
         assert.strictEqual(JSON.stringify(resources), before);
     });
 
-    it("the remediated stack passes the validations the remediations answer, but for the retention never lowered; the secret stays a secret", async () => {
+    it("the remediated stack passes the validations the remediations answer, but for the retention never lowered and the block opened on purpose; the secret stays a secret", async () => {
         const VALIDATIONS = ["alb-drop-invalid-headers", "ecr-scan-on-push", "kms-key-rotation", "logs-retention", "rds-minor-upgrades-and-snapshot-tags", "s3-block-public-access"];
         const findings = async (rs: typeof resources) =>
             (await evaluate(rs, { policies: PACK, config: config() })).diagnostics.filter((d) => VALIDATIONS.includes(d.policyName)).map((d) => `${d.policyName} ${d.urn?.split("::").pop()}`);
         assert.deepStrictEqual([...new Set(await findings(resources))].sort(), [
             "alb-drop-invalid-headers web", "ecr-scan-on-push shop", "kms-key-rotation app-key", "logs-retention app-logs", "logs-retention audit-logs",
-            "rds-minor-upgrades-and-snapshot-tags db", "s3-block-public-access assets",
+            "rds-minor-upgrades-and-snapshot-tags db", "s3-block-public-access assets", "s3-block-public-access site",
         ]);
         const fixed = await remediate(resources, { policies: PACK, config: config(), asIfRemediate: true });
-        assert.deepStrictEqual(await findings(fixed.resources), ["logs-retention audit-logs"]);
+        assert.deepStrictEqual([...new Set(await findings(fixed.resources))].sort(), ["logs-retention audit-logs", "s3-block-public-access site"]);
         const db = fixed.resources.find((r) => r.name === "db")!;
         assert.deepStrictEqual(db.props.password, resources.find((r) => r.name === "db")!.props.password);
         assert.strictEqual(db.props.password["4dabf18193072939515e22adb298388d"], "1b47061264138c4ac30d75fd1eb44270");

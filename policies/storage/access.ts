@@ -39,22 +39,26 @@ export const s3BlockPublicAccess = stackPolicy({
  * them), so this resource policy over the public access block carries it, and s3-block-public-access
  * stays the one check (it sees the remediated block). It turns the four flags on; a flag unknown until
  * apply is left alone (the stack policy reports it). PutPublicAccessBlock updates in place: only `bucket`
- * is ForceNew in terraform-provider-aws internal/service/s3/bucket_public_access_block.go. It can cut
- * public access to the bucket, which s3-block-public-access already refuses at mandatory unless the
- * bucket is exempted there: exempt the bucket's public access block here too (by its logical name).
+ * is ForceNew in terraform-provider-aws internal/service/s3/bucket_public_access_block.go. Only flags the
+ * program left unset are turned on: a block that sets any flag to false opens the bucket on purpose (a
+ * website, a public dataset), usually with an exemption in s3-block-public-access, which names the bucket
+ * and which this policy cannot read; turning its flags on (even the others: ignorePublicAcls cuts public
+ * object ACLs) would cut that access. Such a block is left to the program, and the stack policy still
+ * refuses it at mandatory unless the bucket is exempted there.
  */
 export const s3BlockPublicAccessRemediation = remediationOnly(
     resourcePolicy({
         name: "s3-block-public-access-remediation",
-        description: "At the remediate level, turns on the four flags of every S3 public access block (checked by s3-block-public-access).",
+        description: "At the remediate level, turns on the flags an S3 public access block leaves unset, unless it turns one off on purpose (checked by s3-block-public-access).",
         severity: "high",
         enforcementLevel: "advisory",
-        remediationSteps: "Set this policy to `remediate` in the stack's policy config; exempt the public access block of a bucket exempted from s3-block-public-access.",
+        remediationSteps: "Set this policy to `remediate` in the stack's policy config; flags the program left unset are turned on, a block that sets a flag to false is left to the program.",
         securityHub: ["S3.8"],
         catalogue: ["s3-01"],
         types: [aws.s3.BucketPublicAccessBlock],
         check: () => undefined, // removed by remediationOnly: s3-block-public-access is the check
         remediate: (pab) => {
+            if (PAB_FLAGS.some((f) => pab[f] === false)) return undefined; // opened on purpose: left to the program
             const off = PAB_FLAGS.filter((f) => pab[f] !== true && !isUnknown(pab[f]));
             return off.length === 0 ? undefined : { ...pab, ...Object.fromEntries(off.map((f) => [f, true])) };
         },

@@ -192,13 +192,21 @@ describe("remediation", () => {
     });
 
     describe("s3-block-public-access-remediation", () => {
-        it("turns every flag on, which s3-block-public-access then accepts", async () => {
-            const { after, diff } = await fix(s3BlockPublicAccessRemediation, pab({ blockPublicAcls: false, blockPublicPolicy: true }));
-            assert.deepStrictEqual(diff, ["- blockPublicAcls: false", "+ blockPublicAcls: true", "+ ignorePublicAcls: true", "+ restrictPublicBuckets: true"]);
-            assert.deepStrictEqual(await run(s3BlockPublicAccess, [bucket, after]), []);
+        it("turns on every flag left unset, which s3-block-public-access then accepts", async () => {
+            for (const props of [{ blockPublicPolicy: true }, { blockPublicPolicy: true, blockPublicAcls: null }]) {
+                const { after, diff } = await fix(s3BlockPublicAccessRemediation, pab(props));
+                assert.deepStrictEqual(diff.filter((l) => l.startsWith("+")), ["+ blockPublicAcls: true", "+ ignorePublicAcls: true", "+ restrictPublicBuckets: true"]);
+                assert.deepStrictEqual(await run(s3BlockPublicAccess, [bucket, after]), []);
+            }
+        });
+        it("leaves alone a block that turns a flag off on purpose (a public website's), whose bucket s3-block-public-access may exempt: no flag is turned on", async () => {
+            await unchanged(s3BlockPublicAccessRemediation, pab({ blockPublicAcls: false, blockPublicPolicy: true }));
+            await unchanged(s3BlockPublicAccessRemediation, pab({ blockPublicPolicy: false, restrictPublicBuckets: false }));
+            // The stack policy still refuses it where the bucket is not exempted.
+            assert.strictEqual((await run(s3BlockPublicAccess, [bucket, pab({ blockPublicPolicy: false })])).length, 1);
         });
         it("leaves an unknown flag to the stack policy while turning on the others", async () => {
-            const { after } = await fix(s3BlockPublicAccessRemediation, pab({ ...PAB_ON, blockPublicAcls: false, ignorePublicAcls: UNKNOWN_BOOL }));
+            const { after } = await fix(s3BlockPublicAccessRemediation, pab({ blockPublicPolicy: true, restrictPublicBuckets: true, ignorePublicAcls: UNKNOWN_BOOL }));
             assert.deepStrictEqual(after.props, { bucket: "assets-bkt", ...PAB_ON, ignorePublicAcls: UNKNOWN_BOOL });
         });
         it("leaves alone a compliant or exempted block, and buckets", async () => {
