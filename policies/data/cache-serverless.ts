@@ -209,18 +209,21 @@ export const cacheStoreCustomerKey = resourcePolicy<{ requireCustomerKey: boolea
  */
 export const memorydbTlsAndAcl = resourcePolicy({
     name: "memorydb-tls-and-acl",
-    description: "MemoryDB clusters must encrypt data in transit (tlsEnabled not false) and authenticate clients through an ACL other than open-access.",
+    description: "MemoryDB clusters (and multi-Region clusters) must encrypt data in transit (tlsEnabled not false) and authenticate clients through an ACL other than open-access.",
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
         "Leave `tlsEnabled` unset or true and set `aclName` to an aws.memorydb.Acl whose aws.memorydb.User entries authenticate with a password or IAM; " +
         "changing TLS replaces the cluster, so restore from a snapshot.",
     catalogue: ["mdb-01"],
-    types: [aws.memorydb.Cluster],
-    check: (cluster, _ctx, report) => {
+    // A multi-Region cluster sets TLS for its regional clusters (each an aws.memorydb.Cluster, which names the ACL).
+    types: [aws.memorydb.Cluster, aws.memorydb.MultiRegionCluster],
+    check: (cluster, { type }, report) => {
+        const what = type === MEMORYDB ? "MemoryDB cluster" : "MemoryDB multi-Region cluster";
         const tls = cluster.tlsEnabled;
         if (isUnknown(tls)) report.unverifiable("tlsEnabled", tls, "the cluster encrypts data in transit");
-        else if (tls === false || tls === "false") report.violation(`MemoryDB cluster must encrypt data in transit: tlsEnabled is ${show(tls)}, expected true or unset.`);
+        else if (tls === false || tls === "false") report.violation(`${what} must encrypt data in transit: tlsEnabled is ${show(tls)}, expected true or unset.`);
+        if (type !== MEMORYDB) return;
         const acl = cluster.aclName;
         if (isUnknown(acl)) report.unverifiable("aclName", acl, "clients authenticate through an ACL other than open-access");
         else if (!isSet(acl) || (typeof acl === "string" && acl.trim().toLowerCase() === "open-access")) {

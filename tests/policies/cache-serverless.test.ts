@@ -219,3 +219,14 @@ describe("policies: cache-serverless", () => {
         });
     });
 });
+describe("memorydb-tls-and-acl: multi-Region clusters", () => {
+    it("refuses TLS off on an aws.memorydb.MultiRegionCluster (its regional clusters inherit it) and passes it on or unset", async () => {
+        const multi = (props: Record<string, any>) => res(aws.memorydb.MultiRegionCluster, { multiRegionClusterNameSuffix: "ledger", nodeType: "db.r7g.xlarge", ...props }, { name: "ledger-global" });
+        assert.deepStrictEqual(messages(await run(memorydbTlsAndAcl, multi({ tlsEnabled: false }))), [
+            "MemoryDB multi-Region cluster must encrypt data in transit: tlsEnabled is false, expected true or unset.",
+        ]);
+        assert.deepStrictEqual(await run(memorydbTlsAndAcl, multi({})), []);
+        assert.deepStrictEqual(await run(memorydbTlsAndAcl, multi({ tlsEnabled: true })), []);
+    });
+});
+
