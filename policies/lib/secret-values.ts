@@ -45,6 +45,9 @@ export const QUANTITY_WORDS: ReadonlySet<string> = new Set([
     "THRESHOLD", "CAPACITY", "PORT", "VERSION", "ENABLED", "DISABLED", "ENABLE", "DISABLE", "REQUIRED",
 ]);
 
+/** Last words of a name that say its value is an address, not a credential. */
+const ADDRESS_WORDS: ReadonlySet<string> = new Set(["URL", "URI", "ENDPOINT", "ISSUER"]);
+
 /**
  * True when a variable's value plainly holds no secret, whatever its name says. Exactly:
  * - no value, or an empty or blank string;
@@ -52,7 +55,10 @@ export const QUANTITY_WORDS: ReadonlySet<string> = new Set([
  * - a duration: digits with a unit, possibly repeated (`30s`, `15m`, `1h30m`, `500ms`, `7d`, `2w`);
  * - an integer (optionally negative), but only when the name says what it measures, with a whole word
  *   such as TTL, SECONDS, DAYS, LENGTH, MIN, MAX, COUNT or ENABLED (`TOKEN_TTL_SECONDS=3600`,
- *   `PASSWORD_MIN_LENGTH=12`): `DB_PASSWORD=123456` is a (weak) password and is still reported.
+ *   `PASSWORD_MIN_LENGTH=12`): `DB_PASSWORD=123456` is a (weak) password and is still reported;
+ * - an http(s) URL with no user information, query or fragment, when the name's last word says it is an
+ *   address (URL, URI, ENDPOINT, ISSUER): `TOKEN_ENDPOINT=https://login.example.com/oauth2/token`, the
+ *   OAuth settings of every authorizer. A query (`?token=...`, `?sig=...`) may carry a credential.
  * Anything else under a secret-looking name (`abc123`, `sk_live_...`, a random string, a value of the
  * wrong type) counts as a secret. A value unknown until apply is not plainly anything.
  */
@@ -63,8 +69,9 @@ export function isPlainlyNotSecret(name: string, value: unknown): boolean {
     if (isUnknown(value)) return false;
     const v = String(value).trim();
     if (v === "" || /^(true|false|yes|no|on|off)$/i.test(v) || /^(\d+(ms|s|m|h|d|w))+$/i.test(v)) return true;
+    const words = name.split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/).filter((w) => w !== "").map((w) => w.toUpperCase());
+    if (/^https?:\/\/[^\s@?#]+$/i.test(v)) return ADDRESS_WORDS.has(words[words.length - 1]);
     if (!/^-?\d+$/.test(v)) return false;
-    const words = name.split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/).map((w) => w.toUpperCase());
     return words.some((w) => QUANTITY_WORDS.has(w));
 }
 
@@ -86,7 +93,7 @@ export const PLAINTEXT_SECRETS_CONFIG: { [K in keyof PlaintextSecretsConfig]: Co
     secretNamePatterns: {
         type: "array", items: { type: "string", minLength: 1 }, minItems: 1,
         default: [...DEFAULT_SECRET_NAME_PATTERNS],
-        description: "Regular expressions (case-insensitive) that mark an environment variable name as a secret (unless its value is plainly not one: empty, true/false/yes/no/on/off, a duration such as 30s, or an integer under a name that says what it measures such as TOKEN_TTL_SECONDS).",
+        description: "Regular expressions (case-insensitive) that mark an environment variable name as a secret (unless its value is plainly not one: empty, true/false/yes/no/on/off, a duration such as 30s, an integer under a name that says what it measures such as TOKEN_TTL_SECONDS, or an http(s) URL without credentials or query under a name ending in URL, URI, ENDPOINT or ISSUER such as TOKEN_ENDPOINT).",
     },
     allowedNamePatterns: {
         // An empty pattern matches every name, which would allow every secret.

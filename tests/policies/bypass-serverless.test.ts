@@ -47,6 +47,19 @@ describe("bypass: Lambda", () => {
             D: "https://login.example.com/?passwordless=true&pwdReset=1", E: "see https://docs.example.com:443/x for help",
         })), []);
     });
+    it("weighs a URL under a secret-looking address name: the OAuth endpoints pass, a URL that can carry a credential does not", async () => {
+        assert.deepStrictEqual(await run(lambdaNoPlaintextSecrets, env({
+            TOKEN_ENDPOINT: "https://login.example.com/oauth2/token", OAUTH_TOKEN_URL: "https://auth.example.com/token", tokenIssuerUri: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc",
+            SECRETS_MANAGER_ENDPOINT: "https://secretsmanager.eu-west-1.amazonaws.com",
+        })), []);
+        const diags = await run(lambdaNoPlaintextSecrets, env({
+            TOKEN_URL: "https://api.example.com/v1?token=pa55", SAS_TOKEN_URL: "https://acct.blob.core.windows.net/c?sv=2024&sig=pa55", WEBHOOK_SECRET: "https://hooks.example.com/pa55",
+            API_TOKEN_URL: "pa55", SECRET_ENDPOINT_ARG: "https://x.example.com", TOKEN_ENDPOINT: "ftp://files.example.com/pa55",
+        }));
+        assert.deepStrictEqual(messages(diags), [
+            'Lambda function must not keep secrets in its environment: environment.variables sets ["TOKEN_URL","SAS_TOKEN_URL","WEBHOOK_SECRET","API_TOKEN_URL","SECRET_ENDPOINT_ARG","TOKEN_ENDPOINT"], expected the secret in Secrets Manager or SSM with only its ARN or name in the environment.',
+        ]);
+    });
     it("catches a secret-named key inside a JSON value, at any depth, and leaves JSON settings alone", async () => {
         const diags = await run(lambdaNoPlaintextSecrets, env({
             APP_CONFIG: '{"db":{"host":"db","password":"pa55"}}', CLIENTS: '[{"id":"web","clientSecret":"pa55"}]', FLAGS: '{"featureX":true,"tokenTtlSeconds":3600}',
