@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as assert from "assert";
-import { Policies } from "@pulumi/policy";
+import { Policies, Secret } from "@pulumi/policy";
 import { ALL_POLICIES } from "../../policies/all";
 import { Diagnostic, EvalResource, evaluate, resolvePolicyConfig } from "../../tools/offline/evaluate";
 import { remediate } from "../../tools/offline/remediate";
@@ -209,6 +209,7 @@ describe("offline Remediate call matches the SDK's (makeRemediateRpcFun)", () =>
         res(aws.ecr.Repository, { name: "shop", imageScanningConfiguration: null }, { name: "shop" }),
         res(aws.sqs.Queue, { sqsManagedSseEnabled: false, policy: secret("{}") }, { name: "queue" }),
         res(aws.sqs.Queue, {}, { name: "bare-queue" }),
+        res(aws.kms.Key, { description: "d", enableKeyRotation: true }, { name: "shapes" }),
         ...serviceUnit(0),
     ];
     it("the same remediations in the same order, the same can't-run notes, and the same final inputs on the wire", async () => {
@@ -216,6 +217,11 @@ describe("offline Remediate call matches the SDK's (makeRemediateRpcFun)", () =>
         const probes: Policies = [
             { name: "probe-unknown", description: "probe", enforcementLevel: "remediate", remediateResource: (args) => (args.props.policy === "x" ? undefined : undefined) },
             { name: "probe-not-applicable", description: "probe", enforcementLevel: "remediate", remediateResource: (args) => args.notApplicable("no") },
+            // Shapes only the serializer decides: an empty secret, a hole in a list.
+            {
+                name: "probe-shapes", description: "probe", enforcementLevel: "remediate",
+                remediateResource: (args) => (args.name === "shapes" ? { ...args.props, description: new Secret(undefined), tags: { list: [1, undefined] } } : undefined),
+            },
         ];
         const pack = [...AT_REMEDIATE, ...probes];
         const config = resolvePolicyConfig(pack, {});

@@ -1,8 +1,10 @@
 import { EnforcementLevel, Policies, ResourceValidationPolicy, Secret, unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
-import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 // @internal in the SDK's typings; what its server uses to turn wire values into remediation props.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { deserializeProperties } = require("@pulumi/policy/deserialize") as { deserializeProperties(struct: { toJavaScript(): unknown }, proxySecrets: boolean): Record<string, any> };
+const { deserializeProperties, serializeProperties } = require("@pulumi/policy/deserialize") as {
+    deserializeProperties(struct: { toJavaScript(): unknown }, proxySecrets: boolean): Record<string, any>;
+    serializeProperties(value: unknown): Promise<any>;
+};
 import { deepEqual, revealed as reveal, wireOf } from "../../policies/lib/remediation";
 import { isUnknown } from "../../policies/lib/props";
 import { AnyPolicy, EvalResource, ResolvedPolicyConfig, resolvePolicyConfig } from "./evaluate";
@@ -95,28 +97,27 @@ export async function remediate(resources: EvalResource[], options: RemediateOpt
                 else if (!(e instanceof NotApplicable)) throw new Error(`Error remediating ${r.urn} with policy '${p.name}': ${(e as Error).stack ?? e}`);
             }
         }
-        run.resources.push({ ...r, props: toWire(r.props, wireOf(props)) });
+        run.resources.push({ ...r, props: await toWire(r.props, wireOf(props)) });
     }
     return run;
 }
 
-/** The remediated inputs in wire form: keys the remediations left alone keep the program's wire value. */
-function toWire(original: Record<string, any>, remediated: Record<string, any>): Record<string, any> {
+/**
+ * The remediated inputs in wire form: keys the remediations left alone keep the program's wire value, and
+ * changed ones are serialized by the SDK's own serializeProperties, as makeRemediateRpcFun sends them
+ * (secrets signed, undefined array elements as null, assets as signatures).
+ */
+async function toWire(original: Record<string, any>, remediated: Record<string, any>): Promise<Record<string, any>> {
     const before = deserializeProperties({ toJavaScript: () => original }, true);
     const out: Record<string, any> = {};
-    for (const [k, v] of Object.entries(remediated)) out[k] = k in before && deepEqual(reveal(before[k]), reveal(v)) && sameSecrecy(before[k], v) ? original[k] : serialize(v);
+    for (const [k, v] of Object.entries(remediated)) {
+        const wire = k in before && deepEqual(reveal(before[k]), reveal(v)) && sameSecrecy(before[k], v) ? original[k] : await serializeProperties(v);
+        if (wire !== undefined) out[k] = wire;
+    }
     return out;
 }
 
 const sameSecrecy = (a: unknown, b: unknown) => wireOf(a) instanceof Secret === wireOf(b) instanceof Secret;
-
-function serialize(value: unknown): unknown {
-    const v = wireOf(value);
-    if (v instanceof Secret) return { [specialSigKey]: specialSecretSig, value: serialize(v.value) };
-    if (Array.isArray(v)) return v.map(serialize);
-    if (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, serialize(x)]));
-    return v;
-}
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 
