@@ -58,6 +58,16 @@ describe("policies: ec2 instances", () => {
             unverifiable(unknownOptions);
             assert.match(unknownOptions[0].message, /metadataOptions is \(unknown until apply\)/);
         });
+        it("reports optional or unset tokens with an endpoint unknown until apply as unverifiable (a disabled endpoint would pass)", async () => {
+            for (const metadataOptions of [{ httpTokens: "optional", httpEndpoint: UNKNOWN }, { httpEndpoint: UNKNOWN }]) {
+                const diags = await run(ec2Imdsv2Required, launchConfig({ metadataOptions }));
+                unverifiable(diags);
+                assert.deepStrictEqual(messages(diags), [
+                    "Cannot verify during preview that the instance metadata service requires IMDSv2 tokens: metadataOptions.httpEndpoint is (unknown until apply). Re-run the check after apply, or set the value from configuration.",
+                ]);
+            }
+            assert.deepStrictEqual(await run(ec2Imdsv2Required, launchConfig({ metadataOptions: { httpTokens: "required", httpEndpoint: UNKNOWN } })), []);
+        });
         it("never throws on malformed inputs", async () => {
             for (const metadataOptions of [null, [], 42, "required", { httpTokens: null }, { httpTokens: 42 }]) {
                 await run(ec2Imdsv2Required, [instance({ metadataOptions, launchTemplate: null }), template({ metadataOptions }), instance({ launchTemplate: "lt" }, { name: "odd" })]);
