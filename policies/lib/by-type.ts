@@ -16,6 +16,8 @@ function groups(resources: readonly StackResource[]): Map<string, StackResource[
             if (group) group.push(r);
             else byType.set(r.type, [r]);
         }
+        // Shared by every stack policy: one that sorted or filtered a group in place would change what the others see.
+        for (const group of byType.values()) Object.freeze(group);
         groupsOf.set(resources, byType);
     }
     return byType;
@@ -35,10 +37,10 @@ function positions(resources: readonly StackResource[]): Map<StackResource, numb
     return at;
 }
 
-/** The resources of one type token, or of any of several, in stack order (as `resources.filter` would give). Read-only. */
+/** The resources of one type token, or of any of several, in stack order (as `resources.filter` would give), each once. Read-only (frozen when shared). */
 export function ofType(resources: readonly StackResource[], ...tokens: string[]): StackResource[] {
     const byType = groups(resources);
-    const found = tokens.map((t) => byType.get(t)).filter((g): g is StackResource[] => g !== undefined);
+    const found = [...new Set(tokens)].map((t) => byType.get(t)).filter((g): g is StackResource[] => g !== undefined);
     if (found.length === 0) return EMPTY as StackResource[];
     if (found.length === 1) return found[0];
     const at = positions(resources);
