@@ -66,6 +66,9 @@ describe("remediation", () => {
             const { after } = await fix(kmsKeyRotation, r);
             assert.deepStrictEqual(after.props, { ...r.props, enableKeyRotation: true });
             assert.deepStrictEqual(diffLines({ a: new Secret("x"), b: 1 }, { a: new Secret("y"), b: 2 }), ["- a: [secret]", "+ a: [secret]", "- b: 1", "+ b: 2"]);
+            // A remediation written against the SDK directly may hand a secret back in plaintext: the diff still hides it.
+            assert.deepStrictEqual(diffLines({ a: new Secret("hunter2") }, { a: "hunter2!" }), ["- a: [secret]", "+ a: [secret]"]);
+            assert.deepStrictEqual(diffLines({ a: new Secret({ p: "hunter2" }) }, { a: { p: "hunter2!" } }), ["- a.p: [secret]", "+ a.p: [secret]"]);
         });
         it("never replaces or removes a value unknown until apply, whatever a remediation returns", () => {
             const greedy = resourcePolicy({

@@ -146,9 +146,10 @@ export function diffLines(before: unknown, after: unknown, path = "", secret = f
         return keys.flatMap((k) => diffLines(bv[k], av[k], at(k), secret || bs || as));
     }
     if (Array.isArray(bv) && Array.isArray(av) && bv.length === av.length) return bv.flatMap((x, i) => diffLines(x, av[i], at(i), secret || bs || as));
+    // A value that was secret stays hidden on both sides, even where a remediation dropped the secrecy.
     const lines: string[] = [];
     if (bv !== undefined) lines.push(`- ${path}: ${render(bv, bs)}`);
-    if (av !== undefined) lines.push(`+ ${path}: ${render(av, as)}`);
+    if (av !== undefined) lines.push(`+ ${path}: ${render(av, as || bs)}`);
     return lines;
 }
 
