@@ -84,6 +84,8 @@ describe("bypass: Lambda", () => {
         assert.strictEqual(await count(lambdaFailureDestination, [f, config("123456789012:function:orders")]), 0);
         assert.strictEqual(await count(lambdaFailureDestination, [f, config("arn:aws:lambda:eu-west-1:123456789012:function:orders-v2")]), 1);
         assert.strictEqual(await count(lambdaFailureDestination, [f, config("orders-v2")]), 1);
+        // A qualifier is one field: more after it is not this function's ARN.
+        assert.strictEqual(await count(lambdaFailureDestination, [f, config("arn:aws:lambda:eu-west-1:123456789012:function:orders:live:extra")]), 1);
     });
     it("refuses a function URL whose type is anything but AWS_IAM, in any spelling", async () => {
         for (const authorizationType of ["none", "None", "", "AWS_IAM "]) {
