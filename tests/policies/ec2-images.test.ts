@@ -45,6 +45,10 @@ describe("policies: ec2 images and EBS", () => {
             assert.deepStrictEqual(await run(ec2EbsEncrypted, [volume({}), instance({})], { accountEncryptionByDefault: true }), []);
             assert.deepStrictEqual(messages(await run(ec2EbsEncrypted, [byDefault(true), volume({ encrypted: false })])), ["EBS volume must encrypt its EBS volumes: encrypted is false, expected true."]);
             assert.strictEqual((await run(ec2EbsEncrypted, [byDefault(false), volume({})])).length, 1);
+            // A launch template's flag is a string: "false" (any case) is the same explicit refusal, default encryption or not.
+            assert.deepStrictEqual(messages(await run(ec2EbsEncrypted, [byDefault(true), template({ blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: " FALSE " } }] })])), [
+                'EC2 launch template must encrypt its EBS volumes: blockDeviceMappings[0].ebs.encrypted is " FALSE ", expected true.',
+            ]);
         });
         it("reports unknown flags, lists and defaults as unverifiable", async () => {
             const diags = await run(ec2EbsEncrypted, [volume({ encrypted: UNKNOWN_BOOL }), template({ blockDeviceMappings: UNKNOWN_ARRAY }), instance({ rootBlockDevice: { encrypted: true }, ebsBlockDevices: [UNKNOWN] })]);
