@@ -98,11 +98,15 @@ export function isAnyonePrincipal(principal: unknown): boolean {
 /** Keys that, pinned to exact values, confine a `*` principal to known accounts or an organization. */
 const CALLER_KEYS = ["aws:principalaccount", "aws:principalarn", "aws:principalorgid", "aws:principalorgpaths", "aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid"];
 
-/** A condition that pins the caller to exact accounts, ARNs or an organization (no wildcard, no negation, no IfExists). */
+/**
+ * A condition that pins the caller to exact accounts, ARNs or an organization (no wildcard, no negation,
+ * no IfExists). Not `ForAllValues:`: it holds when the request carries no such key at all, so a caller
+ * from any account that sends none passes it.
+ */
 export function confinesCaller(condition: unknown): boolean {
     if (condition === null || typeof condition !== "object") return false;
     return Object.entries(condition as Record<string, unknown>).some(([operator, block]) =>
-        /^(StringEquals|StringEqualsIgnoreCase|ArnEquals|ForAnyValue:StringEquals|ForAllValues:StringEquals)$/.test(operator) &&
+        /^(StringEquals|StringEqualsIgnoreCase|ArnEquals|ForAnyValue:StringEquals)$/.test(operator) &&
         block !== null && typeof block === "object" &&
         Object.entries(block as Record<string, unknown>).some(([key, v]) =>
             CALLER_KEYS.includes(key.toLowerCase()) && values(v).length > 0 && values(v).every((x) => typeof x === "string" && x !== "" && !/[*?]/.test(x))));

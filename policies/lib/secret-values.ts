@@ -39,7 +39,8 @@ export function hasConnectionStringSecret(value: unknown): boolean {
 
 /** Words in a name that say a number counts or measures something (a setting about a secret, not the secret). */
 export const QUANTITY_WORDS: ReadonlySet<string> = new Set([
-    "TTL", "MS", "MILLIS", "MILLISECONDS", "SEC", "SECS", "SECONDS", "MIN", "MINS", "MINUTES", "HOURS", "DAYS", "WEEKS",
+    "TTL", "MS", "MILLIS", "MILLISECONDS", "SEC", "SECS", "SECOND", "SECONDS", "MIN", "MINS", "MINUTE", "MINUTES", "HOUR", "HOURS",
+    "DAY", "DAYS", "WEEK", "WEEKS",
     "AGE", "TIMEOUT", "INTERVAL", "EXPIRY", "EXPIRES", "EXPIRATION", "LIFETIME", "DURATION", "PERIOD", "DELAY", "WINDOW",
     "LENGTH", "LEN", "SIZE", "BYTES", "BITS", "COUNT", "MAX", "LIMIT", "RETRIES", "ATTEMPTS", "ROUNDS", "ITERATIONS", "COST",
     "THRESHOLD", "CAPACITY", "PORT", "VERSION", "ENABLED", "DISABLED", "ENABLE", "DISABLE", "REQUIRED",

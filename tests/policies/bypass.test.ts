@@ -483,6 +483,7 @@ describe("bypass: ECS", () => {
                 { name: "TOKEN", value: "3600x" }, { name: "SECRET_ROTATION", value: "30" }, { name: "DB_PASSWORD_ENABLED", value: "maybe" },
                 { name: "TOKEN_TTL_SECONDS", value: 3600 }, { name: "SECRET_ROTATION_DAYS", value: " 30 " }, { name: "PASSWORD_RESET_ENABLED", value: "FALSE" },
                 { name: "CSRF_TOKEN_EXPIRY", value: "1h30m" }, { name: "VAULT_TOKEN", value: "   " }, { name: "REDIS_PASSWORD" },
+                { name: "TOKENS_PER_MINUTE", value: "1000" }, { name: "PASSWORD_MAX_AGE_DAY", value: 90 },
             ]));
             assert.deepStrictEqual(messages(diags), [
                 'ECS container must take secrets from "secrets", not "environment": container "app" sets ["DB_PASSWORD","ADMIN_PIN_TOKEN","API_KEY","TOKEN","SECRET_ROTATION","DB_PASSWORD_ENABLED"] in environment, expected secrets entries with valueFrom (Secrets Manager or SSM).',

@@ -29,6 +29,12 @@ describe("policies: public principals (beyond the catalogue)", () => {
             assert.deepStrictEqual(await run(iamTrustNotPublic, res(aws.iam.Role, { assumeRolePolicy: org("o-abc123") })), []);
             assert.deepStrictEqual(messages(await run(iamTrustNotPublic, res(aws.iam.Role, { assumeRolePolicy: org("o-*") }))), [TRUST_MESSAGE("statement 0")]);
         });
+        it("does not take ForAllValues for confining: it holds when the request has no such key, so any account passes", async () => {
+            const anyAccount = trust({ Principal: "*", Condition: { "ForAllValues:StringEquals": { "aws:PrincipalOrgID": ["o-abc123"] } } });
+            assert.deepStrictEqual(messages(await run(iamTrustNotPublic, res(aws.iam.Role, { assumeRolePolicy: anyAccount }))), [TRUST_MESSAGE("statement 0")]);
+            const orgOrNone = trust({ Principal: "*", Condition: { "ForAnyValue:StringEquals": { "aws:PrincipalOrgID": ["o-abc123"] } } });
+            assert.deepStrictEqual(await run(iamTrustNotPublic, res(aws.iam.Role, { assumeRolePolicy: orgOrNone })), []);
+        });
         for (const key of ["aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID"]) {
             it(`passes "*" confined by ${key} pinned to exact values`, async () => {
                 const confined = trust({ Principal: "*", Condition: { StringEquals: { [key]: ["111122223333"] } } });
