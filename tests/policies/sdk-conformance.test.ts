@@ -204,6 +204,22 @@ describe("offline evaluator matches the SDK's analyzer server", () => {
         assert.deepStrictEqual(await ourDiagnostics(policies, resources), sdk);
     });
 
+    it("reads the object form as the SDK does: its own name and severity, its URN only (a second argument is ignored), the description as message", async () => {
+        const policies: Policies = [
+            {
+                name: "probe", description: "probe", enforcementLevel: "mandatory", severity: "low",
+                validateResource: (_args, report) => {
+                    (report as any)({ name: "renamed", message: "m", severity: "high" }, "urn:pulumi:test::baseline::other::x");
+                    (report as any)({ description: "only a description", urn: "urn:pulumi:test::baseline::other::y" });
+                },
+            },
+        ];
+        const resources = [res(aws.kms.Key, {}, { name: "k" })];
+        const sdk = await sdkDiagnostics(policies, resources);
+        assert.deepStrictEqual(sdk, [`renamed | ${resources[0].urn} | mandatory | high | m`, "probe | urn:pulumi:test::baseline::other::y | mandatory | low | only a description"]);
+        assert.deepStrictEqual(await ourDiagnostics(policies, resources), sdk);
+    });
+
     for (const stack of ["prod", "staging"]) {
         for (const firstPreview of [false, true]) {
             it(`on the ${stack} stack${firstPreview ? " at first preview" : ""}`, async () => {

@@ -157,7 +157,11 @@ function reporter(p: AnyPolicy, level: EnforcementLevel, out: Diagnostic[], reso
     return (message: any, reportedUrn?: string) => {
         const urn = reportedUrn || resourceUrn;
         if (typeof message === "object" && message !== null) {
-            out.push({ ...base, message: message.message || message.description || p.description, urn: message.urn || urn, enforcementLevel: message.enforcementLevel || level, severity: message.severity || p.severity });
+            // As makeReportViolationFun: the object names its own policy, description and URN (a second argument is ignored).
+            out.push({
+                ...base, policyName: message.name || p.name, description: message.description || p.description, message: message.message || message.description || p.description,
+                urn: message.urn || resourceUrn, enforcementLevel: message.enforcementLevel || level, severity: message.severity || p.severity,
+            });
         } else {
             out.push({ ...base, message: message ? `${p.description}\n${message}` : p.description, urn, enforcementLevel: level });
         }
