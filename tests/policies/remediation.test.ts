@@ -70,6 +70,20 @@ describe("remediation", () => {
             assert.deepStrictEqual(diffLines({ a: new Secret("hunter2") }, { a: "hunter2!" }), ["- a: [secret]", "+ a: [secret]"]);
             assert.deepStrictEqual(diffLines({ a: new Secret({ p: "hunter2" }) }, { a: { p: "hunter2!" } }), ["- a.p: [secret]", "+ a.p: [secret]"]);
         });
+        it("keeps a secret secret when a remediation changes it, at the top level and inside a secret object", async () => {
+            const rewriting = resourcePolicy({
+                name: "rewriting", description: "d", severity: "low", enforcementLevel: "advisory", remediationSteps: "r", catalogue: [], types: [aws.kms.Key], check: () => undefined,
+                remediate: (props) => ({ ...props, description: `${props.description}!`, tags: { ...props.tags, owner: "platform" } }),
+            });
+            const r = key({ description: secret("payroll"), tags: secret({ owner: "ops", team: "pay" }) });
+            const result = direct(rewriting, r) as Record<string, any>;
+            assert.ok(result.description instanceof Secret && result.description.value === "payroll!");
+            assert.ok(result.tags instanceof Secret);
+            assert.deepStrictEqual(result.tags.value, { owner: "platform", team: "pay" });
+            const { after, diff } = await fix(rewriting, r);
+            assert.deepStrictEqual(after.props, { description: secret("payroll!"), tags: secret({ owner: "platform", team: "pay" }) });
+            assert.ok(diff.every((l) => l.endsWith("[secret]")), diff.join("\n"));
+        });
         it("never replaces or removes a value unknown until apply, whatever a remediation returns", () => {
             const greedy = resourcePolicy({
                 name: "greedy", description: "d", severity: "low", enforcementLevel: "advisory", remediationSteps: "r", catalogue: [], types: [aws.kms.Key], check: () => undefined,
