@@ -106,5 +106,9 @@ describe("check --remediate", () => {
         const report = JSON.parse(r.stdout);
         assert.strictEqual(report.passed, false);
         assert.deepStrictEqual([Array.isArray(report.remediations), Array.isArray(report.remediationsCantRun)], [true, true]);
+        // Staging's 30-day log groups under prod's 365-day minimum: what every enabled remediation would change, not only those at remediate.
+        const raised = report.remediations.filter((r: any) => r.policyName === "logs-retention");
+        assert.ok(raised.length > 0, "--remediate shows the remediations of policies not at the remediate level");
+        assert.ok(raised.every((r: any) => r.diff.join(" | ") === "- retentionInDays: 30 | + retentionInDays: 365"), JSON.stringify(raised));
     });
 });
