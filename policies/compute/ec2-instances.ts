@@ -21,6 +21,8 @@ export const LAUNCH_CONFIGURATION = tokenOf(aws.ec2.LaunchConfiguration);
 /** A spot instance request launches an instance from the same inputs as aws.ec2.Instance (metadataOptions, subnetId, groups, block devices). */
 export const SPOT_INSTANCE_REQUEST = tokenOf(aws.ec2.SpotInstanceRequest);
 export const LAUNCHERS = [INSTANCE, SPOT_INSTANCE_REQUEST, LAUNCH_TEMPLATE, LAUNCH_CONFIGURATION];
+/** A spot fleet's inline launchSpecifications have no metadataOptions: only launchTemplateConfigs can require IMDSv2. */
+export const SPOT_FLEET_REQUEST = tokenOf(aws.ec2.SpotFleetRequest);
 /** Types whose inputs are an instance's own (not a template's or a launch configuration's). */
 export const isInstanceLike = (type: string) => type === INSTANCE || type === SPOT_INSTANCE_REQUEST;
 
@@ -76,11 +78,18 @@ export const ec2Imdsv2Required = stackPolicy({
     description: "EC2 instances, launch templates and launch configurations must require IMDSv2 (httpTokens \"required\") or disable the metadata endpoint.",
     severity: "high",
     enforcementLevel: "mandatory",
-    remediationSteps: 'Set `metadataOptions: { httpTokens: "required" }` on the aws.ec2.Instance (or aws.ec2.SpotInstanceRequest), aws.ec2.LaunchTemplate or aws.ec2.LaunchConfiguration (or `httpEndpoint: "disabled"` where nothing reads instance metadata); an instance launched from a template may instead inherit it from the template.',
+    remediationSteps: 'Set `metadataOptions: { httpTokens: "required" }` on the aws.ec2.Instance (or aws.ec2.SpotInstanceRequest), aws.ec2.LaunchTemplate or aws.ec2.LaunchConfiguration (or `httpEndpoint: "disabled"` where nothing reads instance metadata); an instance launched from a template may instead inherit it from the template. An aws.ec2.SpotFleetRequest cannot set it in `launchSpecifications`: use `launchTemplateConfigs` with such a template.',
     securityHub: ["EC2.8", "EC2.170", "AutoScaling.3"],
     catalogue: ["ec2-01"],
     check: (resources, _ctx, report) => {
-        if (!hasType(resources, ...LAUNCHERS)) return;
+        if (!hasType(resources, ...LAUNCHERS, SPOT_FLEET_REQUEST)) return;
+        for (const fleet of ofType(resources, SPOT_FLEET_REQUEST)) {
+            const specs = fleet.props.launchSpecifications;
+            if (isUnknown(specs)) report.unverifiable(fleet, "launchSpecifications", "the spot fleet launches no instance without IMDSv2 (inline launch specifications cannot require it)");
+            else if (list(specs).length > 0) {
+                report.violation(fleet, `EC2 spot fleet request must require IMDSv2: launchSpecifications has ${list(specs).length} inline ${list(specs).length === 1 ? "entry, which cannot" : "entries, which cannot"} set metadataOptions, so its instances take AWS's default ("optional"), ${IMDS_EXPECTED.replace("expected ", "expected launchTemplateConfigs naming a launch template whose httpTokens is ")}.`);
+            }
+        }
         const templates = ofType(resources, LAUNCH_TEMPLATE);
         for (const r of ofType(resources, ...LAUNCHERS)) {
             let imds = imdsOf(r.props);

@@ -32,6 +32,16 @@ describe("bypass: compute", () => {
             const sg = res(aws.ec2.SecurityGroup, { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }] }, { name: "ssh" });
             assert.strictEqual(await count(ec2NoPublicAdminPorts, [sg, spot({ vpcSecurityGroupIds: [UNKNOWN] }, { vpcSecurityGroupIds: [sg.urn] })]), 1);
         });
+        it("a spot fleet's inline launchSpecifications cannot require IMDSv2: refused, while launchTemplateConfigs are left to the template", async () => {
+            const fleet = (props: Record<string, any>) => res(aws.ec2.SpotFleetRequest, { iamFleetRole: "arn:aws:iam::123456789012:role/fleet", targetCapacity: 2, ...props }, { name: "fleet" });
+            assert.deepStrictEqual(messages(await run(ec2Imdsv2Required, [fleet({ launchSpecifications: [{ ami: "ami-1", instanceType: "t3.micro" }] })])), [
+                'EC2 spot fleet request must require IMDSv2: launchSpecifications has 1 inline entry, which cannot set metadataOptions, so its instances take AWS\'s default ("optional"), expected launchTemplateConfigs naming a launch template whose httpTokens is "required" (or httpEndpoint "disabled").',
+            ]);
+            const lt = template({ metadataOptions: { httpTokens: "required" } });
+            assert.deepStrictEqual(await run(ec2Imdsv2Required, [lt, fleet({ launchTemplateConfigs: [{ launchTemplateSpecification: { id: UNKNOWN, version: "$Latest" } }] })]), []);
+            const unknown = await run(ec2Imdsv2Required, [fleet({ launchSpecifications: UNKNOWN })]);
+            assert.deepStrictEqual(unknown.map((d) => d.enforcementLevel), ["advisory"]);
+        });
         it("a compliant spot instance request passes", async () => {
             const ok = spot({ metadataOptions: { httpTokens: "required" }, associatePublicIpAddress: false, rootBlockDevice: { encrypted: true } });
             for (const policy of [ec2Imdsv2Required, ec2ImdsHopLimit, ec2NoPublicIpInPrivateTier, ec2EbsEncrypted, ec2NoPublicAdminPorts]) assert.deepStrictEqual(await run(policy, [ok]), []);
