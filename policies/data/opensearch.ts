@@ -1,11 +1,11 @@
 import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
 import { ResourceReporter, StackResource, resourcePolicy, stackPolicy, tokenOf } from "../lib/define";
-import { at, firstUnknown, isUnknown, list, show } from "../lib/props";
+import { at, isUnknown, list, show } from "../lib/props";
 import { hasType, ofType } from "../lib/by-type";
 import { linked, unresolved } from "../lib/joins";
 import { isInternetWide } from "../lib/cidr";
-import { Finding, confinesCaller, isAnyonePrincipal, parseDocument, statementName, values } from "../lib/iam-documents";
+import { Finding, confinesCaller, openToAnyone, values } from "../lib/iam-documents";
 
 /**
  * OpenSearch domains, and the legacy Elasticsearch domain type other teams still deploy: same checks,
@@ -204,26 +204,7 @@ export function narrowsCaller(condition: unknown): boolean {
 
 /** Allow statements open to anyone (a `*` principal, or NotPrincipal) without a narrowing condition; unknown parts as paths. */
 export function openStatements(document: unknown, path: string): Finding[] {
-    const parsed = parseDocument(document);
-    if (parsed.kind === "unknown") return [{ unknown: path, value: document }];
-    if (parsed.kind !== "ok") return [];
-    const findings: Finding[] = parsed.statementsUnknown ? [{ unknown: `${path}.Statement`, value: undefined }] : [];
-    parsed.statements.forEach((s, i) => {
-        const where = `${path}.Statement[${i}]`;
-        if (isUnknown(s.Effect)) return findings.push({ unknown: `${where}.Effect`, value: s.Effect });
-        if (s.Effect !== "Allow") return;
-        const principal = s.NotPrincipal !== undefined ? "*" : s.Principal;
-        if (isUnknown(principal) || isUnknown((principal as any)?.AWS) || values((principal as any)?.AWS).some(isUnknown)) {
-            return findings.push({ unknown: `${where}.Principal`, value: principal });
-        }
-        if (!isAnyonePrincipal(principal)) return;
-        if (isUnknown(s.Condition)) return findings.push({ unknown: `${where}.Condition`, value: s.Condition });
-        if (narrowsCaller(s.Condition)) return;
-        // A narrowing value (a source IP, a VPC endpoint, an organization id) unknown until apply may well narrow it.
-        const unknownCondition = firstUnknown(s.Condition, `${where}.Condition`);
-        findings.push(unknownCondition ? { unknown: unknownCondition, value: undefined } : { violation: statementName(s, i) });
-    });
-    return findings;
+    return openToAnyone(document, path, narrowsCaller);
 }
 
 /**

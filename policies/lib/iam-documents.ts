@@ -1,4 +1,4 @@
-import { isUnknown, parseJson, show } from "./props";
+import { at, firstUnknown, isUnknown, parseJson, show } from "./props";
 
 /**
  * IAM policy documents as resource inputs carry them: a JSON string, or an object (the SDK's
@@ -100,7 +100,8 @@ const CALLER_KEYS = ["aws:principalaccount", "aws:principalarn", "aws:principalo
 
 /**
  * A condition that pins the caller to exact accounts, ARNs or an organization (no wildcard, no negation,
- * no IfExists). Not `ForAllValues:`: it holds when the request carries no such key at all, so a caller
+ * no IfExists). A value unknown until apply counts as exact: it is another resource's ARN or id
+ * (`aws:SourceArn: topic.arn`, the usual way to admit a topic), never a pattern. Not `ForAllValues:`: it holds when the request carries no such key at all, so a caller
  * from any account that sends none passes it.
  */
 export function confinesCaller(condition: unknown): boolean {
@@ -113,10 +114,13 @@ export function confinesCaller(condition: unknown): boolean {
 }
 
 /**
- * Allow statements of a resource or trust policy that anyone may use: a `*` principal (or NotPrincipal)
- * without a condition confining the caller. Unknown parts come back as paths, for "cannot verify" reports.
+ * Allow statements of a resource or trust policy that anyone may use: a `*` principal in any spelling
+ * (`"*"`, `{"AWS":"*"}`, `{"AWS":["*"]}`, or a NotPrincipal) without a condition that `narrows` (by
+ * default {@link confinesCaller}; queue, topic and domain policies accept their sources too). Effect is
+ * compared case-insensitively: a stricter reading never lets a spelling through. Unknown parts come back
+ * as paths, for "cannot verify" reports.
  */
-export function openToAnyone(document: unknown, path: string): Finding[] {
+export function openToAnyone(document: unknown, path: string, narrows: (condition: unknown) => boolean = confinesCaller): Finding[] {
     const parsed = parseDocument(document);
     if (parsed.kind === "unknown") return [{ unknown: path, value: document }];
     if (parsed.kind !== "ok") return [];
@@ -124,14 +128,29 @@ export function openToAnyone(document: unknown, path: string): Finding[] {
     parsed.statements.forEach((s, i) => {
         const where = `${path}.Statement[${i}]`;
         if (isUnknown(s.Effect)) return findings.push({ unknown: `${where}.Effect`, value: s.Effect });
-        if (s.Effect !== "Allow") return;
+        if (typeof s.Effect !== "string" || s.Effect.toLowerCase() !== "allow") return;
         const principal = s.NotPrincipal !== undefined ? "*" : s.Principal;
-        if (isUnknown(principal) || isUnknown((principal as any)?.AWS)) return findings.push({ unknown: `${where}.Principal`, value: principal });
+        if (isUnknown(principal) || (principal !== null && typeof principal === "object" && values((principal as any).AWS).some(isUnknown))) {
+            return findings.push({ unknown: `${where}.Principal`, value: principal });
+        }
         if (!isAnyonePrincipal(principal)) return;
         if (isUnknown(s.Condition)) return findings.push({ unknown: `${where}.Condition`, value: s.Condition });
-        if (!confinesCaller(s.Condition)) findings.push({ violation: statementName(s, i) });
+        if (narrows(s.Condition)) return;
+        // A value unknown until apply (an account, an organization, a source) under a key that narrows may
+        // well narrow it: unverifiable. Under any other key it cannot, and the statement stays open.
+        const unknownCondition = firstUnknown(s.Condition, `${where}.Condition`);
+        const couldNarrow = unknownCondition !== undefined && narrows(withKnownValues(s.Condition));
+        findings.push(couldNarrow ? { unknown: unknownCondition, value: at(s, unknownCondition.slice(where.length + 1)) } : { violation: statementName(s, i) });
     });
     return findings;
+}
+
+/** A condition with every unknown value replaced by an exact, narrow one (a host address is also a fixed string). */
+function withKnownValues(value: unknown): unknown {
+    if (isUnknown(value)) return "10.0.0.1/32";
+    if (Array.isArray(value)) return value.map(withKnownValues);
+    if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withKnownValues(v)]));
+    return value;
 }
 
 /** What a document check found: a rule broken (its message or the statement's name), or an unknown value. */

@@ -4,7 +4,7 @@ import { StackResource, resourcePolicy, stackPolicy, tokenOf } from "../lib/defi
 import { at, isSet, isUnknown, parseJson } from "../lib/props";
 import { ofType } from "../lib/by-type";
 import { linked, unresolved } from "../lib/joins";
-import { Finding, actionCovers, isAnyonePrincipal, parseDocument, statementName, values } from "../lib/iam-documents";
+import { Finding, actionCovers, isAnyonePrincipal, openToAnyone, parseDocument, values } from "../lib/iam-documents";
 
 const QUEUE = tokenOf(aws.sqs.Queue);
 const QUEUE_POLICY = tokenOf(aws.sqs.QueuePolicy);
@@ -44,29 +44,9 @@ export function confinesCallerOrSource(condition: unknown): boolean {
             CONFINING_KEYS.has(key.toLowerCase()) && values(v).length > 0 && values(v).every(isFixed)));
 }
 
-/**
- * Allow statements of a queue or topic policy that anyone may use: a `*` principal in any spelling
- * (`"*"`, `{"AWS":"*"}`, `{"AWS":["*"]}`, or a NotPrincipal) without a condition confining the caller.
- * Effect is compared case-insensitively (a stricter reading never lets a spelling through).
- */
+/** Allow statements of a queue or topic policy that anyone may use, where its sources (SourceArn, SourceOwner, a VPC endpoint...) confine it too. */
 export function publicStatements(document: unknown, path: string): Finding[] {
-    const parsed = parseDocument(document);
-    if (parsed.kind === "unknown") return [{ unknown: path, value: document }];
-    if (parsed.kind !== "ok") return [];
-    const findings: Finding[] = parsed.statementsUnknown ? [{ unknown: `${path}.Statement`, value: undefined }] : [];
-    parsed.statements.forEach((s, i) => {
-        const where = `${path}.Statement[${i}]`;
-        if (isUnknown(s.Effect)) return findings.push({ unknown: `${where}.Effect`, value: s.Effect });
-        if (typeof s.Effect !== "string" || s.Effect.toLowerCase() !== "allow") return;
-        const principal = s.NotPrincipal !== undefined ? "*" : s.Principal;
-        if (isUnknown(principal) || (principal !== null && typeof principal === "object" && values((principal as any).AWS).some(isUnknown))) {
-            return findings.push({ unknown: `${where}.Principal`, value: principal });
-        }
-        if (!isAnyonePrincipal(principal)) return;
-        if (isUnknown(s.Condition)) return findings.push({ unknown: `${where}.Condition`, value: s.Condition });
-        if (!confinesCallerOrSource(s.Condition)) findings.push({ violation: statementName(s, i) });
-    });
-    return findings;
+    return openToAnyone(document, path, confinesCallerOrSource);
 }
 
 const CONFINE_HINT = "expected named principals or a condition pinning aws:SourceArn, aws:SourceAccount, aws:SourceOwner, aws:PrincipalOrgID or aws:PrincipalAccount to exact values";

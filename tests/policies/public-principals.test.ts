@@ -41,6 +41,12 @@ describe("policies: public principals (beyond the catalogue)", () => {
                 assert.deepStrictEqual(await run(iamTrustNotPublic, res(aws.iam.Role, { assumeRolePolicy: confined })), []);
             });
         }
+        it("takes a confining value unknown during preview as exact (another resource's id), but not an unknown value under a key that cannot confine", async () => {
+            const doc = (condition: unknown) => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: "*", Condition: condition }] });
+            assert.deepStrictEqual(await run(iamTrustNotPublic, res(aws.iam.Role, { assumeRolePolicy: doc({ StringEquals: { "aws:PrincipalOrgID": UNKNOWN } }) })), []);
+            const open = await run(iamTrustNotPublic, res(aws.iam.Role, { assumeRolePolicy: doc({ StringEquals: { "aws:UserAgent": UNKNOWN } }) }));
+            assert.deepStrictEqual(open.map((d) => [d.enforcementLevel, messages([d])[0]]), [["mandatory", TRUST_MESSAGE("statement 0")]]);
+        });
         it("reports a principal unknown during preview as unverifiable", async () => {
             for (const principal of [UNKNOWN, { AWS: UNKNOWN }]) {
                 const diags = await run(iamTrustNotPublic, res(aws.iam.Role, { assumeRolePolicy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: principal }] } }));
