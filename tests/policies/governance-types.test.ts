@@ -27,7 +27,7 @@ const TAGGABLE: TypeRef[] = [
     // Services of other teams' stacks.
     aws.lambda.Function, aws.sfn.StateMachine, aws.apigateway.RestApi, aws.apigateway.Stage, aws.apigatewayv2.Api, aws.apigatewayv2.Stage,
     aws.sqs.Queue, aws.dynamodb.Table, aws.kinesis.Stream, aws.kinesis.FirehoseDeliveryStream,
-    aws.ec2.Instance, aws.ec2.LaunchTemplate, aws.ebs.Volume, aws.elb.LoadBalancer, aws.eks.Cluster,
+    aws.ec2.Instance, aws.ec2.SpotInstanceRequest, aws.ec2.LaunchTemplate, aws.ebs.Volume, aws.elb.LoadBalancer, aws.eks.Cluster,
     aws.opensearch.Domain, aws.efs.FileSystem, aws.elasticache.ServerlessCache, aws.memorydb.Cluster, aws.redshift.Cluster,
 ];
 
