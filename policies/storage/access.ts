@@ -58,8 +58,11 @@ export const s3BlockPublicAccessRemediation = remediationOnly(
         types: [aws.s3.BucketPublicAccessBlock],
         check: () => undefined, // removed by remediationOnly: s3-block-public-access is the check
         remediate: (pab) => {
-            if (PAB_FLAGS.some((f) => pab[f] === false)) return undefined; // opened on purpose: left to the program
-            const off = PAB_FLAGS.filter((f) => pab[f] !== true && !isUnknown(pab[f]));
+            // A flag set to anything but true (false, or "false" from stack config) opens the block on purpose:
+            // left to the program and its exemption. Only flags left unset are turned on.
+            const unset = (v: unknown) => v === undefined || v === null;
+            if (PAB_FLAGS.some((f) => !unset(pab[f]) && pab[f] !== true && !isUnknown(pab[f]))) return undefined;
+            const off = PAB_FLAGS.filter((f) => unset(pab[f]));
             return off.length === 0 ? undefined : { ...pab, ...Object.fromEntries(off.map((f) => [f, true])) };
         },
     }),

@@ -219,6 +219,8 @@ describe("remediation", () => {
         it("leaves alone a block that turns a flag off on purpose (a public website's), whose bucket s3-block-public-access may exempt: no flag is turned on", async () => {
             await unchanged(s3BlockPublicAccessRemediation, pab({ blockPublicAcls: false, blockPublicPolicy: true }));
             await unchanged(s3BlockPublicAccessRemediation, pab({ blockPublicPolicy: false, restrictPublicBuckets: false }));
+            // Spelt as stack config gives it: the string "false" opens the block just the same.
+            await unchanged(s3BlockPublicAccessRemediation, pab({ blockPublicPolicy: "false", restrictPublicBuckets: " FALSE " }));
             // The stack policy still refuses it where the bucket is not exempted.
             assert.strictEqual((await run(s3BlockPublicAccess, [bucket, pab({ blockPublicPolicy: false })])).length, 1);
         });
