@@ -68,6 +68,17 @@ function unknownCitations(rows: readonly Row[], policies: readonly PolicyMeta[])
     return policies.flatMap((p) => tagsOf("catalogue:", p.tags).filter((id) => !ids.has(id)).map((id) => `${p.name} cites ${id}, which is not a catalogue row`));
 }
 
+/** Security Hub controls a policy cites that none of its catalogue rows lists (the catalogue fell behind the pack). */
+function uncatalogued(rows: readonly Row[], policies: readonly PolicyMeta[]): string[] {
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return policies.flatMap((p) => {
+        const cited = tagsOf("catalogue:", p.tags).map((id) => byId.get(id)).filter((r): r is Row => r !== undefined);
+        if (cited.length === 0) return [];
+        const listed = new Set(cited.flatMap((r) => r.securityHub));
+        return tagsOf("securityhub:", p.tags).filter((c) => !listed.has(c)).map((c) => `${p.name} cites ${c}, which none of its rows (${cited.map((r) => r.id).join(", ")}) lists`);
+    });
+}
+
 describe("policy catalogue coverage", () => {
     const text = catalogueText();
     const rows = catalogueRows(text);
@@ -86,6 +97,10 @@ describe("policy catalogue coverage", () => {
 
     it("cites only rows the catalogue has", () => {
         assert.deepStrictEqual(unknownCitations(rows, ALL_POLICIES), []);
+    });
+
+    it("lists in its rows every Security Hub control their policies cite", () => {
+        assert.deepStrictEqual(uncatalogued(rows, ALL_POLICIES), []);
     });
 
     it("names every policy uniquely, in kebab-case, with remediation steps", () => {
@@ -122,6 +137,11 @@ describe("policy catalogue coverage: the checks catch", () => {
         assert.deepStrictEqual(row("rds-09").securityHub, ["RDS.13", "RDS.17"]);
         const pack = withPolicy("rds-minor-upgrades-and-snapshot-tags", (p) => ({ ...p, tags: p.tags!.filter((t) => t !== "securityhub:RDS.17") }));
         assert.deepStrictEqual(rowProblems(row("rds-09"), pack), ["rds-09 should carry Security Hub control RDS.17; has RDS.13"]);
+    });
+
+    it("a control a policy cites that its rows do not list", () => {
+        const pack = withPolicy("rds-final-snapshot", (p) => ({ ...p, tags: [...p.tags!, "securityhub:RDS.99"] }));
+        assert.deepStrictEqual(uncatalogued(rows, pack), ["rds-final-snapshot cites RDS.99, which none of its rows (rds-16) lists"]);
     });
 
     it("a row deleted from the catalogue that a policy still cites", () => {
