@@ -11,7 +11,7 @@ import { lbKind } from "./loadbalancer";
 /**
  * The edge tier as a whole: CloudFront in front of a load balancer protects only when nothing reaches
  * the load balancer around it. Stack policies, since the distribution, the load balancer, its
- * listeners and its security group rules are separate resources (joined in edge-joins.ts).
+ * listeners and its security group rules are separate resources (joined in fronting-joins.ts).
  */
 
 const names = (rs: StackResource[]) => rs.map((r) => `"${r.name}"`).join(", ");

@@ -21,7 +21,7 @@ const statement = (condition?: Record<string, unknown>) => ({
     Sid: "Read", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::assets/*", ...(condition ? { Condition: condition } : {}),
 });
 
-describe("policies: bucket policy documents (storage-documents)", () => {
+describe("policies: bucket policy documents (storage/documents)", () => {
     it("counts a \"*\" principal without a condition as public", () => {
         assert.deepStrictEqual(publicStatements({ Statement: [statement()] }).map((s) => s.Sid), ["Read"]);
     });
