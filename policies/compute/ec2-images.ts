@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy, tokenOf } from "../lib/define";
 import { isUnknown, list, show } from "../lib/props";
-import { hasType, ofType } from "../lib/by-type";
+import { ofType } from "../lib/by-type";
 import { INSTANCE, LAUNCH_CONFIGURATION, LAUNCH_TEMPLATE, SPOT_INSTANCE_REQUEST, isInstanceLike, isTrue, kindOf, templateOf } from "./ec2-instances";
 
 /**
@@ -66,8 +66,8 @@ export const ec2EbsEncrypted = stackPolicy<{ accountEncryptionByDefault: boolean
             description: "The account enables EBS encryption by default outside this stack: volumes that leave `encrypted` unset then pass (an explicit false still fails).",
         },
     },
+    types: [...STORAGE_TYPES],
     check: (resources, { config }, report) => {
-        if (!hasType(resources, ...STORAGE_TYPES)) return;
         const defaults = ofType(resources, ENCRYPTION_BY_DEFAULT);
         // An aws.ebs.EncryptionByDefault in the stack whose `enabled` is unset (its default is true) or true.
         const byDefault = config.accountEncryptionByDefault || defaults.some((d) => d.props.enabled === undefined || d.props.enabled === null || d.props.enabled === true);

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
 import { StackReporter, StackResource, resourcePolicy, stackPolicy, tokenOf } from "../lib/define";
 import { at, isUnknown, list, show } from "../lib/props";
-import { hasType, ofType } from "../lib/by-type";
+import { ofType } from "../lib/by-type";
 import { knownIds, linked, sourcesOf, unresolved } from "../lib/joins";
 import { SUBNET, TIER_CONFIG, TierConfig, tierOf } from "../network/tiers";
 import {
@@ -81,8 +81,8 @@ export const ec2Imdsv2Required = stackPolicy({
     remediationSteps: 'Set `metadataOptions: { httpTokens: "required" }` on the aws.ec2.Instance (or aws.ec2.SpotInstanceRequest), aws.ec2.LaunchTemplate or aws.ec2.LaunchConfiguration (or `httpEndpoint: "disabled"` where nothing reads instance metadata); an instance launched from a template may instead inherit it from the template. An aws.ec2.SpotFleetRequest cannot set it in `launchSpecifications`: use `launchTemplateConfigs` with such a template.',
     securityHub: ["EC2.8", "EC2.170", "AutoScaling.3"],
     catalogue: ["ec2-01"],
+    types: [...LAUNCHERS, SPOT_FLEET_REQUEST],
     check: (resources, _ctx, report) => {
-        if (!hasType(resources, ...LAUNCHERS, SPOT_FLEET_REQUEST)) return;
         for (const fleet of ofType(resources, SPOT_FLEET_REQUEST)) {
             const specs = fleet.props.launchSpecifications;
             if (isUnknown(specs)) report.unverifiable(fleet, "launchSpecifications", "the spot fleet launches no instance without IMDSv2 (inline launch specifications cannot require it)");
@@ -217,8 +217,8 @@ export const ec2NoPublicIpInPrivateTier = stackPolicy<TierConfig>({
     securityHub: ["EC2.9", "EC2.25", "AutoScaling.5"],
     catalogue: ["ec2-03"],
     config: TIER_CONFIG,
+    types: [...LAUNCHERS],
     check: (resources, { config }, report) => {
-        if (!hasType(resources, ...LAUNCHERS)) return;
         checkElasticIps(resources, config, report);
         for (const r of ofType(resources, ...LAUNCHERS)) {
             const flags = addressFlags(r);
@@ -320,8 +320,8 @@ export const ec2NoPublicAdminPorts = stackPolicy<{ adminPorts: number[] }>({
             default: [22, 3389], description: "Remote administration ports that no instance may take from the internet.",
         },
     },
+    types: [...LAUNCHERS],
     check: (resources, { config }, report) => {
-        if (!hasType(resources, ...LAUNCHERS)) return;
         const { byKey, floating } = rulesByGroupKey(resources);
         const groupTypes = new Set([SECURITY_GROUP, DEFAULT_SECURITY_GROUP]);
         for (const r of ofType(resources, ...LAUNCHERS)) {

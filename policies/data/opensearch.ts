@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
 import { ResourceReporter, StackResource, resourcePolicy, stackPolicy, tokenOf } from "../lib/define";
 import { at, isUnknown, list, show } from "../lib/props";
-import { hasType, ofType } from "../lib/by-type";
+import { ofType } from "../lib/by-type";
 import { linked, unresolved } from "../lib/joins";
 import { isInternetWide } from "../lib/cidr";
 import { Finding, confinesCaller, openToAnyone, values } from "../lib/iam-documents";
@@ -221,8 +221,8 @@ export const opensearchAccessPolicyNotPublic = stackPolicy({
         "In the domain's `accessPolicies` (or the aws.opensearch.DomainPolicy), name the IAM roles that use the domain, or add a condition such as " +
         '`IpAddress: { "aws:SourceIp": [<office/VPN ranges>] }` or `StringEquals: { "aws:PrincipalOrgID": "o-..." }`; an open policy is acceptable only on a VPC domain with `advancedSecurityOptions.enabled`.',
     catalogue: ["os-07"],
+    types: [...DOMAIN_TYPES, ...DOMAIN_POLICY_TYPES],
     check: (resources, _ctx, report) => {
-        if (!hasType(resources, ...DOMAIN_TYPES, ...DOMAIN_POLICY_TYPES)) return;
         const domains = ofType(resources, ...DOMAIN_TYPES);
         const judge = (owner: StackResource, document: unknown, path: string, what: string, domain: StackResource | undefined, untraceable: boolean) => {
             for (const f of openStatements(document, path)) {

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
 import { StackResource, StackReporter, resourcePolicy, stackPolicy, tokenOf } from "../lib/define";
 import { isSet, isUnknown, list, show } from "../lib/props";
-import { hasType, ofType } from "../lib/by-type";
+import { ofType } from "../lib/by-type";
 import { linked, unresolved } from "../lib/joins";
 
 /**
@@ -103,8 +103,8 @@ export const redshiftRequireSsl = stackPolicy({
         '(default groups cannot be changed); on an aws.redshiftserverless.Workgroup add `configParameters: [{ parameterKey: "require_ssl", parameterValue: "true" }]`.',
     securityHub: ["Redshift.2", "RedshiftServerless.2"],
     catalogue: ["rs-03"],
+    types: [CLUSTER, WORKGROUP],
     check: (resources, _ctx, report) => {
-        if (!hasType(resources, CLUSTER, WORKGROUP)) return;
         const groups = ofType(resources, PARAMETER_GROUP);
         for (const cluster of ofType(resources, CLUSTER)) checkClusterSsl(cluster, groups, report);
         for (const workgroup of ofType(resources, WORKGROUP)) {
@@ -160,8 +160,8 @@ export const redshiftAuditLogging = stackPolicy({
         '(useractivitylog also needs enable_user_activity_logging in the parameter group); on an aws.redshiftserverless.Namespace set `logExports: ["connectionlog", "userlog"]`.',
     securityHub: ["Redshift.4", "RedshiftServerless.6"],
     catalogue: ["rs-04"],
+    types: [CLUSTER, NAMESPACE],
     check: (resources, _ctx, report) => {
-        if (!hasType(resources, CLUSTER, NAMESPACE)) return;
         const clusters = ofType(resources, CLUSTER);
         const loggings = ofType(resources, LOGGING);
         const untraceable = loggings.some((l) => unresolved(l, "clusterIdentifier", CLUSTER));

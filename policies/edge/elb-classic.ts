@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
 import { StackReporter, StackResource, resourcePolicy, stackPolicy, tokenOf } from "../lib/define";
 import { isSet, isUnknown, list, show } from "../lib/props";
-import { hasType, ofType } from "../lib/by-type";
+import { ofType } from "../lib/by-type";
 import { linked, refersTo, sourcesOf } from "../lib/joins";
 
 /**
@@ -76,8 +76,8 @@ export const elbClassicAcmCertificate = stackPolicy({
     remediationSteps: "Issue or import the certificate with aws.acm.Certificate and set the listener's `sslCertificateId` to its ARN instead of an IAM server certificate.",
     securityHub: ["ELB.2"],
     catalogue: ["elb-02"],
+    types: [CLB],
     check: (resources, _ctx, report) => {
-        if (!hasType(resources, CLB)) return;
         for (const lb of ofType(resources, CLB)) {
             tlsListeners(lb, "every HTTPS/SSL listener's certificate comes from ACM", report).forEach(({ listener: l, index: i }) => {
                 const cert = l.sslCertificateId;
@@ -252,8 +252,8 @@ export const elbClassicTlsPolicy = stackPolicy<{ allowedPolicies: string[] }>({
             default: ["ELBSecurityPolicy-TLS-1-2-2017-01"], description: "Predefined Classic Load Balancer security policies a listener may reference.",
         },
     },
+    types: [CLB],
     check: (resources, { config }, report) => {
-        if (!hasType(resources, CLB)) return;
         for (const lb of ofType(resources, CLB)) {
             for (const { listener, index } of tlsListeners(lb, "every HTTPS/SSL listener uses a predefined TLS 1.2 security policy", report)) {
                 checkListenerTls(lb, index, listener.lbPort, resources, config.allowedPolicies, report);

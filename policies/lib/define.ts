@@ -282,10 +282,18 @@ export function plainResources(resources: PolicyResource[]): StackResource[] {
 /** A policy over the whole stack: joins resources (a bucket and its separate configuration resources). */
 export function stackPolicy<C = {}>(
     meta: PolicyMeta<C> & {
+        /**
+         * Set when the policy reports nothing on a stack without a resource of one of these types. It then
+         * returns before copying the stack's resources (the engine hands each stack policy its own list,
+         * so the copy is per policy), and with one type the SDK skips it before even deserializing them.
+         */
+        types?: TypeRef[];
         check: (resources: StackResource[], ctx: CheckContext<C>, report: StackReporter) => void;
     },
 ): StackValidationPolicy {
+    const tokens = meta.types && new Set(meta.types.map(tokenOf));
     const validate = (args: StackValidationArgs, reportViolation: ReportViolation) => {
+        if (tokens && !args.resources.some((r) => tokens.has(r.type))) return;
         const config = configOf(meta, args.getConfig());
         const reportOn = (r: StackResource | undefined) => reportFor(reportViolation, r ? exemptionFor(config.exemptions, r.name, r.urn) : undefined, r?.urn);
         meta.check(plainResources(args.resources), { config, stackTags: args.stackTags }, {
@@ -293,5 +301,7 @@ export function stackPolicy<C = {}>(
             unverifiable: (r, path, requirement) => reportOn(r)(unverifiableMessage(path, at(r.props, path), requirement), "advisory"),
         });
     };
+    // Read by the SDK's analyzer (and the offline check): a stack without this type is not analyzed at all.
+    if (tokens?.size === 1) (validate as any).__pulumiType = [...tokens][0];
     return { ...metadata(meta), validateStack: validate };
 }

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { StackResource } from "../../policies/lib/define";
+import { StackResource, stackPolicy } from "../../policies/lib/define";
 import { hasType, ofType, referrersOf } from "../../policies/lib/by-type";
 
 const r = (type: string, name: string): StackResource => ({ type, name, urn: `urn:pulumi:t::p::${type}::${name}`, props: {}, opts: {} as any, dependencies: [], propertyDependencies: {} });
@@ -35,5 +35,36 @@ describe("lib/by-type", () => {
         assert.deepStrictEqual(referrersOf(list, subnet, "assoc", "routeTableId"), [elsewhere]);
         assert.deepStrictEqual(referrersOf(list, subnet, "other", "subnetId"), []);
         assert.deepStrictEqual(referrersOf([subnet], subnet, "assoc", "subnetId"), []); // another list, another index
+    });
+});
+
+describe("stackPolicy types", () => {
+    const stackArgs = (types: string[]) => ({
+        resources: types.map((t, i) => ({ type: t, name: `r${i}`, urn: `urn:pulumi:t::p::${t}::r${i}`, props: {}, opts: {}, dependencies: [], propertyDependencies: {} })),
+        getConfig: () => ({}), stackTags: new Map(), notApplicable: () => undefined,
+    }) as any;
+    const counting = (types: string[]) => {
+        const seen: number[] = [];
+        const policy = stackPolicy({
+            name: "t", description: "t", severity: "low", enforcementLevel: "advisory", remediationSteps: "t", catalogue: [], types,
+            check: (resources) => void seen.push(resources.length),
+        });
+        return { policy, seen };
+    };
+
+    it("with one type, tells the SDK to skip stacks without it, and skips them itself", () => {
+        const { policy, seen } = counting(["aws:efs/fileSystem:FileSystem"]);
+        assert.strictEqual((policy.validateStack as any).__pulumiType, "aws:efs/fileSystem:FileSystem");
+        policy.validateStack(stackArgs(["aws:s3/bucket:Bucket"]), () => undefined);
+        policy.validateStack(stackArgs(["aws:s3/bucket:Bucket", "aws:efs/fileSystem:FileSystem"]), () => undefined);
+        assert.deepStrictEqual(seen, [2]);
+    });
+
+    it("with several, skips a stack holding none of them before copying its resources", () => {
+        const { policy, seen } = counting(["aws:redshift/cluster:Cluster", "aws:redshiftserverless/workgroup:Workgroup"]);
+        assert.strictEqual((policy.validateStack as any).__pulumiType, undefined);
+        policy.validateStack(stackArgs(["aws:s3/bucket:Bucket"]), () => undefined);
+        policy.validateStack(stackArgs(["aws:redshiftserverless/workgroup:Workgroup"]), () => undefined);
+        assert.deepStrictEqual(seen, [1]);
     });
 });
