@@ -38,7 +38,7 @@ export const rdsStorageEncrypted = resourcePolicy<{ requireCustomerKey: boolean 
 });
 
 /** rds-03: enough automated backups to notice and undo a mistake. */
-export const rdsBackupRetention = resourcePolicy<{ minimumDays: number }>({
+export const rdsBackupRetention = resourcePolicy<{ minimumRetentionDays: number }>({
     name: "rds-backup-retention",
     description: "RDS instances and clusters and DocumentDB clusters must keep automated backups for at least the configured number of days.",
     severity: "medium",
@@ -47,12 +47,12 @@ export const rdsBackupRetention = resourcePolicy<{ minimumDays: number }>({
     securityHub: ["RDS.11", "DocumentDB.2"],
     catalogue: ["rds-03"],
     config: {
-        minimumDays: { type: "integer", minimum: 1, maximum: 35, default: 7, description: "Fewest days of automated backups allowed (prod's policy config sets 30)." },
+        minimumRetentionDays: { type: "integer", minimum: 1, maximum: 35, default: 7, description: "Fewest days of automated backups allowed (prod's policy config sets 30)." },
     },
     types: DATABASES,
     check: (db, { type, config }, report) => {
         const value = db.backupRetentionPeriod;
-        const minimum = config.minimumDays;
+        const minimum = config.minimumRetentionDays;
         const period = `${minimum} day${minimum === 1 ? "" : "s"}`;
         if (isUnknown(value)) {
             report.unverifiable("backupRetentionPeriod", value, `automated backups are kept for at least ${period}`);

@@ -68,7 +68,7 @@ describe("policies: database protection", () => {
     describe("rds-backup-retention", () => {
         for (const [label, type, good] of goodDatabases) {
             it(`passes 30 days on the ${label} under prod's minimum of 30`, async () => {
-                assert.deepStrictEqual(await run(rdsBackupRetention, res(type, good), { minimumDays: 30 }), []);
+                assert.deepStrictEqual(await run(rdsBackupRetention, res(type, good), { minimumRetentionDays: 30 }), []);
             });
             it(`rejects the ${label} that leaves retention to the AWS default of 1 day`, async () => {
                 const { backupRetentionPeriod: _, ...unset } = good;
@@ -84,7 +84,7 @@ describe("policies: database protection", () => {
             ]);
         });
         it("rejects 14 days under prod's minimum of 30", async () => {
-            const diags = await run(rdsBackupRetention, res(aws.rds.Instance, { ...goodInstance, backupRetentionPeriod: 14 }), { minimumDays: 30 });
+            const diags = await run(rdsBackupRetention, res(aws.rds.Instance, { ...goodInstance, backupRetentionPeriod: 14 }), { minimumRetentionDays: 30 });
             assert.deepStrictEqual(messages(diags), ["RDS instance must keep automated backups for at least 30 days: backupRetentionPeriod is 14, expected at least 30."]);
         });
         it("rejects disabled backups (0)", async () => {
@@ -93,13 +93,13 @@ describe("policies: database protection", () => {
             ]);
         });
         it("says so instead of passing when retention is unknown during preview", async () => {
-            const diags = await run(rdsBackupRetention, res(aws.rds.Instance, { ...goodInstance, backupRetentionPeriod: UNKNOWN_NUMBER }), { minimumDays: 30 });
+            const diags = await run(rdsBackupRetention, res(aws.rds.Instance, { ...goodInstance, backupRetentionPeriod: UNKNOWN_NUMBER }), { minimumRetentionDays: 30 });
             assert.strictEqual(diags.length, 1);
             assert.match(diags[0].message, /^Cannot verify during preview that automated backups are kept for at least 30 days: backupRetentionPeriod is \(unknown until apply\)/);
             assert.strictEqual(diags[0].enforcementLevel, "advisory");
         });
         it("rejects a minimum AWS cannot honour (over 35 days) in the policy config", () => {
-            assert.throws(() => resolvePolicyConfig([rdsBackupRetention], { "rds-backup-retention": { minimumDays: 40 } }), /rds-backup-retention\.minimumDays = 40 is not allowed: must be <= 35/);
+            assert.throws(() => resolvePolicyConfig([rdsBackupRetention], { "rds-backup-retention": { minimumRetentionDays: 40 } }), /rds-backup-retention\.minimumRetentionDays = 40 is not allowed: must be <= 35/);
         });
     });
 

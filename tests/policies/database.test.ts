@@ -13,7 +13,7 @@ const CATALOGUE_LEVELS: Record<string, "mandatory" | "advisory"> = {
 };
 
 /** Prod's thresholds: 30 days of backups, customer-managed keys. */
-const PROD_CONFIG = { "rds-backup-retention": { minimumDays: 30 }, "rds-storage-encrypted": { requireCustomerKey: true } };
+const PROD_CONFIG = { "rds-backup-retention": { minimumRetentionDays: 30 }, "rds-storage-encrypted": { requireCustomerKey: true } };
 
 async function evaluatePack(resources: ReturnType<typeof res>[], config: Record<string, unknown> = {}) {
     return (await evaluate(resources, { policies: databasePolicies, config: resolvePolicyConfig(databasePolicies, config) })).diagnostics;

@@ -38,6 +38,9 @@ describe("policy pack configuration", () => {
         assert.deepStrictEqual([level(prod, "dynamodb-deletion-protection"), level(staging, "dynamodb-deletion-protection")], ["mandatory", "advisory"]);
         const keyed = ["rds-storage-encrypted", "elasticache-encryption-at-rest", "dynamodb-customer-managed-key", "kinesis-stream-encryption", "firehose-encryption", "efs-encrypted-at-rest", "cache-store-customer-key", "redshift-encrypted"];
         assert.deepStrictEqual(keyed.filter((n) => prod.properties.get(n)?.requireCustomerKey !== true), []);
+        // A week of snapshots on every cache store, serverless and MemoryDB as replication groups.
+        const snapshots = ["elasticache-backups-and-upgrades", "elasticache-serverless-snapshots", "memorydb-snapshots"];
+        assert.deepStrictEqual(snapshots.map((n) => prod.properties.get(n)?.minimumSnapshotDays), [7, 7, 7]);
         // One name for the setting across the pack: a stack's config reads the same everywhere.
         const others = ALL_POLICIES.filter((p) => Object.keys(p.configSchema?.properties ?? {}).some((k) => /customer.*key/i.test(k) && k !== "requireCustomerKey"));
         assert.deepStrictEqual(others.map((p) => p.name), []);
