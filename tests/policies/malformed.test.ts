@@ -30,6 +30,29 @@ describe("every policy survives malformed and unknown inputs on the services oth
         assert.ok(runs > 500, `expected hundreds of variants, ran ${runs}`);
     });
 
+    it("each nested field and list entry malformed in turn (null blocks, entries missing fields or of the wrong type): nothing throws", async () => {
+        const NESTED: unknown[] = [null, "x", 42, [], {}, [null], [{}]];
+        /** Every way to replace one value below the top level of `value`, as [path, new top-level value]. */
+        const variants = (value: unknown): unknown[] => {
+            if (Array.isArray(value)) return [[], [null], [{}], [42], ...value.flatMap((v, i) => [...NESTED, ...variants(v)].map((n) => value.map((x, j) => (j === i ? n : x))))];
+            if (value !== null && typeof value === "object") {
+                return Object.entries(value).flatMap(([k, v]) => [...NESTED, ...variants(v)].map((n) => ({ ...value, [k]: n })));
+            }
+            return [];
+        };
+        let runs = 0;
+        for (let i = 0; i < unit.length; i++) {
+            for (const [key, value] of Object.entries(unit[i].props)) {
+                for (const nested of variants(value)) {
+                    const resources = unit.map((x, j) => (j === i ? { ...x, props: { ...x.props, [key]: nested } } : x));
+                    await evaluate(resources, { policies: ALL_POLICIES, config }); // throws on a policy error
+                    runs++;
+                }
+            }
+        }
+        assert.ok(runs > 300, `expected hundreds of nested variants, ran ${runs}`);
+    });
+
     it("each input of each resource unknown in turn: no policy falls back to can't-run-during-preview", async () => {
         for (let i = 0; i < unit.length; i++) {
             for (const key of Object.keys(unit[i].props)) {
