@@ -68,6 +68,7 @@ export const ecrScanOnPush = stackPolicy({
     remediationSteps: "Set `imageScanningConfiguration: { scanOnPush: true }` on the aws.ecr.Repository, or add an aws.ecr.RegistryScanningConfiguration rule with scanFrequency SCAN_ON_PUSH or CONTINUOUS_SCAN whose filter matches the repository.",
     securityHub: ["ECR.1"],
     catalogue: ["ecr-01"],
+    types: [REPOSITORY],
     check: (resources, _ctx, report) => {
         const registryConfigs = resources.filter((r) => r.type === REGISTRY_SCANNING);
         const replacing = registryConfigs.filter((c) => replacesRepositorySetting(c.props) === true);
@@ -155,6 +156,7 @@ export const ecrLifecyclePolicy = stackPolicy({
     remediationSteps: "Add an aws.ecr.LifecyclePolicy with `repository: repo.name` that expires untagged images and keeps a bounded number of tagged ones.",
     securityHub: ["ECR.3"],
     catalogue: ["ecr-03"],
+    types: [REPOSITORY],
     check: (resources, _ctx, report) => {
         const policies = resources.filter((r) => r.type === LIFECYCLE_POLICY);
         // A policy whose repository is unknown and not traceable to a repository of the stack may be for any of them.

@@ -245,6 +245,7 @@ export const ecsTaskSeparateRoles = stackPolicy({
     enforcementLevel: "advisory",
     remediationSteps: "Create a second aws.iam.Role for the application (taskRoleArn) holding only what the code calls; keep image pulls, logs and secret reads on the execution role.",
     catalogue: ["ecs-07"],
+    types: [TASK_DEFINITION],
     check: (resources, _ctx, report) => {
         for (const td of resources.filter((r) => r.type === TASK_DEFINITION)) {
             const exec = td.props.executionRoleArn;

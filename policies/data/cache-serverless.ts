@@ -122,6 +122,7 @@ export const elasticacheUserGroupNoOpenUser = stackPolicy({
         'Replace "default" in the aws.elasticache.UserGroup\'s `userIds` with an aws.elasticache.User named "default" (`userName: "default"`, its own `userId`) whose ' +
         '`accessString` is "off -@all" or which has a password; give every other user `authenticationMode: { type: "password", passwords: [...] }` or `{ type: "iam" }`.',
     catalogue: ["ecsv-05"],
+    types: [USER_GROUP],
     check: (resources, _ctx, report) => {
         const groups = ofType(resources, USER_GROUP);
         if (groups.length === 0) return;

@@ -205,6 +205,7 @@ export const rdsPostgresForceSsl = stackPolicy({
         "`parameterGroupName` (`dbClusterParameterGroupName`); required for Aurora PostgreSQL and for RDS for PostgreSQL before 15. " +
         "For RDS for PostgreSQL 15 or later, setting `engineVersion` is enough, as long as no group sets `rds.force_ssl` to `0`.",
     catalogue: ["rds-13"],
+    types: [RDS_INSTANCE, RDS_CLUSTER],
     check: (resources, _ctx, report) => {
         const ofType = byType(resources);
         for (const db of resources) {
@@ -292,6 +293,7 @@ export const rdsInBackupPlan = stackPolicy({
     enforcementLevel: "advisory",
     remediationSteps: "Add the database's `arn` to the `resources` of an aws.backup.Selection (or select it by a tag it carries) of a plan with a vault.",
     catalogue: ["rds-15"],
+    types: DATABASE_TOKENS,
     check: (resources, _ctx, report) => {
         const selections = ofType(resources, BACKUP_SELECTION);
         for (const db of resources.filter((r) => DATABASE_TOKENS.includes(r.type))) {

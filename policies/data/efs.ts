@@ -77,6 +77,7 @@ export const efsInBackupPlan = stackPolicy({
         "of an aws.backup.Selection (or select it by a tag it carries) of a plan with a vault.",
     securityHub: ["EFS.2", "EFS.7"],
     catalogue: ["efs-02"],
+    types: [FILE_SYSTEM],
     check: (resources, _ctx, report) => {
         const fileSystems = ofType(resources, FILE_SYSTEM);
         if (fileSystems.length === 0) return;
@@ -259,6 +260,7 @@ export const efsPolicyRequiresTls = stackPolicy({
         'Add an aws.efs.FileSystemPolicy with `fileSystemId: fs.id` and a statement `{ Effect: "Deny", Principal: { AWS: "*" }, Action: "*", ' +
         'Condition: { Bool: { "aws:SecureTransport": "false" } } }`, and mount with the EFS mount helper\'s `-o tls`.',
     catalogue: ["efs-06"],
+    types: [FILE_SYSTEM],
     check: (resources, _ctx, report) => {
         const fileSystems = ofType(resources, FILE_SYSTEM);
         if (fileSystems.length === 0) return;

@@ -219,6 +219,7 @@ export const cloudfrontAccessLogging = stackPolicy({
     remediationSteps: "Set `loggingConfig.bucket`, or add an aws.cloudwatch.LogDeliverySource with `logType: \"ACCESS_LOGS\"` and `resourceArn: distribution.arn` (in us-east-1) with a delivery to S3 or CloudWatch Logs.",
     securityHub: ["CloudFront.5"],
     catalogue: ["cf-06"],
+    types: [DISTRIBUTION],
     check: (resources, _ctx, report) => {
         for (const dist of ofType(resources, DISTRIBUTION)) {
             const logs = loggingOf(dist, resources);

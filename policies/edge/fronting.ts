@@ -24,6 +24,7 @@ export const edgeNoCloudFrontBypass = stackPolicy({
     enforcementLevel: "mandatory",
     remediationSteps: "Replace the world-open ingress on the load balancer's security group with one aws.vpc.SecurityGroupIngressRule on the HTTPS port whose `prefixListId` is the id of the managed prefix list com.amazonaws.global.cloudfront.origin-facing (aws.ec2.getManagedPrefixListOutput), and drop port 80 (CloudFront reaches the origin over HTTPS).",
     catalogue: ["edge-01"],
+    types: [...LB_TOKENS],
     check: (resources, _ctx, report) => {
         for (const lb of ofType(resources, ...LB_TOKENS)) {
             if (lb.props.internal === true) continue; // nothing outside the VPC reaches it

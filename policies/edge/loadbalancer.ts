@@ -231,6 +231,7 @@ export const albHttpRedirectsToHttps = stackPolicy({
     remediationSteps: "Give the HTTP listener a single default action `{ type: \"redirect\", redirect: { protocol: \"HTTPS\", port: \"443\", statusCode: \"HTTP_301\" } }` and attach forwarding rules to the HTTPS listener only.",
     securityHub: ["ELB.1"],
     catalogue: ["alb-01"],
+    types: [...LISTENER_TOKENS],
     check: (resources, _ctx, report) => {
         const lbs = resources.filter((r) => LB_TOKENS.has(r.type));
         const httpListeners: StackResource[] = [];
@@ -261,6 +262,7 @@ export const albWafAttached = stackPolicy({
     remediationSteps: "Add an aws.wafv2.WebAclAssociation with `resourceArn: lb.arn` and `webAclArn: <REGIONAL web ACL>.arn`, or set `internal: true` if the load balancer must not face the internet.",
     securityHub: ["ELB.16"],
     catalogue: ["alb-08"],
+    types: [...LB_TOKENS],
     check: (resources, _ctx, report) => {
         const associations = resources.filter((r) => r.type === tokenOf(aws.wafv2.WebAclAssociation));
         for (const lb of resources.filter((r) => LB_TOKENS.has(r.type))) {

@@ -23,6 +23,7 @@ export const wafHasRules = stackPolicy({
     remediationSteps: "Add rules to the aws.wafv2.WebAcl (`rules`), or attach aws.wafv2.WebAclRule / WebAclRuleGroupAssociation resources to it through `webAclArn: acl.arn`.",
     securityHub: ["WAF.10"],
     catalogue: ["waf-01"],
+    types: [ACL],
     check: (resources, _ctx, report) => {
         for (const acl of acls(resources)) {
             const { rules, unknown } = aclRules(acl, resources);
@@ -65,6 +66,7 @@ export const wafLogging = stackPolicy({
     remediationSteps: "Add an aws.wafv2.WebAclLoggingConfiguration with `resourceArn: acl.arn` and a CloudWatch Logs group (name starting `aws-waf-logs-`), S3 bucket or Firehose stream.",
     securityHub: ["WAF.11"],
     catalogue: ["waf-02"],
+    types: [ACL],
     check: (resources, _ctx, report) => {
         const configs = ofType(resources, LOGGING);
         for (const acl of acls(resources)) {

@@ -173,6 +173,7 @@ export const sqsTlsOnly = stackPolicy({
         "Give the queue an aws.sqs.QueuePolicy (or inline `policy`) with a statement " +
         '`{ Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: queue.arn, Condition: { Bool: { "aws:SecureTransport": "false" } } }`.',
     catalogue: ["sqs-04"],
+    types: [QUEUE, QUEUE_POLICY],
     check: (resources, _ctx, report) => {
         const queues = ofType(resources, QUEUE);
         const policies = ofType(resources, QUEUE_POLICY);
@@ -226,6 +227,7 @@ export const sqsDeadLetterQueue = stackPolicy({
         "Create a second aws.sqs.Queue for failed messages and set `redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 5 })` " +
         "on the aws.sqs.Queue (or an aws.sqs.RedrivePolicy for it); give the dead-letter queue a longer messageRetentionSeconds.",
     catalogue: ["sqs-05"],
+    types: [QUEUE],
     check: (resources, _ctx, report) => {
         const queues = ofType(resources, QUEUE);
         if (queues.length === 0) return;

@@ -156,6 +156,7 @@ export const sgRulesNotMixed = stackPolicy({
     enforcementLevel: "mandatory",
     remediationSteps: "Move every rule of the group into rule resources (`aws.vpc.SecurityGroupIngressRule` / `EgressRule`, preferred) and drop `ingress`/`egress` from the group, or the reverse.",
     catalogue: ["net-10"],
+    types: [...GROUP_TYPES],
     check: (resources, _ctx, report) => {
         const standalone = ofType(resources, ...STANDALONE_RULE_TYPES);
         for (const g of ofType(resources, ...GROUP_TYPES)) {

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import { ofType } from "../lib/by-type";
 import { StackReporter, StackResource, stackPolicy, tokenOf } from "../lib/define";
 import { isUnknown, show } from "../lib/props";
-import { AWSX_VPC, VpcAttribution, attributeToVpcs, describeResource, stackVpcs, vpcIdentity } from "./joins";
+import { AWSX_VPC, VPC_TYPES, VpcAttribution, attributeToVpcs, describeResource, stackVpcs, vpcIdentity } from "./joins";
 import { NAT_RANK, NatConfig, checkVpcTopology } from "./nat";
 
 /**
@@ -67,6 +67,7 @@ export const vpcDefaultSecurityGroupManaged = stackPolicy({
     remediationSteps: "Add `new aws.ec2.DefaultSecurityGroup(name, { vpcId: vpc.vpcId })` with no ingress or egress.",
     securityHub: ["EC2.2"],
     catalogue: ["net-02"],
+    types: [...VPC_TYPES],
     check: (resources, _ctx, report) => {
         const groups = attributeToVpcs(resources, DEFAULT_SG);
         for (const vpc of stackVpcs(resources)) {

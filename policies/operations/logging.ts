@@ -137,6 +137,7 @@ export const snsTlsOnly = stackPolicy({
         "Give the topic an aws.sns.TopicPolicy (or inline `policy`) with a statement " +
         '`{ Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: <topic ARN>, Condition: { Bool: { "aws:SecureTransport": "false" } } }`.',
     catalogue: ["sns-01"],
+    types: [aws.sns.Topic, aws.sns.TopicPolicy],
     check: (resources, _ctx, report) => {
         const topicPolicies = resources.filter((r) => r.type === tokenOf(aws.sns.TopicPolicy));
         const requirement = "the topic policy denies publishing without TLS";

@@ -265,6 +265,7 @@ export const iamRolePoliciesOneWay = stackPolicy({
     enforcementLevel: "mandatory",
     remediationSteps: "Either drop `inlinePolicies`/`managedPolicyArns` from the aws.iam.Role and keep the standalone RolePolicy/RolePolicyAttachment resources (recommended), or remove the standalone resources.",
     catalogue: ["iam-04"],
+    types: [ROLE],
     check: (resources, _ctx, report) => {
         const managersOf = (role: StackResource, managers: Record<string, string>) =>
             resources.filter((r) => managers[r.type] !== undefined && refersTo(r, managers[r.type], role, { ids: ["name"] }));

@@ -51,6 +51,7 @@ export const apigatewayExecutionLogging = stackPolicy({
         'for a WebSocket stage set `defaultRouteSettings: { loggingLevel: "ERROR" }`.',
     securityHub: ["APIGateway.1"],
     catalogue: ["apigw-02"],
+    types: [REST_STAGE, V2_STAGE],
     check: (resources, _ctx, report) => {
         const stages = ofType(resources, REST_STAGE);
         const v2Stages = ofType(resources, V2_STAGE);
@@ -121,6 +122,7 @@ export const apigatewayRestWaf = stackPolicy({
     remediationSteps: "Add an aws.wafv2.WebAclAssociation with `resourceArn: stage.arn` and `webAclArn: <REGIONAL web ACL>.arn`, or make the API private (`endpointConfiguration: { types: \"PRIVATE\" }` with a resource policy) if it must not face the internet.",
     securityHub: ["APIGateway.4"],
     catalogue: ["apigw-04"],
+    types: [REST_STAGE],
     check: (resources, _ctx, report) => {
         const stages = ofType(resources, REST_STAGE);
         if (stages.length === 0) return;
@@ -155,6 +157,7 @@ export const apigatewayCacheEncrypted = stackPolicy({
     remediationSteps: 'Add (or extend) the aws.apigateway.MethodSettings with `methodPath: "*/*"` and `settings: { cachingEnabled: true, cacheDataEncrypted: true }`, and set cacheDataEncrypted: true wherever cachingEnabled is true.',
     securityHub: ["APIGateway.5"],
     catalogue: ["apigw-05"],
+    types: [REST_STAGE],
     check: (resources, _ctx, report) => {
         const stages = ofType(resources, REST_STAGE);
         if (stages.length === 0) return;

@@ -157,6 +157,7 @@ export const lambdaVpcMultiAz = stackPolicy({
     remediationSteps: "List private subnets of two or more Availability Zones in `vpcConfig.subnetIds` of the aws.lambda.Function.",
     securityHub: ["Lambda.5"],
     catalogue: ["lambda-04"],
+    types: [FUNCTION],
     check: (resources, _ctx, report) => {
         const functions = ofType(resources, FUNCTION);
         if (functions.length === 0) return;
@@ -209,6 +210,7 @@ export const lambdaFailureDestination = stackPolicy({
         "Add an aws.lambda.FunctionEventInvokeConfig with `functionName: fn.name` and `destinationConfig: { onFailure: { destination: <SQS queue, SNS topic, EventBridge bus or function ARN> } }`, " +
         "or set `deadLetterConfig: { targetArn: <SQS queue or SNS topic ARN> }` on the aws.lambda.Function (and let its role send there).",
     catalogue: ["lambda-05"],
+    types: [FUNCTION],
     check: (resources, _ctx, report) => {
         const functions = ofType(resources, FUNCTION);
         if (functions.length === 0) return;

@@ -3,7 +3,7 @@ import { StackReporter, StackResource, resourcePolicy, stackPolicy } from "../li
 import { remediationOnly } from "../lib/remediation";
 import { at, isUnknown, parseJson, show } from "../lib/props";
 import { deniesInsecureTransport, publicGrants, publicStatements, statementId, unknownPublicPaths, unknownTlsDenyPath, PUBLIC_CANNED_ACLS } from "./documents";
-import { S3Stack, label } from "./join";
+import { BUCKET_TYPES, S3Stack, SETTING_TYPES, label } from "./join";
 import { Source, inline, sourceOf, value } from "./sources";
 
 /** S3 public access (catalogue s3-01..s3-03): block public access, no public grants, TLS only. */
@@ -19,6 +19,7 @@ export const s3BlockPublicAccess = stackPolicy({
     remediationSteps: "Add an aws.s3.BucketPublicAccessBlock for the bucket (`bucket: bucket.id`) with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
     securityHub: ["S3.8"],
     catalogue: ["s3-01"],
+    types: [...BUCKET_TYPES, ...SETTING_TYPES.publicAccessBlock],
     check: (resources, _ctx, report) => {
         const s3 = new S3Stack(resources);
         for (const pab of s3.settings.publicAccessBlock) {
@@ -102,6 +103,7 @@ export const s3NoPublicGrants = stackPolicy({
     remediationSteps: "Name principals (or pin `*` with an aws:SourceArn / aws:SourceAccount / aws:PrincipalOrgID condition) in bucket policies, remove public ACLs and grants, and add an aws.s3.BucketOwnershipControls with `rule: { objectOwnership: \"BucketOwnerEnforced\" }`.",
     securityHub: ["S3.2", "S3.3", "S3.12"],
     catalogue: ["s3-02"],
+    types: [...BUCKET_TYPES, ...SETTING_TYPES.policy, ...SETTING_TYPES.acl, ...SETTING_TYPES.ownership],
     check: (resources, _ctx, report) => {
         const s3 = new S3Stack(resources);
         for (const p of s3.settings.policy) checkPolicyIsPrivate(sourceOf(p, "policy"), s3.ownerOf(p), report);
@@ -134,6 +136,7 @@ export const s3RequireTls = stackPolicy({
     remediationSteps: "Give the bucket one aws.s3.BucketPolicy with a statement `{Effect: \"Deny\", Principal: \"*\", Action: \"s3:*\", Resource: [arn, `${arn}/*`], Condition: {Bool: {\"aws:SecureTransport\": \"false\"}}}`.",
     securityHub: ["S3.5"],
     catalogue: ["s3-03"],
+    types: [...BUCKET_TYPES, ...SETTING_TYPES.policy],
     check: (resources, _ctx, report) => {
         const s3 = new S3Stack(resources);
         const check = (s: Source, owner: StackResource, bucketName: string | undefined) => {

@@ -1,7 +1,7 @@
 import { Policies } from "@pulumi/policy";
 import { StackReporter, StackResource, stackPolicy } from "../lib/define";
 import { at, isSet, isUnknown, show } from "../lib/props";
-import { BucketView, S3Stack, label } from "./join";
+import { BUCKET_TYPES, BucketView, S3Stack, SETTING_TYPES, label } from "./join";
 import { LOG_BUCKETS, Source, elements, inline, sourceOf, value } from "./sources";
 import { s3BlockPublicAccess, s3NoPublicGrants, s3RequireTls } from "./access";
 
@@ -158,6 +158,7 @@ export const s3VersioningLifecycle = stackPolicy({
     remediationSteps: "Add an aws.s3.BucketVersioning with `versioningConfiguration: { status: \"Enabled\" }` and an aws.s3.BucketLifecycleConfiguration with at least one rule of status \"Enabled\" (e.g. expire noncurrent versions, abort incomplete uploads).",
     securityHub: ["S3.10", "S3.13"],
     catalogue: ["s3-06"],
+    types: [...BUCKET_TYPES, ...SETTING_TYPES.versioning, ...SETTING_TYPES.lifecycle],
     check: (resources, _ctx, report) => {
         const s3 = new S3Stack(resources);
         const checkVersioning = (s: Source, enabledPath: string, expected: unknown, owner: StackResource) => {
