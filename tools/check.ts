@@ -1,7 +1,8 @@
 /**
  * Offline policy check of one stack: `npm run check -- --stack prod [--first-preview] [--format text|json|sarif]
- * [--policy-config <file>] [--output <file>] [--remediate]`. Runs the program under Pulumi's mocks with the stack's
- * Pulumi.<stack>.yaml and the pack with stacks/<stack>.policy.json. Exit 0 pass, 1 blocking violations, 2 bad input.
+ * [--policy-config <file>] [--output <file>] [--remediate] [--config <file>]`. Runs the program under Pulumi's mocks with
+ * the stack's Pulumi.<stack>.yaml (or, with `--config`, the `config:` of that file in the same format, such as an
+ * example under examples/) and the pack with stacks/<stack>.policy.json. Exit 0 pass, 1 blocking violations, 2 bad input.
  * `--remediate` also shows, as a diff per resource, what every remediation of the pack that is not
  * disabled would change (as if its level were "remediate"), without applying anything.
  */
@@ -11,11 +12,11 @@ import { ALL_POLICIES } from "../policies/all";
 import { ConfigError } from "../infra/config/load";
 import { PolicyConfigError, resolvePolicyConfig } from "./offline/evaluate";
 import { remediate, remediationReport } from "./offline/remediate";
-import { StackConfigError, loadStackConfig } from "./offline/run-program";
+import { StackConfigError, loadStackConfig, loadStackConfigFile } from "./offline/run-program";
 import { jsonReport, sarifReport, textReport } from "./offline/report";
 import { ROOT, checkStack, policyConfigPath, readPolicyConfig, toEvalResource } from "./offline/stack-check";
 
-const USAGE = "usage: npm run check -- --stack <name> [--first-preview] [--format text|json|sarif] [--policy-config <file>] [--output <file>] [--remediate]";
+const USAGE = "usage: npm run check -- --stack <name> [--first-preview] [--format text|json|sarif] [--policy-config <file>] [--output <file>] [--remediate] [--config <file>]";
 const FORMATS = ["text", "json", "sarif"] as const;
 
 export interface CheckArgs {
@@ -24,6 +25,8 @@ export interface CheckArgs {
     format: (typeof FORMATS)[number];
     policyConfig?: string;
     output?: string;
+    /** A stack settings file in the Pulumi.<stack>.yaml format used instead of Pulumi.<stack>.yaml. Set only when given. */
+    config?: string;
     /** Show what the pack's remediations would change (text and json formats). Set only when given. */
     remediate?: true;
 }
@@ -45,6 +48,7 @@ export function parseArgs(argv: string[]): CheckArgs {
             args.format = f as CheckArgs["format"];
         } else if (flag === "--policy-config") args.policyConfig = value();
         else if (flag === "--output") args.output = value();
+        else if (flag === "--config") args.config = value();
         else if (flag === "--remediate") args.remediate = true;
         else throw new UsageError(`unknown argument ${JSON.stringify(flag)}`);
     }
@@ -60,7 +64,8 @@ const STACK_TAGS = new Map([["pulumi:project", "baseline"], ["pulumi:runtime", "
 
 async function run(argv: string[]): Promise<number> {
     const args = parseArgs(argv);
-    const config = loadStackConfig(args.stack); // first: an unknown stack is the likelier mistake
+    // First: an unknown stack or a missing config file is the likelier mistake.
+    const config = args.config ? loadStackConfigFile(args.config) : loadStackConfig(args.stack);
     const configFile = args.policyConfig ? path.resolve(args.policyConfig) : policyConfigPath(args.stack);
     const policyConfig = readPolicyConfig(configFile);
     const check = await checkStack({ stack: args.stack, config, policies: ALL_POLICIES, policyConfig, firstPreview: args.firstPreview });

@@ -182,6 +182,38 @@ export function loadStackConfig(stack: string, root: string = path.resolve(__dir
     return stackConfigToRuntime(doc?.config ?? {});
 }
 
+/**
+ * Read a stack settings file in the `Pulumi.<stack>.yaml` format from any path (an example under
+ * `examples/`) and return its `config:` in the runtime's string form. A file that is missing, unreadable,
+ * not YAML or without a `config:` map is a StackConfigError naming the file.
+ */
+export function loadStackConfigFile(file: string): Record<string, string> {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : String((e as Error).message);
+        throw new StackConfigError(`config file ${file} cannot be read: ${why}`);
+    }
+    let doc: unknown;
+    try {
+        doc = yaml.load(text);
+    } catch (e) {
+        throw new StackConfigError(`config file ${file} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+    }
+    const config = (doc as { config?: unknown } | null | undefined)?.config;
+    if (config === null || typeof config !== "object" || Array.isArray(config)) {
+        throw new StackConfigError(`config file ${file} has no config: map (expected the Pulumi.<stack>.yaml format: a top-level config: of keys such as baseline:environment)`);
+    }
+    try {
+        return stackConfigToRuntime(config as Record<string, unknown>);
+    } catch (e) {
+        if (e instanceof StackConfigError) throw new StackConfigError(`config file ${file}: ${e.message}`);
+        throw e;
+    }
+}
+
 /** Parse a `Pulumi.<stack>.yaml` `config:` map into the string form the runtime expects. */
 export function stackConfigToRuntime(config: Record<string, unknown>): Record<string, string> {
     const out: Record<string, string> = {};
