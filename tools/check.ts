@@ -4,7 +4,8 @@
  * the stack's Pulumi.<stack>.yaml (or, with `--config`, the `config:` of that file in the same format, such as an
  * example under examples/) and the pack with stacks/<stack>.policy.json. Exit 0 pass, 1 blocking violations, 2 bad input.
  * `--remediate` also shows, as a diff per resource, what every remediation of the pack that is not
- * disabled would change (as if its level were "remediate"), without applying anything.
+ * disabled would change (as if its level were "remediate"), without applying anything. `--graph mermaid|dot`
+ * writes the stack's topology (components, entry points, stores, allowed network paths) instead of the report.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -14,10 +15,12 @@ import { PolicyConfigError, resolvePolicyConfig } from "./offline/evaluate";
 import { remediate, remediationReport } from "./offline/remediate";
 import { StackConfigError, loadStackConfig, loadStackConfigFile } from "./offline/run-program";
 import { jsonReport, sarifReport, textReport } from "./offline/report";
+import { stackGraph, toDot, toMermaid } from "./offline/graph";
 import { ROOT, checkStack, policyConfigPath, readPolicyConfig, toEvalResource } from "./offline/stack-check";
 
-const USAGE = "usage: npm run check -- --stack <name> [--first-preview] [--format text|json|sarif] [--policy-config <file>] [--output <file>] [--remediate] [--config <file>]";
+const USAGE = "usage: npm run check -- --stack <name> [--first-preview] [--format text|json|sarif] [--policy-config <file>] [--output <file>] [--remediate] [--config <file>] [--graph mermaid|dot]";
 const FORMATS = ["text", "json", "sarif"] as const;
+const GRAPHS = ["mermaid", "dot"] as const;
 
 export interface CheckArgs {
     stack: string;
@@ -29,6 +32,8 @@ export interface CheckArgs {
     config?: string;
     /** Show what the pack's remediations would change (text and json formats). Set only when given. */
     remediate?: true;
+    /** Write the stack's topology in this notation instead of the report. Set only when given. */
+    graph?: (typeof GRAPHS)[number];
 }
 
 export function parseArgs(argv: string[]): CheckArgs {
@@ -50,9 +55,15 @@ export function parseArgs(argv: string[]): CheckArgs {
         else if (flag === "--output") args.output = value();
         else if (flag === "--config") args.config = value();
         else if (flag === "--remediate") args.remediate = true;
+        else if (flag === "--graph") {
+            const g = value();
+            if (!GRAPHS.includes(g as (typeof GRAPHS)[number])) throw new UsageError(`--graph ${JSON.stringify(g)} is not allowed: expected one of ${GRAPHS.join(", ")}`);
+            args.graph = g as (typeof GRAPHS)[number];
+        }
         else throw new UsageError(`unknown argument ${JSON.stringify(flag)}`);
     }
     if (!args.stack) throw new UsageError("--stack is required");
+    if (args.graph && args.remediate) throw new UsageError("--graph replaces the report: it is not allowed with --remediate");
     if (args.remediate && args.format === "sarif") throw new UsageError("--remediate is not allowed with --format sarif: expected --format text or json");
     return args as CheckArgs;
 }
@@ -79,6 +90,7 @@ async function run(argv: string[]): Promise<number> {
         if (args.format === "json") out = JSON.stringify({ ...JSON.parse(out), remediations: run.remediations, remediationsCantRun: run.cantRun }, null, 2);
         else out = `${out}\n\n${remediationReport(run)}`;
     }
+    if (args.graph) out = (args.graph === "dot" ? toDot : toMermaid)(stackGraph(check.resources));
     if (args.output) {
         fs.writeFileSync(args.output, `${out}\n`);
         console.log(`${args.stack}: ${check.blocking.length === 0 ? "PASS" : `FAIL (${check.blocking.length} blocking)`}; report written to ${args.output}`);
