@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import { ofType } from "../lib/by-type";
+import { ofType as resourcesOfType } from "../lib/by-type";
 import { StackResource, stackPolicy, tokenOf } from "../lib/define";
 import { isSet, isUnknown, list, show } from "../lib/props";
 import { DATABASES, DOCDB_CLUSTER, RDS_CLUSTER, RDS_INSTANCE, labelOf } from "./database-types";
@@ -17,16 +17,6 @@ interface Kind {
     display: string;
 }
 const kind = (cls: Function, display: string): Kind => ({ token: tokenOf(cls), display });
-
-/** The stack's resources by type token, grouped once per check (a stack holds far more resources than databases). */
-function byType(resources: StackResource[]): (token: string) => StackResource[] {
-    const groups = new Map<string, StackResource[]>();
-    for (const r of resources) {
-        if (!groups.has(r.type)) groups.set(r.type, []);
-        groups.get(r.type)!.push(r);
-    }
-    return (token) => groups.get(token) ?? [];
-}
 
 /** The group of `kind` that a database's `field` names, by its `name`. */
 function linkedGroup(db: StackResource, field: string, of: Kind, ofType: (token: string) => StackResource[]): StackResource | undefined {
@@ -92,7 +82,7 @@ export const rdsPrivateSubnetGroup = stackPolicy<{ publicSubnetPatterns: string[
     },
     check: (resources, { config }, report) => {
         const patterns = config.publicSubnetPatterns.map((p) => new RegExp(p, "i"));
-        const ofType = byType(resources);
+        const ofType = (token: string) => resourcesOfType(resources, token);
         for (const db of resources.filter((r) => r.type in SUBNET_GROUPS)) {
             const what = labelOf(db.type);
             const groupKind = SUBNET_GROUPS[db.type];
@@ -207,7 +197,7 @@ export const rdsPostgresForceSsl = stackPolicy({
     catalogue: ["rds-13"],
     types: [RDS_INSTANCE, RDS_CLUSTER],
     check: (resources, _ctx, report) => {
-        const ofType = byType(resources);
+        const ofType = (token: string) => resourcesOfType(resources, token);
         for (const db of resources) {
             if (!POSTGRES_TARGETS.some((t) => t.type === db.type)) continue;
             const what = labelOf(db.type);
@@ -295,7 +285,7 @@ export const rdsInBackupPlan = stackPolicy({
     catalogue: ["rds-15"],
     types: DATABASE_TOKENS,
     check: (resources, _ctx, report) => {
-        const selections = ofType(resources, BACKUP_SELECTION);
+        const selections = resourcesOfType(resources, BACKUP_SELECTION);
         for (const db of resources.filter((r) => DATABASE_TOKENS.includes(r.type))) {
             const verdicts = selections.map((s) => selectionCovers(s, db));
             if (verdicts.includes("yes")) continue;
