@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy, tokenOf } from "../lib/define";
-import { isUnknown, list, show } from "../lib/props";
+import { isFalse, isTrue, isUnknown, list, show } from "../lib/props";
 import { ofType } from "../lib/by-type";
-import { INSTANCE, LAUNCH_CONFIGURATION, LAUNCH_TEMPLATE, SPOT_INSTANCE_REQUEST, isInstanceLike, isTrue, kindOf, templateOf } from "./ec2-instances";
+import { INSTANCE, LAUNCH_CONFIGURATION, LAUNCH_TEMPLATE, SPOT_INSTANCE_REQUEST, isInstanceLike, kindOf, templateOf } from "./ec2-instances";
 
 /**
  * EBS and machine images: volumes and the block devices instances launch with are encrypted, the
@@ -49,7 +49,6 @@ export function volumeFlags(type: string, props: Record<string, any>): VolumeFla
     return [rootFlag, ...entries(props.ebsBlockDevices, "ebsBlockDevices", (e) => (e !== null && typeof e === "object" ? e.encrypted : undefined))];
 }
 
-const isFalse = (value: unknown) => value === false || (typeof value === "string" && !isUnknown(value) && value.trim().toLowerCase() === "false");
 
 /** ec2-04: data at rest on EBS (volumes, roots, template mappings) is encrypted. */
 export const ec2EbsEncrypted = stackPolicy<{ accountEncryptionByDefault: boolean }>({

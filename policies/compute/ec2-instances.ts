@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
 import { StackReporter, StackResource, resourcePolicy, stackPolicy, tokenOf } from "../lib/define";
-import { at, isUnknown, list, show } from "../lib/props";
+import { at, isTrue, isUnknown, list, show } from "../lib/props";
 import { ofType } from "../lib/by-type";
 import { knownIds, linked, sourcesOf, unresolved } from "../lib/joins";
 import { SUBNET, TIER_CONFIG, TierConfig, tierOf } from "../network/tiers";
@@ -34,10 +34,6 @@ const KIND: Record<string, string> = {
 };
 export const kindOf = (type: string) => KIND[type] ?? type;
 
-/** `true`, or a launch template's string flag spelt "true" in any case. */
-export function isTrue(value: unknown): boolean {
-    return value === true || (typeof value === "string" && !isUnknown(value) && value.trim().toLowerCase() === "true");
-}
 
 const lower = (value: unknown) => (typeof value === "string" && !isUnknown(value) ? value.trim().toLowerCase() : undefined);
 

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
 import { StackResource, StackReporter, resourcePolicy, stackPolicy, tokenOf } from "../lib/define";
-import { isSet, isUnknown, list, show } from "../lib/props";
+import { isSet, isTrue, isUnknown, list, show } from "../lib/props";
 import { ofType } from "../lib/by-type";
 import { linked, unresolved } from "../lib/joins";
 
@@ -18,7 +18,6 @@ const LOGGING = tokenOf(aws.redshift.Logging);
 const PARAMETER_GROUP = tokenOf(aws.redshift.ParameterGroup);
 
 /** `true`, or the provider's string spelling of it (v7 types `encrypted` as a string). */
-const isTrue = (value: unknown) => value === true || (typeof value === "string" && value.trim().toLowerCase() === "true");
 
 const labelOf = (type: string) => (type === WORKGROUP ? "Redshift Serverless workgroup" : "Redshift cluster");
 

@@ -98,3 +98,13 @@ export function show(value: unknown): string {
     if (isUnknown(value)) return "(unknown until apply)";
     return value === undefined ? "(unset)" : JSON.stringify(value);
 }
+
+/** `true`, or the string "true" in any case and padding (a flag written from stack config). */
+export function isTrue(value: unknown): boolean {
+    return value === true || (typeof value === "string" && !isUnknown(value) && value.trim().toLowerCase() === "true");
+}
+
+/** `false`, or the string "false" in any case and padding (a flag written from stack config). */
+export function isFalse(value: unknown): boolean {
+    return value === false || (typeof value === "string" && !isUnknown(value) && value.trim().toLowerCase() === "false");
+}

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { Policies } from "@pulumi/policy";
 import { StackResource, resourcePolicy, stackPolicy, tokenOf } from "../lib/define";
-import { at, isSet, isUnknown, parseJson } from "../lib/props";
+import { at, isFalse, isSet, isUnknown, parseJson } from "../lib/props";
 import { ofType } from "../lib/by-type";
 import { linked, unresolved } from "../lib/joins";
 import { Finding, actionCovers, isAnyonePrincipal, openToAnyone, parseDocument, values } from "../lib/iam-documents";
@@ -79,7 +79,7 @@ export const sqsEncryption = resourcePolicy({
         const sse = queue.sqsManagedSseEnabled;
         if (isUnknown(sse)) report.unverifiable("sqsManagedSseEnabled", sse, "the queue is encrypted at rest");
         // The provider reads the string "false" (a value from stack config) as false.
-        else if (sse === false || (typeof sse === "string" && sse.trim().toLowerCase() === "false")) {
+        else if (isFalse(sse)) {
             report.violation("SQS queue must be encrypted at rest: sqsManagedSseEnabled is false and kmsMasterKeyId is unset, which turns off the encryption AWS gives new queues, expected sqsManagedSseEnabled true or a KMS key.");
         }
     },
